@@ -1,0 +1,176 @@
+import type { FieldSchema } from './fields.js';
+import type { Logger } from './logger.js';
+import type { RequestMetrics } from './metrics.js';
+import type { BusinessRule, Processor } from './processor.js';
+
+/**
+ * The version of the plugin contract this build of core implements. A plugin declares the
+ * version it was written for in `contractVersion`; discovery refuses a plugin whose version
+ * core does not support (see `checkPluginCompatibility`).
+ */
+export const CORE_CONTRACT_VERSION = 1;
+
+/** Contract versions this core can run. Widen when a new version stays backwards compatible. */
+export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [1];
+
+export type PluginKind = 'api' | 'database' | 'file';
+
+/**
+ * One credential or setting of a plugin. Values come from the environment (`env`) or from
+ * the config file's `plugins.<name>.config.<key>`; env wins. `secret` values are never
+ * printed, logged or returned by the API.
+ */
+export interface ConfigFieldSpec {
+  env: string;
+  description: string;
+  type?: 'string' | 'url' | 'integer' | 'boolean' | 'json';
+  secret?: boolean;
+  required?: boolean;
+  default?: string | number | boolean;
+  /**
+   * Credentials that are alternatives to each other share a group name: the plugin is
+   * configured when every required field of at least one group is set (e.g. a private-app
+   * token OR an OAuth client id + secret + refresh token).
+   */
+  group?: string;
+}
+
+export type ConfigSpec = Record<string, ConfigFieldSpec>;
+
+/** A plugin's own command-line / API option (e.g. Arrivy's `--high-performance`). */
+export interface PluginOptionSpec {
+  type: 'boolean' | 'integer' | 'string' | 'enum';
+  description: string;
+  default?: string | number | boolean;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export type PluginOptionsSpec = Record<string, PluginOptionSpec>;
+
+/** Resolved, parsed plugin configuration (secrets included: keep it away from logs). */
+export type PluginConfigValues = Record<string, string | number | boolean | unknown>;
+
+export interface ClientContext<Cfg extends PluginConfigValues = PluginConfigValues> {
+  config: Cfg;
+  logger: Logger;
+  /** Counters the client increments (API calls, retries, throttled waits). */
+  metrics: RequestMetrics;
+  signal: AbortSignal;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  latencyMs: number;
+  message?: string;
+}
+
+/**
+ * How an entity's changes can be found.
+ * - `updated-since`: the CRM filters by a remote timestamp that moves on every update.
+ * - `created-since`: the timestamp moves only on creation (append-only logs).
+ * - `trailing-window`: no modified filter; every run re-reads `windowMs` of event time
+ *   before the delta start (CallRail calls change after they are created).
+ * - `none`: read everything every run; unchanged rows are skipped by hash and rows missing
+ *   from a complete read are soft-deleted (a spreadsheet).
+ */
+export type DeltaSpec =
+  | { kind: 'updated-since'; field: string }
+  | { kind: 'created-since'; field: string }
+  | { kind: 'trailing-window'; field: string; windowMs: number }
+  | { kind: 'none' };
+
+export type SyncMode = 'full' | 'delta' | 'force' | 'start-date';
+
+/** Opaque, JSON-serialisable position in a stream (page cursor, last timestamp + id, …). */
+export type Checkpoint = Record<string, unknown>;
+
+export interface FetchRequest {
+  mode: SyncMode;
+  /** Lower bound of remote change time (inclusive). Absent on a full read. */
+  since?: Date;
+  /** Upper bound (exclusive), from `--end-date`. */
+  until?: Date;
+  /** Page size to ask of the CRM (`--batch-size`). */
+  batchSize: number;
+  maxRecords?: number;
+  signal: AbortSignal;
+  /** The plugin's own options, parsed against its `options` spec. */
+  options: Record<string, unknown>;
+  /** Where a previous, interrupted run of this entity got to. */
+  checkpoint?: Checkpoint;
+  logger: Logger;
+}
+
+/** One page of raw records from the CRM, with where to resume after it. */
+export interface Page<Raw = unknown> {
+  records: Raw[];
+  /** Resume point after this page has been written. */
+  checkpoint?: Checkpoint;
+  /** Total the CRM reports for the whole read, when it says. */
+  estimatedTotal?: number;
+  /** External ids the CRM reports as deleted/archived: soft-deleted locally. */
+  deletedIds?: string[];
+}
+
+export interface EntityDefinition<Client = unknown, Raw = unknown> {
+  /** `sync_type`: `contacts`, never `contacts_sync`. */
+  name: string;
+  displayName?: string;
+  description?: string;
+  /** Mapped field that holds the record's id at the CRM. */
+  primaryKey: string;
+  delta: DeltaSpec;
+  /** Field schema: types for validation and for the API's typed view; `source` maps raw paths. */
+  fields: FieldSchema;
+  /** Mapped field holding the remote last-update time, used by `--full` to keep newer rows. */
+  updatedAtField?: string;
+  /** Mapped field holding the remote creation time. */
+  createdAtField?: string;
+  /** Entities of the same plugin that `sync all` must run first. */
+  dependsOn?: string[];
+  /** Record-level rules run after field validation (warnings in lenient mode, failures in strict). */
+  rules?: BusinessRule[];
+  /** Replaces the default, field-schema-driven processor. */
+  processor?: Processor<Raw>;
+  /** Streams the entity page by page. Never collect everything in memory. */
+  fetch(client: Client, request: FetchRequest): AsyncIterable<Page<Raw>>;
+}
+
+export interface CrmPlugin<
+  Client = unknown,
+  Cfg extends PluginConfigValues = PluginConfigValues,
+> {
+  /** The core contract version the plugin was written against. */
+  contractVersion: number;
+  /** `crm_source`: lowercase letters and digits, no spaces or underscores. */
+  name: string;
+  displayName: string;
+  kind: PluginKind;
+  description?: string;
+  config: ConfigSpec;
+  options?: PluginOptionsSpec;
+  /** Delta overlap subtracted from the last successful run's start; default 5 minutes. */
+  deltaOverlapMs?: number;
+  // biome-ignore lint/suspicious/noExplicitAny: entities differ in their raw record type
+  entities: EntityDefinition<Client, any>[];
+  createClient(context: ClientContext<Cfg>): Client | Promise<Client>;
+  /** Releases the client (sockets, pools). */
+  closeClient?(client: Client): Promise<void>;
+  /** Pings the CRM with the configured credentials. */
+  health?(client: Client, signal: AbortSignal): Promise<HealthResult>;
+}
+
+/** Identity helper that keeps a plugin object's types precise. */
+export function defineCrmPlugin<Client, Cfg extends PluginConfigValues = PluginConfigValues>(
+  plugin: CrmPlugin<Client, Cfg>,
+): CrmPlugin<Client, Cfg> {
+  return plugin;
+}
+
+export function defineEntity<Client, Raw = unknown>(
+  entity: EntityDefinition<Client, Raw>,
+): EntityDefinition<Client, Raw> {
+  return entity;
+}

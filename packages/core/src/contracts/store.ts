@@ -1,0 +1,121 @@
+import type { Checkpoint } from './plugin.js';
+import type {
+  BeginRunInput,
+  FinishRunInput,
+  RunStatus,
+  RunProgressUpdate,
+  SyncEvent,
+  SyncEventInput,
+  SyncRun,
+} from './run.js';
+
+/** A mapped, validated record as the store receives it. */
+export interface RecordWrite {
+  externalId: string;
+  data: Record<string, unknown>;
+  /** `contentHash(data)` from core: stores compare it to skip unchanged rows. */
+  hash: string;
+  remoteUpdatedAt?: Date | null;
+  remoteCreatedAt?: Date | null;
+}
+
+export interface UpsertOptions {
+  runId: string;
+  /**
+   * `overwrite` (delta, `--force`): write whatever changed.
+   * `keep-newer` (`--full`): keep a stored row whose remote updated time is newer than the
+   * incoming one's.
+   */
+  policy: 'overwrite' | 'keep-newer';
+  /** Tolerates a stored row that is soft-deleted: a record seen again is undeleted. */
+  now?: Date;
+}
+
+export interface UpsertResult {
+  created: number;
+  updated: number;
+  /** Same hash as stored: not rewritten. */
+  unchanged: number;
+  /** Skipped under `keep-newer` because the stored row is newer. */
+  keptNewer: number;
+}
+
+export interface StoredRecord {
+  crmSource: string;
+  entity: string;
+  externalId: string;
+  data: Record<string, unknown>;
+  hash: string;
+  remoteUpdatedAt: Date | null;
+  remoteCreatedAt: Date | null;
+  firstSyncedAt: Date;
+  lastSyncedAt: Date;
+  deletedAt: Date | null;
+  lastRunId: string | null;
+}
+
+export interface RunQuery {
+  crmSource?: string;
+  syncType?: string;
+  status?: RunStatus;
+  startedAfter?: Date;
+  startedBefore?: Date;
+  limit?: number;
+}
+
+/**
+ * Persistence for runs, records, checkpoints and events. Every implementation passes the
+ * store test suite in `@crmsync/core/testing`.
+ *
+ * @example
+ * const store = new MemoryStore();
+ * const run = await store.beginRun({ crmSource: 'faker', syncType: 'contacts', ... });
+ */
+export interface Store {
+  beginRun(input: BeginRunInput): Promise<SyncRun>;
+  updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void>;
+  /** Finishes a run. Refuses (throws) to finish a run that is not `running`. */
+  finishRun(runId: string, input: FinishRunInput): Promise<SyncRun>;
+  getRun(runId: string): Promise<SyncRun | null>;
+  /** Newest run (by start time) of (crm, entity) with status `success` or `partial`, dry runs excluded. */
+  lastSuccessfulRun(crmSource: string, syncType: string): Promise<SyncRun | null>;
+  /** Newest run of (crm, entity) whatever its status, dry runs excluded. */
+  lastRun(crmSource: string, syncType: string): Promise<SyncRun | null>;
+  /** Newest first. */
+  listRuns(query?: RunQuery): Promise<SyncRun[]>;
+  /** Runs still `running` whose heartbeat (or start) is older than their lease at `now`. */
+  findStaleRuns(now: Date): Promise<SyncRun[]>;
+
+  /** Writes a batch in one transaction: all or nothing. */
+  upsertRecords(
+    crmSource: string,
+    entity: string,
+    records: RecordWrite[],
+    options: UpsertOptions,
+  ): Promise<UpsertResult>;
+  /** Soft-deletes these ids; returns how many rows changed from live to deleted. */
+  softDeleteRecords(
+    crmSource: string,
+    entity: string,
+    externalIds: string[],
+    runId: string,
+    now?: Date,
+  ): Promise<number>;
+  /** Soft-deletes every live record of the entity whose id is not in `keep`. */
+  softDeleteMissing(
+    crmSource: string,
+    entity: string,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now?: Date,
+  ): Promise<number>;
+  getRecord(crmSource: string, entity: string, externalId: string): Promise<StoredRecord | null>;
+  countRecords(crmSource: string, entity: string, options?: { includeDeleted?: boolean }): Promise<number>;
+
+  appendEvents(events: SyncEventInput[]): Promise<void>;
+  listEvents(runId: string, options?: { limit?: number }): Promise<SyncEvent[]>;
+
+  close(): Promise<void>;
+}
+
+export type { Checkpoint };
