@@ -1,0 +1,30 @@
+import { geniusEntity } from './table.js';
+
+export const prospects = geniusEntity({
+  name: 'prospects',
+  displayName: 'Prospects',
+  table: 'prospect',
+  key: 'id',
+  deltaColumn: 'updated_at',
+  dependsOn: ['divisions'],
+  fields: {
+    id: { type: 'integer', required: true },
+    division_id: { type: 'integer' },
+    user_id: { type: 'integer' },
+    first_name: { type: 'string', maxLength: 100 },
+    last_name: { type: 'string', maxLength: 100 },
+    address1: { type: 'string', maxLength: 255 },
+    city: { type: 'string', maxLength: 100 },
+    county: { type: 'string', maxLength: 100 },
+    state: { type: 'state' },
+    zip: { type: 'zip_code' },
+    year_built: { type: 'integer' },
+    phone1: { type: 'phone' },
+    phone2: { type: 'phone' },
+    email: { type: 'email' },
+    add_date: { type: 'datetime' },
+    marketsharp_id: { type: 'string' },
+    leap_customer_id: { type: 'string' },
+    updated_at: { type: 'datetime' },
+  },
+});
