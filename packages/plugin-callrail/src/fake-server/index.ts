@@ -1,0 +1,8 @@
+export { callrailId, generateAccount, isoWithOffset, type CallRailData } from './data.js';
+export { dateWindow, retentionStart } from './dates.js';
+export {
+  type CallRailFakeOptions,
+  CallRailFakeServer,
+  type CallRailFault,
+  type RecordedRequest,
+} from './server.js';
