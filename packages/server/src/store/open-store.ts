@@ -1,0 +1,30 @@
+import { parseDatabaseUrl, resolveDatabaseUrl } from './database-url.js';
+import { PrismaStore } from './prisma-store.js';
+
+export interface OpenStoreOptions {
+  /** Defaults to `DATABASE_URL`, then `file:<cwd>/.crmsync/crmsync.db`. */
+  databaseUrl?: string;
+  /** Where the default database lives and relative `file:` paths resolve; defaults to process.cwd(). */
+  cwd?: string;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens (and by default migrates) the server's database.
+ *
+ * @example
+ * const store = await openStore({ databaseUrl: 'postgresql://crmsync@db/crmsync' });
+ */
+export async function openStore(options: OpenStoreOptions = {}): Promise<PrismaStore> {
+  const cwd = options.cwd ?? process.cwd();
+  const url = options.databaseUrl ?? resolveDatabaseUrl(process.env, cwd);
+  const store = new PrismaStore(parseDatabaseUrl(url, cwd));
+  try {
+    if (options.migrate !== false) await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}

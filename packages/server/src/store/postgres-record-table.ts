@@ -1,0 +1,139 @@
+import type { RecordWrite, UpsertOptions, UpsertResult } from '@crmsync/core';
+import type pg from 'pg';
+import type { RecordTable } from './record-table.js';
+import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+
+/**
+ * Rows per statement. Columns travel as one array parameter each (`unnest`), so the 65,535
+ * parameter limit never applies; the chunk only bounds one statement's size.
+ */
+const ROWS_PER_STATEMENT = 5_000;
+
+// Timestamps travel as ISO strings: `timestamp(3)` (what Prisma creates) ignores the `Z`,
+// so the stored wall time is UTC whatever the server's or this process's time zone.
+const UPSERT = `INSERT INTO crm_record (crm_source, entity, external_id, data, content_hash, remote_updated_at,
+    remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id)
+  SELECT $1, $2, t.external_id, t.data, t.content_hash, t.remote_updated_at, t.remote_created_at,
+    $3::timestamp(3), $3::timestamp(3), NULL, $4
+  FROM unnest($5::text[], $6::jsonb[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
+    AS t(external_id, data, content_hash, remote_updated_at, remote_created_at)
+  ON CONFLICT (crm_source, entity, external_id) DO UPDATE SET
+    data = excluded.data,
+    content_hash = excluded.content_hash,
+    remote_updated_at = excluded.remote_updated_at,
+    remote_created_at = COALESCE(excluded.remote_created_at, crm_record.remote_created_at),
+    last_synced_at = excluded.last_synced_at,
+    deleted_at = NULL,
+    last_run_id = excluded.last_run_id`;
+
+const SELECT_EXISTING = `SELECT external_id, content_hash,
+    (extract(epoch FROM remote_updated_at) * 1000)::float8, deleted_at IS NOT NULL
+  FROM crm_record
+  WHERE crm_source = $1 AND entity = $2 AND external_id = ANY($3::text[])`;
+
+/**
+ * `crm_record` through the same `pg.Pool` the Prisma adapter uses; each batch runs on one
+ * pooled connection inside BEGIN … COMMIT.
+ *
+ * @example
+ * const table = new PostgresRecordTable(pool);
+ * await table.upsert('hubspot', 'contacts', records, { runId, policy: 'keep-newer' });
+ */
+export class PostgresRecordTable implements RecordTable {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async upsert(
+    crmSource: string,
+    entity: string,
+    records: RecordWrite[],
+    options: UpsertOptions,
+  ): Promise<UpsertResult> {
+    assertWritable(crmSource, entity, records);
+    const now = (options.now ?? new Date()).toISOString();
+    return this.#transaction(async (client) => {
+      const existing = await client.query<[string, string, number | null, boolean]>({
+        text: SELECT_EXISTING,
+        values: [crmSource, entity, records.map((record) => record.externalId)],
+        rowMode: 'array',
+      });
+      const stored = new Map<string, StoredRecordState>();
+      for (const [externalId, hash, remoteUpdatedAt, deleted] of existing.rows) {
+        stored.set(externalId, {
+          hash,
+          remoteUpdatedAt: remoteUpdatedAt === null ? null : Math.round(remoteUpdatedAt),
+          deleted,
+        });
+      }
+      const plan = planUpsert(stored, records, options.policy);
+      for (let start = 0; start < plan.writes.length; start += ROWS_PER_STATEMENT) {
+        const chunk = plan.writes.slice(start, start + ROWS_PER_STATEMENT);
+        await client.query(UPSERT, [
+          crmSource,
+          entity,
+          now,
+          options.runId,
+          chunk.map((record) => record.externalId),
+          chunk.map((record) => JSON.stringify(record.data)),
+          chunk.map((record) => record.hash),
+          chunk.map((record) => record.remoteUpdatedAt?.toISOString() ?? null),
+          chunk.map((record) => record.remoteCreatedAt?.toISOString() ?? null),
+        ]);
+      }
+      return plan.result;
+    });
+  }
+
+  async softDelete(
+    crmSource: string,
+    entity: string,
+    externalIds: string[],
+    runId: string,
+    now: Date,
+  ): Promise<number> {
+    if (externalIds.length === 0) return 0;
+    const result = await this.pool.query(
+      `UPDATE crm_record SET deleted_at = $1::timestamp(3), last_run_id = $2
+       WHERE crm_source = $3 AND entity = $4 AND deleted_at IS NULL AND external_id = ANY($5::text[])`,
+      [now.toISOString(), runId, crmSource, entity, externalIds],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async softDeleteMissing(
+    crmSource: string,
+    entity: string,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date,
+  ): Promise<number> {
+    // An anti-join against the unnested ids: a hash join, not a scan of the array per row.
+    const result = await this.pool.query(
+      `UPDATE crm_record r SET deleted_at = $1::timestamp(3), last_run_id = $2
+       WHERE r.crm_source = $3 AND r.entity = $4 AND r.deleted_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) AS k(id) WHERE k.id = r.external_id)`,
+      [now.toISOString(), runId, crmSource, entity, [...keep]],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {}
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is discarded rather than returned to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,320 @@
+import {
+  type BeginRunInput,
+  CrmsyncError,
+  type FinishRunInput,
+  type RecordWrite,
+  type RunCounts,
+  type RunProgressUpdate,
+  type RunQuery,
+  type Store,
+  type StoredRecord,
+  type SyncEvent,
+  type SyncEventInput,
+  type SyncRun,
+  type UpsertOptions,
+  type UpsertResult,
+} from '@crmsync/core';
+import createDebug from 'debug';
+import type { DatabaseProvider, DatabaseTarget } from './database-url.js';
+import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
+import { PostgresRecordTable } from './postgres-record-table.js';
+import {
+  type DatabaseConnection,
+  Prisma,
+  type PrismaClient,
+  connectDatabase,
+} from './prisma-client.js';
+import type { RecordTable } from './record-table.js';
+import { toSyncEvent, toSyncRun } from './run-row.js';
+import { newRunId } from './run-id.js';
+import { SqliteRecordTable } from './sqlite-record-table.js';
+
+const debug = createDebug('crmsync:store');
+
+/** A JSON column value, or SQL NULL for null/undefined. */
+function jsonOrNull(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}
+
+function countColumns(counts: RunCounts) {
+  return {
+    recordsProcessed: counts.processed,
+    recordsCreated: counts.created,
+    recordsUpdated: counts.updated,
+    recordsUnchanged: counts.unchanged,
+    recordsDeleted: counts.deleted,
+    recordsFailed: counts.failed,
+  };
+}
+
+/**
+ * The server's `Store`: runs, events and schedules through Prisma; the `crm_record` hot path
+ * through the driver's own bulk SQL. Works on SQLite (embedded default) and PostgreSQL.
+ *
+ * @example
+ * const store = await openStore({ cwd: process.cwd() }); // migrates unless migrate: false
+ * const run = await store.beginRun({ crmSource: 'hubspot', syncType: 'contacts', mode: 'delta',
+ *   trigger: 'cli', dryRun: false, configuration: {}, leaseMs: 60_000 });
+ * await store.close();
+ */
+export class PrismaStore implements Store {
+  readonly prisma: PrismaClient;
+  readonly provider: DatabaseProvider;
+  readonly target: DatabaseTarget;
+  readonly #connection: DatabaseConnection;
+  readonly #records: RecordTable;
+  #closed = false;
+
+  constructor(target: DatabaseTarget) {
+    this.target = target;
+    this.provider = target.provider;
+    this.#connection = connectDatabase(target);
+    this.prisma = this.#connection.prisma;
+    if (this.#connection.pool) {
+      this.#records = new PostgresRecordTable(this.#connection.pool);
+    } else {
+      if (!target.filename) throw new Error('a SQLite target needs a filename');
+      this.#records = new SqliteRecordTable(target.filename);
+    }
+  }
+
+  /** Applies pending migrations; returns their names. */
+  async migrate(): Promise<string[]> {
+    const migrations = loadMigrations(this.provider);
+    const applied =
+      this.#records instanceof SqliteRecordTable
+        ? migrateSqlite(this.#records.db, migrations)
+        : await migratePostgres(this.#pool(), migrations);
+    if (applied.length > 0) debug('applied migrations %o', applied);
+    return applied;
+  }
+
+  /** Round-trip time of a trivial query, in milliseconds. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.prisma.$queryRawUnsafe('SELECT 1');
+    return performance.now() - started;
+  }
+
+  async beginRun(input: BeginRunInput): Promise<SyncRun> {
+    const row = await this.prisma.syncHistory.create({
+      data: {
+        id: newRunId(),
+        crmSource: input.crmSource,
+        syncType: input.syncType,
+        endpoint: input.endpoint ?? null,
+        status: 'running',
+        mode: input.mode,
+        trigger: input.trigger,
+        dryRun: input.dryRun,
+        startTime: input.startTime ?? new Date(),
+        configuration: (input.configuration ?? {}) as Prisma.InputJsonValue,
+        sinceTime: input.sinceTime ?? null,
+        resumedFromRunId: input.resumedFromRunId ?? null,
+        workerId: input.workerId ?? null,
+        leaseMs: input.leaseMs,
+      },
+    });
+    return toSyncRun(row);
+  }
+
+  async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void> {
+    const { count } = await this.prisma.syncHistory.updateMany({
+      where: { id: runId, status: 'running' },
+      data: {
+        ...countColumns(update.counts),
+        heartbeatAt: update.heartbeatAt,
+        ...(update.checkpoint !== undefined && { checkpoint: jsonOrNull(update.checkpoint) }),
+        ...(update.highWaterMark !== undefined && { highWaterMark: update.highWaterMark }),
+      },
+    });
+    if (count === 0) await this.#refuseNotRunning(runId, 'update the progress of');
+  }
+
+  async finishRun(runId: string, input: FinishRunInput): Promise<SyncRun> {
+    const { count } = await this.prisma.syncHistory.updateMany({
+      where: { id: runId, status: 'running' },
+      data: {
+        status: input.status,
+        endTime: input.endTime ?? new Date(),
+        ...countColumns(input.counts),
+        errorMessage: input.errorMessage ?? null,
+        errorKind: input.errorKind ?? null,
+        performanceMetrics: jsonOrNull(input.performanceMetrics),
+        ...(input.highWaterMark !== undefined && { highWaterMark: input.highWaterMark }),
+        ...(input.checkpoint !== undefined && { checkpoint: jsonOrNull(input.checkpoint) }),
+      },
+    });
+    if (count === 0) await this.#refuseNotRunning(runId, 'finish');
+    const run = await this.getRun(runId);
+    if (!run)
+      throw new CrmsyncError('system', `sync run ${runId} vanished while it was being finished`);
+    return run;
+  }
+
+  async getRun(runId: string): Promise<SyncRun | null> {
+    const row = await this.prisma.syncHistory.findUnique({ where: { id: runId } });
+    return row ? toSyncRun(row) : null;
+  }
+
+  async lastSuccessfulRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    const row = await this.prisma.syncHistory.findFirst({
+      where: { crmSource, syncType, dryRun: false, status: { in: ['success', 'partial'] } },
+      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
+    });
+    return row ? toSyncRun(row) : null;
+  }
+
+  async lastRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    const row = await this.prisma.syncHistory.findFirst({
+      where: { crmSource, syncType, dryRun: false },
+      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
+    });
+    return row ? toSyncRun(row) : null;
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<SyncRun[]> {
+    const rows = await this.prisma.syncHistory.findMany({
+      where: {
+        crmSource: query.crmSource,
+        syncType: query.syncType,
+        status: query.status,
+        ...((query.startedAfter || query.startedBefore) && {
+          startTime: { gt: query.startedAfter, lt: query.startedBefore },
+        }),
+      },
+      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
+      ...(query.limit !== undefined && { take: query.limit }),
+    });
+    return rows.map(toSyncRun);
+  }
+
+  async findStaleRuns(now: Date): Promise<SyncRun[]> {
+    // Served by the (status, start_time) index; running rows are few, so the lease
+    // arithmetic (a per-row column) is done here rather than in SQL for both dialects.
+    const rows = await this.prisma.syncHistory.findMany({
+      where: { status: 'running' },
+      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
+    });
+    return rows
+      .filter((row) => now.getTime() - (row.heartbeatAt ?? row.startTime).getTime() > row.leaseMs)
+      .map(toSyncRun);
+  }
+
+  upsertRecords(
+    crmSource: string,
+    entity: string,
+    records: RecordWrite[],
+    options: UpsertOptions,
+  ): Promise<UpsertResult> {
+    if (records.length === 0) {
+      return Promise.resolve({ created: 0, updated: 0, unchanged: 0, keptNewer: 0 });
+    }
+    return this.#records.upsert(crmSource, entity, records, options);
+  }
+
+  softDeleteRecords(
+    crmSource: string,
+    entity: string,
+    externalIds: string[],
+    runId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    return this.#records.softDelete(crmSource, entity, externalIds, runId, now);
+  }
+
+  softDeleteMissing(
+    crmSource: string,
+    entity: string,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    return this.#records.softDeleteMissing(crmSource, entity, keep, runId, now);
+  }
+
+  async getRecord(
+    crmSource: string,
+    entity: string,
+    externalId: string,
+  ): Promise<StoredRecord | null> {
+    const row = await this.prisma.crmRecord.findUnique({
+      where: { crmSource_entity_externalId: { crmSource, entity, externalId } },
+    });
+    if (!row) return null;
+    return {
+      crmSource: row.crmSource,
+      entity: row.entity,
+      externalId: row.externalId,
+      data: row.data as Record<string, unknown>,
+      hash: row.contentHash,
+      remoteUpdatedAt: row.remoteUpdatedAt,
+      remoteCreatedAt: row.remoteCreatedAt,
+      firstSyncedAt: row.firstSyncedAt,
+      lastSyncedAt: row.lastSyncedAt,
+      deletedAt: row.deletedAt,
+      lastRunId: row.lastRunId,
+    };
+  }
+
+  countRecords(
+    crmSource: string,
+    entity: string,
+    options: { includeDeleted?: boolean } = {},
+  ): Promise<number> {
+    return this.prisma.crmRecord.count({
+      where: { crmSource, entity, ...(!options.includeDeleted && { deletedAt: null }) },
+    });
+  }
+
+  async appendEvents(events: SyncEventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    const at = new Date();
+    await this.prisma.syncEvent.createMany({
+      data: events.map((event) => ({
+        runId: event.runId,
+        at: event.at ?? at,
+        level: event.level,
+        message: event.message,
+        recordId: event.recordId ?? null,
+        details: jsonOrNull(event.details),
+      })),
+    });
+  }
+
+  async listEvents(runId: string, options: { limit?: number } = {}): Promise<SyncEvent[]> {
+    const rows = await this.prisma.syncEvent.findMany({
+      where: { runId },
+      orderBy: { id: 'asc' },
+      ...(options.limit !== undefined && { take: options.limit }),
+    });
+    return rows.map(toSyncEvent);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.prisma.$disconnect();
+    await this.#records.close();
+    const pool = this.#connection.pool;
+    if (pool && !pool.ended) await pool.end();
+  }
+
+  #pool() {
+    const pool = this.#connection.pool;
+    if (!pool) throw new Error('not a PostgreSQL store');
+    return pool;
+  }
+
+  async #refuseNotRunning(runId: string, action: string): Promise<never> {
+    const run = await this.prisma.syncHistory.findUnique({
+      where: { id: runId },
+      select: { status: true },
+    });
+    if (!run) throw new CrmsyncError('system', `cannot ${action} sync run ${runId}: no such run`);
+    throw new CrmsyncError(
+      'system',
+      `cannot ${action} sync run ${runId}: it is ${run.status}, not running`,
+    );
+  }
+}

@@ -1,0 +1,154 @@
+import type { RecordWrite, UpsertOptions, UpsertResult } from '@crmsync/core';
+import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
+import type { RecordTable } from './record-table.js';
+import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+
+/** Rows per INSERT: 5 variables a row + 4 shared stays far below SQLite's 32,766. */
+const ROWS_PER_STATEMENT = 500;
+
+const UPSERT_TAIL = `ON CONFLICT (crm_source, entity, external_id) DO UPDATE SET
+  data = excluded.data,
+  content_hash = excluded.content_hash,
+  remote_updated_at = excluded.remote_updated_at,
+  remote_created_at = COALESCE(excluded.remote_created_at, crm_record.remote_created_at),
+  last_synced_at = excluded.last_synced_at,
+  deleted_at = NULL,
+  last_run_id = excluded.last_run_id`;
+
+/**
+ * `crm_record` through its own better-sqlite3 connection (the Prisma adapter's connection is
+ * not reachable). Times are integer milliseconds, as the Prisma client is configured to store
+ * them. Each call is synchronous inside one IMMEDIATE transaction, so a batch is atomic.
+ *
+ * @example
+ * const table = new SqliteRecordTable('/srv/app/.crmsync/crmsync.db');
+ * await table.upsert('hubspot', 'contacts', records, { runId, policy: 'overwrite' });
+ */
+export class SqliteRecordTable implements RecordTable {
+  readonly db: Database.Database;
+  readonly #statements = new Map<number, Database.Statement>();
+  #selectExisting: Database.Statement | undefined;
+
+  constructor(filename: string) {
+    this.db = new Database(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    configureSqlite(this.db);
+  }
+
+  async upsert(
+    crmSource: string,
+    entity: string,
+    records: RecordWrite[],
+    options: UpsertOptions,
+  ): Promise<UpsertResult> {
+    assertWritable(crmSource, entity, records);
+    const now = (options.now ?? new Date()).getTime();
+    const write = this.db.transaction(() => {
+      const stored = new Map<string, StoredRecordState>();
+      const ids = JSON.stringify(records.map((record) => record.externalId));
+      for (const row of this.#selectExistingStatement().iterate(crmSource, entity, ids)) {
+        const [externalId, hash, remoteUpdatedAt, deleted] = row as [
+          string,
+          string,
+          number | null,
+          number,
+        ];
+        stored.set(externalId, { hash, remoteUpdatedAt, deleted: deleted === 1 });
+      }
+      const plan = planUpsert(stored, records, options.policy);
+      const shared = { source: crmSource, entity, now, run: options.runId };
+      for (let start = 0; start < plan.writes.length; start += ROWS_PER_STATEMENT) {
+        const chunk = plan.writes.slice(start, start + ROWS_PER_STATEMENT);
+        const params: unknown[] = [];
+        for (const record of chunk) {
+          params.push(
+            record.externalId,
+            JSON.stringify(record.data),
+            record.hash,
+            record.remoteUpdatedAt ? record.remoteUpdatedAt.getTime() : null,
+            record.remoteCreatedAt ? record.remoteCreatedAt.getTime() : null,
+          );
+        }
+        this.#upsertStatement(chunk.length).run(shared, params);
+      }
+      return plan.result;
+    });
+    return write.immediate();
+  }
+
+  async softDelete(
+    crmSource: string,
+    entity: string,
+    externalIds: string[],
+    runId: string,
+    now: Date,
+  ): Promise<number> {
+    if (externalIds.length === 0) return 0;
+    return this.db
+      .prepare(
+        `UPDATE crm_record SET deleted_at = ?, last_run_id = ?
+         WHERE crm_source = ? AND entity = ? AND deleted_at IS NULL
+           AND external_id IN (SELECT value FROM json_each(?))`,
+      )
+      .run(now.getTime(), runId, crmSource, entity, JSON.stringify(externalIds)).changes;
+  }
+
+  async softDeleteMissing(
+    crmSource: string,
+    entity: string,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date,
+  ): Promise<number> {
+    return this.db
+      .prepare(
+        `UPDATE crm_record SET deleted_at = ?, last_run_id = ?
+         WHERE crm_source = ? AND entity = ? AND deleted_at IS NULL
+           AND external_id NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .run(now.getTime(), runId, crmSource, entity, JSON.stringify([...keep])).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // Prepared on first use: the table may not exist before the store has migrated.
+  #selectExistingStatement(): Database.Statement {
+    this.#selectExisting ??= this.db
+      .prepare(
+        `SELECT external_id, content_hash, remote_updated_at, deleted_at IS NOT NULL
+         FROM crm_record
+         WHERE crm_source = ? AND entity = ? AND external_id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw(true);
+    return this.#selectExisting;
+  }
+
+  #upsertStatement(rows: number): Database.Statement {
+    let statement = this.#statements.get(rows);
+    if (!statement) {
+      const values: string[] = [];
+      const row = '(@source, @entity, ?, ?, ?, ?, ?, @now, @now, NULL, @run)';
+      for (let i = 0; i < rows; i++) values.push(row);
+      statement = this.db.prepare(
+        `INSERT INTO crm_record (crm_source, entity, external_id, data, content_hash, remote_updated_at,
+           remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id)
+         VALUES ${values.join(',\n')}
+         ${UPSERT_TAIL}`,
+      );
+      this.#statements.set(rows, statement);
+    }
+    return statement;
+  }
+}
+
+/**
+ * WAL lets the API read while a sync writes; NORMAL sync is durable across application
+ * crashes in WAL mode (only a power loss can drop the last commits).
+ */
+export function configureSqlite(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+}
