@@ -1,0 +1,15 @@
+export { type A1Range, columnLetters, columnNumber, parseA1, quoteSheet } from './a1.js';
+export {
+  MARKETING_LEADS_HEADER,
+  MARKETING_SPENDS_HEADER,
+  marketingLeadRows,
+  marketingSpendRows,
+} from './data.js';
+export {
+  type Cell,
+  type FakeSpreadsheet,
+  type ServiceAccountKey,
+  type SheetsFakeOptions,
+  SheetsFakeServer,
+  type SheetsFault,
+} from './server.js';
