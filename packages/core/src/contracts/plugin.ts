@@ -112,6 +112,12 @@ export interface Page<Raw = unknown> {
   estimatedTotal?: number;
   /** External ids the CRM reports as deleted/archived: soft-deleted locally. */
   deletedIds?: string[];
+  /**
+   * Set (on an empty page) by a `none`-delta entity whose source says it has not changed since
+   * `FetchRequest.since` (a spreadsheet's Drive `modifiedTime`): the read is complete but was
+   * skipped, so the engine must not soft-delete the stored records as missing.
+   */
+  notModified?: boolean;
 }
 
 export interface EntityDefinition<Client = unknown, Raw = unknown> {
