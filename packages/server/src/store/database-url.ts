@@ -10,6 +10,8 @@ export interface DatabaseTarget {
   url: string;
   /** SQLite only: the absolute path of the database file. */
   filename?: string;
+  /** PostgreSQL only: the schema from `?schema=` (Prisma's convention); tables go there. */
+  schema?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export function resolveDatabaseUrl(env: Record<string, string | undefined>, cwd:
  * `postgresql://` → PostgreSQL. Anything else is refused with what is accepted.
  */
 export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): DatabaseTarget {
-  if (/^postgres(ql)?:\/\//i.test(url)) return { provider: 'postgresql', url };
+  if (/^postgres(ql)?:\/\//i.test(url)) return parsePostgresUrl(url);
   if (url.startsWith('file:')) {
     const filename = sqliteFilename(url, cwd);
     if (filename === ':memory:') {
@@ -45,6 +47,25 @@ export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): Data
   throw new Error(
     `DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL); got ${redact(url)}`,
   );
+}
+
+function parsePostgresUrl(url: string): DatabaseTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`DATABASE_URL is not a valid PostgreSQL URL: ${redact(url)}`);
+  }
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema === undefined) return { provider: 'postgresql', url };
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(
+      `DATABASE_URL ?schema= must be a plain identifier (letters, digits, _); got ${schema}`,
+    );
+  }
+  // node-postgres does not know `schema`; the store applies it as the search_path instead.
+  parsed.searchParams.delete('schema');
+  return { provider: 'postgresql', url: parsed.toString(), schema };
 }
 
 function sqliteFilename(url: string, cwd: string): string {

@@ -89,11 +89,17 @@ export function migrateSqlite(db: Database.Database, migrations: Migration[]): s
   return run.immediate();
 }
 
-export async function migratePostgres(pool: pg.Pool, migrations: Migration[]): Promise<string[]> {
+export async function migratePostgres(
+  pool: pg.Pool,
+  migrations: Migration[],
+  schema?: string,
+): Promise<string[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [POSTGRES_LOCK_KEY]);
     try {
+      // The schema is a checked identifier (parseDatabaseUrl); the pool's search_path names it.
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
       );

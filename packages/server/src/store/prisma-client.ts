@@ -50,11 +50,16 @@ export function createPrismaClient(url: string): PrismaClient {
 
 export function connectDatabase(target: DatabaseTarget): DatabaseConnection {
   if (target.provider === 'postgresql') {
-    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: 10,
+      // The store's own SQL (bulk upserts, migrations) finds its tables through the search_path.
+      ...(target.schema && { options: `-c search_path="${target.schema}"` }),
+    });
     // An idle client's error (server restart) must not crash the process; the next query fails instead.
     pool.on('error', () => {});
     const client = new PostgresPrismaClient({
-      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+      adapter: new PrismaPg(pool, { disposeExternalPool: true, schema: target.schema }),
     });
     return { target, pool, prisma: client as unknown as PrismaClient };
   }

@@ -84,7 +84,7 @@ export class PrismaStore implements Store {
     const applied =
       this.#records instanceof SqliteRecordTable
         ? migrateSqlite(this.#records.db, migrations)
-        : await migratePostgres(this.#pool(), migrations);
+        : await migratePostgres(this.#pool(), migrations, this.target.schema);
     if (applied.length > 0) debug('applied migrations %o', applied);
     return applied;
   }

@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadMigrations, migrateSqlite } from './migrations.js';
+
+describe('the migration runner', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  function folderWith(migrations: Record<string, string>): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crmsync-migrations-'));
+    dirs.push(dir);
+    for (const [name, sql] of Object.entries(migrations)) {
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, 'migration.sql'), sql);
+    }
+    return dir;
+  }
+
+  it('ships migrations for both databases that create the four tables', () => {
+    for (const provider of ['sqlite', 'postgresql'] as const) {
+      const [init] = loadMigrations(provider);
+      for (const table of ['sync_history', 'sync_schedule', 'crm_record', 'sync_event']) {
+        expect(init?.sql).toContain(`CREATE TABLE "${table}"`);
+      }
+    }
+  });
+
+  it('applies pending migrations in name order, each once', () => {
+    const db = new Database(':memory:');
+    const first = folderWith({
+      '20260101000000_a': 'CREATE TABLE a (x INTEGER);',
+      '20260201000000_b': 'INSERT INTO a VALUES (1);',
+    });
+    expect(migrateSqlite(db, loadMigrations('sqlite', first))).toEqual([
+      '20260101000000_a',
+      '20260201000000_b',
+    ]);
+    expect(migrateSqlite(db, loadMigrations('sqlite', first))).toEqual([]);
+    expect(db.prepare('SELECT count(*) AS n FROM a').get()).toEqual({ n: 1 });
+  });
+
+  it('refuses a migration edited after it was applied', () => {
+    const db = new Database(':memory:');
+    migrateSqlite(
+      db,
+      loadMigrations('sqlite', folderWith({ '1_a': 'CREATE TABLE a (x INTEGER);' })),
+    );
+    expect(() =>
+      migrateSqlite(
+        db,
+        loadMigrations('sqlite', folderWith({ '1_a': 'CREATE TABLE a (y TEXT);' })),
+      ),
+    ).toThrow(/migration 1_a was changed after it was applied/);
+  });
+
+  it('leaves nothing behind when a migration fails', () => {
+    const db = new Database(':memory:');
+    const folder = folderWith({
+      '1_a': 'CREATE TABLE a (x INTEGER);',
+      '2_bad': 'CREATE TABLE oops (',
+    });
+    expect(() => migrateSqlite(db, loadMigrations('sqlite', folder))).toThrow();
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'a'").get()).toBeUndefined();
+  });
+});
+
+describe('the committed schemas', () => {
+  it('are rendered from the one template', async () => {
+    const { providers, renderSchema, schemaPath } = (await import(
+      // @ts-expect-error: a plain .mjs build script without type declarations
+      '../../prisma/build-schemas.mjs'
+    )) as {
+      providers: string[];
+      renderSchema: (provider: string) => string;
+      schemaPath: (provider: string) => string;
+    };
+    const { readFileSync } = await import('node:fs');
+    for (const provider of providers) {
+      expect(readFileSync(schemaPath(provider), 'utf8')).toBe(renderSchema(provider));
+    }
+  });
+});
