@@ -1,4 +1,4 @@
-export { type A1Range, columnLetters, columnNumber, parseA1, quoteSheet } from './a1.js';
+export { type A1Range, columnLetters, columnNumber, parseA1, quoteSheet } from '../a1.js';
 export {
   MARKETING_LEADS_HEADER,
   MARKETING_SPENDS_HEADER,

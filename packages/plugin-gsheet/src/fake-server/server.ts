@@ -1,7 +1,7 @@
 import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { columnLetters, parseA1, quoteSheet } from './a1.js';
+import { columnLetters, parseA1, quoteSheet } from '../a1.js';
 
 /** A cell as the sheet holds it: a plain value, or a value with its display text / formula. */
 export type Cell =

@@ -1,0 +1,62 @@
+import { callrailEntity } from './list.js';
+
+/** Fields CallRail returns for a call only when named in `fields=`. */
+export const CALL_EXTRA_FIELDS = [
+  'company_id',
+  'company_name',
+  'tags',
+  'lead_status',
+  'value',
+  'note',
+  'source',
+  'campaign',
+  'medium',
+  'first_call',
+  'call_type',
+];
+
+export const calls = callrailEntity({
+  name: 'calls',
+  displayName: 'Calls',
+  description:
+    'Calls of the account, re-read over a trailing window of start time (no modified-since filter)',
+  list: {
+    path: 'calls',
+    key: 'calls',
+    dateField: 'start_time',
+    query: { fields: CALL_EXTRA_FIELDS.join(',') },
+  },
+  relative: true,
+  createdAtField: 'start_time',
+  dependsOn: ['companies'],
+  fields: {
+    id: { type: 'string', required: true },
+    start_time: { type: 'datetime', required: true },
+    direction: { type: 'string' },
+    answered: { type: 'boolean' },
+    voicemail: { type: 'boolean' },
+    duration: { type: 'integer' },
+    business_phone_number: { type: 'phone' },
+    tracking_phone_number: { type: 'phone', required: true },
+    customer_phone_number: { type: 'phone' },
+    customer_name: { type: 'string' },
+    customer_city: { type: 'string' },
+    customer_state: { type: 'state' },
+    customer_country: { type: 'string' },
+    agent_email: { type: 'email' },
+    recording: { type: 'url' },
+    recording_duration: { type: 'integer' },
+    recording_player: { type: 'url' },
+    company_id: { type: 'string' },
+    company_name: { type: 'string' },
+    tags: { type: 'json' },
+    lead_status: { type: 'string' },
+    value: { type: 'decimal' },
+    note: { type: 'text' },
+    source: { type: 'string' },
+    campaign: { type: 'string' },
+    medium: { type: 'string' },
+    first_call: { type: 'boolean' },
+    call_type: { type: 'string' },
+  },
+});
