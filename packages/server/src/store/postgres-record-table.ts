@@ -40,6 +40,10 @@ const SELECT_EXISTING = `SELECT external_id, content_hash,
  * await table.upsert('hubspot', 'contacts', records, { runId, policy: 'keep-newer' });
  */
 export class PostgresRecordTable implements RecordTable {
+  /** Rows the planner's statistics know of, and rows this store has created since. */
+  #analyzedRows: number | undefined;
+  #createdSinceAnalyze = 0;
+
   constructor(private readonly pool: pg.Pool) {}
 
   async upsert(
@@ -80,6 +84,9 @@ export class PostgresRecordTable implements RecordTable {
         ]);
       }
       return plan.result;
+    }).then(async (result) => {
+      await this.#analyzeWhenGrown(result.created);
+      return result;
     });
   }
 
@@ -117,6 +124,28 @@ export class PostgresRecordTable implements RecordTable {
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * An initial sync fills `crm_record` far faster than autovacuum re-analyzes it, and with
+   * statistics of a near-empty table the planner scans every row of the entity for each
+   * batch's SELECT instead of probing the primary key (measured: 40 ms instead of 4 ms per
+   * 1,000 ids at 200,000 rows, growing with the table). So the store analyzes the table
+   * itself each time it has doubled since the planner last looked.
+   */
+  async #analyzeWhenGrown(created: number): Promise<void> {
+    if (created === 0) return;
+    if (this.#analyzedRows === undefined) {
+      const { rows } = await this.pool.query<{ reltuples: number }>(
+        `SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = 'crm_record'::regclass`,
+      );
+      this.#analyzedRows = Math.max(0, rows[0]?.reltuples ?? 0);
+    }
+    this.#createdSinceAnalyze += created;
+    if (this.#createdSinceAnalyze < Math.max(1_000, this.#analyzedRows)) return;
+    await this.pool.query('ANALYZE crm_record');
+    this.#analyzedRows += this.#createdSinceAnalyze;
+    this.#createdSinceAnalyze = 0;
+  }
 
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

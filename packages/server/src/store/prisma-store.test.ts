@@ -1,4 +1,5 @@
 import type { RecordWrite, RunCounts } from '@crmsync/core';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaStore } from './prisma-store.js';
 import { postgresBackend, type StoreBackend, sqliteBackend } from './store-backends.js';
@@ -473,5 +474,32 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
       expect(await store.listEvents(runId, { limit: 2 })).toHaveLength(2);
       expect(await store.listEvents('another-run')).toEqual([]);
     });
+  });
+});
+
+describe('PrismaStore on SQLite while another connection holds the write lock', () => {
+  const backend = sqliteBackend();
+  afterAll(() => backend.teardown());
+
+  it('waits for the lock without blocking the event loop, then writes', async () => {
+    const store = await backend.open();
+    const other = new Database(store.target.filename ?? '');
+    other.prepare('BEGIN IMMEDIATE').run();
+    let released = false;
+    // Only a free event loop can run this timer; a synchronous busy wait would starve it.
+    setTimeout(() => {
+      other.prepare('COMMIT').run();
+      released = true;
+    }, 300);
+    try {
+      const result = await store.upsertRecords('faker', 'contacts', [contact(1)], {
+        runId: 'r',
+        policy: 'overwrite',
+      });
+      expect(released).toBe(true);
+      expect(result.created).toBe(1);
+    } finally {
+      other.close();
+    }
   });
 });

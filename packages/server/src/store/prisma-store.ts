@@ -23,6 +23,7 @@ import {
   Prisma,
   type PrismaClient,
   connectDatabase,
+  SQLITE_BUSY_TIMEOUT_MS,
 } from './prisma-client.js';
 import type { RecordTable } from './record-table.js';
 import { toSyncEvent, toSyncRun } from './run-row.js';
@@ -83,7 +84,9 @@ export class PrismaStore implements Store {
     const migrations = loadMigrations(this.provider);
     const applied =
       this.#records instanceof SqliteRecordTable
-        ? migrateSqlite(this.#records.db, migrations)
+        ? this.#records.whileWaitingForLocks(SQLITE_BUSY_TIMEOUT_MS, (db) =>
+            migrateSqlite(db, migrations),
+          )
         : await migratePostgres(this.#pool(), migrations, this.target.schema);
     if (applied.length > 0) debug('applied migrations %o', applied);
     return applied;

@@ -1,8 +1,17 @@
 import type { RecordWrite, UpsertOptions, UpsertResult } from '@crmsync/core';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
 import type { RecordTable } from './record-table.js';
 import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+
+/**
+ * better-sqlite3 waits for a lock synchronously, blocking the event loop. If the lock holder
+ * is a Prisma transaction in this same process (awaiting between its statements), it could
+ * never finish while we wait. So this connection waits only briefly and retries the whole
+ * (synchronous, atomic) transaction asynchronously, up to SQLITE_BUSY_TIMEOUT_MS.
+ */
+const SYNC_BUSY_WAIT_MS = 20;
 
 /** Rows per INSERT: 5 variables a row + 4 shared stays far below SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
@@ -31,7 +40,7 @@ export class SqliteRecordTable implements RecordTable {
   #selectExisting: Database.Statement | undefined;
 
   constructor(filename: string) {
-    this.db = new Database(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.db = new Database(filename, { timeout: SYNC_BUSY_WAIT_MS });
     configureSqlite(this.db);
   }
 
@@ -73,7 +82,7 @@ export class SqliteRecordTable implements RecordTable {
       }
       return plan.result;
     });
-    return write.immediate();
+    return this.#whenUnlocked(() => write.immediate());
   }
 
   async softDelete(
@@ -84,13 +93,15 @@ export class SqliteRecordTable implements RecordTable {
     now: Date,
   ): Promise<number> {
     if (externalIds.length === 0) return 0;
-    return this.db
-      .prepare(
-        `UPDATE crm_record SET deleted_at = ?, last_run_id = ?
+    const statement = this.db.prepare(
+      `UPDATE crm_record SET deleted_at = ?, last_run_id = ?
          WHERE crm_source = ? AND entity = ? AND deleted_at IS NULL
            AND external_id IN (SELECT value FROM json_each(?))`,
-      )
-      .run(now.getTime(), runId, crmSource, entity, JSON.stringify(externalIds)).changes;
+    );
+    const ids = JSON.stringify(externalIds);
+    return this.#whenUnlocked(
+      () => statement.run(now.getTime(), runId, crmSource, entity, ids).changes,
+    );
   }
 
   async softDeleteMissing(
@@ -100,17 +111,45 @@ export class SqliteRecordTable implements RecordTable {
     runId: string,
     now: Date,
   ): Promise<number> {
-    return this.db
-      .prepare(
-        `UPDATE crm_record SET deleted_at = ?, last_run_id = ?
-         WHERE crm_source = ? AND entity = ? AND deleted_at IS NULL
-           AND external_id NOT IN (SELECT value FROM json_each(?))`,
-      )
-      .run(now.getTime(), runId, crmSource, entity, JSON.stringify([...keep])).changes;
+    const statement = this.db.prepare(
+      `UPDATE crm_record SET deleted_at = ?, last_run_id = ?
+       WHERE crm_source = ? AND entity = ? AND deleted_at IS NULL
+         AND external_id NOT IN (SELECT value FROM json_each(?))`,
+    );
+    const ids = JSON.stringify([...keep]);
+    return this.#whenUnlocked(
+      () => statement.run(now.getTime(), runId, crmSource, entity, ids).changes,
+    );
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Runs `work` with a long synchronous busy wait: for start-up work such as migrations,
+   * where another process (not this one) may hold the lock for a while.
+   */
+  whileWaitingForLocks<T>(timeoutMs: number, work: (db: Database.Database) => T): T {
+    this.db.pragma(`busy_timeout = ${Math.floor(timeoutMs)}`);
+    try {
+      return work(this.db);
+    } finally {
+      this.db.pragma(`busy_timeout = ${SYNC_BUSY_WAIT_MS}`);
+    }
+  }
+
+  /** Runs `work` (which must be synchronous and atomic), retrying while the database is locked. */
+  async #whenUnlocked<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return work();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        await sleep(Math.min(2 ** attempt, 50));
+      }
+    }
   }
 
   // Prepared on first use: the table may not exist before the store has migrated.
@@ -141,6 +180,13 @@ export class SqliteRecordTable implements RecordTable {
     }
     return statement;
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  );
 }
 
 /**
