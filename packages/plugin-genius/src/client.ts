@@ -8,7 +8,7 @@ import {
   type RequestMetrics,
 } from '@crmsync/core';
 import mysql, { type FieldPacket, type Pool, type RowDataPacket } from 'mysql2/promise';
-import { fromNaive, toNaive } from './timezone.js';
+import { naiveToIso, toNaive } from './timezone.js';
 
 /** One Genius row as read: DATETIME columns already turned into ISO instants (UTC). */
 export type GeniusRow = Record<string, unknown>;
@@ -212,16 +212,16 @@ export class GeniusClient {
     const datetimes = fields
       .filter((f) => f.name !== KEYSET_TS && DATETIME_TYPES.has(f.columnType ?? f.type ?? -1))
       .map((f) => f.name);
-    const out: GeniusRow[] = [];
-    for (const row of rows) {
-      const record: GeniusRow = { ...row };
+    // Rows are fresh objects from the driver: converted in place, no copy per row.
+    const out = rows as GeniusRow[];
+    if (datetimes.length === 0) return out;
+    for (const record of out) {
       for (const name of datetimes) {
         const value = record[name];
         if (typeof value === 'string') {
-          record[name] = fromNaive(value, this.timeZone)?.toISOString() ?? null;
+          record[name] = naiveToIso(value, this.timeZone);
         }
       }
-      out.push(record);
     }
     return out;
   }

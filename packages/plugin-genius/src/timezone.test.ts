@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromNaive, toNaive } from './timezone.js';
+import { fromNaive, naiveToIso, toNaive } from './timezone.js';
 
 describe('Genius naive datetimes', () => {
   it('reads a naive value in the database zone as the instant it names', () => {
@@ -36,5 +36,19 @@ describe('Genius naive datetimes', () => {
 
   it('turns MySQL zero dates into null', () => {
     expect(fromNaive('0000-00-00 00:00:00', 'UTC')).toBeNull();
+  });
+});
+
+describe('naiveToIso', () => {
+  it('gives the same answer on the UTC fast path as the general one', () => {
+    for (const v of [
+      '2026-11-22 10:11:12',
+      '2024-02-29 23:59:59',
+      '0000-00-00 00:00:00',
+      '2026-01-15 10:00:00.250',
+    ]) {
+      expect(naiveToIso(v, 'UTC')).toBe(fromNaive(v, 'UTC')?.toISOString() ?? null);
+    }
+    expect(naiveToIso('2026-01-15 10:00:00', 'America/New_York')).toBe('2026-01-15T15:00:00.000Z');
   });
 });

@@ -80,27 +80,49 @@ export function toNaive(date: Date, timeZone: string): string {
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 
+/** Fields of a naive `YYYY-MM-DD HH:MM:SS[.ffffff]` (fixed positions: the hot path of large reads). */
+function parseNaive(value: string): { asUtc: number; minute: number } | null {
+  if (!NAIVE.test(value)) return null;
+  const n = (from: number, to: number) => Number(value.slice(from, to));
+  const year = n(0, 4);
+  const month = n(5, 7);
+  if (year === 0 || month === 0) return null;
+  const ms = value.length > 20 ? Number(value.slice(20, 23).padEnd(3, '0')) : 0;
+  const minute = n(14, 16);
+  return { asUtc: Date.UTC(year, month - 1, n(8, 10), n(11, 13), minute, n(17, 19), ms), minute };
+}
+
 /**
  * A naive database datetime read in `timeZone` → the instant it names. In the hour a DST
  * change repeats, the earlier instant wins; zero dates (`0000-00-00 …`) become null.
  */
 export function fromNaive(value: string, timeZone: string): Date | null {
-  const m = NAIVE.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac] = m;
-  if (Number(y) === 0 || Number(mo) === 0) return null;
-  const ms = frac ? Number(frac.padEnd(3, '0').slice(0, 3)) : 0;
-  const asUtc = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h),
-    Number(mi),
-    Number(s),
-    ms,
-  );
-  // Two passes settle the offset across a DST boundary.
-  let guess = asUtc - offsetMs(new Date(asUtc), timeZone);
-  guess = asUtc - offsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+  const parsed = parseNaive(value);
+  if (!parsed) return null;
+  const { asUtc, minute: mi } = parsed;
+  if (timeZone === 'UTC') return new Date(asUtc);
+  // Zones change offset on quarter hours at most, so the offset of a naive quarter hour is
+  // cached: Intl formatting for every value would dominate the cost of a large read.
+  const slot = `${timeZone}|${value.slice(0, 14)}${Math.floor(mi / 15)}`;
+  let offset = offsetCache.get(slot);
+  if (offset === undefined) {
+    // Two passes settle the offset across a DST boundary.
+    offset = offsetMs(new Date(asUtc - offsetMs(new Date(asUtc), timeZone)), timeZone);
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offsetCache.set(slot, offset);
+  }
+  return new Date(asUtc - offset);
+}
+
+const offsetCache = new Map<string, number>();
+
+/**
+ * `fromNaive(value, timeZone)?.toISOString() ?? null`, with a string-only fast path for a
+ * database kept in UTC (the common case, and the hot loop of a million-row read).
+ */
+export function naiveToIso(value: string, timeZone: string): string | null {
+  if (timeZone === 'UTC' && value.length === 19 && NAIVE.test(value) && !value.startsWith('0000')) {
+    return `${value.slice(0, 10)}T${value.slice(11, 19)}.000Z`;
+  }
+  return fromNaive(value, timeZone)?.toISOString() ?? null;
 }

@@ -134,6 +134,24 @@ export class GeniusTestDatabase {
     return Array.from({ length: count }, (_, i) => String(first + i));
   }
 
+  /**
+   * Replaces `job_change_order` with `count` generated rows in one server-side statement
+   * (MariaDB's SEQUENCE engine), for benchmarks: a million rows in seconds.
+   */
+  async fillChangeOrders(count: number): Promise<void> {
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError('count must be a positive integer');
+    await this.execute('TRUNCATE TABLE job_change_order');
+    await this.execute(
+      `INSERT INTO job_change_order (id, job_id, number, status_id, type_id, reason_id, amount, add_user_id,
+         add_date, sold_date, cancel_date, updated_at)
+       SELECT seq, 1 + seq % 50000, CONCAT('CO-', seq), 1 + seq % 5, 1 + seq % 4, 1 + seq % 8,
+         (seq % 100000) / 100, 1 + seq % 300, NOW() - INTERVAL (seq % 7776000) SECOND,
+         CURDATE() - INTERVAL (seq % 90) DAY, NULL, NOW() - INTERVAL (seq % 7776000) SECOND
+       FROM ${quoteIdent(`seq_1_to_${count}`)}`,
+    );
+  }
+
   async drop(): Promise<void> {
     try {
       await this.conn.query(`DROP DATABASE IF EXISTS ${quoteIdent(this.name)}`);

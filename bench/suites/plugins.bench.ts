@@ -1,0 +1,149 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type mysqlTypes from 'mysql2';
+import { createRequestMetrics, type Logger } from '../../packages/core/src/index.js';
+import { GeniusClient } from '../../packages/plugin-genius/src/client.js';
+import { jobChangeOrders } from '../../packages/plugin-genius/src/entities/job_change_orders.js';
+import {
+  GeniusTestDatabase,
+  mariadbUnreachable,
+} from '../../packages/plugin-genius/src/fake-server/index.js';
+import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
+
+// Plugins of different shapes, each beside the limit that bounds it, measured in the same run:
+// - Genius: keyset-paged reads of a change-orders table vs MariaDB's own streamed SELECT of
+//   the same rows; peak RSS of the plugin's stream at 100k vs 1M rows (goal: < 50 MB growth).
+// - CallRail: requests/s the client sustains against the fake's hourly limit (window shrunk).
+
+const geniusRequire = createRequire(
+  new URL('../../packages/plugin-genius/package.json', import.meta.url),
+);
+const mysql = geniusRequire('mysql2') as typeof mysqlTypes;
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+const TZ = 'UTC';
+const BATCH = 5_000;
+const MB = 1024 * 1024;
+
+/** MariaDB's raw read rate: one plain SELECT of the whole table, rows streamed by the driver. */
+async function rawStreamedSelect(url: string): Promise<{ rows: number; seconds: number }> {
+  const conn = mysql.createConnection({ uri: url, dateStrings: true });
+  const started = performance.now();
+  let rows = 0;
+  await new Promise<void>((resolve, reject) => {
+    conn
+      .query('SELECT * FROM job_change_order')
+      .stream()
+      .on('data', () => {
+        rows++;
+      })
+      .on('end', () => resolve())
+      .on('error', reject);
+  });
+  await new Promise<void>((resolve) => conn.end(() => resolve()));
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
+
+async function pluginRead(url: string): Promise<{ rows: number; seconds: number }> {
+  const client = GeniusClient.connect({
+    url,
+    timeZone: TZ,
+    poolSize: 1,
+    logger: quiet,
+    metrics: createRequestMetrics(),
+  });
+  const started = performance.now();
+  let rows = 0;
+  try {
+    const request = {
+      mode: 'full' as const,
+      batchSize: BATCH,
+      signal: new AbortController().signal,
+      options: {},
+      logger: quiet,
+    };
+    for await (const page of jobChangeOrders.fetch(client, request)) rows += page.records.length;
+  } finally {
+    await client.close();
+  }
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
+
+async function genius(ctx: BenchContext): Promise<void> {
+  const unreachable = await mariadbUnreachable();
+  if (unreachable) {
+    ctx.log(`genius: skipped — ${unreachable}`);
+    return;
+  }
+  const big = ctx.quick ? 100_000 : 1_000_000;
+  const small = ctx.quick ? 10_000 : 100_000;
+  const db = await GeniusTestDatabase.create({ timeZone: TZ, size: 5 });
+  try {
+    let t = performance.now();
+    await db.fillChangeOrders(big);
+    ctx.log(
+      `genius: ${big.toLocaleString('en-US')} change orders generated in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+
+    const raw = await rawStreamedSelect(db.url);
+    const plugin = await pluginRead(db.url);
+    if (plugin.rows !== big || raw.rows !== big)
+      throw new Error(`read ${plugin.rows} / ${raw.rows} of ${big} rows`);
+    const rawRate = raw.rows / raw.seconds;
+    const rate = plugin.rows / plugin.seconds;
+    ctx.report({
+      suite: 'plugins',
+      name: `genius keyset read, ${big.toLocaleString('en-US')} change orders (batch ${BATCH})`,
+      value: rate,
+      unit: 'records/s',
+      limits: [
+        { name: 'MariaDB streamed SELECT of the same rows', value: rawRate, unit: 'rows/s' },
+      ],
+      ratio: rate / rawRate,
+      goal: '>= 0.5 of the raw streamed SELECT',
+      met: rate / rawRate >= 0.5,
+    });
+
+    t = performance.now();
+    const child = fileURLToPath(
+      new URL('../../packages/plugin-genius/bench/stream-child.ts', import.meta.url),
+    );
+    const args = { url: db.url, timeZone: TZ, batchSize: BATCH };
+    const few = await runInChild<{ count: number }>(child, { ...args, rows: small });
+    const many = await runInChild<{ count: number }>(child, { ...args, rows: big });
+    if (few.result.count !== small || many.result.count !== big)
+      throw new Error('child read the wrong number of rows');
+    const growth = (many.maxRssBytes - few.maxRssBytes) / MB;
+    ctx.report({
+      suite: 'plugins',
+      name: `genius peak RSS growth ${small.toLocaleString('en-US')} → ${big.toLocaleString('en-US')} rows (no-write stream)`,
+      value: growth,
+      unit: 'MB',
+      limits: [
+        {
+          name: `peak RSS at ${small.toLocaleString('en-US')}`,
+          value: few.maxRssBytes / MB,
+          unit: 'MB',
+        },
+        {
+          name: `peak RSS at ${big.toLocaleString('en-US')}`,
+          value: many.maxRssBytes / MB,
+          unit: 'MB',
+        },
+      ],
+      goal: '< 50 MB',
+      met: growth < 50,
+    });
+    ctx.log(`genius: RSS children took ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  } finally {
+    await db.drop();
+  }
+}
+
+const suite: BenchSuite = {
+  name: 'plugins',
+  async run(ctx) {
+    await genius(ctx);
+  },
+};
+
+export default suite;
