@@ -21,6 +21,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<PrismaS
   const url = options.databaseUrl ?? resolveDatabaseUrl(process.env, cwd);
   const store = new PrismaStore(parseDatabaseUrl(url, cwd));
   try {
+    await store.connect();
     if (options.migrate !== false) await store.migrate();
   } catch (error) {
     await store.close();

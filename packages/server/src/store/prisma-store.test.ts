@@ -474,6 +474,14 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
       expect(await store.listEvents(runId, { limit: 2 })).toHaveLength(2);
       expect(await store.listEvents('another-run')).toEqual([]);
     });
+
+    it('refuses events of a run that does not exist', async () => {
+      await freshStore();
+      await expect(
+        store.appendEvents([{ runId: 'no-such-run', level: 'info', message: 'orphan' }]),
+      ).rejects.toThrow(/foreign key/i);
+      expect(await store.listEvents('no-such-run')).toEqual([]);
+    });
   });
 });
 

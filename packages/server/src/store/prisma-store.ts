@@ -79,6 +79,19 @@ export class PrismaStore implements Store {
     }
   }
 
+  /**
+   * Opens the connections and applies per-connection settings: on SQLite the Prisma
+   * connection enforces foreign keys and uses NORMAL sync in WAL mode (as the bulk connection
+   * does). `openStore` calls it.
+   */
+  async connect(): Promise<void> {
+    await this.prisma.$connect();
+    if (this.provider === 'sqlite') {
+      await this.prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+      await this.prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+    }
+  }
+
   /** Applies pending migrations; returns their names. */
   async migrate(): Promise<string[]> {
     const migrations = loadMigrations(this.provider);
