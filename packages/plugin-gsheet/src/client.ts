@@ -116,7 +116,7 @@ export class SheetsClient {
     const c1 = columnLetters(a1.endCol ?? 702);
     const window = (from: number, to: number) => `${quoteSheet(a1.sheet)}!${c0}${from}:${c1}${to}`;
     const headerRow = tab.headerRow ?? a1.startRow ?? 1;
-    const lastRow = Math.min(a1.endRow ?? grid, grid);
+    const gridEnd = Math.min(a1.endRow ?? grid, grid);
     const [header] = await this.values(
       tab.spreadsheetId,
       window(headerRow, headerRow),
@@ -127,6 +127,22 @@ export class SheetsClient {
       throw new TypeError(`${tab.entity}: row ${headerRow} of ${a1.sheet} holds no header`);
     }
     const names = fieldNames(header);
+    // Reading empty grid rows costs quota (a tab has 1,000 rows by default), so the read ends
+    // at the last row with a value in the key column (or, keyed by row number, column one).
+    const keyIndex = tab.keyColumn ? names.indexOf(tab.keyColumn) : 0;
+    if (keyIndex < 0) {
+      throw new TypeError(
+        `${tab.entity}: key column '${tab.keyColumn}' is not in the header of ${a1.sheet} (${names.join(', ')})`,
+      );
+    }
+    const keyCol = columnLetters((a1.startCol ?? 1) + keyIndex);
+    const keyCells = await this.values(
+      tab.spreadsheetId,
+      `${quoteSheet(a1.sheet)}!${keyCol}${headerRow}:${keyCol}${Math.max(headerRow, gridEnd)}`,
+      render,
+      signal,
+    );
+    const lastRow = headerRow + keyCells.length - 1;
     const size = Math.max(1, Math.floor(request.batchSize));
     const resume = Number(request.checkpoint?.nextRow);
     for (
