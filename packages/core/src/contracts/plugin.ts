@@ -161,6 +161,13 @@ export interface CrmPlugin<
   deltaOverlapMs?: number;
   // biome-ignore lint/suspicious/noExplicitAny: entities differ in their raw record type
   entities: EntityDefinition<Client, any>[];
+  /**
+   * Entities that depend on configuration (a spreadsheet plugin's configured tabs). A host
+   * that has resolved the plugin's config calls this and uses the result in place of
+   * `entities`, which then lists the entities of the default configuration.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: entities differ in their raw record type
+  configureEntities?(config: Cfg): EntityDefinition<Client, any>[];
   createClient(context: ClientContext<Cfg>): Client | Promise<Client>;
   /** Releases the client (sockets, pools). */
   closeClient?(client: Client): Promise<void>;
