@@ -15,7 +15,22 @@ export default defineConfig({
   schema: path.join('prisma', provider, 'schema.prisma'),
   async adapter() {
     const url = process.env.DATABASE_URL ?? 'file:./.crmsync/crmsync.db';
-    if (provider === 'postgresql') return new PrismaPg({ connectionString: url });
+    if (provider === 'postgresql') return new PrismaPg(poolConfig(url));
     return new PrismaBetterSQLite3({ url }, { timestampFormat: 'unixepoch-ms' });
   },
 });
+
+/**
+ * Explicit fields rather than a connectionString: the adapter makes its shadow database by
+ * overriding `database`, which a connectionString would silently win over.
+ */
+function poolConfig(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: decodeURIComponent(parsed.hostname),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username) || undefined,
+    password: decodeURIComponent(parsed.password) || undefined,
+    database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+  };
+}

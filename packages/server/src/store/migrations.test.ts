@@ -83,4 +83,18 @@ describe('the committed schemas', () => {
       expect(readFileSync(schemaPath(provider), 'utf8')).toBe(renderSchema(provider));
     }
   });
+
+  it('have a migration: the latest one was made from the current schema', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    for (const provider of ['sqlite', 'postgresql'] as const) {
+      const folder = path.join(import.meta.dirname, '..', '..', 'prisma', 'migrations', provider);
+      const latest = readdirSync(folder).sort().at(-1) ?? '';
+      const current = readFileSync(
+        path.join(folder, '..', '..', provider, 'schema.prisma'),
+        'utf8',
+      );
+      // Run `pnpm --filter @crmsync/server prisma:migration <name>` when this fails.
+      expect(readFileSync(path.join(folder, latest, 'schema.prisma'), 'utf8')).toBe(current);
+    }
+  });
 });
