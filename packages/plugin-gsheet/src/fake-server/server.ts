@@ -179,6 +179,11 @@ export class SheetsFakeServer {
     sheet.modifiedTime = new Date(Math.max(Date.now(), sheet.modifiedTime.getTime() + 1));
   }
 
+  /** Invalidates every issued access token (as an expiry or a revocation would). */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
   /** Read requests that reached the values API (not the token or Drive endpoints). */
   valueReads(): number {
     return this.requests.filter((r) => r.path.startsWith('/v4/') && r.status === 200).length;

@@ -1,0 +1,169 @@
+import {
+  CORE_CONTRACT_VERSION,
+  type CrmPlugin,
+  defineCrmPlugin,
+  InputError,
+  type PluginConfigValues,
+} from '@crmsync/core';
+import { createTokenSource, type GoogleCredentials } from './auth.js';
+import { SheetsClient } from './client.js';
+import { tabEntity } from './entities/tab.js';
+import { DRIVE_METADATA_SCOPE, parseServiceAccount, SHEETS_READONLY_SCOPE } from './jwt.js';
+import { parseTabs, type TabConfig } from './tabs.js';
+import { createGoogleTransport, postForm } from './transport.js';
+
+export { createTokenSource, type GoogleCredentials, type GoogleTokenSource } from './auth.js';
+export { type GoogleTransport, type SheetRow, SheetsClient } from './client.js';
+export { parseServiceAccount, signServiceAccountJwt } from './jwt.js';
+export { DEFAULT_TABS, fieldNames, normalizeHeader, parseTabs, type TabConfig } from './tabs.js';
+export { createGoogleTransport } from './transport.js';
+
+export interface GsheetConfig extends PluginConfigValues {
+  GSHEET_SERVICE_ACCOUNT_JSON?: string;
+  GSHEET_CLIENT_ID?: string;
+  GSHEET_CLIENT_SECRET?: string;
+  GSHEET_REFRESH_TOKEN?: string;
+  GSHEET_TABS?: string;
+  GSHEET_BASE_URL: string;
+  GSHEET_DRIVE_BASE_URL: string;
+  GSHEET_TOKEN_URL: string;
+  GSHEET_READS_PER_MINUTE: number;
+}
+
+function credentials(config: GsheetConfig): GoogleCredentials {
+  if (config.GSHEET_SERVICE_ACCOUNT_JSON) {
+    return {
+      kind: 'service-account',
+      key: parseServiceAccount(config.GSHEET_SERVICE_ACCOUNT_JSON),
+      scopes: [SHEETS_READONLY_SCOPE, DRIVE_METADATA_SCOPE],
+    };
+  }
+  const {
+    GSHEET_CLIENT_ID: clientId,
+    GSHEET_CLIENT_SECRET: clientSecret,
+    GSHEET_REFRESH_TOKEN: refreshToken,
+  } = config;
+  if (clientId && clientSecret && refreshToken) {
+    return { kind: 'oauth-refresh', clientId, clientSecret, refreshToken };
+  }
+  throw new InputError(
+    'GSHEET_SERVICE_ACCOUNT_JSON',
+    'a service-account key, or GSHEET_CLIENT_ID + GSHEET_CLIENT_SECRET + GSHEET_REFRESH_TOKEN',
+  );
+}
+
+/**
+ * Google Sheets tabs as entities. `tabs` defaults to `GSHEET_TABS` from the environment, or
+ * the legacy marketing leads and spends tabs.
+ *
+ * @example
+ * const plugin = createGsheetPlugin([{ entity: 'leads', spreadsheetId: '1FRK…', range: 'Leads!A:Z', keyColumn: 'lead_id' }]);
+ */
+export function createGsheetPlugin(
+  tabs: TabConfig[] = parseTabs(process.env.GSHEET_TABS),
+): CrmPlugin<SheetsClient, GsheetConfig> {
+  return defineCrmPlugin<SheetsClient, GsheetConfig>({
+    contractVersion: CORE_CONTRACT_VERSION,
+    name: 'gsheet',
+    displayName: 'Google Sheets',
+    kind: 'file',
+    description: 'Configured Google Sheets tabs, read through the Sheets v4 values API',
+    // A tab has no change filter: every run re-reads it; Drive modifiedTime skips unchanged files.
+    deltaOverlapMs: 5 * 60_000,
+    config: {
+      GSHEET_SERVICE_ACCOUNT_JSON: {
+        env: 'GSHEET_SERVICE_ACCOUNT_JSON',
+        description: 'Service-account key file (JSON); share the sheets with its client_email',
+        type: 'json',
+        secret: true,
+        required: true,
+        group: 'service-account',
+      },
+      GSHEET_CLIENT_ID: {
+        env: 'GSHEET_CLIENT_ID',
+        description: 'OAuth client id',
+        required: true,
+        group: 'oauth',
+      },
+      GSHEET_CLIENT_SECRET: {
+        env: 'GSHEET_CLIENT_SECRET',
+        description: 'OAuth client secret',
+        secret: true,
+        required: true,
+        group: 'oauth',
+      },
+      GSHEET_REFRESH_TOKEN: {
+        env: 'GSHEET_REFRESH_TOKEN',
+        description: 'OAuth refresh token',
+        secret: true,
+        required: true,
+        group: 'oauth',
+      },
+      GSHEET_TABS: {
+        env: 'GSHEET_TABS',
+        description: 'JSON array of {entity, spreadsheetId, range, keyColumn?}',
+        type: 'json',
+      },
+      GSHEET_BASE_URL: {
+        env: 'GSHEET_BASE_URL',
+        description: 'Sheets API root',
+        type: 'url',
+        default: 'https://sheets.googleapis.com',
+      },
+      GSHEET_DRIVE_BASE_URL: {
+        env: 'GSHEET_DRIVE_BASE_URL',
+        description: 'Drive API root',
+        type: 'url',
+        default: 'https://www.googleapis.com',
+      },
+      GSHEET_TOKEN_URL: {
+        env: 'GSHEET_TOKEN_URL',
+        description: 'OAuth token endpoint (also the JWT audience)',
+        type: 'url',
+        default: 'https://oauth2.googleapis.com/token',
+      },
+      GSHEET_READS_PER_MINUTE: {
+        env: 'GSHEET_READS_PER_MINUTE',
+        description: 'Reads per minute the client allows itself',
+        type: 'integer',
+        default: 60,
+      },
+    },
+    entities: tabs.map(tabEntity),
+    configureEntities: (config) =>
+      parseTabs(config.GSHEET_TABS ?? process.env.GSHEET_TABS).map(tabEntity),
+    createClient({ config, logger, metrics }) {
+      const tokenUrl = String(config.GSHEET_TOKEN_URL || 'https://oauth2.googleapis.com/token');
+      const tokens = createTokenSource(credentials(config), tokenUrl, postForm);
+      const perMinute = Number(config.GSHEET_READS_PER_MINUTE);
+      return new SheetsClient({
+        baseUrl: String(config.GSHEET_BASE_URL || 'https://sheets.googleapis.com'),
+        driveBaseUrl: String(config.GSHEET_DRIVE_BASE_URL || 'https://www.googleapis.com'),
+        transport: createGoogleTransport({
+          tokens,
+          quotas: [
+            {
+              limit: Number.isFinite(perMinute) && perMinute > 0 ? perMinute : 60,
+              windowMs: 60_000,
+            },
+          ],
+          metrics,
+          logger: logger.child('crmsync:plugin:gsheet:client'),
+        }),
+      });
+    },
+    async health(client, signal) {
+      const started = Date.now();
+      const first = tabs[0];
+      try {
+        if (first) await client.modifiedTime(first.spreadsheetId, signal);
+        return { ok: true, latencyMs: Date.now() - started };
+      } catch (error) {
+        return { ok: false, latencyMs: Date.now() - started, message: (error as Error).message };
+      }
+    },
+  });
+}
+
+export const gsheetPlugin = createGsheetPlugin();
+export default gsheetPlugin;
