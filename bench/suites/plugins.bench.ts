@@ -8,6 +8,10 @@ import {
   GeniusTestDatabase,
   mariadbUnreachable,
 } from '../../packages/plugin-genius/src/fake-server/index.js';
+import { CallRailClient } from '../../packages/plugin-callrail/src/client.js';
+import { calls } from '../../packages/plugin-callrail/src/entities/calls.js';
+import { CallRailFakeServer } from '../../packages/plugin-callrail/src/fake-server/index.js';
+import { createCallRailTransport } from '../../packages/plugin-callrail/src/transport.js';
 import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
 
 // Plugins of different shapes, each beside the limit that bounds it, measured in the same run:
@@ -139,10 +143,84 @@ async function genius(ctx: BenchContext): Promise<void> {
   }
 }
 
+/**
+ * CallRail allows 1,000 requests per hour. An hour is shrunk to `windowMs` and the limit by
+ * the same factor as the count, keeping the limit's rate (`limit / windowMs`) below what two
+ * sequential page streams can send at 50 ms latency (40 req/s), so the client's pacing, not
+ * the latency, is what the figure measures.
+ */
+async function callrail(ctx: BenchContext): Promise<void> {
+  const windowMs = ctx.quick ? 3_000 : 6_000;
+  const limit = ctx.quick ? 50 : 100;
+  const runMs = windowMs * (ctx.quick ? 2 : 3);
+  const fake = await CallRailFakeServer.start({
+    size: 2_000,
+    latencyMs: 50,
+    hourlyLimit: limit,
+    hourMs: windowMs,
+  });
+  const metrics = createRequestMetrics();
+  const client = new CallRailClient({
+    baseUrl: fake.baseUrl,
+    accountId: fake.accountId,
+    windowDays: 7,
+    transport: createCallRailTransport({
+      apiKey: fake.apiKey,
+      quotas: [{ limit, windowMs }],
+      metrics,
+      logger: quiet,
+    }),
+  });
+  const stop = new AbortController();
+  const started = performance.now();
+  const stream = async () => {
+    const request = {
+      mode: 'full' as const,
+      batchSize: 1,
+      signal: stop.signal,
+      options: {},
+      logger: quiet,
+    };
+    try {
+      for await (const _page of calls.fetch(client, request)) {
+        if (performance.now() - started >= runMs) break;
+      }
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+    }
+  };
+  const timer = setTimeout(() => stop.abort(), runMs);
+  try {
+    await Promise.all([stream(), stream()]);
+  } finally {
+    clearTimeout(timer);
+    await fake.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const ok = fake.requests.filter((r) => r.status === 200).length;
+  const limited = fake.requests.filter((r) => r.status === 429).length;
+  const rate = ok / seconds;
+  const limitRate = limit / (windowMs / 1000);
+  ctx.report({
+    suite: 'plugins',
+    name: `callrail request rate, 50 ms latency (hour shrunk to ${windowMs / 1000} s, limit ${limit})`,
+    value: rate,
+    unit: 'req/s',
+    limits: [
+      { name: 'documented limit, same shrink', value: limitRate, unit: 'req/s' },
+      { name: '429s answered', value: limited, unit: 'requests' },
+    ],
+    ratio: rate / limitRate,
+    goal: '>= 0.85 of the limit with no 429',
+    met: rate / limitRate >= 0.85 && limited === 0,
+  });
+}
+
 const suite: BenchSuite = {
   name: 'plugins',
   async run(ctx) {
     await genius(ctx);
+    await callrail(ctx);
   },
 };
 
