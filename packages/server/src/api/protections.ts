@@ -1,0 +1,57 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type Plugin, usePayloadFormatter } from 'graphql-yoga';
+
+export interface LimitOptions {
+  /** Deepest selection allowed (default 12: a run's events' nodes sit at depth 5). */
+  maxDepth?: number;
+  /** graphql-armor cost limit (default 5000). */
+  maxCost?: number;
+}
+
+/** Header a browser must send with a non-JSON request (the dashboard sends it always). */
+export const CSRF_HEADERS = ['x-crmsync-csrf', 'x-graphql-yoga-csrf'];
+
+/**
+ * Depth, cost, alias and token limits (graphql-armor) and CSRF prevention: a "simple" request
+ * a browser would send cross-site without a preflight (GET, form posts) must carry one of the
+ * CSRF headers; `content-type: application/json` POSTs always preflight and pass.
+ */
+export function protections(options: LimitOptions = {}): Plugin[] {
+  const armor = EnvelopArmorPlugin({
+    maxDepth: { n: options.maxDepth ?? 12 },
+    costLimit: { maxCost: options.maxCost ?? 5_000 },
+    maxAliases: { n: 30 },
+    maxTokens: { n: 2_000 },
+    maxDirectives: { n: 20 },
+  });
+  return [armor as Plugin, useCSRFPrevention({ requestHeaders: CSRF_HEADERS }) as Plugin];
+}
+
+/** Refuses introspection queries (production, unless CRMSYNC_INTROSPECTION=1). */
+export function useNoIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
+/**
+ * Replaces any configured secret value found in a result (query, mutation or subscription
+ * event) with `[redacted]`. Responses are built from rows and plugin metadata that never hold
+ * secrets; this guards against a plugin that puts one in an error message or a run's options.
+ */
+export function useSecretScrubbing(secretValues: () => string[]): Plugin {
+  return usePayloadFormatter((result) => {
+    const secrets = secretValues().filter((s) => s.length >= 4);
+    if (secrets.length === 0) return false;
+    const text = JSON.stringify(result);
+    if (!secrets.some((s) => text.includes(JSON.stringify(s).slice(1, -1)))) return false;
+    let scrubbed = text;
+    for (const s of secrets)
+      scrubbed = scrubbed.split(JSON.stringify(s).slice(1, -1)).join('[redacted]');
+    return JSON.parse(scrubbed);
+  }) as Plugin;
+}

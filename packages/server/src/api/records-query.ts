@@ -1,0 +1,250 @@
+import { type FieldSchema, InputError } from '@crmsync/core';
+import {
+  type CrmRecord,
+  type DatabaseProvider,
+  Prisma,
+  type PrismaClient,
+} from '../store/index.js';
+
+export type RecordFilterOp =
+  | 'EQUALS'
+  | 'NOT_EQUALS'
+  | 'CONTAINS'
+  | 'GT'
+  | 'GTE'
+  | 'LT'
+  | 'LTE'
+  | 'IS_EMPTY'
+  | 'IS_NOT_EMPTY';
+
+export interface RecordFilter {
+  field: string;
+  op: RecordFilterOp;
+  value?: string | null;
+}
+
+export interface RecordSort {
+  /** A field of the entity's schema, or `externalId` / `lastSyncedAt` / `remoteUpdatedAt`. */
+  field: string;
+  direction: 'ASC' | 'DESC';
+}
+
+export interface RecordPageRequest {
+  crm: string;
+  entity: string;
+  fields: FieldSchema;
+  search?: string | null;
+  filters?: RecordFilter[] | null;
+  sort?: RecordSort | null;
+  includeDeleted?: boolean;
+  first: number;
+  after?: string | null;
+}
+
+export interface RecordPage {
+  records: CrmRecord[];
+  cursors: string[];
+  hasNextPage: boolean;
+}
+
+const NUMERIC = new Set(['integer', 'decimal']);
+const COLUMNS: Record<string, string> = {
+  externalId: 'external_id',
+  lastSyncedAt: 'last_synced_at',
+  remoteUpdatedAt: 'remote_updated_at',
+};
+
+/**
+ * Reads a page of an entity's records with keyset pagination: the cursor holds the sort value
+ * and external_id of the last row, and the next page starts after it, so page 10,000 costs
+ * what page 1 costs. Search, filters and sort on `data` fields are SQL per provider
+ * (json_extract on SQLite, ->> on PostgreSQL); field names are checked against the entity's
+ * field schema and every value is a bound parameter.
+ */
+export class RecordQuery {
+  readonly #prisma: PrismaClient;
+  readonly #provider: DatabaseProvider;
+
+  constructor(prisma: PrismaClient, provider: DatabaseProvider) {
+    this.#prisma = prisma;
+    this.#provider = provider;
+  }
+
+  async page(request: RecordPageRequest): Promise<RecordPage> {
+    const sort = request.sort ?? { field: 'externalId', direction: 'ASC' };
+    const key = this.#sortKey(sort.field, request.fields);
+    const where = this.#where(request);
+    if (request.after) {
+      const [value, id] = decodeCursor(request.after);
+      const cmp = sort.direction === 'ASC' ? Prisma.sql`>` : Prisma.sql`<`;
+      where.push(Prisma.sql`(${key}, external_id) ${cmp} (${value}, ${id})`);
+    }
+    const dir = sort.direction === 'ASC' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+    const rows = await this.#prisma.$queryRaw<RawRecord[]>(Prisma.sql`
+      SELECT crm_source, entity, external_id, data, content_hash, remote_updated_at,
+             remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id,
+             ${key} AS sort_value
+      FROM crm_record WHERE ${Prisma.join(where, ' AND ')}
+      ORDER BY sort_value ${dir}, external_id ${dir}
+      LIMIT ${request.first + 1}`);
+    const page = rows.slice(0, request.first);
+    return {
+      records: page.map(toRecord),
+      cursors: page.map((r) => encodeCursor(r.sort_value, r.external_id)),
+      hasNextPage: rows.length > request.first,
+    };
+  }
+
+  async count(request: RecordPageRequest): Promise<number> {
+    const rows = await this.#prisma.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`
+      SELECT count(*) AS n FROM crm_record WHERE ${Prisma.join(this.#where(request), ' AND ')}`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  #where(request: RecordPageRequest): Prisma.Sql[] {
+    const where = [Prisma.sql`crm_source = ${request.crm}`, Prisma.sql`entity = ${request.entity}`];
+    if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
+    if (request.search) {
+      const pattern = `%${request.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        this.#provider === 'postgresql'
+          ? Prisma.sql`(data::text ILIKE ${pattern} ESCAPE '\\' OR external_id ILIKE ${pattern} ESCAPE '\\')`
+          : Prisma.sql`(data LIKE ${pattern} ESCAPE '\\' OR external_id LIKE ${pattern} ESCAPE '\\')`,
+      );
+    }
+    for (const filter of request.filters ?? []) where.push(this.#filter(filter, request.fields));
+    return where;
+  }
+
+  #filter(filter: RecordFilter, fields: FieldSchema): Prisma.Sql {
+    const spec = fields[filter.field];
+    if (!spec) {
+      throw new InputError(
+        'filters.field',
+        `a field of the entity: ${Object.keys(fields).join(', ')}`,
+        filter.field,
+      );
+    }
+    const text = this.#text(filter.field);
+    if (filter.op === 'IS_EMPTY') return Prisma.sql`(${text} IS NULL OR ${text} = '')`;
+    if (filter.op === 'IS_NOT_EMPTY') return Prisma.sql`(${text} IS NOT NULL AND ${text} <> '')`;
+    const value = filter.value;
+    if (value === null || value === undefined) {
+      throw new InputError(
+        'filters.value',
+        `a value for the ${filter.op} filter on ${filter.field}`,
+      );
+    }
+    if (filter.op === 'CONTAINS') {
+      const pattern = `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      return this.#provider === 'postgresql'
+        ? Prisma.sql`${text} ILIKE ${pattern} ESCAPE '\\'`
+        : Prisma.sql`${text} LIKE ${pattern} ESCAPE '\\'`;
+    }
+    const numeric = NUMERIC.has(spec.type);
+    if (numeric && !Number.isFinite(Number(value))) {
+      throw new InputError('filters.value', `a number (${filter.field} is ${spec.type})`, value);
+    }
+    const left = numeric ? this.#number(filter.field) : text;
+    const right = numeric ? Prisma.sql`${Number(value)}` : Prisma.sql`${value}`;
+    const op = { EQUALS: '=', NOT_EQUALS: '<>', GT: '>', GTE: '>=', LT: '<', LTE: '<=' }[filter.op];
+    return Prisma.sql`${left} ${Prisma.raw(op)} ${right}`;
+  }
+
+  /** The sort expression, never null so that row-value keyset comparisons hold. */
+  #sortKey(field: string, fields: FieldSchema): Prisma.Sql {
+    const column = COLUMNS[field];
+    if (column) {
+      if (field === 'externalId') return Prisma.sql`external_id`;
+      return this.#provider === 'postgresql'
+        ? Prisma.sql`COALESCE(${Prisma.raw(column)}, 'epoch'::timestamp)`
+        : Prisma.sql`COALESCE(${Prisma.raw(column)}, 0)`;
+    }
+    const spec = fields[field];
+    if (!spec) {
+      throw new InputError(
+        'sort.field',
+        `externalId, lastSyncedAt, remoteUpdatedAt or a field of the entity: ${Object.keys(fields).join(', ')}`,
+        field,
+      );
+    }
+    return NUMERIC.has(spec.type)
+      ? Prisma.sql`COALESCE(${this.#number(field)}, -1e300)`
+      : Prisma.sql`COALESCE(${this.#text(field)}, '')`;
+  }
+
+  #text(field: string): Prisma.Sql {
+    return this.#provider === 'postgresql'
+      ? Prisma.sql`(data ->> ${field})`
+      : Prisma.sql`CAST(json_extract(data, ${jsonPath(field)}) AS TEXT)`;
+  }
+
+  #number(field: string): Prisma.Sql {
+    // A lenient run keeps an invalid value as it came: such a value counts as no number.
+    return this.#provider === 'postgresql'
+      ? Prisma.sql`(CASE WHEN (data ->> ${field}) ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (data ->> ${field})::float8 END)`
+      : Prisma.sql`(CASE WHEN json_type(data, ${jsonPath(field)}) IN ('integer', 'real') THEN json_extract(data, ${jsonPath(field)}) END)`;
+  }
+}
+
+function jsonPath(field: string): string {
+  return `$."${field.replace(/"/g, '""')}"`;
+}
+
+interface RawRecord {
+  crm_source: string;
+  entity: string;
+  external_id: string;
+  data: unknown;
+  content_hash: string;
+  remote_updated_at: unknown;
+  remote_created_at: unknown;
+  first_synced_at: unknown;
+  last_synced_at: unknown;
+  deleted_at: unknown;
+  last_run_id: string | null;
+  sort_value: unknown;
+}
+
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(typeof value === 'bigint' ? Number(value) : (value as string | number));
+}
+
+function toRecord(row: RawRecord): CrmRecord {
+  return {
+    crmSource: row.crm_source,
+    entity: row.entity,
+    externalId: row.external_id,
+    data: (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as CrmRecord['data'],
+    contentHash: row.content_hash,
+    remoteUpdatedAt: toDate(row.remote_updated_at),
+    remoteCreatedAt: toDate(row.remote_created_at),
+    firstSyncedAt: toDate(row.first_synced_at) ?? new Date(0),
+    lastSyncedAt: toDate(row.last_synced_at) ?? new Date(0),
+    deletedAt: toDate(row.deleted_at),
+    lastRunId: row.last_run_id,
+  };
+}
+
+function encodeCursor(value: unknown, id: string): string {
+  const v =
+    value instanceof Date
+      ? { d: value.toISOString() }
+      : typeof value === 'bigint'
+        ? Number(value)
+        : value;
+  return Buffer.from(JSON.stringify([v, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [unknown, string] {
+  try {
+    const [v, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
+    if (typeof id !== 'string') throw new Error('bad id');
+    const value = v !== null && typeof v === 'object' && 'd' in v ? new Date(String(v.d)) : v;
+    return [value, id];
+  } catch {
+    throw new InputError('after', 'a cursor returned by a previous page of the same query', cursor);
+  }
+}

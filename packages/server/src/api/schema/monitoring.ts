@@ -1,0 +1,215 @@
+import type { SyncHistory } from '../../store/index.js';
+import type { ApiContext, ApiPlugin } from '../context.js';
+import {
+  type Charts,
+  type CrmFailureRate,
+  type CrmPoint,
+  type DayPoint,
+  type ErrorKindCount,
+  type Overview,
+  charts,
+  errorBreakdown,
+  overview,
+} from '../monitoring-queries.js';
+import { builder } from './builder.js';
+import { RunRef, RunStatusEnum, durationSeconds } from './runs.js';
+
+const OverviewRef = builder.objectRef<Overview>('Overview').implement({
+  description: 'The overview cards: runs in progress and runs finished in the last 24 hours.',
+  fields: (t) => ({
+    activeRuns: t.exposeInt('activeRuns'),
+    succeededLast24h: t.exposeInt('succeededLast24h'),
+    partialLast24h: t.exposeInt('partialLast24h'),
+    failedLast24h: t.exposeInt('failedLast24h'),
+    successRate: t.exposeFloat('successRate', {
+      nullable: true,
+      description: 'Percent (0–100) of runs finished in the last 24 h with status success.',
+    }),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+interface CrmStatusParent {
+  plugin: ApiPlugin;
+  lastRun: SyncHistory | null;
+  nextScheduledRun: Date | null;
+}
+
+const CrmStatusRef = builder.objectRef<CrmStatusParent>('CrmStatus').implement({
+  description: 'One row of the CRM status table: the CRM’s newest run and its next scheduled run.',
+  fields: (t) => ({
+    crm: t.string({ resolve: (s) => s.plugin.plugin.name }),
+    displayName: t.string({ resolve: (s) => s.plugin.plugin.displayName }),
+    configured: t.boolean({ resolve: (s) => s.plugin.configured }),
+    lastRun: t.field({ type: RunRef, nullable: true, resolve: (s) => s.lastRun }),
+    lastSyncAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'End of the newest run (its start while it is running).',
+      resolve: (s) => (s.lastRun ? (s.lastRun.endTime ?? s.lastRun.startTime) : null),
+    }),
+    status: t.field({
+      type: RunStatusEnum,
+      nullable: true,
+      resolve: (s) => (s.lastRun?.status ?? null) as typeof RunStatusEnum.$inferType | null,
+    }),
+    recordsProcessed: t.int({
+      nullable: true,
+      resolve: (s) => s.lastRun?.recordsProcessed ?? null,
+    }),
+    recordsCreated: t.int({ nullable: true, resolve: (s) => s.lastRun?.recordsCreated ?? null }),
+    recordsUpdated: t.int({ nullable: true, resolve: (s) => s.lastRun?.recordsUpdated ?? null }),
+    durationSeconds: t.float({
+      nullable: true,
+      resolve: (s) => (s.lastRun ? durationSeconds(s.lastRun) : null),
+    }),
+    nextScheduledRun: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (s) => s.nextScheduledRun,
+    }),
+  }),
+});
+
+async function crmStatus(ctx: ApiContext): Promise<CrmStatusParent[]> {
+  const schedules = await ctx.prisma.syncSchedule.groupBy({
+    by: ['crmSource'],
+    where: { enabled: true, nextRun: { not: null } },
+    _min: { nextRun: true },
+  });
+  return Promise.all(
+    ctx.runtime.plugins.map(async (plugin) => {
+      // One (crm, entity) lookup per entity walks the (crm_source, sync_type, start_time) index.
+      const newest = await Promise.all(
+        plugin.entities.map((entity) =>
+          ctx.prisma.syncHistory.findFirst({
+            where: { crmSource: plugin.plugin.name, syncType: entity.name },
+            orderBy: { startTime: 'desc' },
+          }),
+        ),
+      );
+      const lastRun =
+        newest
+          .filter((r): r is SyncHistory => r !== null)
+          .sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0] ?? null;
+      const next = schedules.find((s) => s.crmSource === plugin.plugin.name)?._min.nextRun ?? null;
+      return { plugin, lastRun, nextScheduledRun: next };
+    }),
+  );
+}
+
+const DayPointRef = builder.objectRef<DayPoint>('DayPoint').implement({
+  fields: (t) => ({
+    day: t.exposeString('day', { description: 'UTC day, YYYY-MM-DD.' }),
+    value: t.exposeFloat('value', {
+      nullable: true,
+      description: 'Null when no run finished that day.',
+    }),
+  }),
+});
+
+const CrmPointRef = builder.objectRef<CrmPoint>('CrmPoint').implement({
+  fields: (t) => ({ crm: t.exposeString('crm'), value: t.exposeFloat('value') }),
+});
+
+const ChartsRef = builder.objectRef<Charts>('Charts').implement({
+  description: 'Chart series over finished runs of the last `days` UTC days.',
+  fields: (t) => ({
+    days: t.exposeInt('days'),
+    durationTrend: t.field({
+      type: [DayPointRef],
+      description: 'Mean run duration in seconds per day.',
+      resolve: (c) => c.durationTrend,
+    }),
+    successRateTrend: t.field({
+      type: [DayPointRef],
+      description: 'Percent of finished runs with status success, per day.',
+      resolve: (c) => c.successRateTrend,
+    }),
+    runsPerDay: t.field({ type: [DayPointRef], resolve: (c) => c.runsPerDay }),
+    recordsByCrm: t.field({
+      type: [CrmPointRef],
+      description: 'Records processed per CRM.',
+      resolve: (c) => c.recordsByCrm,
+    }),
+    runsByCrm: t.field({
+      type: [CrmPointRef],
+      description: 'Runs per CRM.',
+      resolve: (c) => c.runsByCrm,
+    }),
+  }),
+});
+
+const ErrorKindCountRef = builder.objectRef<ErrorKindCount>('ErrorKindCount').implement({
+  fields: (t) => ({
+    kind: t.exposeString('kind', {
+      description: 'auth | rate_limit | transient | data | system | config | cancelled | unknown',
+    }),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const CrmFailureRateRef = builder.objectRef<CrmFailureRate>('CrmFailureRate').implement({
+  fields: (t) => ({
+    crm: t.exposeString('crm'),
+    runs: t.exposeInt('runs'),
+    failed: t.exposeInt('failed'),
+    failureRate: t.exposeFloat('failureRate', { description: 'Percent (0–100).' }),
+  }),
+});
+
+interface ErrorAnalysisParent {
+  days: number;
+  /** Both groupings come from one pair of queries, run once when either field is asked for. */
+  breakdown(): ReturnType<typeof errorBreakdown>;
+}
+
+const ErrorAnalysisRef = builder.objectRef<ErrorAnalysisParent>('ErrorAnalysis').implement({
+  description: 'Failures: the newest ten, by error kind, and the CRMs that fail most.',
+  fields: (t) => ({
+    days: t.exposeInt('days'),
+    recentFailures: t.prismaField({
+      type: ['SyncHistory'],
+      description: 'The last 10 failed runs, newest first.',
+      resolve: (query, _parent, _args, ctx) =>
+        ctx.prisma.syncHistory.findMany({
+          ...query,
+          where: { status: 'failed' },
+          orderBy: { startTime: 'desc' },
+          take: 10,
+        }),
+    }),
+    byKind: t.field({
+      type: [ErrorKindCountRef],
+      resolve: async (p) => (await p.breakdown()).byKind,
+    }),
+    failureRateByCrm: t.field({
+      type: [CrmFailureRateRef],
+      description: 'CRMs by failure rate, highest first.',
+      resolve: async (p) => (await p.breakdown()).failureRateByCrm,
+    }),
+  }),
+});
+
+function clampDays(days: number | null | undefined): number {
+  return Math.min(Math.max(Math.trunc(days ?? 7), 1), 90);
+}
+
+builder.queryFields((t) => ({
+  overview: t.field({ type: OverviewRef, resolve: (_root, _args, ctx) => overview(ctx.prisma) }),
+  crmStatus: t.field({ type: [CrmStatusRef], resolve: (_root, _args, ctx) => crmStatus(ctx) }),
+  charts: t.field({
+    type: ChartsRef,
+    args: { days: t.arg.int({ required: false, defaultValue: 7, description: '1–90.' }) },
+    resolve: (_root, args, ctx) => charts(ctx.prisma, ctx.runtime.provider, clampDays(args.days)),
+  }),
+  errorAnalysis: t.field({
+    type: ErrorAnalysisRef,
+    args: { days: t.arg.int({ required: false, defaultValue: 7, description: '1–90.' }) },
+    resolve: (_root, args, ctx) => {
+      const days = clampDays(args.days);
+      let pending: ReturnType<typeof errorBreakdown> | undefined;
+      return { days, breakdown: () => (pending ??= errorBreakdown(ctx.prisma, days)) };
+    },
+  }),
+}));

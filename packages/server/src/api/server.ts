@@ -1,0 +1,237 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InputError, isCrmsyncError } from '@crmsync/core';
+import createDebug from 'debug';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, type Plugin, maskError as yogaMaskError } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { socketAuthorized, useApiToken } from './auth.js';
+import type { ApiContext, ApiRuntime } from './context.js';
+import {
+  type LimitOptions,
+  protections,
+  useNoIntrospection,
+  useSecretScrubbing,
+} from './protections.js';
+import { type ApiEventTarget, type ApiPubSub, createApiPubSub, publishRunEvent } from './pubsub.js';
+import { RunControl } from './run-control.js';
+import { PrismaScheduleService, type ScheduleService } from './schedule-service.js';
+import { apiSchema } from './schema/index.js';
+
+const debug = createDebug('crmsync:api');
+
+export const GRAPHQL_PATH = '/graphql';
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4000;
+
+export interface ApiServerOptions extends LimitOptions {
+  runtime: ApiRuntime;
+  /** Interface to bind; `CRMSYNC_HOST`, then 127.0.0.1. */
+  host?: string;
+  /** `CRMSYNC_PORT`, then 4000; 0 picks a free port. */
+  port?: number;
+  /** `CRMSYNC_API_TOKEN`: when set, every request and socket must present it. */
+  apiToken?: string | null;
+  env?: NodeJS.ProcessEnv;
+  /** Injected pub/sub (share one between servers, or build one on a cross-process target). */
+  pubsub?: ApiPubSub;
+  /** Builds the pub/sub on this event target (Redis, PostgreSQL LISTEN/NOTIFY) when no pubsub is given. */
+  eventTarget?: ApiEventTarget;
+  /** Replaces the direct sync_schedule writes (the scheduler passes its own). */
+  schedules?: ScheduleService;
+  /** Serves anything outside /graphql (the dashboard's static files); true when it handled the request. */
+  extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Overrides the NODE_ENV / CRMSYNC_INTROSPECTION rule. */
+  introspection?: boolean;
+}
+
+export interface ApiServer {
+  /** http://host:port/graphql */
+  url: string;
+  /** ws://host:port/graphql */
+  wsUrl: string;
+  host: string;
+  port: number;
+  server: Server;
+  pubsub: ApiPubSub;
+  close(): Promise<void>;
+}
+
+/** Host and port from options, then the environment, then 127.0.0.1:4000. Throws InputError. */
+export function resolveListenAddress(options: {
+  host?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+}) {
+  const env = options.env ?? process.env;
+  const host = options.host ?? (env.CRMSYNC_HOST || DEFAULT_HOST);
+  const rawPort = options.port ?? (env.CRMSYNC_PORT ? Number(env.CRMSYNC_PORT) : DEFAULT_PORT);
+  if (!Number.isInteger(rawPort) || rawPort < 0 || rawPort > 65_535) {
+    throw new InputError(
+      'port',
+      'an integer from 0 to 65535 (CRMSYNC_PORT or --port)',
+      options.port ?? env.CRMSYNC_PORT,
+    );
+  }
+  return { host, port: rawPort };
+}
+
+/** Bad input (core InputError) reaches the client with its field and what was expected; anything else is masked. */
+function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof InputError) {
+    return new GraphQLError(original.message, {
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        field: original.context.field,
+        expected: original.context.expected,
+      },
+    });
+  }
+  if (isCrmsyncError(original)) {
+    return new GraphQLError(original.message, {
+      extensions: { code: original.kind.toUpperCase() },
+    });
+  }
+  return yogaMaskError(error, message, isDev);
+}
+
+/**
+ * Serves the GraphQL API (queries, mutations over HTTP; subscriptions over graphql-ws on the
+ * same port and path) for a crmsync runtime.
+ *
+ * @example
+ * const app = await createCrmsync({ cwd });
+ * const api = await startApiServer({ runtime: apiRuntimeFromApp(app), port: 0 });
+ * console.log(api.url); // http://127.0.0.1:53412/graphql
+ * await api.close();
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const env = options.env ?? process.env;
+  const { host, port } = resolveListenAddress(options);
+  const apiToken =
+    options.apiToken !== undefined ? options.apiToken : env.CRMSYNC_API_TOKEN || null;
+  const introspection =
+    options.introspection ?? (env.NODE_ENV !== 'production' || env.CRMSYNC_INTROSPECTION === '1');
+  const { runtime } = options;
+
+  const pubsub = options.pubsub ?? createApiPubSub(options.eventTarget);
+  const unsubscribe = runtime.subscribe((event) => publishRunEvent(pubsub, event));
+  const runs = new RunControl(runtime);
+  const context: ApiContext = {
+    runtime,
+    prisma: runtime.prisma,
+    pubsub,
+    runs,
+    schedules: options.schedules ?? new PrismaScheduleService(runtime.prisma),
+  };
+
+  const plugins: Plugin[] = [
+    ...(apiToken ? [useApiToken(apiToken)] : []),
+    ...protections(options),
+    ...(introspection ? [] : [useNoIntrospection()]),
+    useSecretScrubbing(() => runtime.secretValues()),
+  ];
+  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, ApiContext>({
+    schema: apiSchema(),
+    graphqlEndpoint: GRAPHQL_PATH,
+    context: () => context,
+    plugins,
+    maskedErrors: { maskError },
+    graphiql: introspection ? { subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    logging: {
+      debug: (...args) => debug('%o', args),
+      info: (...args) => debug('%o', args),
+      warn: (...args) => debug('warn %o', args),
+      error: (...args) => debug('error %o', args),
+    },
+  });
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) return yoga(req, res);
+    if (options.extraHandler?.(req, res)) return;
+    res
+      .writeHead(404, { 'content-type': 'text/plain' })
+      .end('Not found: the GraphQL API is at /graphql\n');
+  });
+
+  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const ws = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onConnect: (ctx) => {
+        if (
+          !apiToken ||
+          socketAuthorized(apiToken, ctx.connectionParams, ctx.extra.request.headers)
+        ) {
+          return true;
+        }
+        ctx.extra.socket.close(4401, 'Unauthorized');
+        return false;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        const document = enveloped.parse(payload.query);
+        const args = {
+          schema: enveloped.schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        if (errors.length > 0) return errors;
+        return args;
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  debug('listening on %s:%d', address.address, address.port);
+
+  let closed = false;
+  return {
+    url: `http://${shownHost}:${address.port}${GRAPHQL_PATH}`,
+    wsUrl: `ws://${shownHost}:${address.port}${GRAPHQL_PATH}`,
+    host: address.address,
+    port: address.port,
+    server,
+    pubsub,
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      runs.abortAll('The API server is shutting down');
+      runs.close();
+      await ws.dispose();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+interface EnvelopedRoot {
+  execute: (args: unknown) => ReturnType<typeof import('graphql').execute>;
+  subscribe: (args: unknown) => ReturnType<typeof import('graphql').subscribe>;
+}
