@@ -121,8 +121,16 @@ const offsetCache = new Map<string, number>();
  * database kept in UTC (the common case, and the hot loop of a million-row read).
  */
 export function naiveToIso(value: string, timeZone: string): string | null {
-  if (timeZone === 'UTC' && value.length === 19 && NAIVE.test(value) && !value.startsWith('0000')) {
-    return `${value.slice(0, 10)}T${value.slice(11, 19)}.000Z`;
+  if (
+    timeZone === 'UTC' &&
+    value.length === 19 &&
+    value.charCodeAt(4) === 45 &&
+    value.charCodeAt(10) === 32 &&
+    value.charCodeAt(13) === 58 &&
+    !value.startsWith('0000') &&
+    !value.startsWith('00', 5)
+  ) {
+    return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
   }
   return fromNaive(value, timeZone)?.toISOString() ?? null;
 }
