@@ -1,0 +1,290 @@
+// Every GraphQL operation the dashboard sends, in one place. The browser tests validate
+// each of them against the server's committed schema (packages/server/schema.graphql).
+
+const RUN_ROW = /* GraphQL */ `
+  fragment RunRow on Run {
+    id
+    crmSource
+    syncType
+    status
+    mode
+    trigger
+    dryRun
+    startTime
+    endTime
+    durationSeconds
+    recordsProcessed
+    recordsCreated
+    recordsUpdated
+    recordsFailed
+    errorMessage
+    errorKind
+  }
+`;
+
+export const CRMS = /* GraphQL */ `
+  query Crms {
+    crms {
+      name
+      displayName
+      kind
+      configured
+      entities { name displayName }
+    }
+  }
+`;
+
+export const OVERVIEW = /* GraphQL */ `
+  query Overview {
+    overview { activeRuns succeededLast24h failedLast24h partialLast24h successRate at }
+    crmStatus {
+      crm
+      displayName
+      configured
+      status
+      lastSyncAt
+      recordsProcessed
+      recordsCreated
+      recordsUpdated
+      durationSeconds
+      nextScheduledRun
+      lastRun { id }
+    }
+    recentRuns(limit: 20) { ...RunRow }
+  }
+  ${RUN_ROW}
+`;
+
+export const OVERVIEW_DETAILS = /* GraphQL */ `
+  query OverviewDetails {
+    charts(days: 7) {
+      durationTrend { day value }
+      successRateTrend { day value }
+      recordsByCrm { crm value }
+      runsByCrm { crm value }
+    }
+    errorAnalysis(days: 7) {
+      recentFailures { ...RunRow }
+      byKind { kind count }
+      failureRateByCrm { crm runs failed failureRate }
+    }
+    systemHealth {
+      database { provider reachable latencyMs message }
+      scheduler { running message workers { id lastSeenAt activeJobs } }
+      crms { crm configured reachable latencyMs message }
+    }
+  }
+  ${RUN_ROW}
+`;
+
+export const CRM_PAGE = /* GraphQL */ `
+  query CrmPage($name: String!) {
+    crm(name: $name) {
+      name
+      displayName
+      kind
+      description
+      configured
+      configFields { name env required secret description }
+      options { name type description default choices min max }
+      entities {
+        name
+        displayName
+        description
+        deltaKind
+        dependsOn
+        recordCount
+        status
+        lastRun { id status startTime endTime recordsProcessed durationSeconds }
+      }
+    }
+  }
+`;
+
+export const ENTITY_SEARCH = /* GraphQL */ `
+  query EntitySearch($crm: String!, $entity: String!, $search: String) {
+    records(crm: $crm, entity: $entity, search: $search, first: 1) { totalCount }
+  }
+`;
+
+export const RECORDS = /* GraphQL */ `
+  query Records(
+    $crm: String!
+    $entity: String!
+    $search: String
+    $filters: [RecordFilter!]
+    $sort: RecordSort
+    $first: Int
+    $after: String
+    $last: Int
+    $before: String
+  ) {
+    entity(crm: $crm, name: $entity) { name displayName recordCount }
+    records(
+      crm: $crm
+      entity: $entity
+      search: $search
+      filters: $filters
+      sort: $sort
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
+      totalCount
+      columns { name type required }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { externalId lastSyncedAt deletedAt fields { name type value } } }
+    }
+  }
+`;
+
+export const RUNS = /* GraphQL */ `
+  query Runs($filter: RunFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    runs(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { ...RunRow } }
+    }
+  }
+  ${RUN_ROW}
+`;
+
+export const RUN = /* GraphQL */ `
+  query Run($id: ID!) {
+    run(id: $id) {
+      ...RunRow
+      endpoint
+      recordsUnchanged
+      recordsDeleted
+      sinceTime
+      highWaterMark
+      resumedFromRunId
+      workerId
+      heartbeatAt
+      configuration
+      performanceMetrics
+      events(first: 200) { edges { node { id at level message recordId } } }
+    }
+  }
+  ${RUN_ROW}
+`;
+
+export const RUN_PROGRESS = /* GraphQL */ `
+  subscription RunProgress($runId: ID, $crm: String) {
+    runProgress(runId: $runId, crm: $crm) {
+      runId
+      crmSource
+      syncType
+      recordsProcessed
+      recordsCreated
+      recordsUpdated
+      recordsUnchanged
+      recordsFailed
+      estimatedTotal
+      recordsPerSecond
+      pages
+      at
+    }
+  }
+`;
+
+export const RUN_EVENTS = /* GraphQL */ `
+  subscription RunEvents($runId: ID) {
+    runEvents(runId: $runId) { runId at level message recordId }
+  }
+`;
+
+export const RUN_FINISHED = /* GraphQL */ `
+  subscription RunFinished($runId: ID, $crm: String) {
+    runFinished(runId: $runId, crm: $crm) { runId status crmSource syncType at }
+  }
+`;
+
+export const RUN_STARTED = /* GraphQL */ `
+  subscription RunStarted($crm: String) {
+    runStarted(crm: $crm) { runId status crmSource syncType at }
+  }
+`;
+
+export const START_SYNC = /* GraphQL */ `
+  mutation StartSync($input: StartSyncInput!) {
+    startSync(input: $input) {
+      __typename
+      ... on MutationStartSyncSuccess { data { runId crm entity } }
+      ... on FieldError { field expected message }
+      ... on SyncAlreadyRunning { runId message }
+    }
+  }
+`;
+
+export const CANCEL_SYNC = /* GraphQL */ `
+  mutation CancelSync($runId: ID!) {
+    cancelSync(runId: $runId) {
+      __typename
+      ... on Error { message }
+    }
+  }
+`;
+
+const SCHEDULE_FIELDS = /* GraphQL */ `
+  fragment ScheduleFields on Schedule {
+    id
+    crmSource
+    syncType
+    interval
+    cron
+    enabled
+    pausedReason
+    nextRun
+    lastRunId
+    options
+    updatedAt
+  }
+`;
+
+export const SCHEDULES = /* GraphQL */ `
+  query Schedules($first: Int, $after: String) {
+    schedules(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...ScheduleFields } }
+    }
+  }
+  ${SCHEDULE_FIELDS}
+`;
+
+const SCHEDULE_RESULT = `
+  __typename
+  ... on Error { message }
+  ... on FieldError { field expected }
+`;
+
+export const CREATE_SCHEDULE = /* GraphQL */ `
+  mutation CreateSchedule($input: CreateScheduleInput!) {
+    createSchedule(input: $input) { ${SCHEDULE_RESULT} }
+  }
+`;
+
+export const UPDATE_SCHEDULE = /* GraphQL */ `
+  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {
+    updateSchedule(id: $id, input: $input) { ${SCHEDULE_RESULT} }
+  }
+`;
+
+export const PAUSE_SCHEDULE = /* GraphQL */ `
+  mutation PauseSchedule($id: ID!) {
+    pauseSchedule(id: $id, reason: "paused from the dashboard") { ${SCHEDULE_RESULT} }
+  }
+`;
+
+export const RESUME_SCHEDULE = /* GraphQL */ `
+  mutation ResumeSchedule($id: ID!) {
+    resumeSchedule(id: $id) { ${SCHEDULE_RESULT} }
+  }
+`;
+
+export const DELETE_SCHEDULE = /* GraphQL */ `
+  mutation DeleteSchedule($id: ID!) {
+    deleteSchedule(id: $id) { ${SCHEDULE_RESULT} }
+  }
+`;
