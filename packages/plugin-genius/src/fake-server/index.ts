@@ -5,3 +5,5 @@ export {
   type GeniusTestDatabaseOptions,
   mariadbUnreachable,
 } from './database.js';
+export { MysqlProxy } from './proxy.js';
+export { startGeniusKitFixture } from './kit-fixture.js';
