@@ -151,7 +151,8 @@ export class SheetsClient {
       from += size
     ) {
       signal.throwIfAborted();
-      const to = Math.min(lastRow, from + size - 1);
+      // Whole windows even past the last row: Google answers only what exists.
+      const to = from + size - 1;
       const rows = await this.values(tab.spreadsheetId, window(from, to), render, signal);
       const records: SheetRow[] = [];
       rows.forEach((cells, i) => {

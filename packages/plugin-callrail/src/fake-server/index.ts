@@ -6,3 +6,4 @@ export {
   type CallRailFault,
   type RecordedRequest,
 } from './server.js';
+export { startCallRailKitFixture } from './kit-fixture.js';

@@ -13,3 +13,4 @@ export {
   SheetsFakeServer,
   type SheetsFault,
 } from './server.js';
+export { KIT_SPREADSHEET, KIT_TAB, startGsheetKitFixture } from './kit-fixture.js';
