@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { graphql } from './graphql-instance.js';
 import { apiSchema } from './schema/index.js';
 
 /** The schema as committed at packages/server/schema.graphql. */
 export function printedSchema(): string {
-  return `${printSchema(lexicographicSortSchema(apiSchema()))}\n`;
+  return `${graphql.printSchema(graphql.lexicographicSortSchema(apiSchema()))}\n`;
 }
 
 export const schemaFile = fileURLToPath(new URL('../../schema.graphql', import.meta.url));

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { type Plugin, usePayloadFormatter } from 'graphql-yoga';
+import { graphql } from './graphql-instance.js';
 
 export interface LimitOptions {
   /** Deepest selection allowed (default 12: a run's events' nodes sit at depth 5). */
@@ -33,7 +33,7 @@ export function protections(options: LimitOptions = {}): Plugin[] {
 export function useNoIntrospection(): Plugin {
   return {
     onValidate({ addValidationRule }) {
-      addValidationRule(NoSchemaIntrospectionCustomRule);
+      addValidationRule(graphql.NoSchemaIntrospectionCustomRule);
     },
   };
 }

@@ -2,9 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { InputError, isCrmsyncError } from '@crmsync/core';
 import createDebug from 'debug';
-import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type Plugin, maskError as yogaMaskError } from 'graphql-yoga';
+import {
+  createGraphQLError,
+  createYoga,
+  type Plugin,
+  maskError as yogaMaskError,
+} from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { socketAuthorized, useApiToken } from './auth.js';
 import type { ApiContext, ApiRuntime } from './context.js';
@@ -79,9 +83,9 @@ export function resolveListenAddress(options: {
 
 /** Bad input (core InputError) reaches the client with its field and what was expected; anything else is masked. */
 function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const original = (error as { originalError?: unknown }).originalError ?? error;
   if (original instanceof InputError) {
-    return new GraphQLError(original.message, {
+    return createGraphQLError(original.message, {
       extensions: {
         code: 'BAD_USER_INPUT',
         field: original.context.field,
@@ -90,7 +94,7 @@ function maskError(error: unknown, message: string, isDev?: boolean): Error {
     });
   }
   if (isCrmsyncError(original)) {
-    return new GraphQLError(original.message, {
+    return createGraphQLError(original.message, {
       extensions: { code: original.kind.toUpperCase() },
     });
   }

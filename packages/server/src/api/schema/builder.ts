@@ -3,7 +3,8 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import { GraphQLError, Kind } from 'graphql';
+import { Kind, type ValueNode } from 'graphql';
+import { graphql } from '../graphql-instance.js';
 import type PrismaTypes from '../../generated/pothos-types.js';
 import { getDatamodel } from '../../generated/pothos-types.js';
 import type { ApiContext } from '../context.js';
@@ -64,7 +65,9 @@ builder.scalarType('DateTime', {
   },
 });
 
-function literalValue(node: import('graphql').ValueNode): unknown {
+const { GraphQLError } = graphql;
+
+function literalValue(node: ValueNode): unknown {
   switch (node.kind) {
     case Kind.STRING:
     case Kind.BOOLEAN:

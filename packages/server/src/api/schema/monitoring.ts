@@ -72,11 +72,6 @@ const CrmStatusRef = builder.objectRef<CrmStatusParent>('CrmStatus').implement({
 });
 
 async function crmStatus(ctx: ApiContext): Promise<CrmStatusParent[]> {
-  const schedules = await ctx.prisma.syncSchedule.groupBy({
-    by: ['crmSource'],
-    where: { enabled: true, nextRun: { not: null } },
-    _min: { nextRun: true },
-  });
   return Promise.all(
     ctx.runtime.plugins.map(async (plugin) => {
       // One (crm, entity) lookup per entity walks the (crm_source, sync_type, start_time) index.
@@ -92,8 +87,12 @@ async function crmStatus(ctx: ApiContext): Promise<CrmStatusParent[]> {
         newest
           .filter((r): r is SyncHistory => r !== null)
           .sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0] ?? null;
-      const next = schedules.find((s) => s.crmSource === plugin.plugin.name)?._min.nextRun ?? null;
-      return { plugin, lastRun, nextScheduledRun: next };
+      const next = await ctx.prisma.syncSchedule.findFirst({
+        where: { crmSource: plugin.plugin.name, enabled: true, nextRun: { not: null } },
+        orderBy: { nextRun: 'asc' },
+        select: { nextRun: true },
+      });
+      return { plugin, lastRun, nextScheduledRun: next?.nextRun ?? null };
     }),
   );
 }

@@ -1,0 +1,204 @@
+import type { CrmPlugin } from '@crmsync/core';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { fileURLToPath } from 'node:url';
+import { openStore, type PrismaStore } from '../store/index.js';
+import {
+  createPostgresTestDatabase,
+  createSqliteTestDatabase,
+  postgresUnavailable,
+  type TestDatabase,
+} from '../store/test-databases.js';
+import { createApiRuntime, type RuntimeEngine } from './runtime.js';
+import { type ApiServer, type ApiServerOptions, startApiServer } from './server.js';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+/**
+ * Which databases the API tests run on: SQLite always; PostgreSQL when reachable, and when
+ * CI=true an unreachable PostgreSQL fails the run instead of skipping it.
+ */
+export async function testProviders(): Promise<Provider[]> {
+  const why = await postgresUnavailable();
+  if (!why) return ['sqlite', 'postgresql'];
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${why}`);
+  console.warn(`Skipping the API tests on PostgreSQL: ${why}`);
+  return ['sqlite'];
+}
+
+interface CallRailFake {
+  baseUrl: string;
+  accountId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * CallRail's plugin and fake API from its sources: a configured plugin with a secret (its API
+ * key) and a health check that really answers. The server package does not depend on the plugin,
+ * so the tests load it by path.
+ */
+async function loadCallRail() {
+  const src = (path: string) =>
+    fileURLToPath(new URL(`../../../plugin-callrail/src/${path}`, import.meta.url));
+  const { callrailPlugin } = (await import(src('index.ts'))) as { callrailPlugin: CrmPlugin };
+  const { CallRailFakeServer } = (await import(src('fake-server/index.ts'))) as {
+    CallRailFakeServer: { start(options: { apiKey: string; size: number }): Promise<CallRailFake> };
+  };
+  return { callrailPlugin, CallRailFakeServer };
+}
+
+export const CALLRAIL_SECRET = 'callrail-secret-4f7c2a9e1b';
+
+export interface TestApi {
+  api: ApiServer;
+  store: PrismaStore;
+  callrail: CallRailFake;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: GqlBody<T>; text: string }>;
+  ws(connectionParams?: Record<string, unknown>): Client;
+  close(): Promise<void>;
+}
+
+export interface GqlBody<T> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestApiOptions extends Partial<Omit<ApiServerOptions, 'runtime'>> {
+  provider: Provider;
+  engine: (store: PrismaStore) => RuntimeEngine;
+}
+
+/** A throwaway database, CallRail's fake API and the API server on 127.0.0.1:0. */
+export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
+  const db: TestDatabase =
+    options.provider === 'postgresql'
+      ? await createPostgresTestDatabase()
+      : createSqliteTestDatabase();
+  const store = await openStore({ databaseUrl: db.url });
+  const { callrailPlugin, CallRailFakeServer } = await loadCallRail();
+  const callrail = await CallRailFakeServer.start({ apiKey: CALLRAIL_SECRET, size: 20 });
+  const runtime = createApiRuntime({
+    store,
+    engine: options.engine(store),
+    plugins: [
+      {
+        plugin: callrailPlugin,
+        configured: true,
+        config: {
+          CALLRAIL_API_KEY: CALLRAIL_SECRET,
+          CALLRAIL_ACCOUNT_ID: callrail.accountId,
+          CALLRAIL_BASE_URL: callrail.baseUrl,
+          CALLRAIL_HOURLY_LIMIT: 1000,
+          CALLRAIL_DAILY_LIMIT: 10_000,
+        },
+      },
+    ],
+  });
+  const { provider: _p, engine: _e, ...serverOptions } = options;
+  const api = await startApiServer({
+    runtime,
+    host: '127.0.0.1',
+    port: 0,
+    env: {},
+    ...serverOptions,
+  });
+  const sockets: Client[] = [];
+  return {
+    api,
+    store,
+    callrail,
+    async gql(query, variables = {}, headers = {}) {
+      const res = await fetch(api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      return { status: res.status, text, body: JSON.parse(text) };
+    },
+    ws(connectionParams) {
+      const client = createClient({
+        url: api.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        ...(connectionParams && { connectionParams }),
+      });
+      sockets.push(client);
+      return client;
+    },
+    async close() {
+      for (const s of sockets) await s.dispose();
+      await api.close();
+      await callrail.close();
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Collects a subscription's results until `until` says stop (or `timeoutMs`). */
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  until: (items: T[]) => boolean,
+  timeoutMs = 20_000,
+): { done: Promise<T[]>; ready: Promise<void> } {
+  const items: T[] = [];
+  let readyResolve: () => void = () => {};
+  const ready = new Promise<void>((r) => {
+    readyResolve = r;
+  });
+  const done = new Promise<T[]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`subscription timed out after ${timeoutMs} ms with ${items.length} items`));
+    }, timeoutMs);
+    const stop = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (result) => {
+          if (result.errors) {
+            clearTimeout(timer);
+            reject(new Error(JSON.stringify(result.errors)));
+            return;
+          }
+          items.push(result.data as T);
+          if (until(items)) {
+            clearTimeout(timer);
+            stop();
+            resolve(items);
+          }
+        },
+        error: (error) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+        },
+        complete: () => {
+          clearTimeout(timer);
+          resolve(items);
+        },
+      },
+    );
+  });
+  // graphql-ws acknowledges a subscription only by its first result; give the server a moment.
+  setTimeout(readyResolve, 200);
+  return { done, ready };
+}
+
+/**
+ * For suites that start no sync (queries, security): run events never come, and a start is
+ * refused. Suites that sync use the real engine.
+ */
+export function engineThatStartsNothing(): RuntimeEngine {
+  return {
+    subscribe: () => () => {},
+    run: () => Promise.reject(new Error('this test suite starts no sync')),
+    parseOptions: (_plugin, raw, pluginOptions) => ({ ...raw, pluginOptions }),
+  };
+}
