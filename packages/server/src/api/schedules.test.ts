@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  engineThatStartsNothing,
+  startTestApi,
+  type TestApi,
+  testProviders,
+} from './test-support.js';
+
+const providers = await testProviders();
+
+const RESULT = `__typename
+  ... on Error { message }
+  ... on FieldError { field expected }
+  ... on NotFound { id what }`;
+const SCHEDULE = 'id crmSource syncType interval cron options enabled pausedReason nextRun';
+
+describe.each(providers)('schedule mutations on %s', (provider) => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi({ provider, engine: engineThatStartsNothing });
+  });
+  afterAll(() => t?.close());
+
+  async function mutate(query: string, variables: Record<string, unknown>) {
+    const { body } = await t.gql(query, variables);
+    expect(body.errors).toBeUndefined();
+    return Object.values(body.data!)[0] as Record<string, unknown> & {
+      data?: Record<string, unknown>;
+    };
+  }
+
+  it('creates, updates, pauses, resumes and deletes a schedule', async () => {
+    const created = await mutate(
+      `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { ${RESULT} ... on MutationCreateScheduleSuccess { data { ${SCHEDULE} } } } }`,
+      {
+        input: {
+          crm: 'callrail',
+          entity: 'calls',
+          interval: '15 minutes',
+          options: { batchSize: 100 },
+        },
+      },
+    );
+    expect(created.__typename).toBe('MutationCreateScheduleSuccess');
+    const schedule = created.data!;
+    expect(schedule).toMatchObject({
+      crmSource: 'callrail',
+      syncType: 'calls',
+      interval: '15 minutes',
+      cron: null,
+      options: { batchSize: 100 },
+      enabled: true,
+    });
+    const nextRun = Date.parse(schedule.nextRun as string);
+    expect(nextRun - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(nextRun - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+    const id = schedule.id as string;
+
+    const updated = await mutate(
+      `mutation($id: ID!, $input: UpdateScheduleInput!) { updateSchedule(id: $id, input: $input) { ${RESULT} ... on MutationUpdateScheduleSuccess { data { ${SCHEDULE} } } } }`,
+      { id, input: { cron: '0 * * * *' } },
+    );
+    expect(updated.data).toMatchObject({ interval: null, cron: '0 * * * *', nextRun: null });
+
+    const paused = await mutate(
+      `mutation($id: ID!) { pauseSchedule(id: $id, reason: "CRM maintenance") { ${RESULT} ... on MutationPauseScheduleSuccess { data { ${SCHEDULE} } } } }`,
+      { id },
+    );
+    expect(paused.data).toMatchObject({ enabled: false, pausedReason: 'CRM maintenance' });
+    const row = await t.store.prisma.syncSchedule.findUniqueOrThrow({ where: { id } });
+    expect(row.enabled).toBe(false);
+
+    const resumed = await mutate(
+      `mutation($id: ID!) { resumeSchedule(id: $id) { ${RESULT} ... on MutationResumeScheduleSuccess { data { ${SCHEDULE} } } } }`,
+      { id },
+    );
+    expect(resumed.data).toMatchObject({ enabled: true, pausedReason: null });
+
+    const deleted = await mutate(
+      `mutation($id: ID!) { deleteSchedule(id: $id) { ${RESULT} ... on MutationDeleteScheduleSuccess { data { id } } } }`,
+      { id },
+    );
+    expect(deleted.data).toEqual({ id });
+    expect(await t.store.prisma.syncSchedule.count()).toBe(0);
+
+    const again = await mutate(`mutation($id: ID!) { deleteSchedule(id: $id) { ${RESULT} } }`, {
+      id,
+    });
+    expect(again).toEqual({
+      __typename: 'NotFound',
+      message: `No schedule with id ${id}`,
+      id,
+      what: 'schedule',
+    });
+  });
+
+  it('answers bad input with the field and what was expected', async () => {
+    const create = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { ${RESULT} } }`;
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [
+        { crm: 'salesforce', entity: 'calls', interval: '1 hour' },
+        'crm',
+        'an installed CRM: callrail',
+      ],
+      [
+        { crm: 'callrail', entity: 'leads', interval: '1 hour' },
+        'entity',
+        'all or an entity of callrail',
+      ],
+      [{ crm: 'callrail', entity: 'all' }, 'interval', 'exactly one of interval and cron'],
+      [
+        { crm: 'callrail', entity: 'all', interval: '1 hour', cron: '* * * * *' },
+        'interval',
+        'exactly one of interval and cron',
+      ],
+      [
+        { crm: 'callrail', entity: 'all', interval: 'every so often' },
+        'interval',
+        'a duration of at least 1 minute',
+      ],
+      [
+        { crm: 'callrail', entity: 'all', interval: '10 seconds' },
+        'interval',
+        'a duration of at least 1 minute',
+      ],
+      [
+        { crm: 'callrail', entity: 'all', cron: 'sometimes' },
+        'cron',
+        'a cron expression of 5 or 6 fields',
+      ],
+      [
+        { crm: 'callrail', entity: 'all', interval: '1 hour', options: [1] },
+        'options',
+        'a JSON object',
+      ],
+    ];
+    for (const [input, field, expected] of cases) {
+      const result = await mutate(create, { input });
+      expect(result.__typename, JSON.stringify(input)).toBe('FieldError');
+      expect(result.field).toBe(field);
+      expect(result.expected).toContain(expected);
+      expect(result.message).toContain(`Invalid ${field}`);
+    }
+    expect(await t.store.prisma.syncSchedule.count()).toBe(0);
+  });
+});
