@@ -10,7 +10,7 @@ import {
   postgresUnavailable,
   type TestDatabase,
 } from '../../packages/server/src/store/test-databases.js';
-import type { BenchContext, BenchSuite } from '../lib.js';
+import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
 
 // The store's bulk crm_record upsert against (a) Prisma's per-record upsert, the baseline it
 // must beat by 20x, and (b) the database's raw insert rate measured in the same run: on
@@ -260,6 +260,28 @@ const suite: BenchSuite = {
   async run(ctx) {
     const total = ctx.quick ? 20_000 : 200_000;
     const sample = ctx.quick ? 1_000 : 5_000;
+
+    const small = 20_000;
+    const large = ctx.quick ? 100_000 : 1_000_000;
+    const child = new URL('./store.child.ts', import.meta.url).pathname;
+    const smallRun = await runInChild<{ seconds: number }>(child, { count: small });
+    const largeRun = await runInChild<{ seconds: number }>(child, { count: large });
+    const growthMb = (largeRun.maxRssBytes - smallRun.maxRssBytes) / 2 ** 20;
+    ctx.log(
+      `sqlite: ${large} records through the store in ${largeRun.result.seconds.toFixed(1)} s`,
+    );
+    ctx.report({
+      suite: 'store',
+      name: `sqlite: peak RSS growth, ${small} -> ${large} records written`,
+      value: growthMb,
+      unit: 'MB',
+      limits: [
+        { name: `peak RSS at ${small}`, value: smallRun.maxRssBytes / 2 ** 20, unit: 'MB' },
+        { name: `peak RSS at ${large}`, value: largeRun.maxRssBytes / 2 ** 20, unit: 'MB' },
+      ],
+      goal: '< 50 MB',
+      met: growthMb < 50,
+    });
 
     const sqlite = createSqliteTestDatabase();
     try {
