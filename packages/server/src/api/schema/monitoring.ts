@@ -2,6 +2,7 @@ import type { SyncHistory } from '../../store/index.js';
 import type { ApiContext, ApiPlugin } from '../context.js';
 import {
   type Charts,
+  latestRunIds,
   type CrmFailureRate,
   type CrmPoint,
   type DayPoint,
@@ -72,29 +73,30 @@ const CrmStatusRef = builder.objectRef<CrmStatusParent>('CrmStatus').implement({
 });
 
 async function crmStatus(ctx: ApiContext): Promise<CrmStatusParent[]> {
-  return Promise.all(
-    ctx.runtime.plugins.map(async (plugin) => {
-      // One (crm, entity) lookup per entity walks the (crm_source, sync_type, start_time) index.
-      const newest = await Promise.all(
-        plugin.entities.map((entity) =>
-          ctx.prisma.syncHistory.findFirst({
-            where: { crmSource: plugin.plugin.name, syncType: entity.name },
-            orderBy: { startTime: 'desc' },
-          }),
-        ),
-      );
-      const lastRun =
-        newest
-          .filter((r): r is SyncHistory => r !== null)
-          .sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0] ?? null;
-      const next = await ctx.prisma.syncSchedule.findFirst({
-        where: { crmSource: plugin.plugin.name, enabled: true, nextRun: { not: null } },
-        orderBy: { nextRun: 'asc' },
-        select: { nextRun: true },
-      });
-      return { plugin, lastRun, nextScheduledRun: next?.nextRun ?? null };
-    }),
+  const pairs = ctx.runtime.plugins.flatMap((p) =>
+    p.entities.map((e) => ({ crm: p.plugin.name, entity: e.name })),
   );
+  const [ids, schedules] = await Promise.all([
+    latestRunIds(ctx.prisma, ctx.runtime.provider, pairs),
+    ctx.prisma.syncSchedule.findMany({
+      where: { enabled: true, nextRun: { not: null } },
+      select: { crmSource: true, nextRun: true },
+    }),
+  ]);
+  const runs =
+    ids.length > 0 ? await ctx.prisma.syncHistory.findMany({ where: { id: { in: ids } } }) : [];
+  return ctx.runtime.plugins.map((plugin) => {
+    const name = plugin.plugin.name;
+    const lastRun =
+      runs
+        .filter((r) => r.crmSource === name)
+        .sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0] ?? null;
+    const next = schedules
+      .filter((s) => s.crmSource === name && s.nextRun)
+      .map((s) => s.nextRun!.getTime())
+      .sort((a, b) => a - b)[0];
+    return { plugin, lastRun, nextScheduledRun: next === undefined ? null : new Date(next) };
+  });
 }
 
 const DayPointRef = builder.objectRef<DayPoint>('DayPoint').implement({
