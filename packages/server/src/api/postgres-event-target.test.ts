@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresTestDatabase, type TestDatabase } from '../store/test-databases.js';
+import { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
+import { createApiPubSub, type RunProgressPayload } from './pubsub.js';
+import { testProviders } from './test-support.js';
+
+const postgres = (await testProviders()).includes('postgresql');
+
+describe.runIf(postgres)('PostgreSQL LISTEN/NOTIFY event target', () => {
+  let db: TestDatabase;
+  const targets: PostgresEventTarget[] = [];
+  beforeAll(async () => {
+    db = await createPostgresTestDatabase();
+  });
+  afterAll(async () => {
+    for (const t of targets) await t.close();
+    await db?.drop();
+  });
+
+  it('delivers an event published in one process to subscribers in another, in order', async () => {
+    const worker = await createPostgresEventTarget({ connectionString: db.url });
+    const server = await createPostgresEventTarget({ connectionString: db.url });
+    targets.push(worker, server);
+    const published = createApiPubSub(worker);
+    const subscribed = createApiPubSub(server);
+
+    const received: number[] = [];
+    const iterator = subscribed.subscribe('run:progress')[Symbol.asyncIterator]();
+    const reading = (async () => {
+      while (received.length < 3) {
+        const next = await iterator.next();
+        received.push((next.value as RunProgressPayload).recordsProcessed);
+      }
+      await iterator.return?.();
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    for (const n of [100, 200, 300]) {
+      published.publish('run:progress', {
+        runId: 'r1',
+        crmSource: 'callrail',
+        syncType: 'calls',
+        recordsProcessed: n,
+        recordsCreated: 0,
+        recordsUpdated: 0,
+        recordsUnchanged: 0,
+        recordsFailed: 0,
+        estimatedTotal: 300,
+        recordsPerSecond: 10,
+        pages: n / 100,
+        at: new Date().toISOString(),
+      });
+    }
+    await reading;
+    expect(received).toEqual([100, 200, 300]);
+  });
+});
