@@ -1,4 +1,4 @@
-import type { Checkpoint, FetchRequest, Page } from '@crmsync/core';
+import { type Checkpoint, CrmsyncError, type FetchRequest, type Page } from '@crmsync/core';
 import { eventWindow } from './window.js';
 
 export type CallRailRecord = Record<string, unknown>;
@@ -165,7 +165,9 @@ function sameWindow(
 function recordsOf(body: Record<string, unknown>, key: string): CallRailRecord[] {
   const records = body[key];
   if (!Array.isArray(records)) {
-    throw new TypeError(`CallRail answered without a '${key}' list`);
+    throw new CrmsyncError('system', `CallRail answered without a '${key}' list`, {
+      crm: 'callrail',
+    });
   }
   return records as CallRailRecord[];
 }

@@ -1,4 +1,4 @@
-import type { Checkpoint, FetchRequest, Page } from '@crmsync/core';
+import { type Checkpoint, CrmsyncError, type FetchRequest, type Page } from '@crmsync/core';
 import { columnLetters, parseA1, quoteSheet } from './a1.js';
 import { fieldNames, ROW_FIELD, type TabConfig } from './tabs.js';
 
@@ -106,8 +106,10 @@ export class SheetsClient {
       tabs.map((t) => t.title),
     );
     if (!a1)
-      throw new TypeError(
+      throw new CrmsyncError(
+        'config',
         `GSHEET_TABS: range ${tab.range} names no tab of spreadsheet ${tab.spreadsheetId}`,
+        { crm: 'gsheet', entity: tab.entity },
       );
     const grid = tabs.find((t) => t.title === a1.sheet)?.rowCount ?? 0;
     const render = tab.valueRenderOption ?? 'FORMATTED_VALUE';
@@ -124,15 +126,21 @@ export class SheetsClient {
       signal,
     );
     if (!header || header.length === 0) {
-      throw new TypeError(`${tab.entity}: row ${headerRow} of ${a1.sheet} holds no header`);
+      throw new CrmsyncError(
+        'config',
+        `${tab.entity}: row ${headerRow} of ${a1.sheet} holds no header`,
+        { crm: 'gsheet', entity: tab.entity },
+      );
     }
     const names = fieldNames(header);
     // Reading empty grid rows costs quota (a tab has 1,000 rows by default), so the read ends
     // at the last row with a value in the key column (or, keyed by row number, column one).
     const keyIndex = tab.keyColumn ? names.indexOf(tab.keyColumn) : 0;
     if (keyIndex < 0) {
-      throw new TypeError(
+      throw new CrmsyncError(
+        'config',
         `${tab.entity}: key column '${tab.keyColumn}' is not in the header of ${a1.sheet} (${names.join(', ')})`,
+        { crm: 'gsheet', entity: tab.entity },
       );
     }
     const keyCol = columnLetters((a1.startCol ?? 1) + keyIndex);
