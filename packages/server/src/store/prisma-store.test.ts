@@ -331,10 +331,10 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
       expect(await store.getRun(started.id)).toEqual(finished);
       await expect(
         store.finishRun(started.id, { status: 'success', counts, performanceMetrics: null }),
-      ).rejects.toThrow(/is partial, not running/);
+      ).rejects.toThrow(/it is already partial/);
       await expect(
         store.updateRunProgress(started.id, { counts, heartbeatAt: new Date() }),
-      ).rejects.toThrow(/not running/);
+      ).rejects.toThrow(/it is already partial/);
       await expect(
         store.finishRun('no-such-run', { status: 'failed', counts, performanceMetrics: null }),
       ).rejects.toThrow(/no such run/);
@@ -479,8 +479,45 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
       await freshStore();
       await expect(
         store.appendEvents([{ runId: 'no-such-run', level: 'info', message: 'orphan' }]),
-      ).rejects.toThrow(/foreign key/i);
+      ).rejects.toThrow(/cannot log an event for sync run no-such-run: no such run/);
       expect(await store.listEvents('no-such-run')).toEqual([]);
+    });
+
+    it('keeps the newest 1,000 events of a run', async () => {
+      await freshStore();
+      const other = await store.beginRun({
+        crmSource: 'faker',
+        syncType: 'deals',
+        mode: 'full',
+        trigger: 'cli',
+        dryRun: false,
+        configuration: {},
+        leaseMs: 60_000,
+      });
+      await store.appendEvents([{ runId: other.id, level: 'info', message: 'other run' }]);
+      for (let page = 0; page < 3; page++) {
+        await store.appendEvents(
+          Array.from({ length: 400 }, (_, i) => ({
+            runId,
+            level: 'info' as const,
+            message: `event ${page * 400 + i}`,
+          })),
+        );
+      }
+      const events = await store.listEvents(runId);
+      expect(events).toHaveLength(1_000);
+      expect(events[0]?.message).toBe('event 200');
+      expect(events.at(-1)?.message).toBe('event 1199');
+      expect(await store.listEvents(other.id)).toHaveLength(1);
+    });
+
+    it('refuses every call once closed', async () => {
+      await freshStore();
+      await store.close();
+      await expect(store.getRun(runId)).rejects.toThrow(/the store is closed/);
+      await expect(
+        store.upsertRecords('faker', 'contacts', [contact(1)], { runId, policy: 'overwrite' }),
+      ).rejects.toThrow(/the store is closed/);
     });
   });
 });

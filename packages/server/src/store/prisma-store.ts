@@ -32,6 +32,9 @@ import { SqliteRecordTable } from './sqlite-record-table.js';
 
 const debug = createDebug('crmsync:store');
 
+/** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
+export const MAX_EVENTS_PER_RUN = 1_000;
+
 /** A JSON column value, or SQL NULL for null/undefined. */
 function jsonOrNull(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
@@ -113,6 +116,7 @@ export class PrismaStore implements Store {
   }
 
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
+    this.#assertOpen();
     const row = await this.prisma.syncHistory.create({
       data: {
         id: newRunId(),
@@ -135,6 +139,7 @@ export class PrismaStore implements Store {
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void> {
+    this.#assertOpen();
     const { count } = await this.prisma.syncHistory.updateMany({
       where: { id: runId, status: 'running' },
       data: {
@@ -144,10 +149,11 @@ export class PrismaStore implements Store {
         ...(update.highWaterMark !== undefined && { highWaterMark: update.highWaterMark }),
       },
     });
-    if (count === 0) await this.#refuseNotRunning(runId, 'update the progress of');
+    if (count === 0) await this.#refuseNotRunning(runId, 'update');
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<SyncRun> {
+    this.#assertOpen();
     const { count } = await this.prisma.syncHistory.updateMany({
       where: { id: runId, status: 'running' },
       data: {
@@ -169,11 +175,13 @@ export class PrismaStore implements Store {
   }
 
   async getRun(runId: string): Promise<SyncRun | null> {
+    this.#assertOpen();
     const row = await this.prisma.syncHistory.findUnique({ where: { id: runId } });
     return row ? toSyncRun(row) : null;
   }
 
   async lastSuccessfulRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    this.#assertOpen();
     const row = await this.prisma.syncHistory.findFirst({
       where: { crmSource, syncType, dryRun: false, status: { in: ['success', 'partial'] } },
       orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
@@ -182,6 +190,7 @@ export class PrismaStore implements Store {
   }
 
   async lastRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    this.#assertOpen();
     const row = await this.prisma.syncHistory.findFirst({
       where: { crmSource, syncType, dryRun: false },
       orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
@@ -190,6 +199,7 @@ export class PrismaStore implements Store {
   }
 
   async listRuns(query: RunQuery = {}): Promise<SyncRun[]> {
+    this.#assertOpen();
     const rows = await this.prisma.syncHistory.findMany({
       where: {
         crmSource: query.crmSource,
@@ -206,6 +216,7 @@ export class PrismaStore implements Store {
   }
 
   async findStaleRuns(now: Date): Promise<SyncRun[]> {
+    this.#assertOpen();
     // Served by the (status, start_time) index; running rows are few, so the lease
     // arithmetic (a per-row column) is done here rather than in SQL for both dialects.
     const rows = await this.prisma.syncHistory.findMany({
@@ -217,35 +228,38 @@ export class PrismaStore implements Store {
       .map(toSyncRun);
   }
 
-  upsertRecords(
+  async upsertRecords(
     crmSource: string,
     entity: string,
     records: RecordWrite[],
     options: UpsertOptions,
   ): Promise<UpsertResult> {
+    this.#assertOpen();
     if (records.length === 0) {
-      return Promise.resolve({ created: 0, updated: 0, unchanged: 0, keptNewer: 0 });
+      return { created: 0, updated: 0, unchanged: 0, keptNewer: 0 };
     }
     return this.#records.upsert(crmSource, entity, records, options);
   }
 
-  softDeleteRecords(
+  async softDeleteRecords(
     crmSource: string,
     entity: string,
     externalIds: string[],
     runId: string,
     now: Date = new Date(),
   ): Promise<number> {
+    this.#assertOpen();
     return this.#records.softDelete(crmSource, entity, externalIds, runId, now);
   }
 
-  softDeleteMissing(
+  async softDeleteMissing(
     crmSource: string,
     entity: string,
     keep: ReadonlySet<string>,
     runId: string,
     now: Date = new Date(),
   ): Promise<number> {
+    this.#assertOpen();
     return this.#records.softDeleteMissing(crmSource, entity, keep, runId, now);
   }
 
@@ -254,6 +268,7 @@ export class PrismaStore implements Store {
     entity: string,
     externalId: string,
   ): Promise<StoredRecord | null> {
+    this.#assertOpen();
     const row = await this.prisma.crmRecord.findUnique({
       where: { crmSource_entity_externalId: { crmSource, entity, externalId } },
     });
@@ -273,32 +288,65 @@ export class PrismaStore implements Store {
     };
   }
 
-  countRecords(
+  async countRecords(
     crmSource: string,
     entity: string,
     options: { includeDeleted?: boolean } = {},
   ): Promise<number> {
+    this.#assertOpen();
     return this.prisma.crmRecord.count({
       where: { crmSource, entity, ...(!options.includeDeleted && { deletedAt: null }) },
     });
   }
 
   async appendEvents(events: SyncEventInput[]): Promise<void> {
+    this.#assertOpen();
     if (events.length === 0) return;
     const at = new Date();
-    await this.prisma.syncEvent.createMany({
-      data: events.map((event) => ({
-        runId: event.runId,
-        at: event.at ?? at,
-        level: event.level,
-        message: event.message,
-        recordId: event.recordId ?? null,
-        details: jsonOrNull(event.details),
-      })),
-    });
+    try {
+      await this.prisma.syncEvent.createMany({
+        data: events.map((event) => ({
+          runId: event.runId,
+          at: event.at ?? at,
+          level: event.level,
+          message: event.message,
+          recordId: event.recordId ?? null,
+          details: jsonOrNull(event.details),
+        })),
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
+        const runIds = [...new Set(events.map((event) => event.runId))];
+        const known = await this.prisma.syncHistory.findMany({
+          where: { id: { in: runIds } },
+          select: { id: true },
+        });
+        const missing = runIds.find((id) => !known.some((run) => run.id === id));
+        throw new CrmsyncError(
+          'system',
+          `cannot log an event for sync run ${missing ?? runIds.join(', ')}: no such run`,
+          {},
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    for (const runId of new Set(events.map((event) => event.runId))) {
+      await this.#capEvents(runId);
+    }
+  }
+
+  /** Drops a run's oldest events beyond MAX_EVENTS_PER_RUN (served by the (run_id, id) index). */
+  async #capEvents(runId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      DELETE FROM sync_event
+      WHERE run_id = ${runId}
+        AND id <= (SELECT id FROM sync_event WHERE run_id = ${runId}
+                   ORDER BY id DESC LIMIT 1 OFFSET ${MAX_EVENTS_PER_RUN})`;
   }
 
   async listEvents(runId: string, options: { limit?: number } = {}): Promise<SyncEvent[]> {
+    this.#assertOpen();
     const rows = await this.prisma.syncEvent.findMany({
       where: { runId },
       orderBy: { id: 'asc' },
@@ -316,6 +364,10 @@ export class PrismaStore implements Store {
     if (pool && !pool.ended) await pool.end();
   }
 
+  #assertOpen(): void {
+    if (this.#closed) throw new CrmsyncError('system', 'the store is closed');
+  }
+
   #pool() {
     const pool = this.#connection.pool;
     if (!pool) throw new Error('not a PostgreSQL store');
@@ -330,7 +382,7 @@ export class PrismaStore implements Store {
     if (!run) throw new CrmsyncError('system', `cannot ${action} sync run ${runId}: no such run`);
     throw new CrmsyncError(
       'system',
-      `cannot ${action} sync run ${runId}: it is ${run.status}, not running`,
+      `cannot ${action} sync run ${runId}: it is already ${run.status}`,
     );
   }
 }
