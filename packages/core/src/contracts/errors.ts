@@ -24,7 +24,12 @@ export class CrmsyncError extends Error {
   readonly kind: ErrorKind;
   readonly context: ErrorContext;
 
-  constructor(kind: ErrorKind, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    context: ErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'CrmsyncError';
     this.kind = kind;

@@ -21,4 +21,6 @@ export interface PerformanceMetrics extends RequestMetrics {
   /** Time spent waiting for the CRM vs writing to the store. */
   fetchMs: number;
   writeMs: number;
+  /** Validation warnings seen (only the first hundred are in the run's log). */
+  validationWarnings?: number;
 }

@@ -144,10 +144,7 @@ export interface EntityDefinition<Client = unknown, Raw = unknown> {
   fetch(client: Client, request: FetchRequest): AsyncIterable<Page<Raw>>;
 }
 
-export interface CrmPlugin<
-  Client = unknown,
-  Cfg extends PluginConfigValues = PluginConfigValues,
-> {
+export interface CrmPlugin<Client = unknown, Cfg extends PluginConfigValues = PluginConfigValues> {
   /** The core contract version the plugin was written against. */
   contractVersion: number;
   /** `crm_source`: lowercase letters and digits, no spaces or underscores. */

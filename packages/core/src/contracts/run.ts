@@ -6,7 +6,14 @@ export type RunStatus = 'running' | 'success' | 'partial' | 'failed';
 
 export type RunTrigger = 'cli' | 'schedule' | 'api' | 'webhook' | 'library';
 
-export type ErrorKind = 'auth' | 'rate_limit' | 'transient' | 'data' | 'system' | 'config' | 'cancelled';
+export type ErrorKind =
+  | 'auth'
+  | 'rate_limit'
+  | 'transient'
+  | 'data'
+  | 'system'
+  | 'config'
+  | 'cancelled';
 
 /** The universal flags, as a run receives them. */
 export interface SyncOptions {

@@ -110,7 +110,11 @@ export interface Store {
     now?: Date,
   ): Promise<number>;
   getRecord(crmSource: string, entity: string, externalId: string): Promise<StoredRecord | null>;
-  countRecords(crmSource: string, entity: string, options?: { includeDeleted?: boolean }): Promise<number>;
+  countRecords(
+    crmSource: string,
+    entity: string,
+    options?: { includeDeleted?: boolean },
+  ): Promise<number>;
 
   appendEvents(events: SyncEventInput[]): Promise<void>;
   listEvents(runId: string, options?: { limit?: number }): Promise<SyncEvent[]>;

@@ -28,7 +28,9 @@ export interface PluginKitFixture {
   corrupt(count: number): Promise<string[]>;
   /** Queues faults for the next requests of the kit's entity. */
   injectFault(
-    fault: { kind: 'rate-limit'; retryAfterSeconds: number } | { kind: 'server-error'; count: number },
+    fault:
+      | { kind: 'rate-limit'; retryAfterSeconds: number }
+      | { kind: 'server-error'; count: number },
   ): void;
   /** Page sizes the fake was asked for by list/search requests of the entity, in order. */
   requestedPageSizes(): number[];

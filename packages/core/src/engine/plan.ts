@@ -1,0 +1,83 @@
+import type { DeltaSpec, SyncMode } from '../contracts/plugin.js';
+import type { SyncOptions, SyncRun } from '../contracts/run.js';
+import type { UpsertOptions } from '../contracts/store.js';
+
+export const DEFAULT_DELTA_OVERLAP_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
+export interface RunPlan {
+  mode: SyncMode;
+  /** Lower bound of remote change time handed to the plugin (inclusive). */
+  since?: Date;
+  /** Upper bound (exclusive): the day after `--end-date`, so that day is included. */
+  until?: Date;
+  policy: UpsertOptions['policy'];
+  /** Why this strategy was chosen, for the run's log. */
+  reason: string;
+}
+
+export interface PlanInput {
+  delta: DeltaSpec;
+  options: SyncOptions;
+  /** Newest `success`/`partial` non-dry run of this (crm, entity). */
+  lastSuccessfulRun: SyncRun | null;
+  overlapMs?: number;
+}
+
+/**
+ * The strategy rules, first match wins: `--start-date` → `--force` → `--full` → a delta from
+ * the last successful run → an initial full read. The delta starts at that run's **start**
+ * time minus the overlap (a record changed while that run was fetching would otherwise be
+ * missed forever); a trailing-window entity also re-reads its window before that.
+ */
+export function planRun(input: PlanInput): RunPlan {
+  const { options, delta } = input;
+  const until = options.endDate ? new Date(options.endDate.getTime() + DAY_MS) : undefined;
+  const withUntil = (plan: RunPlan): RunPlan => (until ? { ...plan, until } : plan);
+  if (options.startDate) {
+    return withUntil({
+      mode: 'start-date',
+      since: options.startDate,
+      policy: 'overwrite',
+      reason: `--start-date ${options.startDate.toISOString().slice(0, 10)}`,
+    });
+  }
+  if (options.force)
+    return withUntil({
+      mode: 'force',
+      policy: 'overwrite',
+      reason: '--force: read everything and overwrite',
+    });
+  if (options.full)
+    return withUntil({
+      mode: 'full',
+      policy: 'keep-newer',
+      reason: '--full: read everything, keep newer local rows',
+    });
+  const last = input.lastSuccessfulRun;
+  if (last) {
+    const overlap = input.overlapMs ?? DEFAULT_DELTA_OVERLAP_MS;
+    const window = delta.kind === 'trailing-window' ? delta.windowMs : 0;
+    const since = new Date(last.startTime.getTime() - overlap - window);
+    const what =
+      delta.kind === 'none'
+        ? 'read everything, skip unchanged rows by hash'
+        : `changes since the last successful run ${last.id} started (${last.startTime.toISOString()}) minus ${Math.round(overlap / 1000)} s overlap${window ? ` and a ${Math.round(window / 3_600_000)} h trailing window` : ''}`;
+    return withUntil({ mode: 'delta', since, policy: 'overwrite', reason: `delta: ${what}` });
+  }
+  return withUntil({
+    mode: 'full',
+    policy: 'overwrite',
+    reason: 'initial full sync: no successful run yet',
+  });
+}
+
+/** Whether an interrupted run's checkpoint can be used by a run with this plan. */
+export function canResume(previous: SyncRun | null, plan: RunPlan): previous is SyncRun {
+  if (previous?.status !== 'failed' || !previous.checkpoint) return false;
+  if (previous.errorKind === 'auth' || previous.errorKind === 'config') return false;
+  return (
+    previous.mode === plan.mode &&
+    (previous.sinceTime?.getTime() ?? null) === (plan.since?.getTime() ?? null)
+  );
+}

@@ -1,0 +1,184 @@
+import { hostname } from 'node:os';
+import { CrmsyncError, InputError } from '../contracts/errors.js';
+import type { RunEvent, RunEventListener } from '../contracts/events.js';
+import type { Logger } from '../contracts/logger.js';
+import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
+import type { RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
+import type { Store } from '../contracts/store.js';
+import { silentLogger } from '../logging/logger.js';
+import { orderEntities } from './order.js';
+import { SyncRunExecution } from './sync-run.js';
+
+export interface SyncEngineOptions {
+  store: Store;
+  logger?: Logger;
+  /** Written on each run; default `<hostname>:<pid>`. */
+  workerId?: string;
+  /** A run whose heartbeat is older than this is taken for dead. Default 60 s. */
+  leaseMs?: number;
+  heartbeatIntervalMs?: number;
+  progressIntervalMs?: number;
+  /** Records per store write. Default 500. */
+  writeBatchSize?: number;
+}
+
+export interface RunEntityParams {
+  plugin: CrmPlugin;
+  entity: string;
+  config: PluginConfigValues;
+  options?: SyncOptions;
+  trigger?: RunTrigger;
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  /** Reuse a client; otherwise the plugin creates (and closes) one per run. */
+  client?: unknown;
+}
+
+export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
+
+/** The entities of a plugin for a resolved config (configured tabs, custom objects…). */
+export function entitiesFor(plugin: CrmPlugin, config: PluginConfigValues): EntityDefinition[] {
+  return plugin.configureEntities ? plugin.configureEntities(config) : plugin.entities;
+}
+
+/**
+ * The one sync engine: the CLI, the scheduler and the API all run syncs through it.
+ *
+ * @example
+ * const engine = new SyncEngine({ store: new MemoryStore() });
+ * engine.subscribe((e) => e.type === 'run-progress' && console.log(e.counts.processed));
+ * const run = await engine.runEntity({ plugin, entity: 'contacts', config, options: { full: true } });
+ */
+export class SyncEngine {
+  readonly store: Store;
+  readonly #logger: Logger;
+  readonly #listeners = new Set<RunEventListener>();
+  readonly #workerId: string;
+  readonly #leaseMs: number;
+  readonly #heartbeatIntervalMs: number;
+  readonly #progressIntervalMs: number;
+  readonly #writeBatchSize: number;
+
+  constructor(options: SyncEngineOptions) {
+    this.store = options.store;
+    this.#logger = options.logger ?? silentLogger();
+    this.#workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#heartbeatIntervalMs =
+      options.heartbeatIntervalMs ?? Math.min(5_000, Math.floor(this.#leaseMs / 3));
+    this.#progressIntervalMs = options.progressIntervalMs ?? 1_000;
+    this.#writeBatchSize = options.writeBatchSize ?? 500;
+  }
+
+  get workerId(): string {
+    return this.#workerId;
+  }
+
+  /** Every run's events. Returns the function that unsubscribes. */
+  subscribe(listener: RunEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Runs one entity and resolves with its finished history row — failed runs included. Throws
+   * (an InputError) only for bad parameters, before any row is written.
+   */
+  async runEntity(params: RunEntityParams): Promise<SyncRun> {
+    const entity = entitiesFor(params.plugin, params.config).find((e) => e.name === params.entity);
+    if (!entity) {
+      const valid = entitiesFor(params.plugin, params.config)
+        .map((e) => e.name)
+        .join(', ');
+      throw new InputError(
+        'entity',
+        `one of ${params.plugin.name}'s entities: ${valid}`,
+        params.entity,
+      );
+    }
+    const options = params.options ?? {};
+    const execution = new SyncRunExecution(
+      {
+        store: this.store,
+        logger: options.debug ? this.#logger : this.#logger,
+        workerId: this.#workerId,
+        leaseMs: this.#leaseMs,
+        heartbeatIntervalMs: this.#heartbeatIntervalMs,
+        progressIntervalMs: this.#progressIntervalMs,
+        writeBatchSize: this.#writeBatchSize,
+        emit: (event) => this.#emit(event, params.onEvent),
+      },
+      {
+        plugin: params.plugin,
+        entity,
+        config: params.config,
+        options,
+        trigger: params.trigger ?? 'library',
+        ...(params.signal && { signal: params.signal }),
+        ...(params.client !== undefined && { client: params.client }),
+      },
+    );
+    return execution.execute();
+  }
+
+  /** Runs every entity (or the named ones) in `dependsOn` order, going on after a failure. */
+  async runAll(params: RunAllParams): Promise<SyncRun[]> {
+    const all = entitiesFor(params.plugin, params.config);
+    let chosen = all;
+    if (params.entities) {
+      const unknown = params.entities.filter((n) => !all.some((e) => e.name === n));
+      if (unknown.length)
+        throw new InputError(
+          'entity',
+          `one of ${params.plugin.name}'s entities: ${all.map((e) => e.name).join(', ')}`,
+          unknown.join(', '),
+        );
+      chosen = all.filter((e) => params.entities?.includes(e.name));
+    }
+    const runs: SyncRun[] = [];
+    for (const entity of orderEntities(chosen, params.plugin.name)) {
+      if (params.signal?.aborted) break;
+      runs.push(await this.runEntity({ ...params, entity: entity.name }));
+    }
+    return runs;
+  }
+
+  /**
+   * Finishes runs left `running` by a process that died (heartbeat older than the lease) as
+   * `failed` with "interrupted". Their checkpoints stay, so the next run resumes from them.
+   */
+  async reapStaleRuns(now: Date = new Date()): Promise<SyncRun[]> {
+    const reaped: SyncRun[] = [];
+    for (const run of await this.store.findStaleRuns(now)) {
+      const last = run.heartbeatAt ?? run.startTime;
+      try {
+        const finished = await this.store.finishRun(run.id, {
+          status: 'failed',
+          counts: run.counts,
+          errorMessage: `interrupted: the process running it (${run.workerId ?? 'unknown worker'}) stopped sending heartbeats at ${last.toISOString()}`,
+          errorKind: 'system',
+          performanceMetrics: run.performanceMetrics,
+          highWaterMark: run.highWaterMark,
+          checkpoint: run.checkpoint,
+          endTime: now,
+        });
+        reaped.push(finished);
+        this.#emit({ type: 'run-finished', run: finished });
+      } catch (error) {
+        // Another process reaped or finished it first.
+        if (!(error instanceof CrmsyncError)) throw error;
+      }
+    }
+    return reaped;
+  }
+
+  #emit(event: RunEvent, extra?: RunEventListener) {
+    for (const listener of [...this.#listeners, ...(extra ? [extra] : [])]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#logger.warn(`a run event listener threw: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,522 @@
+import { CrmsyncError } from '../contracts/errors.js';
+import type { RunEvent } from '../contracts/events.js';
+import type { Logger } from '../contracts/logger.js';
+import { createRequestMetrics, type PerformanceMetrics } from '../contracts/metrics.js';
+import type {
+  Checkpoint,
+  CrmPlugin,
+  EntityDefinition,
+  FetchRequest,
+  Page,
+  PluginConfigValues,
+} from '../contracts/plugin.js';
+import type { Processor, ValidationContext } from '../contracts/processor.js';
+import type {
+  EventLevel,
+  RunCounts,
+  RunTrigger,
+  SyncEventInput,
+  SyncOptions,
+  SyncRun,
+} from '../contracts/run.js';
+import type { RecordWrite, Store, UpsertOptions } from '../contracts/store.js';
+import { contentHash } from '../hash.js';
+import { createDefaultProcessor } from '../mapping/processor.js';
+import { classifyError, errorMessage } from './classify.js';
+import { canResume, planRun, type RunPlan } from './plan.js';
+
+/** Validation warnings written to the run's log; beyond this they are only counted. */
+const MAX_LOGGED_WARNINGS = 100;
+
+export interface SyncRunSettings {
+  store: Store;
+  logger: Logger;
+  workerId: string | null;
+  leaseMs: number;
+  heartbeatIntervalMs: number;
+  progressIntervalMs: number;
+  writeBatchSize: number;
+  emit(event: RunEvent): void;
+}
+
+export interface SyncRunInput {
+  plugin: CrmPlugin;
+  entity: EntityDefinition;
+  config: PluginConfigValues;
+  options: SyncOptions;
+  trigger: RunTrigger;
+  signal?: AbortSignal;
+  client?: unknown;
+}
+
+const zeroCounts = (): RunCounts => ({
+  processed: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  failed: 0,
+});
+
+/** The options a run records in `configuration`: the flags, never a credential. */
+function describeOptions(options: SyncOptions, plan: RunPlan): Record<string, unknown> {
+  const out: Record<string, unknown> = { strategy: plan.reason };
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || value === false) continue;
+    out[key] = value instanceof Date ? value.toISOString().slice(0, 10) : value;
+  }
+  return out;
+}
+
+/**
+ * One run of one entity, from the history row written as `running` to the row finished as
+ * `success`, `partial` or `failed` — whatever happens in between.
+ */
+export class SyncRunExecution {
+  readonly #s: SyncRunSettings;
+  readonly #in: SyncRunInput;
+  readonly #crm: string;
+  readonly #entityName: string;
+  readonly #counts = zeroCounts();
+  readonly #metrics = createRequestMetrics();
+  readonly #abort = new AbortController();
+  readonly #pendingEvents: SyncEventInput[] = [];
+  #run!: SyncRun;
+  #plan!: RunPlan;
+  #pages = 0;
+  #fetchMs = 0;
+  #writeMs = 0;
+  #peakRss = process.memoryUsage.rss();
+  #checkpoint: Checkpoint | null = null;
+  #highWater: Date | null = null;
+  #estimatedTotal: number | null = null;
+  #warnings = 0;
+  #lastProgressAt = 0;
+  #started = 0;
+  #persisting: Promise<void> = Promise.resolve();
+
+  constructor(settings: SyncRunSettings, input: SyncRunInput) {
+    this.#s = settings;
+    this.#in = input;
+    this.#crm = input.plugin.name;
+    this.#entityName = input.entity.name;
+  }
+
+  async execute(): Promise<SyncRun> {
+    const { store } = this.#s;
+    const { plugin, entity, options } = this.#in;
+    const [lastSuccess, lastRun] = await Promise.all([
+      store.lastSuccessfulRun(this.#crm, this.#entityName),
+      store.lastRun(this.#crm, this.#entityName),
+    ]);
+    this.#plan = planRun({
+      delta: entity.delta,
+      options,
+      lastSuccessfulRun: lastSuccess,
+      overlapMs: plugin.deltaOverlapMs,
+    });
+    const resumeFrom = !options.dryRun && canResume(lastRun, this.#plan) ? lastRun : null;
+
+    this.#run = await store.beginRun({
+      crmSource: this.#crm,
+      syncType: this.#entityName,
+      endpoint: entity.name,
+      mode: this.#plan.mode,
+      trigger: this.#in.trigger,
+      dryRun: options.dryRun === true,
+      configuration: describeOptions(options, this.#plan),
+      sinceTime: this.#plan.since ?? null,
+      resumedFromRunId: resumeFrom?.id ?? null,
+      workerId: this.#s.workerId,
+      leaseMs: this.#s.leaseMs,
+    });
+    this.#started = performance.now();
+    this.#s.emit({ type: 'run-started', run: this.#run });
+    this.#log(
+      'info',
+      `${this.#plan.reason}${resumeFrom ? `; resuming from the checkpoint of interrupted run ${resumeFrom.id}` : ''}`,
+    );
+
+    const onAbort = () => this.#abort.abort(this.#in.signal?.reason);
+    if (this.#in.signal?.aborted) onAbort();
+    else this.#in.signal?.addEventListener('abort', onAbort, { once: true });
+    const heartbeat = setInterval(() => this.#persist(), this.#s.heartbeatIntervalMs);
+    heartbeat.unref?.();
+
+    let outcome: { status: 'success' | 'partial' | 'failed'; error?: unknown } = {
+      status: 'success',
+    };
+    try {
+      await this.#stream(resumeFrom?.checkpoint ?? undefined, resumeFrom !== null);
+      outcome = { status: this.#counts.failed > 0 ? 'partial' : 'success' };
+    } catch (error) {
+      outcome = { status: 'failed', error };
+    } finally {
+      clearInterval(heartbeat);
+      this.#in.signal?.removeEventListener('abort', onAbort);
+    }
+    return this.#finish(outcome);
+  }
+
+  async #stream(checkpoint: Checkpoint | undefined, resumed: boolean) {
+    const { plugin, entity, options } = this.#in;
+    const logger = this.#s.logger.child(`crmsync:plugin:${this.#crm}`);
+    const ownClient = this.#in.client === undefined;
+    const client = ownClient
+      ? await plugin.createClient({
+          config: this.#in.config,
+          logger,
+          metrics: this.#metrics,
+          signal: this.#abort.signal,
+        })
+      : this.#in.client;
+    try {
+      const request: FetchRequest = {
+        mode: this.#plan.mode,
+        batchSize: options.batchSize ?? 100,
+        signal: this.#abort.signal,
+        options: options.pluginOptions ?? {},
+        logger,
+        ...(this.#plan.since && { since: this.#plan.since }),
+        ...(this.#plan.until && { until: this.#plan.until }),
+        ...(options.maxRecords !== undefined && { maxRecords: options.maxRecords }),
+        ...(checkpoint && { checkpoint }),
+      };
+      const processor: Processor = entity.processor ?? createDefaultProcessor(entity, this.#crm);
+      const context: ValidationContext = {
+        crm: this.#crm,
+        entity: this.#entityName,
+        mode: options.skipValidation ? 'skip' : options.strictValidation ? 'strict' : 'lenient',
+        fields: entity.fields,
+      };
+      const seen = entity.delta.kind === 'none' ? new Set<string>() : null;
+      let complete = true;
+      let notModified = false;
+      const iterator = entity.fetch(client, request)[Symbol.asyncIterator]();
+      try {
+        let next = this.#timedNext(iterator);
+        for (;;) {
+          this.#throwIfCancelled();
+          const result = await next;
+          this.#throwIfCancelled();
+          if (result.done) break;
+          const page = this.#checkPage(result.value);
+          this.#pages++;
+          if (page.notModified) notModified = true;
+          if (page.estimatedTotal !== undefined) this.#estimatedTotal = page.estimatedTotal;
+          const room =
+            options.maxRecords === undefined
+              ? Number.POSITIVE_INFINITY
+              : options.maxRecords - this.#counts.processed;
+          const records = page.records.length > room ? page.records.slice(0, room) : page.records;
+          const reachedMax =
+            this.#counts.processed + records.length >=
+            (options.maxRecords ?? Number.POSITIVE_INFINITY);
+          // Pipelining: ask for the next page before writing this one.
+          if (!reachedMax) next = this.#timedNext(iterator);
+          await this.#writePage(records, processor, context, seen);
+          if (page.deletedIds?.length && !options.dryRun) {
+            this.#counts.deleted += await this.#s.store.softDeleteRecords(
+              this.#crm,
+              this.#entityName,
+              page.deletedIds,
+              this.#run.id,
+            );
+          }
+          if (page.checkpoint) this.#checkpoint = page.checkpoint;
+          this.#persist();
+          this.#progress(false);
+          if (reachedMax) {
+            complete = false;
+            break;
+          }
+        }
+      } finally {
+        await iterator.return?.();
+      }
+      const fullRead = this.#plan.mode !== 'start-date' && !this.#plan.until && !resumed;
+      if (seen && complete && fullRead && !notModified && !options.dryRun) {
+        this.#counts.deleted += await this.#s.store.softDeleteMissing(
+          this.#crm,
+          this.#entityName,
+          seen,
+          this.#run.id,
+        );
+      }
+      this.#checkpoint = null;
+    } finally {
+      if (ownClient) await plugin.closeClient?.(client);
+    }
+  }
+
+  #timedNext(iterator: AsyncIterator<Page>): Promise<IteratorResult<Page>> {
+    const started = performance.now();
+    const promise = iterator.next().then((r) => {
+      this.#fetchMs += performance.now() - started;
+      return r;
+    });
+    // Awaited later; until then a rejection must not count as unhandled.
+    promise.catch(() => {});
+    return promise;
+  }
+
+  #checkPage(page: unknown): Page {
+    if (!page || typeof page !== 'object' || !Array.isArray((page as Page).records)) {
+      throw new CrmsyncError(
+        'data',
+        `${this.#crm} ${this.#entityName}: page ${this.#pages + 1} is malformed (expected { records: [...] }, got ${JSON.stringify(page)?.slice(0, 120)})`,
+        {
+          crm: this.#crm,
+          entity: this.#entityName,
+        },
+      );
+    }
+    return page as Page;
+  }
+
+  #throwIfCancelled() {
+    if (this.#abort.signal.aborted) {
+      const reason = this.#abort.signal.reason;
+      const why =
+        reason instanceof Error ? reason.message : reason ? String(reason) : 'stopped by request';
+      throw new CrmsyncError('cancelled', `cancelled: ${why}`, {
+        crm: this.#crm,
+        entity: this.#entityName,
+      });
+    }
+  }
+
+  async #writePage(
+    records: unknown[],
+    processor: Processor,
+    context: ValidationContext,
+    seen: Set<string> | null,
+  ) {
+    let batch: RecordWrite[] = [];
+    for (const raw of records) {
+      this.#counts.processed++;
+      let mapped: ReturnType<Processor['transform']>;
+      try {
+        mapped = processor.transform(raw);
+      } catch (error) {
+        this.#recordFailure(
+          null,
+          `${this.#crm} ${this.#entityName}: record ${this.#counts.processed} could not be mapped: ${errorMessage(error)}`,
+        );
+        continue;
+      }
+      const result = processor.validate(mapped, context);
+      for (const w of result.warnings) this.#warn(w.message, w.recordId);
+      if (!result.ok) {
+        this.#recordFailure(
+          mapped.externalId,
+          `${this.#crm} ${this.#entityName} record ${mapped.externalId} failed validation: ${result.errors.map((e) => e.message).join('; ')}`,
+        );
+        continue;
+      }
+      const record = result.record;
+      seen?.add(record.externalId);
+      if (record.remoteUpdatedAt && (!this.#highWater || record.remoteUpdatedAt > this.#highWater))
+        this.#highWater = record.remoteUpdatedAt;
+      batch.push({
+        externalId: record.externalId,
+        data: record.data,
+        hash: contentHash(record.data),
+        remoteUpdatedAt: record.remoteUpdatedAt ?? null,
+        remoteCreatedAt: record.remoteCreatedAt ?? null,
+      });
+      if (batch.length >= this.#s.writeBatchSize) {
+        await this.#flush(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.#flush(batch);
+    const rss = process.memoryUsage.rss();
+    if (rss > this.#peakRss) this.#peakRss = rss;
+  }
+
+  async #flush(batch: RecordWrite[]) {
+    if (this.#in.options.dryRun) return;
+    const started = performance.now();
+    const options: UpsertOptions = { runId: this.#run.id, policy: this.#plan.policy };
+    try {
+      this.#count(await this.#s.store.upsertRecords(this.#crm, this.#entityName, batch, options));
+    } catch (batchError) {
+      // One bad record must fail alone: write the batch one by one.
+      this.#log(
+        'warn',
+        `batch of ${batch.length} failed (${errorMessage(batchError)}); writing its records one by one`,
+      );
+      let failures = 0;
+      for (const record of batch) {
+        try {
+          this.#count(
+            await this.#s.store.upsertRecords(this.#crm, this.#entityName, [record], options),
+          );
+        } catch (error) {
+          failures++;
+          this.#recordFailure(
+            record.externalId,
+            `${this.#crm} ${this.#entityName} record ${record.externalId} could not be written: ${errorMessage(error)}`,
+          );
+        }
+      }
+      if (batch.length > 1 && failures === batch.length) {
+        throw new CrmsyncError(
+          'system',
+          `${this.#crm} ${this.#entityName}: the store refused every record of a batch: ${errorMessage(batchError)}`,
+          {
+            crm: this.#crm,
+            entity: this.#entityName,
+          },
+          { cause: batchError },
+        );
+      }
+    } finally {
+      this.#writeMs += performance.now() - started;
+    }
+  }
+
+  #count(result: { created: number; updated: number; unchanged: number; keptNewer: number }) {
+    this.#counts.created += result.created;
+    this.#counts.updated += result.updated;
+    this.#counts.unchanged += result.unchanged + result.keptNewer;
+  }
+
+  #recordFailure(recordId: string | null, message: string) {
+    this.#counts.failed++;
+    this.#log('error', message, recordId);
+  }
+
+  #warn(message: string, recordId: string) {
+    this.#warnings++;
+    if (this.#warnings <= MAX_LOGGED_WARNINGS) this.#log('warn', message, recordId);
+    else if (this.#warnings === MAX_LOGGED_WARNINGS + 1)
+      this.#log(
+        'warn',
+        `more than ${MAX_LOGGED_WARNINGS} validation warnings; the rest are counted in the run's metrics only`,
+      );
+  }
+
+  #log(level: EventLevel, message: string, recordId: string | null = null) {
+    const at = new Date();
+    this.#s.logger[level](message, {
+      crm: this.#crm,
+      entity: this.#entityName,
+      runId: this.#run.id,
+      ...(recordId && { recordId }),
+    });
+    this.#pendingEvents.push({ runId: this.#run.id, level, message, recordId, at });
+    this.#s.emit({
+      type: 'run-log',
+      runId: this.#run.id,
+      crmSource: this.#crm,
+      syncType: this.#entityName,
+      level,
+      message,
+      recordId,
+      at,
+    });
+  }
+
+  /** Heartbeat, counts, checkpoint and pending log lines, written one at a time in order. */
+  #persist(): Promise<void> {
+    const events = this.#pendingEvents.splice(0);
+    const update = {
+      counts: { ...this.#counts },
+      checkpoint: this.#checkpoint,
+      highWaterMark: this.#highWater,
+      heartbeatAt: new Date(),
+    };
+    this.#persisting = this.#persisting
+      .then(async () => {
+        if (events.length) await this.#s.store.appendEvents(events);
+        await this.#s.store.updateRunProgress(this.#run.id, update);
+      })
+      .catch((error: unknown) =>
+        this.#s.logger.warn(
+          `could not save progress of run ${this.#run.id}: ${errorMessage(error)}`,
+        ),
+      );
+    return this.#persisting;
+  }
+
+  #progress(force: boolean) {
+    const now = performance.now();
+    if (!force && now - this.#lastProgressAt < this.#s.progressIntervalMs) return;
+    this.#lastProgressAt = now;
+    const seconds = (now - this.#started) / 1000;
+    this.#s.emit({
+      type: 'run-progress',
+      runId: this.#run.id,
+      crmSource: this.#crm,
+      syncType: this.#entityName,
+      counts: { ...this.#counts },
+      estimatedTotal: this.#estimatedTotal,
+      recordsPerSecond: seconds > 0 ? this.#counts.processed / seconds : 0,
+      pages: this.#pages,
+      at: new Date(),
+    });
+  }
+
+  #performance(): PerformanceMetrics {
+    const durationMs = performance.now() - this.#started;
+    return {
+      ...this.#metrics,
+      durationMs: Math.round(durationMs),
+      recordsPerSecond:
+        durationMs > 0 ? Math.round((this.#counts.processed / durationMs) * 1000 * 10) / 10 : 0,
+      pages: this.#pages,
+      peakRssBytes: this.#peakRss,
+      fetchMs: Math.round(this.#fetchMs),
+      writeMs: Math.round(this.#writeMs),
+      ...(this.#warnings > 0 && { validationWarnings: this.#warnings }),
+    };
+  }
+
+  async #finish(outcome: {
+    status: 'success' | 'partial' | 'failed';
+    error?: unknown;
+  }): Promise<SyncRun> {
+    const { store } = this.#s;
+    let errorKind = null;
+    let message = null;
+    if (outcome.status === 'failed') {
+      errorKind = classifyError(outcome.error, this.#abort.signal);
+      message = errorMessage(outcome.error);
+      if (errorKind === 'cancelled' && !message.startsWith('cancelled'))
+        message = `cancelled: ${message}`;
+      if (!message.includes(this.#crm)) message = `${this.#crm} ${this.#entityName}: ${message}`;
+      this.#log('error', message);
+    }
+    this.#progress(true);
+    await this.#persist();
+    let finished: SyncRun;
+    try {
+      finished = await store.finishRun(this.#run.id, {
+        status: outcome.status,
+        counts: { ...this.#counts },
+        errorMessage: message,
+        errorKind,
+        performanceMetrics: this.#performance(),
+        highWaterMark: this.#highWater,
+        // A failed run keeps its checkpoint so the next run can resume from it.
+        checkpoint: outcome.status === 'failed' ? this.#checkpoint : null,
+      });
+    } catch (error) {
+      this.#s.logger.error(
+        `could not finish run ${this.#run.id} of ${this.#crm} ${this.#entityName}: ${errorMessage(error)}; it will be reaped as interrupted`,
+      );
+      finished = {
+        ...this.#run,
+        status: outcome.status,
+        counts: { ...this.#counts },
+        errorMessage: message,
+        errorKind,
+        endTime: new Date(),
+      };
+    }
+    this.#s.emit({ type: 'run-finished', run: finished });
+    return finished;
+  }
+}

@@ -1,0 +1,246 @@
+import pRetry, { AbortError } from 'p-retry';
+import { CrmsyncError } from '../contracts/errors.js';
+import type { RequestMetrics } from '../contracts/metrics.js';
+import { redact } from '../logging/logger.js';
+import type { AuthStrategy } from './auth.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Name used in error messages (`hubspot`). */
+  crm: string;
+  auth?: AuthStrategy;
+  limiter?: RateLimiter;
+  metrics?: RequestMetrics;
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Attempts for transient and rate-limit failures. Default 5. */
+  retries?: number;
+  /** Base backoff in ms (doubled per attempt, with jitter). Default 500. */
+  backoffMs?: number;
+  /** Wait after a 429 that carries no Retry-After. Default 10 s. */
+  rateLimitBackoffMs?: number;
+  headers?: Record<string, string>;
+  /** Reads the vendor's error message out of an error body. */
+  errorMessage?: (body: unknown, status: number) => string | undefined;
+}
+
+export interface RequestOptions {
+  method?: string;
+  query?: Record<string, string | number | boolean | undefined | null>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Another limiter for this request (a search bucket). */
+  limiter?: RateLimiter;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function defaultMessage(body: unknown): string | undefined {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    for (const key of ['message', 'error_description', 'error', 'detail']) {
+      const v = b[key];
+      if (typeof v === 'string') return v;
+      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string')
+        return (v as { message: string }).message;
+    }
+  }
+  return typeof body === 'string' && body.length < 300 ? body : undefined;
+}
+
+/**
+ * JSON over fetch for API plugins: base URL, credentials, rate limits, retries with backoff
+ * and jitter that honour Retry-After, timeouts, and errors classified for the engine. No
+ * secret ever appears in an error it throws.
+ *
+ * @example
+ * const http = new HttpClient({ crm: 'hubspot', baseUrl, auth: bearerAuth(token), limiter, metrics });
+ * const page = await http.get<ListResponse>('/crm/v3/objects/contacts', { query: { limit: 100 } });
+ */
+export class HttpClient {
+  readonly options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+  }
+
+  get<T>(path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    return this.request<T>(path, { ...options, method: 'GET' });
+  }
+
+  post<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    return this.request<T>(path, { ...options, method: 'POST', body });
+  }
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const url = new URL(
+      /^https?:\/\//.test(path)
+        ? path
+        : `${this.options.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`,
+    );
+    for (const [k, v] of Object.entries(query ?? {}))
+      if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  async request<T>(path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const o = this.options;
+    const url = this.url(path, options.query);
+    let refreshed = false;
+    const attempt = async (): Promise<HttpResponse<T>> => {
+      try {
+        return await this.#once<T>(url, options);
+      } catch (error) {
+        if (
+          error instanceof CrmsyncError &&
+          error.kind === 'auth' &&
+          error.context.status === 401 &&
+          !refreshed &&
+          o.auth?.refresh
+        ) {
+          refreshed = true;
+          if (await o.auth.refresh(options.signal ?? new AbortController().signal))
+            return this.#once<T>(url, options);
+        }
+        throw error;
+      }
+    };
+    return pRetry(
+      async () => {
+        try {
+          return await attempt();
+        } catch (error) {
+          const kind = error instanceof CrmsyncError ? error.kind : 'system';
+          if (options.signal?.aborted || (kind !== 'transient' && kind !== 'rate_limit'))
+            throw new AbortError(error as Error);
+          throw error;
+        }
+      },
+      {
+        retries: o.retries ?? 5,
+        minTimeout: o.backoffMs ?? 500,
+        factor: 2,
+        randomize: true,
+        ...(options.signal && { signal: options.signal }),
+        onFailedAttempt: async (error) => {
+          if (o.metrics) o.metrics.retries++;
+          if (error instanceof CrmsyncError && error.kind === 'rate_limit') {
+            const wait = error.context.retryAfterMs ?? o.rateLimitBackoffMs ?? 10_000;
+            if (o.metrics) {
+              o.metrics.throttled++;
+              o.metrics.throttledMs += wait;
+            }
+            (options.limiter ?? o.limiter)?.pause(wait);
+            if (!(options.limiter ?? o.limiter)) await new Promise((r) => setTimeout(r, wait));
+          }
+        },
+      },
+    );
+  }
+
+  async #once<T>(url: string, options: RequestOptions): Promise<HttpResponse<T>> {
+    const o = this.options;
+    const limiter = options.limiter ?? o.limiter;
+    const send = async () => {
+      const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      const auth = o.auth ? await o.auth.headers(signal) : {};
+      const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+      if (o.metrics) o.metrics.apiCalls++;
+      return fetch(url, {
+        method: options.method ?? 'GET',
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...o.headers,
+          ...auth,
+          ...options.headers,
+        },
+        ...(body !== undefined && { body }),
+        signal,
+      }).catch((error: unknown) => {
+        if (options.signal?.aborted) throw error;
+        const name = (error as Error).name;
+        throw new CrmsyncError(
+          'transient',
+          `${o.crm}: ${name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean((error as Error).message)}`} (${this.#clean(url)})`,
+          {
+            crm: o.crm,
+          },
+          { cause: error },
+        );
+      });
+    };
+    let res: Response;
+    if (limiter) {
+      const { result, waitedMs } = await limiter.schedule(send);
+      res = result;
+      if (o.metrics && waitedMs > 50) {
+        o.metrics.throttled++;
+        o.metrics.throttledMs += Math.round(waitedMs);
+      }
+    } else res = await send();
+    const text = await res.text();
+    let body: unknown = text;
+    if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new CrmsyncError(
+          'transient',
+          `${o.crm}: HTTP ${res.status} with a body that is not valid JSON (${this.#clean(url)})`,
+          { crm: o.crm, status: res.status },
+        );
+      }
+    }
+    if (res.ok) return { status: res.status, headers: res.headers, body: body as T };
+    const vendor = this.#clean(
+      (o.errorMessage?.(body, res.status) ?? defaultMessage(body) ?? res.statusText) || '',
+    );
+    const where = `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
+    const context = { crm: o.crm, status: res.status };
+    if (res.status === 429) {
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      throw new CrmsyncError(
+        'rate_limit',
+        `${o.crm}: rate limited (HTTP 429) on ${where}: ${vendor}`,
+        { ...context, ...(retryAfterMs !== undefined && { retryAfterMs }) },
+      );
+    }
+    if (res.status === 401 || res.status === 403)
+      throw new CrmsyncError(
+        'auth',
+        `${o.crm}: credentials refused (HTTP ${res.status}) on ${where}: ${vendor}`,
+        context,
+      );
+    if (res.status >= 500 || res.status === 408)
+      throw new CrmsyncError(
+        'transient',
+        `${o.crm}: server error (HTTP ${res.status}) on ${where}: ${vendor}`,
+        context,
+      );
+    throw new CrmsyncError(
+      'data',
+      `${o.crm}: request refused (HTTP ${res.status}) on ${where}: ${vendor}`,
+      context,
+    );
+  }
+
+  #clean(text: string): string {
+    return redact(text, this.options.auth?.secrets() ?? []);
+  }
+}

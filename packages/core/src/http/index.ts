@@ -1,0 +1,16 @@
+export {
+  type AuthStrategy,
+  bearerAuth,
+  headerAuth,
+  type OAuthRefreshOptions,
+  oauthRefreshAuth,
+} from './auth.js';
+export {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpResponse,
+  parseRetryAfter,
+  type RequestOptions,
+} from './http-client.js';
+export { cursorPages, nextLink, nextUrlPages, offsetPages, pageNumberPages } from './paginate.js';
+export { type RateLimit, RateLimiter } from './rate-limit.js';

@@ -1,0 +1,81 @@
+import createDebug from 'debug';
+import type { Logger } from '../contracts/logger.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export interface LoggerOptions {
+  /** Lowest level written; `debug` also needs `DEBUG=crmsync:*` unless `sink` is given. */
+  level?: LogLevel;
+  /** Values removed from every message and detail (CRM tokens, API token). */
+  secrets?: readonly string[];
+  /** Where lines go; default: the `debug` package for debug, stderr for the rest. */
+  sink?: (line: {
+    level: Exclude<LogLevel, 'silent'>;
+    namespace: string;
+    message: string;
+    details?: Record<string, unknown>;
+  }) => void;
+}
+
+/** Replaces every occurrence of a secret value with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out;
+}
+
+function redactDetails(details: Record<string, unknown> | undefined, secrets: readonly string[]) {
+  if (!details || secrets.length === 0) return details;
+  return JSON.parse(redact(JSON.stringify(details), secrets)) as Record<string, unknown>;
+}
+
+/**
+ * A namespaced logger (`crmsync:engine`, `crmsync:plugin:hubspot:client`).
+ *
+ * @example
+ * const log = createLogger('crmsync:engine', { level: 'info', secrets: [token] });
+ * log.child('run').warn('slow page', { ms: 900 });
+ */
+export function createLogger(namespace: string, options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const secrets = options.secrets ?? [];
+  const dbg = createDebug(namespace);
+  const write = (
+    lvl: Exclude<LogLevel, 'silent'>,
+    message: string,
+    details?: Record<string, unknown>,
+  ) => {
+    if (ORDER[lvl] < ORDER[level]) return;
+    const clean = redact(message, secrets);
+    const cleanDetails = redactDetails(details, secrets);
+    if (options.sink)
+      return options.sink({ level: lvl, namespace, message: clean, details: cleanDetails });
+    if (lvl === 'debug') {
+      if (cleanDetails) dbg('%s %o', clean, cleanDetails);
+      else dbg('%s', clean);
+      return;
+    }
+    const extra =
+      cleanDetails && Object.keys(cleanDetails).length > 0
+        ? ` ${JSON.stringify(cleanDetails)}`
+        : '';
+    process.stderr.write(`${lvl} ${namespace}: ${clean}${extra}\n`);
+  };
+  return {
+    debug: (m, d) => write('debug', m, d),
+    info: (m, d) => write('info', m, d),
+    warn: (m, d) => write('warn', m, d),
+    error: (m, d) => write('error', m, d),
+    child: (child) =>
+      createLogger(child.startsWith('crmsync') ? child : `${namespace}:${child}`, options),
+  };
+}
+
+/** A logger that writes nothing (tests, library use without output). */
+export function silentLogger(): Logger {
+  return createLogger('crmsync', { level: 'silent' });
+}

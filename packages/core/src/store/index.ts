@@ -1,0 +1,7 @@
+export { MAX_EVENTS_PER_RUN, MemoryStore } from './memory-store.js';
+export {
+  assertWritable,
+  planUpsert,
+  type StoredRecordState,
+  type UpsertPlan,
+} from './upsert-plan.js';

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { CrmsyncError } from '../contracts/errors.js';
+import type {
+  BeginRunInput,
+  FinishRunInput,
+  RunProgressUpdate,
+  SyncEvent,
+  SyncEventInput,
+  SyncRun,
+} from '../contracts/run.js';
+import type {
+  RecordWrite,
+  RunQuery,
+  Store,
+  StoredRecord,
+  UpsertOptions,
+  UpsertResult,
+} from '../contracts/store.js';
+import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+
+/** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
+export const MAX_EVENTS_PER_RUN = 1_000;
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * A Store in process memory: for tests, the plugin test kit, and benchmarks that measure
+ * the engine without a database.
+ *
+ * @example
+ * const store = new MemoryStore();
+ * const engine = new SyncEngine({ store });
+ */
+export class MemoryStore implements Store {
+  readonly #runs = new Map<string, SyncRun>();
+  readonly #records = new Map<string, Map<string, StoredRecord>>();
+  readonly #events = new Map<string, SyncEvent[]>();
+  #eventSeq = 0;
+  #closed = false;
+
+  async beginRun(input: BeginRunInput): Promise<SyncRun> {
+    this.#open();
+    const run: SyncRun = {
+      id: randomUUID(),
+      crmSource: input.crmSource,
+      syncType: input.syncType,
+      endpoint: input.endpoint ?? null,
+      status: 'running',
+      mode: input.mode,
+      trigger: input.trigger,
+      dryRun: input.dryRun,
+      startTime: input.startTime ?? new Date(),
+      endTime: null,
+      counts: { processed: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 },
+      errorMessage: null,
+      errorKind: null,
+      configuration: clone(input.configuration),
+      performanceMetrics: null,
+      sinceTime: input.sinceTime ?? null,
+      highWaterMark: null,
+      checkpoint: null,
+      resumedFromRunId: input.resumedFromRunId ?? null,
+      workerId: input.workerId ?? null,
+      heartbeatAt: null,
+      leaseMs: input.leaseMs,
+    };
+    this.#runs.set(run.id, run);
+    return clone(run);
+  }
+
+  async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void> {
+    const run = this.#running(runId, 'update');
+    run.counts = { ...update.counts };
+    run.heartbeatAt = update.heartbeatAt;
+    if (update.checkpoint !== undefined) run.checkpoint = clone(update.checkpoint);
+    if (update.highWaterMark !== undefined) run.highWaterMark = update.highWaterMark;
+  }
+
+  async finishRun(runId: string, input: FinishRunInput): Promise<SyncRun> {
+    const run = this.#running(runId, 'finish');
+    run.status = input.status;
+    run.counts = { ...input.counts };
+    run.errorMessage = input.errorMessage ?? null;
+    run.errorKind = input.errorKind ?? null;
+    run.performanceMetrics = input.performanceMetrics ? clone(input.performanceMetrics) : null;
+    if (input.highWaterMark !== undefined) run.highWaterMark = input.highWaterMark;
+    if (input.checkpoint !== undefined) run.checkpoint = clone(input.checkpoint);
+    run.endTime = input.endTime ?? new Date();
+    return clone(run);
+  }
+
+  async getRun(runId: string): Promise<SyncRun | null> {
+    const run = this.#runs.get(runId);
+    return run ? clone(run) : null;
+  }
+
+  async lastSuccessfulRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    return this.#newest(
+      (r) =>
+        r.crmSource === crmSource &&
+        r.syncType === syncType &&
+        !r.dryRun &&
+        (r.status === 'success' || r.status === 'partial'),
+    );
+  }
+
+  async lastRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    return this.#newest((r) => r.crmSource === crmSource && r.syncType === syncType && !r.dryRun);
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<SyncRun[]> {
+    const runs = [...this.#runs.values()]
+      .filter(
+        (r) =>
+          (query.crmSource === undefined || r.crmSource === query.crmSource) &&
+          (query.syncType === undefined || r.syncType === query.syncType) &&
+          (query.status === undefined || r.status === query.status) &&
+          (query.startedAfter === undefined || r.startTime > query.startedAfter) &&
+          (query.startedBefore === undefined || r.startTime < query.startedBefore),
+      )
+      .sort(newestFirst);
+    return (query.limit === undefined ? runs : runs.slice(0, query.limit)).map(clone);
+  }
+
+  async findStaleRuns(now: Date): Promise<SyncRun[]> {
+    return [...this.#runs.values()]
+      .filter(
+        (r) =>
+          r.status === 'running' &&
+          now.getTime() - (r.heartbeatAt ?? r.startTime).getTime() > r.leaseMs,
+      )
+      .sort(newestFirst)
+      .map(clone);
+  }
+
+  async upsertRecords(
+    crmSource: string,
+    entity: string,
+    records: RecordWrite[],
+    options: UpsertOptions,
+  ): Promise<UpsertResult> {
+    this.#open();
+    assertWritable(crmSource, entity, records);
+    const table = this.#table(crmSource, entity);
+    const stored = new Map<string, StoredRecordState>();
+    for (const r of records) {
+      const row = table.get(r.externalId);
+      if (row)
+        stored.set(r.externalId, {
+          hash: row.hash,
+          remoteUpdatedAt: row.remoteUpdatedAt?.getTime() ?? null,
+          deleted: row.deletedAt !== null,
+        });
+    }
+    const plan = planUpsert(stored, records, options.policy);
+    const now = options.now ?? new Date();
+    for (const write of plan.writes) {
+      const previous = table.get(write.externalId);
+      table.set(write.externalId, {
+        crmSource,
+        entity,
+        externalId: write.externalId,
+        data: clone(write.data),
+        hash: write.hash,
+        remoteUpdatedAt: write.remoteUpdatedAt ?? null,
+        remoteCreatedAt: write.remoteCreatedAt ?? previous?.remoteCreatedAt ?? null,
+        firstSyncedAt: previous?.firstSyncedAt ?? now,
+        lastSyncedAt: now,
+        deletedAt: null,
+        lastRunId: options.runId,
+      });
+    }
+    return plan.result;
+  }
+
+  async softDeleteRecords(
+    crmSource: string,
+    entity: string,
+    externalIds: string[],
+    runId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    const table = this.#table(crmSource, entity);
+    let changed = 0;
+    for (const id of new Set(externalIds)) {
+      const row = table.get(id);
+      if (row && row.deletedAt === null) {
+        row.deletedAt = now;
+        row.lastRunId = runId;
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  async softDeleteMissing(
+    crmSource: string,
+    entity: string,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    const table = this.#table(crmSource, entity);
+    let changed = 0;
+    for (const row of table.values()) {
+      if (row.deletedAt === null && !keep.has(row.externalId)) {
+        row.deletedAt = now;
+        row.lastRunId = runId;
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  async getRecord(
+    crmSource: string,
+    entity: string,
+    externalId: string,
+  ): Promise<StoredRecord | null> {
+    const row = this.#records.get(`${crmSource}\u0000${entity}`)?.get(externalId);
+    return row ? clone(row) : null;
+  }
+
+  async countRecords(
+    crmSource: string,
+    entity: string,
+    options: { includeDeleted?: boolean } = {},
+  ): Promise<number> {
+    let n = 0;
+    for (const row of this.#records.get(`${crmSource}\u0000${entity}`)?.values() ?? []) {
+      if (options.includeDeleted || row.deletedAt === null) n++;
+    }
+    return n;
+  }
+
+  async appendEvents(events: SyncEventInput[]): Promise<void> {
+    this.#open();
+    for (const e of events) {
+      if (!this.#runs.has(e.runId))
+        throw new CrmsyncError(
+          'system',
+          `cannot log an event for sync run ${e.runId}: no such run`,
+        );
+      const list = this.#events.get(e.runId) ?? [];
+      list.push({
+        id: String(++this.#eventSeq),
+        runId: e.runId,
+        level: e.level,
+        message: e.message,
+        recordId: e.recordId ?? null,
+        details: e.details ?? null,
+        at: e.at ?? new Date(),
+      });
+      if (list.length > MAX_EVENTS_PER_RUN) list.splice(0, list.length - MAX_EVENTS_PER_RUN);
+      this.#events.set(e.runId, list);
+    }
+  }
+
+  async listEvents(runId: string, options: { limit?: number } = {}): Promise<SyncEvent[]> {
+    const list = this.#events.get(runId) ?? [];
+    return (options.limit === undefined ? list : list.slice(0, options.limit)).map(clone);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #open() {
+    if (this.#closed) throw new CrmsyncError('system', 'the store is closed');
+  }
+
+  #table(crmSource: string, entity: string): Map<string, StoredRecord> {
+    const key = `${crmSource}\u0000${entity}`;
+    let table = this.#records.get(key);
+    if (!table) {
+      table = new Map();
+      this.#records.set(key, table);
+    }
+    return table;
+  }
+
+  #running(runId: string, action: string): SyncRun {
+    this.#open();
+    const run = this.#runs.get(runId);
+    if (!run) throw new CrmsyncError('system', `cannot ${action} sync run ${runId}: no such run`);
+    if (run.status !== 'running')
+      throw new CrmsyncError(
+        'system',
+        `cannot ${action} sync run ${runId}: it is already ${run.status}`,
+      );
+    return run;
+  }
+
+  #newest(match: (r: SyncRun) => boolean): SyncRun | null {
+    const run = [...this.#runs.values()].filter(match).sort(newestFirst)[0];
+    return run ? clone(run) : null;
+  }
+}
+
+function newestFirst(a: SyncRun, b: SyncRun): number {
+  return b.startTime.getTime() - a.startTime.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+}

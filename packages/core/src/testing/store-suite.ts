@@ -1,0 +1,334 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BeginRunInput, FinishRunInput, RunCounts } from '../contracts/run.js';
+import type { RecordWrite, Store } from '../contracts/store.js';
+import { contentHash } from '../hash.js';
+
+export interface StoreFixture {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+const counts = (over: Partial<RunCounts> = {}): RunCounts => ({
+  processed: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  failed: 0,
+  ...over,
+});
+
+const begin = (over: Partial<BeginRunInput> = {}): BeginRunInput => ({
+  crmSource: 'acme',
+  syncType: 'contacts',
+  mode: 'full',
+  trigger: 'cli',
+  dryRun: false,
+  configuration: { batchSize: 100 },
+  leaseMs: 60_000,
+  ...over,
+});
+
+const finish = (over: Partial<FinishRunInput> = {}): FinishRunInput => ({
+  status: 'success',
+  counts: counts(),
+  performanceMetrics: null,
+  ...over,
+});
+
+export function record(
+  id: string,
+  data: Record<string, unknown> = { name: `n${id}` },
+  updatedAt?: Date,
+): RecordWrite {
+  return {
+    externalId: id,
+    data,
+    hash: contentHash(data),
+    remoteUpdatedAt: updatedAt ?? null,
+    remoteCreatedAt: null,
+  };
+}
+
+/**
+ * The behaviour every Store must have. Each implementation runs it:
+ *
+ * @example
+ * describeStoreSuite('MemoryStore', async () => ({ store: new MemoryStore(), cleanup: async () => {} }));
+ */
+export function describeStoreSuite(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`store suite: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    beforeEach(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it('begins a run as running and round-trips every field when it finishes', async () => {
+      const started = new Date('2026-01-02T03:04:05.678Z');
+      const run = await store.beginRun(
+        begin({
+          startTime: started,
+          sinceTime: new Date('2026-01-01T00:00:00.000Z'),
+          workerId: 'w1',
+          endpoint: '/contacts',
+        }),
+      );
+      expect(run).toMatchObject({
+        status: 'running',
+        crmSource: 'acme',
+        syncType: 'contacts',
+        mode: 'full',
+        trigger: 'cli',
+        dryRun: false,
+        workerId: 'w1',
+        endpoint: '/contacts',
+        leaseMs: 60_000,
+        endTime: null,
+      });
+      expect(run.startTime.toISOString()).toBe(started.toISOString());
+      expect(run.sinceTime?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+      await store.updateRunProgress(run.id, {
+        counts: counts({ processed: 5 }),
+        checkpoint: { cursor: 'abc' },
+        highWaterMark: new Date('2026-01-02T00:00:00.000Z'),
+        heartbeatAt: new Date('2026-01-02T03:05:00.000Z'),
+      });
+      const mid = await store.getRun(run.id);
+      expect(mid?.counts.processed).toBe(5);
+      expect(mid?.checkpoint).toEqual({ cursor: 'abc' });
+      expect(mid?.heartbeatAt?.toISOString()).toBe('2026-01-02T03:05:00.000Z');
+      const end = new Date('2026-01-02T03:06:00.001Z');
+      const metrics = {
+        apiCalls: 3,
+        retries: 1,
+        throttled: 0,
+        throttledMs: 0,
+        durationMs: 1000,
+        recordsPerSecond: 10,
+        pages: 2,
+        peakRssBytes: 1,
+        fetchMs: 5,
+        writeMs: 6,
+      };
+      const done = await store.finishRun(
+        run.id,
+        finish({
+          status: 'partial',
+          counts: counts({ processed: 10, created: 7, updated: 1, unchanged: 1, failed: 1 }),
+          errorMessage: 'one record failed',
+          errorKind: 'data',
+          performanceMetrics: metrics,
+          endTime: end,
+          checkpoint: null,
+        }),
+      );
+      expect(done).toMatchObject({
+        status: 'partial',
+        errorMessage: 'one record failed',
+        errorKind: 'data',
+        performanceMetrics: metrics,
+        checkpoint: null,
+      });
+      expect(done.counts).toEqual(
+        counts({ processed: 10, created: 7, updated: 1, unchanged: 1, failed: 1 }),
+      );
+      expect(done.endTime?.toISOString()).toBe(end.toISOString());
+      expect(await store.getRun(run.id)).toEqual(done);
+      expect(done.configuration).toEqual({ batchSize: 100 });
+    });
+
+    it('refuses to finish a run twice or to update a finished run', async () => {
+      const run = await store.beginRun(begin());
+      await store.finishRun(run.id, finish());
+      await expect(store.finishRun(run.id, finish({ status: 'failed' }))).rejects.toThrow(
+        /already success/,
+      );
+      await expect(
+        store.updateRunProgress(run.id, { counts: counts(), heartbeatAt: new Date() }),
+      ).rejects.toThrow();
+      expect((await store.getRun(run.id))?.status).toBe('success');
+      expect(await store.getRun('no-such-run')).toBeNull();
+    });
+
+    it('finds the last successful run, ignoring failed and dry runs', async () => {
+      const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
+      const ok = await store.beginRun(begin({ startTime: t(1) }));
+      await store.finishRun(ok.id, finish());
+      const partial = await store.beginRun(begin({ startTime: t(2) }));
+      await store.finishRun(partial.id, finish({ status: 'partial' }));
+      const failed = await store.beginRun(begin({ startTime: t(3) }));
+      await store.finishRun(failed.id, finish({ status: 'failed', errorMessage: 'x' }));
+      const dry = await store.beginRun(begin({ startTime: t(4), dryRun: true }));
+      await store.finishRun(dry.id, finish());
+      await store.beginRun(begin({ startTime: t(5), syncType: 'deals' }));
+      expect((await store.lastSuccessfulRun('acme', 'contacts'))?.id).toBe(partial.id);
+      expect((await store.lastRun('acme', 'contacts'))?.id).toBe(failed.id);
+      expect(await store.lastSuccessfulRun('acme', 'nothing')).toBeNull();
+    });
+
+    it('lists runs newest first with filters and a limit', async () => {
+      const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
+      const a = await store.beginRun(begin({ startTime: t(1) }));
+      const b = await store.beginRun(begin({ startTime: t(2), crmSource: 'other' }));
+      const c = await store.beginRun(begin({ startTime: t(3), syncType: 'deals' }));
+      await store.finishRun(a.id, finish({ status: 'failed' }));
+      expect((await store.listRuns()).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
+      expect((await store.listRuns({ crmSource: 'acme' })).map((r) => r.id)).toEqual([c.id, a.id]);
+      expect((await store.listRuns({ status: 'failed' })).map((r) => r.id)).toEqual([a.id]);
+      expect((await store.listRuns({ syncType: 'deals' })).map((r) => r.id)).toEqual([c.id]);
+      expect(
+        (await store.listRuns({ startedAfter: t(1), startedBefore: t(3) })).map((r) => r.id),
+      ).toEqual([b.id]);
+      expect((await store.listRuns({ limit: 1 })).map((r) => r.id)).toEqual([c.id]);
+    });
+
+    it('finds runs whose heartbeat is older than their lease', async () => {
+      const now = new Date('2026-01-01T01:00:00.000Z');
+      const stale = await store.beginRun(
+        begin({ startTime: new Date('2026-01-01T00:00:00.000Z'), leaseMs: 60_000 }),
+      );
+      const beating = await store.beginRun(
+        begin({
+          startTime: new Date('2026-01-01T00:00:00.000Z'),
+          leaseMs: 60_000,
+          syncType: 'deals',
+        }),
+      );
+      await store.updateRunProgress(beating.id, {
+        counts: counts(),
+        heartbeatAt: new Date('2026-01-01T00:59:30.000Z'),
+      });
+      const longLease = await store.beginRun(
+        begin({
+          startTime: new Date('2026-01-01T00:30:00.000Z'),
+          leaseMs: 3_600_000,
+          syncType: 'x',
+        }),
+      );
+      const done = await store.beginRun(
+        begin({ startTime: new Date('2026-01-01T00:00:00.000Z'), syncType: 'y' }),
+      );
+      await store.finishRun(done.id, finish());
+      const ids = (await store.findStaleRuns(now)).map((r) => r.id);
+      expect(ids).toEqual([stale.id]);
+      expect(ids).not.toContain(longLease.id);
+    });
+
+    it('counts created, updated and unchanged by content hash', async () => {
+      const run = await store.beginRun(begin());
+      const first = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1'), record('2'), record('3')],
+        { runId: run.id, policy: 'overwrite' },
+      );
+      expect(first).toEqual({ created: 3, updated: 0, unchanged: 0, keptNewer: 0 });
+      const second = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1'), record('2', { name: 'changed' }), record('4')],
+        { runId: run.id, policy: 'overwrite' },
+      );
+      expect(second).toEqual({ created: 1, updated: 1, unchanged: 1, keptNewer: 0 });
+      const stored = await store.getRecord('acme', 'contacts', '2');
+      expect(stored?.data).toEqual({ name: 'changed' });
+      expect(stored?.hash).toBe(contentHash({ name: 'changed' }));
+      expect(stored?.lastRunId).toBe(run.id);
+      expect(await store.countRecords('acme', 'contacts')).toBe(4);
+      expect(await store.countRecords('acme', 'other')).toBe(0);
+      expect(await store.getRecord('other', 'contacts', '1')).toBeNull();
+    });
+
+    it('keeps a stored row that is newer under keep-newer, and overwrites it otherwise', async () => {
+      const run = await store.beginRun(begin());
+      const newer = new Date('2026-02-01T00:00:00.000Z');
+      const older = new Date('2026-01-01T00:00:00.000Z');
+      await store.upsertRecords('acme', 'contacts', [record('1', { v: 'new' }, newer)], {
+        runId: run.id,
+        policy: 'overwrite',
+      });
+      const kept = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1', { v: 'old' }, older)],
+        { runId: run.id, policy: 'keep-newer' },
+      );
+      expect(kept).toEqual({ created: 0, updated: 0, unchanged: 0, keptNewer: 1 });
+      expect((await store.getRecord('acme', 'contacts', '1'))?.data).toEqual({ v: 'new' });
+      const forced = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1', { v: 'old' }, older)],
+        { runId: run.id, policy: 'overwrite' },
+      );
+      expect(forced.updated).toBe(1);
+      const row = await store.getRecord('acme', 'contacts', '1');
+      expect(row?.data).toEqual({ v: 'old' });
+      expect(row?.remoteUpdatedAt?.toISOString()).toBe(older.toISOString());
+    });
+
+    it('soft-deletes by id and by absence, and undeletes a record seen again', async () => {
+      const run = await store.beginRun(begin());
+      await store.upsertRecords(
+        'acme',
+        'contacts',
+        ['1', '2', '3', '4'].map((id) => record(id)),
+        { runId: run.id, policy: 'overwrite' },
+      );
+      expect(await store.softDeleteRecords('acme', 'contacts', ['1', '1', 'nope'], run.id)).toBe(1);
+      expect(await store.softDeleteRecords('acme', 'contacts', ['1'], run.id)).toBe(0);
+      expect((await store.getRecord('acme', 'contacts', '1'))?.deletedAt).toBeInstanceOf(Date);
+      expect(await store.softDeleteMissing('acme', 'contacts', new Set(['2']), run.id)).toBe(2);
+      expect(await store.countRecords('acme', 'contacts')).toBe(1);
+      expect(await store.countRecords('acme', 'contacts', { includeDeleted: true })).toBe(4);
+      const back = await store.upsertRecords('acme', 'contacts', [record('3')], {
+        runId: run.id,
+        policy: 'overwrite',
+      });
+      expect(back).toEqual({ created: 0, updated: 1, unchanged: 0, keptNewer: 0 });
+      expect((await store.getRecord('acme', 'contacts', '3'))?.deletedAt).toBeNull();
+    });
+
+    it('writes a batch atomically: one bad record writes nothing', async () => {
+      const run = await store.beginRun(begin());
+      await expect(
+        store.upsertRecords('acme', 'contacts', [record('1'), { ...record('2'), externalId: '' }], {
+          runId: run.id,
+          policy: 'overwrite',
+        }),
+      ).rejects.toThrow();
+      expect(await store.countRecords('acme', 'contacts')).toBe(0);
+    });
+
+    it('appends events in order and lists them per run', async () => {
+      const run = await store.beginRun(begin());
+      const other = await store.beginRun(begin({ syncType: 'deals' }));
+      await store.appendEvents([
+        { runId: run.id, level: 'info', message: 'first' },
+        {
+          runId: run.id,
+          level: 'warn',
+          message: 'second',
+          recordId: '42',
+          details: { field: 'email' },
+        },
+        { runId: other.id, level: 'error', message: 'elsewhere' },
+      ]);
+      const events = await store.listEvents(run.id);
+      expect(events.map((e) => [e.level, e.message, e.recordId])).toEqual([
+        ['info', 'first', null],
+        ['warn', 'second', '42'],
+      ]);
+      expect(events[1]?.details).toEqual({ field: 'email' });
+      expect(events[0]?.at).toBeInstanceOf(Date);
+      expect((await store.listEvents(run.id, { limit: 1 })).map((e) => e.message)).toEqual([
+        'first',
+      ]);
+    });
+  });
+}

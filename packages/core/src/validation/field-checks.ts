@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { FieldSpec } from '../contracts/fields.js';
+
+const US_STATES = new Set(
+  'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR VI GU AS MP'.split(
+    ' ',
+  ),
+);
+const email = z.email();
+const url = z.url({ protocol: /^https?$/ });
+
+/** Why `value` does not fit `spec`, or null when it does. `value` has been coerced already. */
+export function checkField(spec: FieldSpec, value: unknown): string | null {
+  if (value === null || value === undefined || value === '') {
+    return spec.required ? 'a value is required' : null;
+  }
+  switch (spec.type) {
+    case 'string':
+    case 'text':
+      if (typeof value !== 'string') return `expected text, got ${typeof value}`;
+      if (spec.maxLength !== undefined && value.length > spec.maxLength)
+        return `longer than ${spec.maxLength} characters`;
+      return null;
+    case 'email':
+      return typeof value === 'string' && email.safeParse(value.trim()).success
+        ? null
+        : 'not a valid email address';
+    case 'phone': {
+      if (typeof value !== 'string' && typeof value !== 'number') return 'not a phone number';
+      const text = String(value);
+      if (/[^\d\s+().\-x#ext]/i.test(text)) return 'not a phone number (unexpected characters)';
+      const digits = text.replace(/(ext|x|#).*$/i, '').replace(/\D/g, '');
+      return digits.length >= 7 && digits.length <= 15 ? null : 'expected 7 to 15 digits';
+    }
+    case 'url':
+      return typeof value === 'string' && url.safeParse(value.trim()).success
+        ? null
+        : 'not a valid http(s) URL';
+    case 'date':
+      return typeof value === 'string' &&
+        /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+        !Number.isNaN(Date.parse(value))
+        ? null
+        : 'expected a date (YYYY-MM-DD)';
+    case 'datetime':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value))
+        ? null
+        : 'expected a date-time';
+    case 'decimal':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'expected a number';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value)
+        ? null
+        : 'expected a whole number';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'expected true or false';
+    case 'zip_code':
+      return typeof value === 'string' && /^\d{5}(-\d{4})?$/.test(value.trim())
+        ? null
+        : 'expected a US ZIP code (12345 or 12345-6789)';
+    case 'state':
+      return typeof value === 'string' && US_STATES.has(value.trim().toUpperCase())
+        ? null
+        : 'expected a two-letter US state code';
+    case 'object_id':
+      return (typeof value === 'string' || typeof value === 'number') && /^\S+$/.test(String(value))
+        ? null
+        : 'expected an id without spaces';
+    case 'json':
+      return null;
+  }
+}

@@ -1,0 +1,2 @@
+export { checkField } from './field-checks.js';
+export { validateRecord, validationWarning } from './validate.js';

@@ -1,0 +1,57 @@
+import type {
+  BusinessRule,
+  MappedRecord,
+  ValidationContext,
+  ValidationResult,
+  ValidationWarning,
+} from '../contracts/processor.js';
+import { checkField } from './field-checks.js';
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** `Validation warning for field '<f>' with value '<v>' (Record: id=<id>): <why>` */
+export function validationWarning(
+  field: string,
+  value: unknown,
+  recordId: string,
+  reason: string,
+): ValidationWarning {
+  return {
+    field,
+    value,
+    recordId,
+    reason,
+    message: `Validation warning for field '${field}' with value '${show(value)}' (Record: id=${recordId}): ${reason}`,
+  };
+}
+
+/**
+ * Checks a mapped record against the field schema and the entity's business rules.
+ * Lenient (default): problems are warnings and the record keeps its original values.
+ * Strict: any problem fails the record (the run goes on). Skip: no checks.
+ */
+export function validateRecord(
+  record: MappedRecord,
+  context: ValidationContext,
+  rules: readonly BusinessRule[] = [],
+): ValidationResult {
+  if (context.mode === 'skip') return { ok: true, record, warnings: [] };
+  const problems: ValidationWarning[] = [];
+  for (const [field, spec] of Object.entries(context.fields)) {
+    const value = record.data[field];
+    const reason = checkField(spec, value);
+    if (reason) problems.push(validationWarning(field, value, record.externalId, reason));
+  }
+  for (const rule of rules) {
+    for (const p of rule(record) ?? []) {
+      problems.push(validationWarning(p.field, record.data[p.field], record.externalId, p.reason));
+    }
+  }
+  if (context.mode === 'strict' && problems.length > 0)
+    return { ok: false, errors: problems, warnings: [] };
+  return { ok: true, record, warnings: problems };
+}
