@@ -11,7 +11,10 @@ export interface CallRailClientOptions {
   baseUrl: string;
   accountId: string;
   transport: CallRailTransport;
-  /** Days re-read before the delta start of calls, form submissions and conversations. */
+  /**
+   * The trailing window (days) the entities declare in `delta.windowMs`; the engine subtracts
+   * it from a delta's `since`. A `window-days` option different from it moves `since` by the difference.
+   */
   windowDays: number;
 }
 
@@ -148,7 +151,9 @@ export class CallRailClient {
     }
     const option = Number(request.options['window-days']);
     const days = Number.isFinite(option) && option > 0 ? option : this.windowDays;
-    const w = eventWindow(request, request.since ? days : 0, new Date(), request.logger);
+    // The engine already subtracted the entity's default window from a delta's `since`.
+    const extra = request.mode === 'delta' ? days - this.windowDays : 0;
+    const w = eventWindow(request, extra, new Date(), request.logger);
     return { start: w.start.toISOString(), end: w.end.toISOString() };
   }
 }
