@@ -45,7 +45,6 @@ describe('configured tabs', () => {
       tabFields({ entity: 'a', spreadsheetId: 'x', range: 'A:B', keyColumn: 'lead_id' }),
     ).toMatchObject({
       lead_id: { type: 'string', required: true },
-      _row: { type: 'integer' },
     });
     expect(tabFields({ entity: 'a', spreadsheetId: 'x', range: 'A:B' })).toEqual({
       _row: { type: 'integer', required: true },

@@ -145,6 +145,5 @@ export function tabFields(tab: TabConfig): FieldSchema {
   for (const [name, type] of Object.entries(tab.fields ?? {})) {
     if (name !== key) fields[name] = { type };
   }
-  if (key !== ROW_FIELD) fields[ROW_FIELD] = { type: 'integer', description: 'Sheet row number' };
   return fields;
 }
