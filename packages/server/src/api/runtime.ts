@@ -1,11 +1,16 @@
 import {
   type CrmPlugin,
   createRequestMetrics,
+  InputError,
+  parsePluginOptions,
+  parseSyncOptions,
+  type SyncEngine,
   type EntityDefinition,
   type HealthResult,
   type Logger,
   type PluginConfigValues,
   type RunEventListener,
+  secretValues,
   type SyncOptions,
 } from '@crmsync/core';
 import createDebug from 'debug';
@@ -86,12 +91,7 @@ export function createApiRuntime(parts: ApiRuntimeParts): ApiRuntime {
     entities: entitiesOf(entry),
     ...(entry.plugin.health && { health: (signal: AbortSignal) => pluginHealth(entry, signal) }),
   }));
-  const secrets = parts.plugins.flatMap((entry) =>
-    Object.entries(entry.plugin.config)
-      .filter(([, spec]) => spec.secret)
-      .map(([key]) => entry.config[key])
-      .filter((v): v is string => typeof v === 'string' && v !== ''),
-  );
+  const secrets = parts.plugins.flatMap((entry) => secretValues(entry.plugin, entry.config));
   return {
     prisma: parts.store.prisma,
     provider: parts.store.provider,
@@ -103,5 +103,38 @@ export function createApiRuntime(parts: ApiRuntimeParts): ApiRuntime {
       parts.engine.parseOptions(plugin, raw, pluginOptions),
     ...(parts.schedulerHealth && { schedulerHealth: parts.schedulerHealth }),
     secretValues: () => secrets,
+  };
+}
+
+/**
+ * The engine side of the runtime over core's SyncEngine: runs start with trigger `api` and the
+ * plugin's resolved config; options are parsed by core (errors name the flag and what was
+ * expected).
+ *
+ * @example
+ * const engine = new SyncEngine({ store });
+ * createApiRuntime({ store, plugins, engine: syncEngineRuntime(engine, plugins) });
+ */
+export function syncEngineRuntime(engine: SyncEngine, plugins: RuntimePlugin[]): RuntimeEngine {
+  return {
+    subscribe: (listener) => engine.subscribe(listener),
+    parseOptions: (plugin, raw, pluginOptions) => ({
+      ...parseSyncOptions(raw),
+      pluginOptions: parsePluginOptions(plugin, pluginOptions),
+    }),
+    run: async (launch) => {
+      const entry = plugins.find((p) => p.plugin.name === launch.crm);
+      if (!entry) throw new InputError('crm', 'an installed CRM', launch.crm);
+      const params = {
+        plugin: entry.plugin,
+        config: entry.config,
+        options: launch.options,
+        trigger: 'api' as const,
+        signal: launch.signal,
+      };
+      return launch.entity === 'all'
+        ? engine.runAll(params)
+        : engine.runEntity({ ...params, entity: launch.entity });
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { CrmPlugin } from '@crmsync/core';
+import { type CrmPlugin, SyncEngine } from '@crmsync/core';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,12 @@ import {
   postgresUnavailable,
   type TestDatabase,
 } from '../store/test-databases.js';
-import { createApiRuntime, type RuntimeEngine } from './runtime.js';
+import {
+  createApiRuntime,
+  type RuntimeEngine,
+  type RuntimePlugin,
+  syncEngineRuntime,
+} from './runtime.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from './server.js';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -42,7 +47,9 @@ async function loadCallRail() {
     fileURLToPath(new URL(`../../../plugin-callrail/src/${path}`, import.meta.url));
   const { callrailPlugin } = (await import(src('index.ts'))) as { callrailPlugin: CrmPlugin };
   const { CallRailFakeServer } = (await import(src('fake-server/index.ts'))) as {
-    CallRailFakeServer: { start(options: { apiKey: string; size: number }): Promise<CallRailFake> };
+    CallRailFakeServer: {
+      start(options: { apiKey: string; size: number; latencyMs: number }): Promise<CallRailFake>;
+    };
   };
   return { callrailPlugin, CallRailFakeServer };
 }
@@ -69,7 +76,10 @@ export interface GqlBody<T> {
 
 export interface TestApiOptions extends Partial<Omit<ApiServerOptions, 'runtime'>> {
   provider: Provider;
-  engine: (store: PrismaStore) => RuntimeEngine;
+  engine: (store: PrismaStore, plugins: RuntimePlugin[]) => RuntimeEngine;
+  /** Calls in CallRail's fake account (default 20) and its delay per response. */
+  callrailSize?: number;
+  callrailLatencyMs?: number;
 }
 
 /** A throwaway database, CallRail's fake API and the API server on 127.0.0.1:0. */
@@ -80,25 +90,32 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
       : createSqliteTestDatabase();
   const store = await openStore({ databaseUrl: db.url });
   const { callrailPlugin, CallRailFakeServer } = await loadCallRail();
-  const callrail = await CallRailFakeServer.start({ apiKey: CALLRAIL_SECRET, size: 20 });
-  const runtime = createApiRuntime({
-    store,
-    engine: options.engine(store),
-    plugins: [
-      {
-        plugin: callrailPlugin,
-        configured: true,
-        config: {
-          CALLRAIL_API_KEY: CALLRAIL_SECRET,
-          CALLRAIL_ACCOUNT_ID: callrail.accountId,
-          CALLRAIL_BASE_URL: callrail.baseUrl,
-          CALLRAIL_HOURLY_LIMIT: 1000,
-          CALLRAIL_DAILY_LIMIT: 10_000,
-        },
-      },
-    ],
+  const callrail = await CallRailFakeServer.start({
+    apiKey: CALLRAIL_SECRET,
+    size: options.callrailSize ?? 20,
+    latencyMs: options.callrailLatencyMs ?? 0,
   });
-  const { provider: _p, engine: _e, ...serverOptions } = options;
+  const plugins: RuntimePlugin[] = [
+    {
+      plugin: callrailPlugin,
+      configured: true,
+      config: {
+        CALLRAIL_API_KEY: CALLRAIL_SECRET,
+        CALLRAIL_ACCOUNT_ID: callrail.accountId,
+        CALLRAIL_BASE_URL: callrail.baseUrl,
+        CALLRAIL_HOURLY_LIMIT: 1000,
+        CALLRAIL_DAILY_LIMIT: 10_000,
+      },
+    },
+  ];
+  const runtime = createApiRuntime({ store, plugins, engine: options.engine(store, plugins) });
+  const {
+    provider: _p,
+    engine: _e,
+    callrailSize: _s,
+    callrailLatencyMs: _l,
+    ...serverOptions
+  } = options;
   const api = await startApiServer({
     runtime,
     host: '127.0.0.1',
@@ -201,4 +218,9 @@ export function engineThatStartsNothing(): RuntimeEngine {
     run: () => Promise.reject(new Error('this test suite starts no sync')),
     parseOptions: (_plugin, raw, pluginOptions) => ({ ...raw, pluginOptions }),
   };
+}
+
+/** Core's SyncEngine on the test store, reporting progress every 50 ms. */
+export function realEngine(store: PrismaStore, plugins: RuntimePlugin[]): RuntimeEngine {
+  return syncEngineRuntime(new SyncEngine({ store, progressIntervalMs: 50 }), plugins);
 }
