@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@crmsync\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@crmsync\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@crmsync\/(plugin-[a-z0-9]+)$/, replacement: src('./packages/$1/src/index.ts') },
     ],
   },
   test: {

@@ -197,10 +197,16 @@ export function describePluginKit<Client>(options: PluginKitOptions<Client>): vo
       'bad records fail alone: counted failed, run partial, named in the log',
       async () => {
         const f = await start();
+        // Sample data may hold records that strict validation already rejects: count them first.
+        const baseline = (await sync({ strictValidation: true, dryRun: true })).counts.failed;
         const bad = await f.corrupt(2);
         const run = await sync({ strictValidation: true });
         expect(run.status).toBe('partial');
-        expect(run.counts).toMatchObject({ processed: size, failed: 2, created: size - 2 });
+        expect(run.counts).toMatchObject({
+          processed: size,
+          failed: baseline + 2,
+          created: size - baseline - 2,
+        });
         const events = await store.listEvents(run.id);
         for (const id of bad)
           expect(events.some((e) => e.level === 'error' && e.recordId === id)).toBe(true);
