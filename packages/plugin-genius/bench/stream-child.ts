@@ -1,8 +1,5 @@
-import { createRequestMetrics, type Logger } from '@crmsync/core';
-import { GeniusClient } from '../src/client.js';
-import { jobChangeOrders } from '../src/entities/job_change_orders.js';
-
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+import { MemoryStore, SyncEngine } from '@crmsync/core';
+import geniusPlugin from '../src/index.js';
 
 interface Args {
   url: string;
@@ -12,36 +9,18 @@ interface Args {
 }
 
 /**
- * Benchmark child: streams `rows` change orders through the plugin's keyset reader, touching
- * every record the way a no-write (dry-run) sync does, and reports what it read. Its peak RSS
- * is measured by the parent (bench/lib.ts runInChild).
+ * Benchmark child: a `--dry-run` SyncEngine run of `rows` change orders from Genius — every
+ * record fetched, mapped and validated, none written — so the peak RSS the parent measures
+ * (bench/lib.ts runInChild) is the streaming path's own, not a store holding the rows.
  */
-export default async function streamChangeOrders(args: Args) {
-  const client = GeniusClient.connect({
-    url: args.url,
-    timeZone: args.timeZone,
-    poolSize: 1,
-    logger: quiet,
-    metrics: createRequestMetrics(),
+export default async function dryRunChangeOrders(args: Args) {
+  const engine = new SyncEngine({ store: new MemoryStore(), progressIntervalMs: 0 });
+  const run = await engine.runEntity({
+    plugin: geniusPlugin,
+    entity: 'job_change_orders',
+    config: { GENIUS_DATABASE_URL: args.url, GENIUS_TIMEZONE: args.timeZone, GENIUS_POOL_SIZE: 1 },
+    options: { dryRun: true, batchSize: args.batchSize, maxRecords: args.rows },
   });
-  const started = performance.now();
-  let count = 0;
-  let bytes = 0;
-  try {
-    for await (const page of jobChangeOrders.fetch(client, {
-      mode: 'full',
-      batchSize: args.batchSize,
-      maxRecords: args.rows,
-      signal: new AbortController().signal,
-      options: {},
-      logger: quiet,
-    })) {
-      for (const record of page.records) bytes += JSON.stringify(record).length;
-      count += page.records.length;
-      if (count >= args.rows) break;
-    }
-  } finally {
-    await client.close();
-  }
-  return { count, bytes, seconds: (performance.now() - started) / 1000 };
+  if (run.status !== 'success') throw new Error(`dry run ${run.status}: ${run.errorMessage}`);
+  return { count: run.counts.processed, seconds: (run.performanceMetrics?.durationMs ?? 0) / 1000 };
 }
