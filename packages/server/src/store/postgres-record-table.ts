@@ -1,7 +1,13 @@
-import type { RecordWrite, UpsertOptions, UpsertResult } from '@crmsync/core';
 import type pg from 'pg';
 import type { RecordTable } from './record-table.js';
-import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+import {
+  assertWritable,
+  planUpsert,
+  type RecordWrite,
+  type StoredRecordState,
+  type UpsertOptions,
+  type UpsertResult,
+} from '@crmsync/core';
 
 /**
  * Rows per statement. Columns travel as one array parameter each (`unnest`), so the 65,535

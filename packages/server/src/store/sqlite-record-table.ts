@@ -1,9 +1,15 @@
-import type { RecordWrite, UpsertOptions, UpsertResult } from '@crmsync/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
 import type { RecordTable } from './record-table.js';
-import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+import {
+  assertWritable,
+  planUpsert,
+  type RecordWrite,
+  type StoredRecordState,
+  type UpsertOptions,
+  type UpsertResult,
+} from '@crmsync/core';
 
 /**
  * better-sqlite3 waits for a lock synchronously, blocking the event loop. If the lock holder
