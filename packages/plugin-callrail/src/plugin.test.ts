@@ -1,4 +1,10 @@
-import { createRequestMetrics, type FetchRequest, type Logger } from '@crmsync/core';
+import {
+  createRequestMetrics,
+  type FetchRequest,
+  type Logger,
+  parsePluginOptions,
+  resolvePluginConfig,
+} from '@crmsync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCallRailKitFixture } from './fake-server/index.js';
 import callrailPlugin from './index.js';
@@ -46,6 +52,27 @@ describe('callrail plugin over every entity', () => {
     }
     expect(metrics.apiCalls).toBeGreaterThan(8);
     expect((await callrailPlugin.health?.(client, new AbortController().signal))?.ok).toBe(true);
+  });
+
+  it('resolves its settings and options the way hosts do', async () => {
+    fixture = await startCallRailKitFixture({ size: 5 });
+    const env = {
+      CALLRAIL_API_KEY: fixture.fake.apiKey,
+      CALLRAIL_ACCOUNT_ID: fixture.fake.accountId,
+      CALLRAIL_BASE_URL: fixture.fake.baseUrl,
+    };
+    const resolved = resolvePluginConfig(callrailPlugin, { env });
+    expect(resolved).toMatchObject({ configured: true, invalid: [] });
+    expect(resolved.values).toMatchObject({
+      CALLRAIL_HOURLY_LIMIT: 1000,
+      CALLRAIL_DAILY_LIMIT: 10_000,
+    });
+    expect(resolvePluginConfig(callrailPlugin, { env: {} }).missing).toEqual([
+      'CALLRAIL_API_KEY',
+      'CALLRAIL_ACCOUNT_ID',
+    ]);
+    expect(parsePluginOptions(callrailPlugin, { windowDays: '14' })).toEqual({ 'window-days': 14 });
+    expect(() => parsePluginOptions(callrailPlugin, { 'window-days': 365 })).toThrow();
   });
 
   it('declares trailing-window deltas for event-dated lists and full reloads for setup lists', () => {

@@ -19,11 +19,12 @@ export { DEFAULT_TABS, fieldNames, normalizeHeader, parseTabs, type TabConfig } 
 export { createGoogleTransport } from './transport.js';
 
 export interface GsheetConfig extends PluginConfigValues {
-  GSHEET_SERVICE_ACCOUNT_JSON?: string;
+  /** JSON text, or the object the config layer parsed from it. */
+  GSHEET_SERVICE_ACCOUNT_JSON?: unknown;
   GSHEET_CLIENT_ID?: string;
   GSHEET_CLIENT_SECRET?: string;
   GSHEET_REFRESH_TOKEN?: string;
-  GSHEET_TABS?: string;
+  GSHEET_TABS?: unknown;
   GSHEET_BASE_URL: string;
   GSHEET_DRIVE_BASE_URL: string;
   GSHEET_TOKEN_URL: string;

@@ -1,4 +1,9 @@
-import { createRequestMetrics, type FetchRequest, type Logger } from '@crmsync/core';
+import {
+  createRequestMetrics,
+  type FetchRequest,
+  type Logger,
+  resolvePluginConfig,
+} from '@crmsync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KIT_TAB, startGsheetKitFixture } from './fake-server/index.js';
 import { createGsheetPlugin, gsheetPlugin } from './index.js';
@@ -57,6 +62,27 @@ describe('gsheet plugin', () => {
     expect(records).toHaveLength(100);
     expect(fixture.requestedPageSizes()).toEqual([40, 40, 40]);
     expect((await plugin.health?.(client, new AbortController().signal))?.ok).toBe(true);
+  });
+
+  it('resolves its settings from the environment the way hosts do, then reads', async () => {
+    fixture = await startGsheetKitFixture({ size: 10 });
+    const env = Object.fromEntries(Object.entries(fixture.config).map(([k, v]) => [k, String(v)]));
+    const resolved = resolvePluginConfig(gsheetPlugin, { env });
+    expect(resolved).toMatchObject({ configured: true, missing: [], invalid: [] });
+    const entities = gsheetPlugin.configureEntities?.(resolved.values as never) ?? [];
+    expect(entities.map((e) => e.name)).toEqual(['marketing_leads']);
+    const client = await gsheetPlugin.createClient({
+      config: resolved.values as never,
+      logger: quiet,
+      metrics: createRequestMetrics(),
+      signal: new AbortController().signal,
+    });
+    let n = 0;
+    for await (const page of entities[0]?.fetch(client, request()) ?? []) n += page.records.length;
+    expect(n).toBe(10);
+    expect(resolvePluginConfig(gsheetPlugin, { env: {} }).missing).toEqual([
+      'GSHEET_SERVICE_ACCOUNT_JSON',
+    ]);
   });
 
   it('says which credentials are missing', () => {
