@@ -46,6 +46,20 @@ describe.skipIf(skipReason !== null)('Genius kit fixture (MariaDB behind a MySQL
     expect(fixture.requestedPageSizes()).toEqual([20, 20, 20]);
   });
 
+  it('pages by keyset — never OFFSET — with every value escaped into a placeholder', async () => {
+    fixture = await startGeniusKitFixture({ size: 50 });
+    await readAppointments(fixture, 20, new Date(Date.now() - 90 * 86_400_000));
+    const reads = fixture.proxy.queries.filter((q) => q.includes('FROM `appointment`'));
+    expect(reads.length).toBeGreaterThan(1);
+    for (const sql of reads) {
+      expect(sql).not.toMatch(/OFFSET/i);
+      expect(sql).toMatch(/ORDER BY `updated_at`, `id` LIMIT 20$/);
+    }
+    expect(reads.slice(1).every((q) => /\(`updated_at`, `id`\) > \('[^']+', \d+\)/.test(q))).toBe(
+      true,
+    );
+  });
+
   it('turns a server-error fault into dropped connections the client recovers from', async () => {
     fixture = await startGeniusKitFixture({ size: 50 });
     fixture.injectFault({ kind: 'server-error', count: 2 });
