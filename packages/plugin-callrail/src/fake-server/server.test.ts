@@ -104,4 +104,21 @@ describe('CallRail fake server', () => {
     expect(limited.headers.get('retry-after')).toBeNull();
     expect(limited.body).toEqual({ error: 'API rate limit exceeded' });
   });
+
+  it('also enforces the daily limit, and adds the configured latency to every answer', async () => {
+    fake = await CallRailFakeServer.start({ hourlyLimit: 100, dailyLimit: 2, latencyMs: 40 });
+    const started = Date.now();
+    expect((await get('/a.json')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+    expect((await get('/a.json')).status).toBe(200);
+    expect((await get('/a.json')).status).toBe(429);
+  });
+
+  it('answers 404 for another account and 400 for mixing the two paging styles', async () => {
+    fake = await CallRailFakeServer.start();
+    expect((await get('/a/ACCother/calls.json')).status).toBe(404);
+    const mixed = await get(`/a/${fake.accountId}/calls.json?relative_pagination=true&page=2`);
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error).toMatch(/page cannot be combined/);
+  });
 });
