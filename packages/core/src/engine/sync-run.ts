@@ -390,7 +390,7 @@ export class SyncRunExecution {
 
   #warn(message: string, recordId: string) {
     this.#warnings++;
-    if (this.#warnings <= MAX_LOGGED_WARNINGS) this.#log('warn', message, recordId);
+    if (this.#warnings <= MAX_LOGGED_WARNINGS) this.#log('warn', message, recordId, true);
     else if (this.#warnings === MAX_LOGGED_WARNINGS + 1)
       this.#log(
         'warn',
@@ -398,9 +398,10 @@ export class SyncRunExecution {
       );
   }
 
-  #log(level: EventLevel, message: string, recordId: string | null = null) {
+  /** A line of the run's log (stored, emitted, and logged; `quiet` lines only at debug level). */
+  #log(level: EventLevel, message: string, recordId: string | null = null, quiet = false) {
     const at = new Date();
-    this.#s.logger[level](message, {
+    this.#s.logger[quiet ? 'debug' : level](message, {
       crm: this.#crm,
       entity: this.#entityName,
       runId: this.#run.id,

@@ -1,0 +1,113 @@
+import {
+  InputError,
+  type PluginOptionsSpec,
+  removedFlagMessage,
+  type SyncRun,
+} from '@crmsync/core';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { exitCodeForRuns } from '../exit-codes.js';
+import { runJson, runsTable } from '../output.js';
+import { progressReporter } from '../progress.js';
+
+/** `--name value`, `--name=value` and bare `--flag` after the entity: the plugin's own options. */
+export function parsePluginArgs(
+  args: string[],
+  spec: PluginOptionsSpec,
+  crm: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--'))
+      throw new InputError('arguments', `sync <crm> <entity|all> [flags]; unexpected "${arg}"`);
+    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const removed = removedFlagMessage(rawName);
+    if (removed) throw new InputError(rawName, removed);
+    const name =
+      rawName.startsWith('no-') && spec[rawName.slice(3)]?.type === 'boolean'
+        ? rawName.slice(3)
+        : rawName;
+    const option = spec[name];
+    if (!option) {
+      const known = Object.keys(spec).map((k) => `--${k}`);
+      throw new InputError(
+        `--${rawName}`,
+        known.length
+          ? `a universal flag or one of ${crm}'s options: ${known.join(', ')}`
+          : `a universal flag (${crm} has no options of its own)`,
+      );
+    }
+    if (option.type === 'boolean') {
+      out[name] = inline !== undefined ? inline : !rawName.startsWith('no-');
+      continue;
+    }
+    const value = inline ?? args[i + 1];
+    if (inline === undefined) i++;
+    if (value === undefined || (inline === undefined && value.startsWith('--')))
+      throw new InputError(`--${name}`, `a value (${option.description})`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export function registerSync(program: Command, ctx: CliContext) {
+  program
+    .command('sync')
+    .description('sync one entity of a CRM, or all of them in dependency order')
+    .argument('<crm>', 'the CRM plugin, e.g. hubspot')
+    .argument('<entity>', 'an entity of that CRM, or "all"')
+    .option('--full', 'read everything; keep local rows whose remote timestamp is newer')
+    .option('--force', 'read everything and overwrite')
+    .option('--start-date <YYYY-MM-DD>', 'read changes from this day on (manual window)')
+    .option('--end-date <YYYY-MM-DD>', 'read changes up to and including this day')
+    .option('--dry-run', 'run everything but write no record')
+    .option('--batch-size <n>', 'page size asked of the CRM (1-10000)')
+    .option('--max-records <n>', 'stop cleanly after n records')
+    .option('--skip-validation', 'do not validate records')
+    .option(
+      '--strict-validation',
+      'a record with an invalid field fails (default: warn and keep it)',
+    )
+    .option('--debug', 'verbose logs')
+    .option('--json', 'print the finished runs as JSON')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(
+      async (crm: string, entity: string, opts: Record<string, unknown>, command: Command) => {
+        const app = await ctx.open(command);
+        const controller = new AbortController();
+        const onSignal = () => controller.abort(new Error('interrupted by the user (Ctrl+C)'));
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const progress = progressReporter(ctx.io);
+        try {
+          const installed = app.plugin(crm);
+          const pluginArgs = parsePluginArgs(
+            command.args.slice(2),
+            installed.plugin.options ?? {},
+            crm,
+          );
+          const { json, ...flags } = opts;
+          const options = app.parseOptions(crm, flags, pluginArgs);
+          const runs: SyncRun[] = await app.sync(crm, entity, options, {
+            trigger: 'cli',
+            signal: controller.signal,
+            onEvent: json ? undefined : progress.listener,
+          });
+          if (json) ctx.io.out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
+          else {
+            ctx.io.out(runsTable(runs, ctx.io.isTTY));
+            for (const run of runs.filter((r) => r.errorMessage))
+              ctx.io.out(`${run.syncType}: ${run.errorMessage}\n`);
+          }
+          ctx.setExitCode(exitCodeForRuns(runs.map((r) => r.status)));
+        } finally {
+          progress.stop();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          await app.close();
+        }
+      },
+    );
+}

@@ -1,0 +1,70 @@
+import { CrmsyncError, createLogger, InputError } from '@crmsync/core';
+import type { Command } from 'commander';
+import { type Crmsync, createCrmsync } from '../app.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIO } from './output.js';
+
+export interface GlobalOptions {
+  database?: string;
+  config?: string;
+  cwd?: string;
+}
+
+/** What every command gets: where to write, and how to open crmsync with the global options. */
+export interface CliContext {
+  io: CliIO;
+  env: Record<string, string | undefined>;
+  /** Opens crmsync (and finishes runs left `running` by a process that died). */
+  open(command: Command): Promise<Crmsync>;
+  setExitCode(code: number): void;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals() as GlobalOptions;
+}
+
+export async function openCrmsync(
+  command: Command,
+  env: Record<string, string | undefined>,
+  io: CliIO,
+): Promise<Crmsync> {
+  const g = globalOptions(command);
+  const debug = (command.opts() as { debug?: boolean }).debug === true;
+  const app = await createCrmsync({
+    env,
+    ...(debug && {
+      logger: createLogger('crmsync', {
+        level: 'debug',
+        secrets: secretsFromEnv(env),
+        sink: (l) =>
+          io.err(
+            `${l.level} ${l.namespace}: ${l.message}${l.details ? ` ${JSON.stringify(l.details)}` : ''}\n`,
+          ),
+      }),
+    }),
+    ...(g.cwd && { cwd: g.cwd }),
+    ...(g.database && { database: g.database }),
+    ...(g.config && { config: g.config }),
+  });
+  for (const problem of app.problems) io.err(`warning: ${problem.message}\n`);
+  const reaped = await app.engine.reapStaleRuns();
+  for (const run of reaped)
+    io.err(`finished interrupted run ${run.id} (${run.crmSource} ${run.syncType}) as failed\n`);
+  return app;
+}
+
+/** Values of env vars that look like credentials, redacted from debug output. */
+function secretsFromEnv(env: Record<string, string | undefined>): string[] {
+  return Object.entries(env)
+    .filter(([k, v]) => v && /(TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL)/i.test(k))
+    .map(([, v]) => v as string);
+}
+
+/** Exit code and message for an error that escaped a command. */
+export function describeError(error: unknown): { code: number; message: string } {
+  if (error instanceof InputError) return { code: EXIT.usage, message: error.message };
+  if (error instanceof CrmsyncError && error.kind === 'config')
+    return { code: EXIT.usage, message: error.message };
+  if (error instanceof CrmsyncError) return { code: EXIT.failed, message: error.message };
+  return { code: EXIT.failed, message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,89 @@
+import { Command, CommanderError } from 'commander';
+import { registerDb } from './commands/db.js';
+import { registerHistory } from './commands/history.js';
+import { registerList } from './commands/list.js';
+import { registerServer } from './commands/server.js';
+import { registerSync } from './commands/sync.js';
+import { type CliContext, describeError, openCrmsync } from './context.js';
+import { EXIT } from './exit-codes.js';
+import { type CliIO, processIO } from './output.js';
+import { removedFlagMessage } from '@crmsync/core';
+
+/** Each command module registers itself here: one line per module. */
+const COMMANDS = [registerSync, registerList, registerHistory, registerDb, registerServer];
+
+export interface BuildProgramOptions {
+  io?: CliIO;
+  env?: Record<string, string | undefined>;
+}
+
+export interface CliProgram {
+  program: Command;
+  /** Runs argv (without node and script) and resolves with the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+export function buildProgram(options: BuildProgramOptions = {}): CliProgram {
+  const io = options.io ?? processIO;
+  const env = options.env ?? process.env;
+  let exitCode: number = EXIT.success;
+  const ctx: CliContext = {
+    io,
+    env,
+    open: (command) => openCrmsync(command, env, io),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = new Command('crmsync')
+    .description('keep a database in step with your CRMs')
+    .option(
+      '--database <url>',
+      'database URL (DATABASE_URL; default SQLite at ./.crmsync/crmsync.db)',
+    )
+    .option('--config <path>', 'config file (default crmsync.config.{ts,mjs,js,json})')
+    .option('--cwd <dir>', 'project directory')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 failed, 2 bad usage, 3 partial (some records failed).\n',
+    )
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride()
+    .showHelpAfterError('(run crmsync --help for usage)');
+  for (const register of COMMANDS) register(program, ctx);
+  for (const command of program.commands)
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  return {
+    program,
+    async run(argv) {
+      exitCode = EXIT.success;
+      for (const arg of argv) {
+        const message = arg.startsWith('--')
+          ? removedFlagMessage(arg.split('=')[0] as string)
+          : null;
+        if (message) {
+          io.err(`error: ${message}\n`);
+          return EXIT.usage;
+        }
+      }
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+        return exitCode;
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          return error.code === 'commander.helpDisplayed' ||
+            error.code === 'commander.version' ||
+            error.code === 'commander.help'
+            ? EXIT.success
+            : EXIT.usage;
+        }
+        const { code, message } = describeError(error);
+        io.err(`error: ${message}\n`);
+        return code;
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import cliProgress from 'cli-progress';
+import type { RunEvent, RunEventListener } from '@crmsync/core';
+import type { CliIO } from './output.js';
+
+/**
+ * Shows a run's progress: a live bar on a terminal, a plain line every few seconds
+ * otherwise (CI logs, pipes).
+ */
+export function progressReporter(io: CliIO): { listener: RunEventListener; stop(): void } {
+  let bar: cliProgress.SingleBar | null = null;
+  let lastLine = 0;
+  const stopBar = () => {
+    bar?.stop();
+    bar = null;
+  };
+  const listener = (event: RunEvent) => {
+    if (event.type === 'run-started') {
+      if (io.isTTY) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${event.run.crmSource} ${event.run.syncType} [{bar}] {value}/{total} records | {rate}/s | {pages} pages`,
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(0, 0, { rate: 0, pages: 0 });
+      } else io.err(`${event.run.crmSource} ${event.run.syncType}: started (${event.run.mode})\n`);
+    } else if (event.type === 'run-progress') {
+      const total = event.estimatedTotal ?? event.counts.processed;
+      if (bar) {
+        bar.setTotal(Math.max(total, event.counts.processed));
+        bar.update(event.counts.processed, {
+          rate: Math.round(event.recordsPerSecond),
+          pages: event.pages,
+        });
+      } else if (Date.now() - lastLine > 2_000) {
+        lastLine = Date.now();
+        io.err(
+          `${event.crmSource} ${event.syncType}: ${event.counts.processed.toLocaleString('en-US')}${event.estimatedTotal ? ` of ${event.estimatedTotal.toLocaleString('en-US')}` : ''} records (${Math.round(event.recordsPerSecond)}/s)\n`,
+        );
+      }
+    } else if (event.type === 'run-finished') {
+      if (bar) {
+        bar.setTotal(event.run.counts.processed);
+        bar.update(event.run.counts.processed);
+        stopBar();
+      }
+      io.err(
+        `${event.run.crmSource} ${event.run.syncType}: ${event.run.status}, ${event.run.counts.processed.toLocaleString('en-US')} records${event.run.errorMessage ? ` — ${event.run.errorMessage}` : ''}\n`,
+      );
+    }
+  };
+  return { listener, stop: stopBar };
+}

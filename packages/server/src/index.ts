@@ -1,0 +1,20 @@
+export * from './api/index.js';
+export {
+  type CreateCrmsyncOptions,
+  type Crmsync,
+  createCrmsync,
+  type InstalledPlugin,
+  type PluginSummary,
+  type SyncCallOptions,
+} from './app.js';
+export { buildProgram } from './cli/program.js';
+export { EXIT } from './cli/exit-codes.js';
+export {
+  CONFIG_FILES,
+  type CrmsyncConfigFile,
+  type LoadedConfig,
+  loadConfigFile,
+} from './config/config-file.js';
+export { createDashboardHandler, findDashboardDir } from './dashboard/index.js';
+export { type DiscoveredPlugin, discoverPlugins } from './discovery/discover.js';
+export * from './store/index.js';
