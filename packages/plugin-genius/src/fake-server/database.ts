@@ -4,7 +4,8 @@ import { quoteIdent } from '../client.js';
 import { toNaive } from '../timezone.js';
 import { GENIUS_DDL } from './schema.js';
 
-export const DEFAULT_ADMIN_URL = 'mysql://root@127.0.0.1:3306';
+/** Server the tests create their databases on; `GENIUS_TEST_ADMIN_URL` overrides it. */
+export const DEFAULT_ADMIN_URL = process.env.GENIUS_TEST_ADMIN_URL || 'mysql://root@127.0.0.1:3306';
 const DAY = 86_400_000;
 const STATES = ['NY', 'NJ', 'PA', 'MD', 'VA', 'NC', 'OH', 'MA', 'CT', 'DE'];
 
