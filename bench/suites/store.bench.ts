@@ -1,29 +1,27 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type BetterSqlite3 from 'better-sqlite3';
-import type pgTypes from 'pg';
+import { fileURLToPath } from 'node:url';
+import { startFakerServer } from '@crmsync/plugin-faker';
 import type { RecordWrite } from '../../packages/core/src/index.js';
 import { openStore, type PrismaStore } from '../../packages/server/src/store/index.js';
 import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,
   postgresUnavailable,
-  type TestDatabase,
 } from '../../packages/server/src/store/test-databases.js';
 import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
+import { postgresRawInsert, readSynced, sqliteRawInsert } from './store-raw.js';
+import type { StoreSyncArgs, StoreSyncResult } from './store-sync.child.js';
 
 // The store's bulk crm_record upsert against (a) Prisma's per-record upsert, the baseline it
-// must beat by 20x, and (b) the database's raw insert rate measured in the same run: on
-// SQLite a prepared single-row INSERT in one transaction, on PostgreSQL multi-row INSERTs
-// through pg (no COPY). Both limits write the same crm_record table, under another source.
+// must beat by 20x, and (b) the database's raw insert rate measured in the same run; then
+// whole syncs through the engine from the faker API (served by this process, the CRM's side)
+// into each database, a delta after 1,000 changes, and peak memory as the sync grows.
 
-// The drivers are the server package's dependencies, not the workspace root's.
-const serverRequire = createRequire(new URL('../../packages/server/package.json', import.meta.url));
-const Database = serverRequire('better-sqlite3') as typeof BetterSqlite3;
-const pg = serverRequire('pg') as typeof pgTypes;
-
+type Provider = 'sqlite' | 'postgresql';
 const BATCH = 1_000;
-const RAW_ROWS_PER_STATEMENT = 1_000;
+const CHANGED = 1_000;
+const storeChild = fileURLToPath(new URL('./store.child.ts', import.meta.url));
+const syncChild = fileURLToPath(new URL('./store-sync.child.ts', import.meta.url));
 
 function makeRecords(count: number, seed: string): RecordWrite[] {
   const records: RecordWrite[] = [];
@@ -51,7 +49,7 @@ function makeRecords(count: number, seed: string): RecordWrite[] {
   return records;
 }
 
-async function timed(work: () => Promise<void>): Promise<number> {
+async function timed(work: () => unknown): Promise<number> {
   const started = performance.now();
   await work();
   return (performance.now() - started) / 1_000;
@@ -104,74 +102,24 @@ async function prismaPerRecord(
   }
 }
 
-function sqliteRawInsert(filename: string, records: RecordWrite[]): void {
-  const db = new Database(filename);
-  const insert = db.prepare(
-    `INSERT INTO crm_record (crm_source, entity, external_id, data, content_hash, remote_updated_at,
-       remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id)
-     VALUES ('raw', 'contacts', ?, ?, ?, ?, ?, ?, ?, NULL, 'raw')`,
-  );
-  const now = Date.now();
-  db.transaction(() => {
-    for (const r of records) {
-      insert.run(
-        r.externalId,
-        JSON.stringify(r.data),
-        r.hash,
-        r.remoteUpdatedAt?.getTime() ?? null,
-        r.remoteCreatedAt?.getTime() ?? null,
-        now,
-        now,
-      );
-    }
-  })();
-  db.close();
+function rawInsert(provider: Provider, url: string, records: RecordWrite[], source: string) {
+  return provider === 'sqlite'
+    ? sqliteRawInsert(url.slice('file:'.length), records, source)
+    : postgresRawInsert(url, records, source);
 }
 
-async function postgresRawInsert(url: string, records: RecordWrite[]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const now = new Date().toISOString();
-  try {
-    await client.query('BEGIN');
-    for (let start = 0; start < records.length; start += RAW_ROWS_PER_STATEMENT) {
-      const chunk = records.slice(start, start + RAW_ROWS_PER_STATEMENT);
-      const values: string[] = [];
-      const params: unknown[] = [];
-      for (const r of chunk) {
-        const p = params.length;
-        values.push(
-          `('raw', 'contacts', $${p + 1}, $${p + 2}::jsonb, $${p + 3}, $${p + 4}::timestamp(3), $${p + 5}::timestamp(3), $${p + 6}::timestamp(3), $${p + 6}::timestamp(3), NULL, 'raw')`,
-        );
-        params.push(
-          r.externalId,
-          JSON.stringify(r.data),
-          r.hash,
-          r.remoteUpdatedAt?.toISOString() ?? null,
-          r.remoteCreatedAt?.toISOString() ?? null,
-          now,
-        );
-      }
-      await client.query(
-        `INSERT INTO crm_record (crm_source, entity, external_id, data, content_hash, remote_updated_at,
-           remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id) VALUES ${values.join(',')}`,
-        params,
-      );
-    }
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
+const rawLimitName = (provider: Provider) =>
+  `raw insert (${provider === 'sqlite' ? 'prepared, one transaction' : 'multi-row pg'})`;
 
-async function benchDatabase(
+/** Bulk upsert vs Prisma per-record upsert vs raw insert, and re-upserts of the same rows. */
+async function benchStoreWrites(
   ctx: BenchContext,
-  name: 'sqlite' | 'postgresql',
-  database: TestDatabase,
+  provider: Provider,
+  url: string,
   total: number,
   sample: number,
-): Promise<void> {
-  const store = await openStore({ databaseUrl: database.url });
+) {
+  const store = await openStore({ databaseUrl: url });
   try {
     const run = await store.beginRun({
       crmSource: 'bench',
@@ -183,38 +131,24 @@ async function benchDatabase(
       leaseMs: 600_000,
     });
     const records = makeRecords(total, 'c');
-
     const bulkSeconds = await timed(() => bulkUpsert(store, 'contacts', records, run.id));
     const bulkRate = total / bulkSeconds;
-    ctx.log(`${name}: bulk upsert of ${total} new records in ${bulkSeconds.toFixed(2)} s`);
-
     const unchangedSeconds = await timed(() => bulkUpsert(store, 'contacts', records, run.id));
-    ctx.log(`${name}: the same ${total} again (all unchanged) in ${unchangedSeconds.toFixed(2)} s`);
-
     const changed = records.map((r, i) =>
       i % 10 === 0 ? { ...r, hash: `${r.hash}-v2`, data: { ...r.data, score: -1 } } : r,
     );
     const mixedSeconds = await timed(() => bulkUpsert(store, 'contacts', changed, run.id));
-
     const sampleRecords = makeRecords(sample, 'p');
     const perRecordSeconds = await timed(() =>
       prismaPerRecord(store, 'prisma-baseline', sampleRecords, run.id),
     );
     const perRecordRate = sample / perRecordSeconds;
-    ctx.log(
-      `${name}: Prisma per-record upsert of ${sample} records in ${perRecordSeconds.toFixed(2)} s`,
-    );
-
-    const rawSeconds = await timed(async () => {
-      if (name === 'sqlite') sqliteRawInsert(store.target.filename ?? '', records);
-      else await postgresRawInsert(database.url, records);
-    });
-    const rawRate = total / rawSeconds;
+    const rawRate = total / (await timed(() => rawInsert(provider, url, records, 'raw')));
 
     const ratioToPrisma = bulkRate / perRecordRate;
     ctx.report({
       suite: 'store',
-      name: `${name}: bulk upsert vs Prisma per-record upsert`,
+      name: `${provider}: bulk upsert vs Prisma per-record upsert`,
       value: ratioToPrisma,
       unit: 'x',
       limits: [
@@ -226,32 +160,146 @@ async function benchDatabase(
     });
     ctx.report({
       suite: 'store',
-      name: `${name}: bulk upsert of ${total} new records`,
+      name: `${provider}: bulk upsert of ${total} new records`,
       value: bulkRate,
       unit: 'rec/s',
-      limits: [
-        {
-          name: `raw insert (${name === 'sqlite' ? 'prepared, one transaction' : 'multi-row pg'})`,
-          value: rawRate,
-          unit: 'rec/s',
-        },
-      ],
+      limits: [{ name: rawLimitName(provider), value: rawRate, unit: 'rec/s' }],
       ratio: bulkRate / rawRate,
     });
     ctx.report({
       suite: 'store',
-      name: `${name}: re-upsert, all unchanged (hash compare, no write)`,
+      name: `${provider}: re-upsert, all unchanged (hash compare, no write)`,
       value: total / unchangedSeconds,
       unit: 'rec/s',
     });
     ctx.report({
       suite: 'store',
-      name: `${name}: re-upsert, 10% changed`,
+      name: `${provider}: re-upsert, 10% changed`,
       value: total / mixedSeconds,
       unit: 'rec/s',
     });
   } finally {
     await store.close();
+  }
+}
+
+/** Full sync through the engine vs raw insert of the same rows; then a delta after changes. */
+async function benchEngineSync(ctx: BenchContext, provider: Provider, url: string, total: number) {
+  const server = await startFakerServer({
+    size: { contacts: total },
+    seed: 11,
+    changesPerMinute: 0,
+  });
+  try {
+    const args: Omit<StoreSyncArgs, 'mode'> = {
+      databaseUrl: url,
+      baseUrl: server.url,
+      token: server.token,
+      count: total,
+    };
+    const full = await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'full' });
+    server.mutate('contacts', CHANGED);
+    const delta = await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'delta' });
+    const synced = await readSynced(url, 'faker');
+    const rawRate =
+      synced.length / (await timed(() => rawInsert(provider, url, synced, 'raw-e2e')));
+    const rate = full.result.processed / full.result.seconds;
+    ctx.log(
+      `${provider}: engine full sync of ${full.result.processed} in ${full.result.seconds.toFixed(2)} s`,
+    );
+    ctx.report({
+      suite: 'store',
+      name: `${provider}: end-to-end full sync (faker API -> engine -> store)`,
+      value: rate,
+      unit: 'rec/s',
+      limits: [{ name: `${rawLimitName(provider)}, same rows`, value: rawRate, unit: 'rec/s' }],
+      ratio: rate / rawRate,
+      goal: '>= 0.5 of raw insert',
+      met: rate / rawRate >= 0.5,
+    });
+    const share = delta.result.seconds / full.result.seconds;
+    ctx.report({
+      suite: 'store',
+      name: `${provider}: delta sync of ${CHANGED} changed of ${total}, as a share of the full sync's time`,
+      value: share * 100,
+      unit: '%',
+      limits: [
+        { name: 'full sync', value: full.result.seconds, unit: 's' },
+        {
+          name: `delta sync (${delta.result.processed} read)`,
+          value: delta.result.seconds,
+          unit: 's',
+        },
+      ],
+      goal: '< 5%',
+      met: share < 0.05,
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+/** Peak RSS of a child process as what it writes grows: the store alone, then a whole sync. */
+async function benchMemory(ctx: BenchContext, small: number, large: number) {
+  const growth = (a: number, b: number) => (b - a) / 2 ** 20;
+  const storeSmall = await runInChild<{ seconds: number }>(storeChild, { count: small });
+  const storeLarge = await runInChild<{ seconds: number }>(storeChild, { count: large });
+  const server = await startFakerServer({
+    size: { contacts: large },
+    seed: 11,
+    changesPerMinute: 0,
+  });
+  const syncRss: number[] = [];
+  try {
+    for (const count of [small, large]) {
+      const sqlite = createSqliteTestDatabase();
+      try {
+        const base = {
+          databaseUrl: sqlite.url,
+          baseUrl: server.url,
+          token: server.token,
+          mode: 'full' as const,
+        };
+        // A fresh API of `count` records for the small run, the large one for the large run.
+        const api =
+          count === large
+            ? server
+            : await startFakerServer({ size: { contacts: count }, seed: 11, changesPerMinute: 0 });
+        try {
+          const run = await runInChild<StoreSyncResult>(syncChild, {
+            ...base,
+            baseUrl: api.url,
+            token: api.token,
+            count,
+          });
+          syncRss.push(run.maxRssBytes);
+        } finally {
+          if (api !== server) await api.close();
+        }
+      } finally {
+        await sqlite.drop();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  for (const [name, a, b] of [
+    ['store bulk upsert alone', storeSmall.maxRssBytes, storeLarge.maxRssBytes],
+    ['whole sync (engine + store)', syncRss[0] ?? 0, syncRss[1] ?? 0],
+  ] as const) {
+    const mb = growth(a, b);
+    ctx.report({
+      suite: 'store',
+      name: `sqlite: peak RSS growth ${small} -> ${large} records, ${name}`,
+      value: mb,
+      unit: 'MB',
+      limits: [
+        { name: `peak RSS at ${small}`, value: a / 2 ** 20, unit: 'MB' },
+        { name: `peak RSS at ${large}`, value: b / 2 ** 20, unit: 'MB' },
+      ],
+      goal: '< 50 MB',
+      met: mb < 50,
+    });
   }
 }
 
@@ -261,46 +309,27 @@ const suite: BenchSuite = {
     const total = ctx.quick ? 20_000 : 200_000;
     const sample = ctx.quick ? 1_000 : 5_000;
 
-    const small = 20_000;
-    const large = ctx.quick ? 100_000 : 1_000_000;
-    const child = new URL('./store.child.ts', import.meta.url).pathname;
-    const smallRun = await runInChild<{ seconds: number }>(child, { count: small });
-    const largeRun = await runInChild<{ seconds: number }>(child, { count: large });
-    const growthMb = (largeRun.maxRssBytes - smallRun.maxRssBytes) / 2 ** 20;
-    ctx.log(
-      `sqlite: ${large} records through the store in ${largeRun.result.seconds.toFixed(1)} s`,
-    );
-    ctx.report({
-      suite: 'store',
-      name: `sqlite: peak RSS growth, ${small} -> ${large} records written`,
-      value: growthMb,
-      unit: 'MB',
-      limits: [
-        { name: `peak RSS at ${small}`, value: smallRun.maxRssBytes / 2 ** 20, unit: 'MB' },
-        { name: `peak RSS at ${large}`, value: largeRun.maxRssBytes / 2 ** 20, unit: 'MB' },
-      ],
-      goal: '< 50 MB',
-      met: growthMb < 50,
-    });
-
-    const sqlite = createSqliteTestDatabase();
-    try {
-      await benchDatabase(ctx, 'sqlite', sqlite, total, sample);
-    } finally {
-      await sqlite.drop();
+    for (const provider of ['sqlite', 'postgresql'] as const) {
+      if (provider === 'postgresql') {
+        const problem = await postgresUnavailable();
+        if (problem) {
+          ctx.log(`PostgreSQL skipped: ${problem}`);
+          continue;
+        }
+      }
+      const database =
+        provider === 'sqlite' ? createSqliteTestDatabase() : await createPostgresTestDatabase();
+      const engineDatabase = provider === 'sqlite' ? createSqliteTestDatabase() : undefined;
+      try {
+        await benchStoreWrites(ctx, provider, database.url, total, sample);
+        const engineUrl = engineDatabase?.url ?? `${database.url}?schema=engine`;
+        await benchEngineSync(ctx, provider, engineUrl, total);
+      } finally {
+        await database.drop();
+        await engineDatabase?.drop();
+      }
     }
-
-    const problem = await postgresUnavailable();
-    if (problem) {
-      ctx.log(`PostgreSQL skipped: ${problem}`);
-      return;
-    }
-    const postgres = await createPostgresTestDatabase();
-    try {
-      await benchDatabase(ctx, 'postgresql', postgres, total, sample);
-    } finally {
-      await postgres.drop();
-    }
+    await benchMemory(ctx, 20_000, ctx.quick ? 100_000 : 1_000_000);
   },
 };
 
