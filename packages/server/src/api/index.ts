@@ -1,3 +1,4 @@
+export { apiRuntimeFromApp } from './app-runtime.js';
 export { httpRequestAuthorized, socketAuthorized, TOKEN_COOKIE } from './auth.js';
 export type { ApiContext, ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from './context.js';
 export { NotFoundError, RunAlreadyActiveError } from './errors.js';

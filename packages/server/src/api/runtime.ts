@@ -40,6 +40,8 @@ export interface ApiRuntimeParts {
   plugins: RuntimePlugin[];
   engine: RuntimeEngine;
   schedulerHealth?: () => Promise<SchedulerHealth>;
+  /** Every secret to scrub from responses; default: the plugins' secret config values. */
+  secrets?: () => string[];
 }
 
 function debugLogger(namespace: string): Logger {
@@ -102,7 +104,7 @@ export function createApiRuntime(parts: ApiRuntimeParts): ApiRuntime {
     parseOptions: (plugin, raw, pluginOptions) =>
       parts.engine.parseOptions(plugin, raw, pluginOptions),
     ...(parts.schedulerHealth && { schedulerHealth: parts.schedulerHealth }),
-    secretValues: () => secrets,
+    secretValues: parts.secrets ?? (() => secrets),
   };
 }
 

@@ -3,6 +3,7 @@ import { registerDb } from './commands/db.js';
 import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
 import { registerServer } from './commands/server.js';
+import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
 import { type CliContext, describeError, openCrmsync } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -10,7 +11,14 @@ import { type CliIO, processIO } from './output.js';
 import { removedFlagMessage } from '@crmsync/core';
 
 /** Each command module registers itself here: one line per module. */
-const COMMANDS = [registerSync, registerList, registerHistory, registerDb, registerServer];
+const COMMANDS = [
+  registerSync,
+  registerList,
+  registerHistory,
+  registerDb,
+  registerServer,
+  registerStart,
+];
 
 export interface BuildProgramOptions {
   io?: CliIO;

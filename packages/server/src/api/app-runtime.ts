@@ -1,0 +1,38 @@
+import type { Crmsync } from '../app.js';
+import type { ApiRuntime, SchedulerHealth } from './context.js';
+import { createApiRuntime } from './runtime.js';
+
+/**
+ * The API runtime of a crmsync app (`createCrmsync()`): its store, installed plugins with their
+ * resolved config, and its engine; syncs started through the API go through `app.sync` with
+ * trigger `api`, and options through `app.parseOptions` (config-file defaults included).
+ *
+ * @example
+ * const app = await createCrmsync({ cwd });
+ * const api = await startApiServer({ runtime: apiRuntimeFromApp(app) });
+ */
+export function apiRuntimeFromApp(
+  app: Crmsync,
+  options: { schedulerHealth?: () => Promise<SchedulerHealth> } = {},
+): ApiRuntime {
+  return createApiRuntime({
+    store: app.store,
+    plugins: app.plugins.map((p) => ({
+      plugin: p.plugin,
+      config: p.config,
+      configured: p.configured,
+    })),
+    engine: {
+      subscribe: (listener) => app.engine.subscribe(listener),
+      run: (launch) =>
+        app.sync(launch.crm, launch.entity, launch.options, {
+          trigger: 'api',
+          signal: launch.signal,
+        }),
+      parseOptions: (plugin, raw, pluginOptions) =>
+        app.parseOptions(plugin.name, raw, pluginOptions),
+    },
+    secrets: () => app.secrets(),
+    ...(options.schedulerHealth && { schedulerHealth: options.schedulerHealth }),
+  });
+}
