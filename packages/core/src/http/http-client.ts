@@ -137,6 +137,8 @@ export class HttpClient {
         randomize: true,
         ...(options.signal && { signal: options.signal }),
         onFailedAttempt: async (error) => {
+          // The last attempt failed: nothing follows, so neither count a retry nor wait.
+          if (error.retriesLeft === 0) return;
           if (o.metrics) o.metrics.retries++;
           if (error instanceof CrmsyncError && error.kind === 'rate_limit') {
             const wait = error.context.retryAfterMs ?? o.rateLimitBackoffMs ?? 10_000;
@@ -175,9 +177,12 @@ export class HttpClient {
       }).catch((error: unknown) => {
         if (options.signal?.aborted) throw error;
         const name = (error as Error).name;
+        // undici reports ECONNRESET / ECONNREFUSED as `fetch failed` with the code on `cause`.
+        const code = ((error as Error).cause as { code?: unknown } | undefined)?.code;
+        const why = `${(error as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`;
         throw new CrmsyncError(
           'transient',
-          `${o.crm}: ${name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean((error as Error).message)}`} (${this.#clean(url)})`,
+          `${o.crm}: ${name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean(why)}`} (${this.#clean(url)})`,
           {
             crm: o.crm,
           },
@@ -187,7 +192,7 @@ export class HttpClient {
     };
     let res: Response;
     if (limiter) {
-      const { result, waitedMs } = await limiter.schedule(send);
+      const { result, waitedMs } = await limiter.schedule(send, options.signal);
       res = result;
       if (o.metrics && waitedMs > 50) {
         o.metrics.throttled++;

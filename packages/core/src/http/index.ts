@@ -12,5 +12,12 @@ export {
   parseRetryAfter,
   type RequestOptions,
 } from './http-client.js';
-export { cursorPages, nextLink, nextUrlPages, offsetPages, pageNumberPages } from './paginate.js';
+export {
+  cursorPages,
+  linkHeaderPages,
+  nextLink,
+  nextUrlPages,
+  offsetPages,
+  pageNumberPages,
+} from './paginate.js';
 export { type RateLimit, RateLimiter } from './rate-limit.js';

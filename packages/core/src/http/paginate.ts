@@ -87,3 +87,17 @@ export function nextLink(header: string | null): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * An RFC 8288 `Link: <…>; rel="next"` header (GitHub, Shopify, many REST APIs): `fetchPage`
+ * returns the records and the raw header; stops when there is no `rel="next"`.
+ */
+export async function* linkHeaderPages<R>(
+  fetchPage: (url: string) => Promise<{ records: R[]; link: string | null; total?: number }>,
+  firstUrl: string,
+): AsyncGenerator<Page<R>> {
+  yield* nextUrlPages(async (url) => {
+    const { records, link, total } = await fetchPage(url);
+    return { records, nextUrl: nextLink(link) ?? null, ...(total !== undefined && { total }) };
+  }, firstUrl);
+}

@@ -9,45 +9,136 @@ export interface RateLimit {
 }
 
 /**
- * Several limits at once (a general bucket plus a search bucket, an hourly and a daily quota),
- * each a bottleneck reservoir that refills every `perMs`, plus a pause that a 429 can impose.
- *
- * @example
- * const limiter = new RateLimiter([{ requests: 100, perMs: 10_000 }]);
- * await limiter.schedule(() => fetch(url));
+ * One rolling window. A request counts from the moment it is let through until `perMs` after
+ * its answer arrived: the vendor counts it somewhere in between, so this never lets through
+ * more than `requests` in any window the vendor can see.
  */
-export class RateLimiter {
-  readonly #buckets: Bottleneck[];
-  #pausedUntil = 0;
+class RollingWindow {
+  readonly limit: RateLimit;
+  /** Completion times, oldest first, from `head` on. */
+  #done: number[] = [];
+  #head = 0;
+  inflight = 0;
 
-  constructor(limits: RateLimit[]) {
-    this.#buckets = limits.map(
-      (l) =>
-        new Bottleneck({
-          reservoir: l.requests,
-          reservoirRefreshAmount: l.requests,
-          reservoirRefreshInterval: l.perMs,
-          maxConcurrent: l.maxConcurrent ?? null,
-        }),
-    );
+  constructor(limit: RateLimit) {
+    this.limit = limit;
   }
 
-  /** Runs `task` once every bucket has room; resolves with how long it waited, in ms. */
-  async schedule<T>(task: () => Promise<T>): Promise<{ result: T; waitedMs: number }> {
-    const queued = performance.now();
-    const pause = this.#pausedUntil - Date.now();
-    if (pause > 0) await new Promise((r) => setTimeout(r, pause));
-    let started = 0;
-    let run: () => Promise<T> = () => {
-      started = performance.now();
-      return task();
-    };
-    for (const bucket of [...this.#buckets].reverse()) {
-      const inner = run;
-      run = () => bucket.schedule(inner);
+  /** 0 when a request may go now; otherwise ms until one may (Infinity: when one finishes). */
+  waitMs(now: number): number {
+    while (
+      this.#head < this.#done.length &&
+      (this.#done[this.#head] ?? 0) <= now - this.limit.perMs
+    )
+      this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#done.length) {
+      this.#done = this.#done.slice(this.#head);
+      this.#head = 0;
     }
-    const result = await run();
-    return { result, waitedMs: Math.max(0, started - queued) };
+    if (this.inflight + this.#done.length - this.#head < this.limit.requests) return 0;
+    const oldest = this.#done[this.#head];
+    return oldest === undefined ? Number.POSITIVE_INFINITY : oldest + this.limit.perMs - now;
+  }
+
+  finish(at: number) {
+    this.inflight--;
+    this.#done.push(at);
+  }
+}
+
+/** Resolves after `ms` (never, if infinite) or when `wake` resolves; rejects if `signal` aborts. */
+function waitUntil(ms: number, wake: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = Number.isFinite(ms) ? setTimeout(done, Math.ceil(ms)) : undefined;
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+      resolve();
+    }
+    function abort() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    wake.then(done);
+  });
+}
+
+/**
+ * Client-side pacing under several vendor limits at once (a general bucket plus a search
+ * bucket, a per-second burst limit plus a daily quota), each a rolling window — not a
+ * reservoir refilled every period, which lets twice the limit through across a period
+ * boundary and earns 429s from a vendor that counts a rolling window. Requests are let
+ * through first come, first served (a bottleneck queue); `pause()` holds everything back,
+ * which is what a 429's Retry-After asks for.
+ *
+ * @example
+ * const limiter = new RateLimiter([{ requests: 100, perMs: 10_000 }, { requests: 250_000, perMs: 86_400_000 }]);
+ * const { result } = await limiter.schedule(() => fetch(url), signal);
+ */
+export class RateLimiter {
+  readonly #windows: RollingWindow[];
+  /** Lets one request at a time through the admission check, in arrival order. */
+  readonly #gate = new Bottleneck({ maxConcurrent: 1 });
+  readonly #concurrency: Bottleneck;
+  readonly #stopped = new AbortController();
+  #pausedUntil = 0;
+  #released: { promise: Promise<void>; resolve: () => void } = RateLimiter.#signal();
+
+  constructor(limits: RateLimit[]) {
+    this.#windows = limits.map((l) => new RollingWindow(l));
+    const concurrent = limits
+      .map((l) => l.maxConcurrent)
+      .filter((n): n is number => n !== undefined);
+    this.#concurrency = new Bottleneck({
+      maxConcurrent: concurrent.length ? Math.min(...concurrent) : null,
+    });
+  }
+
+  static #signal() {
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    return { promise, resolve };
+  }
+
+  /**
+   * Runs `task` once every limit has room; resolves with its result and how long it waited
+   * (ms). Rejects with the signal's reason if `signal` aborts while it waits.
+   */
+  async schedule<T>(
+    task: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<{ result: T; waitedMs: number }> {
+    const queued = performance.now();
+    const abort = signal ? AbortSignal.any([signal, this.#stopped.signal]) : this.#stopped.signal;
+    return this.#concurrency.schedule(async () => {
+      await this.#gate.schedule(() => this.#admit(abort));
+      const waitedMs = Math.max(0, performance.now() - queued);
+      try {
+        return { result: await task(), waitedMs };
+      } finally {
+        const now = Date.now();
+        for (const w of this.#windows) w.finish(now);
+        this.#released.resolve();
+        this.#released = RateLimiter.#signal();
+      }
+    });
+  }
+
+  async #admit(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      signal.throwIfAborted();
+      const now = Date.now();
+      const wait = Math.max(this.#pausedUntil - now, ...this.#windows.map((w) => w.waitMs(now)));
+      if (wait <= 0) {
+        for (const w of this.#windows) w.inflight++;
+        return;
+      }
+      await waitUntil(wait, this.#released.promise, signal);
+    }
   }
 
   /** Holds every request back for `ms` (a 429's Retry-After, or a backoff on the status alone). */
@@ -55,7 +146,12 @@ export class RateLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + ms);
   }
 
+  /** Rejects every waiting request; the limiter cannot be used afterwards. */
   async stop() {
-    await Promise.all(this.#buckets.map((b) => b.stop({ dropWaitingJobs: true })));
+    this.#stopped.abort(new Error('the rate limiter was stopped'));
+    await Promise.all([
+      this.#gate.stop({ dropWaitingJobs: true }),
+      this.#concurrency.stop({ dropWaitingJobs: true }),
+    ]).catch(() => undefined);
   }
 }
