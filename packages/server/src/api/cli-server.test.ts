@@ -14,7 +14,13 @@ async function runUntil(args: string[], env: Record<string, string>, ready: RegE
   });
   const exit = run(args);
   for (let i = 0; i < 200 && !ready.test(out); i++) {
-    if (await Promise.race([exit.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))])) break;
+    if (
+      await Promise.race([
+        exit.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 50)),
+      ])
+    )
+      break;
   }
   return {
     output: () => out,
@@ -29,15 +35,27 @@ async function runUntil(args: string[], env: Record<string, string>, ready: RegE
 describe('crmsync server / crmsync start', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crmsync-cli-api-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const env = { DATABASE_URL: `file:${path.join(dir, 'crmsync.db')}`, CRMSYNC_API_TOKEN: 'cli-token-1', CRMSYNC_HOST: '0.0.0.0' };
+  const env = {
+    DATABASE_URL: `file:${path.join(dir, 'crmsync.db')}`,
+    CRMSYNC_API_TOKEN: 'cli-token-1',
+    CRMSYNC_HOST: '0.0.0.0',
+  };
 
   for (const command of ['server', 'start']) {
     it(`${command} serves the API on --host/--port (flags over env) with the token`, async () => {
-      const proc = await runUntil(['--cwd', dir, command, '--host', '127.0.0.1', '--port', '0'], env, /GraphQL API: (\S+)/);
+      const proc = await runUntil(
+        ['--cwd', dir, command, '--host', '127.0.0.1', '--port', '0'],
+        env,
+        /GraphQL API: (\S+)/,
+      );
       const url = /GraphQL API: (\S+)/.exec(proc.output())?.[1];
       expect(url, proc.output() + proc.errors()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
       const query = JSON.stringify({ query: '{ overview { activeRuns } }' });
-      const denied = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+      const denied = await fetch(url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: query,
+      });
       expect(denied.status).toBe(401);
       const ok = await fetch(url!, {
         method: 'POST',
