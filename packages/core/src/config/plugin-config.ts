@@ -67,7 +67,10 @@ export function resolvePluginConfig(
     const fromEnv = env[spec.env];
     const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[key];
     if (raw === undefined || raw === null || raw === '') {
-      if (spec.default !== undefined) values[key] = spec.default;
+      if (spec.default !== undefined) {
+        values[key] = spec.default;
+        isSet.add(key);
+      }
       continue;
     }
     const parsed = parse(spec, raw);
