@@ -38,6 +38,12 @@ const QUERIES = {
     '{ crmStatus { crm status lastSyncAt recordsProcessed recordsCreated recordsUpdated durationSeconds nextScheduledRun } }',
   charts:
     '{ charts { durationTrend { day value } successRateTrend { day value } recordsByCrm { crm value } runsByCrm { crm value } } }',
+  errorAnalysis:
+    '{ errorAnalysis { recentFailures { id errorMessage } byKind { kind count } failureRateByCrm { crm failureRate } } }',
+  recentRuns:
+    '{ recentRuns(limit: 20) { id crmSource syncType status durationSeconds recordsProcessed } }',
+  'runs page (failed of one CRM)':
+    '{ runs(first: 50, filter: { crm: "crm3", status: failed }) { edges { node { id startTime } } pageInfo { endCursor } } }',
 };
 
 function benchPlugins(): CrmPlugin[] {
