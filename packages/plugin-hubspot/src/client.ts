@@ -1,0 +1,332 @@
+import {
+  type AuthStrategy,
+  HttpClient,
+  type HttpResponse,
+  type Logger,
+  type Page,
+  type RequestMetrics,
+} from '@crmsync/core';
+import { RollingRateLimiter } from './rate-limit.js';
+
+/** A CRM object as the v3 API returns it: every property value a string (or null). */
+export interface HubspotObject {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  archived?: boolean;
+  archivedAt?: string;
+}
+
+interface Paged<T> {
+  results: T[];
+  total?: number;
+  paging?: { next?: { after?: string } };
+}
+
+export interface HubspotClientOptions {
+  baseUrl: string;
+  auth: AuthStrategy;
+  metrics: RequestMetrics;
+  logger: Logger;
+  /** Requests per rolling 10 s (the account's tier); 0 turns our limiter off. Default 100. */
+  rateLimit?: number;
+  /** Search requests per second; default 5. */
+  searchRateLimit?: number;
+  /** Results one search query can reach; HubSpot's is 10,000 (a knob for tests). */
+  searchCap?: number;
+  /** Base backoff for 5xx retries, in ms. */
+  backoffMs?: number;
+}
+
+/** Where a delta search got to: the last change stamp and the ids seen at it. */
+export interface SearchPosition {
+  property: string;
+  since: number;
+  until?: number;
+  properties: string[];
+  limit: number;
+  signal: AbortSignal;
+}
+
+const LIST_MAX = 100;
+const SEARCH_MAX = 200;
+
+/**
+ * HubSpot CRM v3/v4 over core's HTTP toolkit: bearer or OAuth auth, the 10-secondly rolling
+ * limit and the separate 5/s search limit, 429 bodies and `Retry-After` honoured, and
+ * `X-HubSpot-RateLimit-Remaining` read so a shared quota slows us down before a 429.
+ *
+ * @example
+ * const client = new HubspotClient({ baseUrl, auth: bearerAuth(token), metrics, logger });
+ * for await (const page of client.listPages('contacts', { properties: ['email'], limit: 100, signal })) …
+ */
+export class HubspotClient {
+  readonly http: HttpClient;
+  readonly searchCap: number;
+  readonly limiter: RollingRateLimiter | undefined;
+  readonly searchLimiter: RollingRateLimiter | undefined;
+  readonly #logger: Logger;
+
+  constructor(options: HubspotClientOptions) {
+    const rate = options.rateLimit ?? 100;
+    const search = options.searchRateLimit ?? 5;
+    this.limiter =
+      rate > 0 ? new RollingRateLimiter([{ requests: rate, perMs: 10_000 }], 100) : undefined;
+    this.searchLimiter =
+      search > 0 ? new RollingRateLimiter([{ requests: search, perMs: 1_000 }], 30) : undefined;
+    this.searchCap = options.searchCap ?? 10_000;
+    this.#logger = options.logger;
+    this.http = new HttpClient({
+      crm: 'hubspot',
+      baseUrl: options.baseUrl,
+      auth: options.auth,
+      metrics: options.metrics,
+      ...(this.limiter && { limiter: this.limiter }),
+      ...(options.backoffMs !== undefined && { backoffMs: options.backoffMs }),
+      // A TEN_SECONDLY_ROLLING 429 without Retry-After frees up within a couple of seconds.
+      rateLimitBackoffMs: 2_000,
+      errorMessage: hubspotErrorMessage,
+    });
+  }
+
+  async get<T>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const res = await this.http.get<T>(path, { query, signal });
+    this.#observe(res);
+    return res.body;
+  }
+
+  async post<T>(path: string, body: unknown, signal: AbortSignal): Promise<HttpResponse<T>> {
+    const res = await this.http.post<T>(path, body, { signal });
+    this.#observe(res);
+    return res;
+  }
+
+  /** Search has its own bucket and its answers carry no rate-limit headers. */
+  search<T>(objectType: string, body: unknown, signal: AbortSignal): Promise<HttpResponse<T>> {
+    return this.http.post<T>(`/crm/v3/objects/${objectType}/search`, body, {
+      signal,
+      ...(this.searchLimiter && { limiter: this.searchLimiter }),
+    });
+  }
+
+  #observe(res: HttpResponse<unknown>) {
+    const remaining = Number(res.headers.get('x-hubspot-ratelimit-remaining'));
+    const max = Number(res.headers.get('x-hubspot-ratelimit-max'));
+    const interval = Number(res.headers.get('x-hubspot-ratelimit-interval-milliseconds') || 10_000);
+    if (this.limiter && res.headers.has('x-hubspot-ratelimit-remaining') && max > 0) {
+      this.limiter.observe(remaining, max, interval);
+      if (remaining <= Math.ceil(max * 0.1))
+        this.#logger.debug('rate-limit headroom low', { remaining, max });
+    }
+  }
+
+  /** `GET /crm/v3/objects/{type}` page by page (`after` cursor; no `paging` on the last page). */
+  async *listPages(
+    objectType: string,
+    options: {
+      properties: string[];
+      limit: number;
+      signal: AbortSignal;
+      archived?: boolean;
+      after?: string;
+    },
+  ): AsyncGenerator<{ records: HubspotObject[]; after?: string }> {
+    let after = options.after;
+    for (;;) {
+      options.signal.throwIfAborted();
+      const body = await this.get<Paged<HubspotObject>>(
+        `/crm/v3/objects/${objectType}`,
+        {
+          limit: Math.min(LIST_MAX, Math.max(1, options.limit)),
+          ...(options.properties.length && { properties: options.properties.join(',') }),
+          ...(options.archived && { archived: true }),
+          ...(after && { after }),
+        },
+        options.signal,
+      );
+      const next = body.paging?.next?.after;
+      yield { records: body.results ?? [], ...(next && { after: next }) };
+      if (!next) return;
+      after = next;
+    }
+  }
+
+  /**
+   * Every record whose change stamp is in [since, until), ascending, each exactly once, past
+   * the 10,000-results cap: when the next page would pass the cap, the search restarts at GTE
+   * the last stamp seen and drops the ids already seen at that stamp. If a whole window holds
+   * one stamp (a bulk import), the ties are read by `hs_object_id` and the search goes on at
+   * GT that stamp.
+   */
+  async *searchChanged(
+    objectType: string,
+    position: SearchPosition,
+  ): AsyncGenerator<Page<HubspotObject>> {
+    const { property } = position;
+    let from = position.since;
+    let op: 'GTE' | 'GT' = 'GTE';
+    let seenAtFrom = new Set<string>();
+    let first = true;
+    for (;;) {
+      let lastTs = from;
+      let seenAtLast = new Set(seenAtFrom);
+      const filters = [
+        { propertyName: property, operator: op, value: String(from) },
+        ...(position.until !== undefined
+          ? [{ propertyName: property, operator: 'LT', value: String(position.until) }]
+          : []),
+      ];
+      let capped = false;
+      for (let after = 0; ; ) {
+        const limit = Math.min(SEARCH_MAX, position.limit, this.searchCap - after);
+        const { body } = await this.search<Paged<HubspotObject>>(
+          objectType,
+          {
+            filterGroups: [{ filters }],
+            sorts: [{ propertyName: property, direction: 'ASCENDING' }],
+            properties: position.properties,
+            limit,
+            ...(after > 0 && { after: String(after) }),
+          },
+          position.signal,
+        );
+        const records: HubspotObject[] = [];
+        for (const r of body.results ?? []) {
+          const ts = stampOf(r, property);
+          if (ts === from && seenAtFrom.has(r.id)) continue;
+          if (ts > lastTs) {
+            lastTs = ts;
+            seenAtLast = new Set();
+          }
+          if (ts === lastTs) seenAtLast.add(r.id);
+          records.push(r);
+        }
+        yield {
+          records,
+          checkpoint: { phase: 'search', since: new Date(lastTs).toISOString() },
+          ...(first && body.total !== undefined && { estimatedTotal: body.total }),
+        };
+        first = false;
+        const next = body.paging?.next?.after;
+        if (!next) return;
+        after = Number(next);
+        if (after >= this.searchCap) {
+          capped = true;
+          break;
+        }
+      }
+      if (!capped) return;
+      this.#logger.debug('search reached its result cap; restarting from the last change stamp', {
+        objectType,
+        since: new Date(lastTs).toISOString(),
+      });
+      if (lastTs > from) {
+        from = lastTs;
+        op = 'GTE';
+        seenAtFrom = seenAtLast;
+        continue;
+      }
+      yield* this.#ties(objectType, position, from, seenAtLast);
+      op = 'GT';
+      seenAtFrom = new Set();
+    }
+  }
+
+  /** All records stamped exactly `ts`, by id, skipping those already read. */
+  async *#ties(
+    objectType: string,
+    position: SearchPosition,
+    ts: number,
+    seen: Set<string>,
+  ): AsyncGenerator<Page<HubspotObject>> {
+    let lastId = 0;
+    for (;;) {
+      let moved = false;
+      const fromId = lastId;
+      for (let after = 0; ; ) {
+        const limit = Math.min(SEARCH_MAX, position.limit, this.searchCap - after);
+        const { body } = await this.search<Paged<HubspotObject>>(
+          objectType,
+          {
+            filterGroups: [
+              {
+                filters: [
+                  { propertyName: position.property, operator: 'EQ', value: String(ts) },
+                  { propertyName: 'hs_object_id', operator: 'GT', value: String(fromId) },
+                ],
+              },
+            ],
+            sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+            properties: position.properties,
+            limit,
+            ...(after > 0 && { after: String(after) }),
+          },
+          position.signal,
+        );
+        const records = (body.results ?? []).filter((r) => !seen.has(r.id));
+        for (const r of body.results ?? []) lastId = Math.max(lastId, Number(r.id));
+        if ((body.results ?? []).length) moved = true;
+        yield { records, checkpoint: { phase: 'search', since: new Date(ts).toISOString() } };
+        const next = body.paging?.next?.after;
+        if (!next) return;
+        after = Number(next);
+        if (after >= this.searchCap) break;
+      }
+      if (!moved) return;
+    }
+  }
+
+  /** `POST /crm/v4/associations/{from}/{to}/batch/read` for up to 1,000 source ids. */
+  async readAssociations(
+    from: string,
+    to: string,
+    ids: string[],
+    signal: AbortSignal,
+  ): Promise<AssociationResult[]> {
+    if (ids.length === 0) return [];
+    const res = await this.post<{ results?: AssociationResult[] }>(
+      `/crm/v4/associations/${from}/${to}/batch/read`,
+      { inputs: ids.map((id) => ({ id })) },
+      signal,
+    );
+    return res.body.results ?? [];
+  }
+
+  async close() {
+    await Promise.all([this.limiter?.stop(), this.searchLimiter?.stop()]);
+  }
+}
+
+export interface AssociationResult {
+  from: { id: string };
+  to: Array<{
+    toObjectId: number | string;
+    associationTypes: Array<{ category: string; typeId: number; label: string | null }>;
+  }>;
+}
+
+/** The record's change stamp in ms: the property the search filters on, else `updatedAt`. */
+export function stampOf(r: HubspotObject, property: string): number {
+  const raw = r.properties?.[property] ?? r.updatedAt;
+  const text = String(raw ?? '');
+  return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+}
+
+/** HubSpot error bodies: `{status:"error", message, category, policyName?}`. */
+export function hubspotErrorMessage(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b.message !== 'string') return undefined;
+  const tag =
+    typeof b.policyName === 'string'
+      ? b.policyName
+      : typeof b.category === 'string'
+        ? b.category
+        : undefined;
+  return tag ? `${b.message} (${tag})` : b.message;
+}
