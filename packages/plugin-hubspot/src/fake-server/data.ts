@@ -33,6 +33,8 @@ export const STANDARD_OBJECT_TYPES: Record<string, string> = {
 
 const DAY = 86_400_000;
 const SPREAD = 90 * DAY;
+/** Generated history ends an hour before the fake starts, so a delta's overlap finds only test changes. */
+const QUIET = 3_600_000;
 
 /** A small, fast, deterministic hash (FNV-1a + xorshift) for repeatable sample values. */
 export function hash(...parts: Array<string | number>): number {
@@ -119,7 +121,7 @@ export class ObjectStore {
 
   /** Created time of generated record `i`: spread over the 90 days before the epoch. */
   #createdAt(i: number): number {
-    const base = this.#epoch - SPREAD;
+    const base = this.#epoch - QUIET - SPREAD;
     return (
       base +
       Math.floor(((i - 1) * SPREAD) / Math.max(1, this.#initialCount)) +
@@ -133,7 +135,7 @@ export class ObjectStore {
     if (changed) return Date.parse(changed.updatedAt);
     const created = this.#createdAt(i);
     const later = hash(this.#seed, this.objectType, 'u', i) % (3 * DAY);
-    return Math.min(this.#epoch - 1000, created + later);
+    return Math.min(this.#epoch - QUIET, created + later);
   }
 
   get(i: number): HubspotObject | undefined {
