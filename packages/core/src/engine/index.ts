@@ -8,6 +8,7 @@ export {
   type RunPlan,
 } from './plan.js';
 export {
+  checkSyncOptions,
   entitiesFor,
   type RunAllParams,
   type RunEntityParams,

@@ -5,7 +5,7 @@ import type { Logger } from '../contracts/logger.js';
 import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
 import type { RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
 import type { Store } from '../contracts/store.js';
-import { silentLogger } from '../logging/logger.js';
+import { createLogger, silentLogger } from '../logging/logger.js';
 import { orderEntities } from './order.js';
 import { SyncRunExecution } from './sync-run.js';
 
@@ -36,6 +36,37 @@ export interface RunEntityParams {
 
 export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
 
+const isDay = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+
+/**
+ * Refuses options a run cannot honour, before any history row exists. Raw CLI/API input is
+ * parsed by `parseSyncOptions` (config); this guards library callers handing SyncOptions in.
+ */
+export function checkSyncOptions(options: SyncOptions): void {
+  for (const key of ['batchSize', 'maxRecords'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new InputError(key, 'a whole number of at least 1', value);
+  }
+  if (options.startDate !== undefined && !isDay(options.startDate))
+    throw new InputError('startDate', 'a valid date', String(options.startDate));
+  if (options.endDate !== undefined && !isDay(options.endDate))
+    throw new InputError('endDate', 'a valid date', String(options.endDate));
+  if (options.startDate && options.endDate && options.endDate < options.startDate)
+    throw new InputError(
+      'endDate',
+      `a day on or after the start date ${options.startDate.toISOString().slice(0, 10)}`,
+      options.endDate.toISOString().slice(0, 10),
+    );
+  if (options.skipValidation && options.strictValidation)
+    throw new InputError('skipValidation', 'not together with strictValidation', true);
+  if (
+    options.pluginOptions !== undefined &&
+    (options.pluginOptions === null || typeof options.pluginOptions !== 'object')
+  )
+    throw new InputError('pluginOptions', 'an object of the plugin options', options.pluginOptions);
+}
+
 /** The entities of a plugin for a resolved config (configured tabs, custom objects…). */
 export function entitiesFor(plugin: CrmPlugin, config: PluginConfigValues): EntityDefinition[] {
   return plugin.configureEntities ? plugin.configureEntities(config) : plugin.entities;
@@ -52,6 +83,8 @@ export function entitiesFor(plugin: CrmPlugin, config: PluginConfigValues): Enti
 export class SyncEngine {
   readonly store: Store;
   readonly #logger: Logger;
+  /** Used by `--debug` runs when no logger was given: every line, debug included. */
+  readonly #debugLogger: Logger | null;
   readonly #listeners = new Set<RunEventListener>();
   readonly #workerId: string;
   readonly #leaseMs: number;
@@ -62,6 +95,7 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.store = options.store;
     this.#logger = options.logger ?? silentLogger();
+    this.#debugLogger = options.logger ? null : createLogger('crmsync:engine', { level: 'debug' });
     this.#workerId = options.workerId ?? `${hostname()}:${process.pid}`;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#heartbeatIntervalMs =
@@ -97,10 +131,11 @@ export class SyncEngine {
       );
     }
     const options = params.options ?? {};
+    checkSyncOptions(options);
     const execution = new SyncRunExecution(
       {
         store: this.store,
-        logger: options.debug ? this.#logger : this.#logger,
+        logger: options.debug ? (this.#debugLogger ?? this.#logger) : this.#logger,
         workerId: this.#workerId,
         leaseMs: this.#leaseMs,
         heartbeatIntervalMs: this.#heartbeatIntervalMs,
@@ -123,6 +158,7 @@ export class SyncEngine {
 
   /** Runs every entity (or the named ones) in `dependsOn` order, going on after a failure. */
   async runAll(params: RunAllParams): Promise<SyncRun[]> {
+    checkSyncOptions(params.options ?? {});
     const all = entitiesFor(params.plugin, params.config);
     let chosen = all;
     if (params.entities) {

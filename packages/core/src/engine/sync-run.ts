@@ -116,6 +116,9 @@ export class SyncRunExecution {
       overlapMs: plugin.deltaOverlapMs,
     });
     const resumeFrom = !options.dryRun && canResume(lastRun, this.#plan) ? lastRun : null;
+    // Until this run writes a page, its resume point is the one it started from: if it dies
+    // early too, the run after it still resumes rather than starting over.
+    this.#checkpoint = resumeFrom?.checkpoint ?? null;
 
     this.#run = await store.beginRun({
       crmSource: this.#crm,
@@ -274,12 +277,16 @@ export class SyncRunExecution {
     return page as Page;
   }
 
+  #cancelMessage(): string {
+    const reason: unknown = this.#abort.signal.reason;
+    const why =
+      reason instanceof Error ? reason.message : reason ? String(reason) : 'stopped by request';
+    return `cancelled: ${why}`;
+  }
+
   #throwIfCancelled() {
     if (this.#abort.signal.aborted) {
-      const reason = this.#abort.signal.reason;
-      const why =
-        reason instanceof Error ? reason.message : reason ? String(reason) : 'stopped by request';
-      throw new CrmsyncError('cancelled', `cancelled: ${why}`, {
+      throw new CrmsyncError('cancelled', this.#cancelMessage(), {
         crm: this.#crm,
         entity: this.#entityName,
       });
@@ -485,9 +492,15 @@ export class SyncRunExecution {
     if (outcome.status === 'failed') {
       errorKind = classifyError(outcome.error, this.#abort.signal);
       message = errorMessage(outcome.error);
+      // The plugin may have thrown its own AbortError at the signal: the reason is ours.
       if (errorKind === 'cancelled' && !message.startsWith('cancelled'))
-        message = `cancelled: ${message}`;
-      if (!message.includes(this.#crm)) message = `${this.#crm} ${this.#entityName}: ${message}`;
+        message = this.#abort.signal.aborted ? this.#cancelMessage() : `cancelled: ${message}`;
+      // Say which CRM and entity; a cancelled run's message still starts with "cancelled:".
+      if (!message.includes(this.#crm))
+        message =
+          errorKind === 'cancelled'
+            ? `${message} (${this.#crm} ${this.#entityName})`
+            : `${this.#crm} ${this.#entityName}: ${message}`;
       this.#log('error', message);
     }
     this.#progress(true);

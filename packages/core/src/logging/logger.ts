@@ -44,6 +44,8 @@ export function createLogger(namespace: string, options: LoggerOptions = {}): Lo
   const level = options.level ?? 'info';
   const secrets = options.secrets ?? [];
   const dbg = createDebug(namespace);
+  // Asking for debug level (`--debug`) turns the namespace on without DEBUG=crmsync:*.
+  if (level === 'debug') dbg.enabled = true;
   const write = (
     lvl: Exclude<LogLevel, 'silent'>,
     message: string,

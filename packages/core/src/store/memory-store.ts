@@ -35,6 +35,8 @@ export class MemoryStore implements Store {
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, StoredRecord>>();
   readonly #events = new Map<string, SyncEvent[]>();
+  /** Begin order: breaks ties between runs that started in the same millisecond. */
+  readonly #runSeq = new Map<string, number>();
   #eventSeq = 0;
   #closed = false;
 
@@ -65,6 +67,7 @@ export class MemoryStore implements Store {
       leaseMs: input.leaseMs,
     };
     this.#runs.set(run.id, run);
+    this.#runSeq.set(run.id, this.#runSeq.size);
     return clone(run);
   }
 
@@ -118,7 +121,7 @@ export class MemoryStore implements Store {
           (query.startedAfter === undefined || r.startTime > query.startedAfter) &&
           (query.startedBefore === undefined || r.startTime < query.startedBefore),
       )
-      .sort(newestFirst);
+      .sort(this.#newestFirst);
     return (query.limit === undefined ? runs : runs.slice(0, query.limit)).map(clone);
   }
 
@@ -129,7 +132,7 @@ export class MemoryStore implements Store {
           r.status === 'running' &&
           now.getTime() - (r.heartbeatAt ?? r.startTime).getTime() > r.leaseMs,
       )
-      .sort(newestFirst)
+      .sort(this.#newestFirst)
       .map(clone);
   }
 
@@ -291,12 +294,12 @@ export class MemoryStore implements Store {
     return run;
   }
 
+  readonly #newestFirst = (a: SyncRun, b: SyncRun): number =>
+    b.startTime.getTime() - a.startTime.getTime() ||
+    (this.#runSeq.get(b.id) ?? 0) - (this.#runSeq.get(a.id) ?? 0);
+
   #newest(match: (r: SyncRun) => boolean): SyncRun | null {
-    const run = [...this.#runs.values()].filter(match).sort(newestFirst)[0];
+    const run = [...this.#runs.values()].filter(match).sort(this.#newestFirst)[0];
     return run ? clone(run) : null;
   }
-}
-
-function newestFirst(a: SyncRun, b: SyncRun): number {
-  return b.startTime.getTime() - a.startTime.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
 }

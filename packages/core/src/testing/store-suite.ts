@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BeginRunInput, FinishRunInput, RunCounts } from '../contracts/run.js';
 import type { RecordWrite, Store } from '../contracts/store.js';
 import { contentHash } from '../hash.js';
+import { MAX_EVENTS_PER_RUN } from '../store/memory-store.js';
 
 export interface StoreFixture {
   store: Store;
@@ -140,6 +141,96 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
       expect(done.endTime?.toISOString()).toBe(end.toISOString());
       expect(await store.getRun(run.id)).toEqual(done);
       expect(done.configuration).toEqual({ batchSize: 100 });
+    });
+
+    it('round-trips a dry run, its resume link, high-water mark and a failed run checkpoint', async () => {
+      const parent = await store.beginRun(begin());
+      await store.finishRun(parent.id, finish({ status: 'failed', errorMessage: 'interrupted' }));
+      const configuration = { batchSize: 50, pluginOptions: { region: 'eu', pages: [1, 2] } };
+      const run = await store.beginRun(
+        begin({
+          dryRun: true,
+          mode: 'delta',
+          trigger: 'schedule',
+          resumedFromRunId: parent.id,
+          configuration,
+        }),
+      );
+      expect(run).toMatchObject({
+        dryRun: true,
+        mode: 'delta',
+        trigger: 'schedule',
+        resumedFromRunId: parent.id,
+        heartbeatAt: null,
+        checkpoint: null,
+        highWaterMark: null,
+        performanceMetrics: null,
+        errorMessage: null,
+        errorKind: null,
+        sinceTime: null,
+        workerId: null,
+        endpoint: null,
+      });
+      expect(run.counts).toEqual(counts());
+      expect(run.configuration).toEqual(configuration);
+      const high = new Date('2026-03-04T05:06:07.890Z');
+      await store.updateRunProgress(run.id, {
+        counts: counts({ processed: 3 }),
+        checkpoint: { page: 2, after: ['2026-03-04', 'id-9'] },
+        highWaterMark: high,
+        heartbeatAt: new Date(),
+      });
+      // An update without checkpoint or high-water mark keeps the ones stored.
+      await store.updateRunProgress(run.id, {
+        counts: counts({ processed: 4 }),
+        heartbeatAt: new Date(),
+      });
+      const mid = await store.getRun(run.id);
+      expect(mid?.checkpoint).toEqual({ page: 2, after: ['2026-03-04', 'id-9'] });
+      expect(mid?.highWaterMark?.toISOString()).toBe(high.toISOString());
+      expect(mid?.counts.processed).toBe(4);
+      const failed = await store.finishRun(
+        run.id,
+        finish({
+          status: 'failed',
+          errorMessage: 'acme contacts: socket hang up',
+          errorKind: 'transient',
+          counts: counts({ processed: 4 }),
+          checkpoint: { page: 2, after: ['2026-03-04', 'id-9'] },
+          highWaterMark: high,
+        }),
+      );
+      expect(failed).toMatchObject({
+        status: 'failed',
+        errorKind: 'transient',
+        checkpoint: { page: 2, after: ['2026-03-04', 'id-9'] },
+        dryRun: true,
+        resumedFromRunId: parent.id,
+      });
+      expect(failed.endTime).toBeInstanceOf(Date);
+      expect(await store.getRun(run.id)).toEqual(failed);
+      // Dry runs are neither the last run nor the last success.
+      expect((await store.lastRun('acme', 'contacts'))?.id).toBe(parent.id);
+    });
+
+    it('orders runs begun in the same millisecond by when they were begun', async () => {
+      const at = new Date('2026-01-01T00:00:00.000Z');
+      const a = await store.beginRun(begin({ startTime: at }));
+      const b = await store.beginRun(begin({ startTime: at }));
+      const c = await store.beginRun(begin({ startTime: at }));
+      expect((await store.listRuns()).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
+      await store.finishRun(a.id, finish());
+      await store.finishRun(b.id, finish());
+      await store.finishRun(c.id, finish({ status: 'failed' }));
+      expect((await store.lastRun('acme', 'contacts'))?.id).toBe(c.id);
+      expect((await store.lastSuccessfulRun('acme', 'contacts'))?.id).toBe(b.id);
+    });
+
+    it('refuses to update or finish a run that does not exist', async () => {
+      await expect(store.finishRun('no-such-run', finish())).rejects.toThrow();
+      await expect(
+        store.updateRunProgress('no-such-run', { counts: counts(), heartbeatAt: new Date() }),
+      ).rejects.toThrow();
     });
 
     it('refuses to finish a run twice or to update a finished run', async () => {
@@ -294,6 +385,109 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
       expect((await store.getRecord('acme', 'contacts', '3'))?.deletedAt).toBeNull();
     });
 
+    it('keeps first-synced time and creation time, moves last-synced time and run', async () => {
+      const run1 = await store.beginRun(begin());
+      const run2 = await store.beginRun(begin({ syncType: 'deals' }));
+      const t1 = new Date('2026-01-01T00:00:00.000Z');
+      const t2 = new Date('2026-01-02T00:00:00.000Z');
+      const created = new Date('2025-06-01T00:00:00.000Z');
+      await store.upsertRecords(
+        'acme',
+        'contacts',
+        [{ ...record('1', { v: 1 }, t1), remoteCreatedAt: created }],
+        { runId: run1.id, policy: 'overwrite', now: t1 },
+      );
+      const first = await store.getRecord('acme', 'contacts', '1');
+      expect(first).toMatchObject({
+        crmSource: 'acme',
+        entity: 'contacts',
+        externalId: '1',
+        data: { v: 1 },
+        deletedAt: null,
+        lastRunId: run1.id,
+      });
+      expect(first?.firstSyncedAt.toISOString()).toBe(t1.toISOString());
+      expect(first?.remoteCreatedAt?.toISOString()).toBe(created.toISOString());
+      await store.upsertRecords('acme', 'contacts', [record('1', { v: 2 }, t2)], {
+        runId: run2.id,
+        policy: 'overwrite',
+        now: t2,
+      });
+      const second = await store.getRecord('acme', 'contacts', '1');
+      expect(second?.data).toEqual({ v: 2 });
+      expect(second?.firstSyncedAt.toISOString()).toBe(t1.toISOString());
+      expect(second?.lastSyncedAt.toISOString()).toBe(t2.toISOString());
+      expect(second?.remoteUpdatedAt?.toISOString()).toBe(t2.toISOString());
+      expect(second?.remoteCreatedAt?.toISOString()).toBe(created.toISOString());
+      expect(second?.lastRunId).toBe(run2.id);
+    });
+
+    it('keeps records of each crm and entity apart', async () => {
+      const run = await store.beginRun(begin());
+      const opts = { runId: run.id, policy: 'overwrite' as const };
+      await store.upsertRecords('acme', 'contacts', [record('1', { a: 1 })], opts);
+      const other = await store.upsertRecords('acme', 'deals', [record('1', { a: 2 })], opts);
+      const crm = await store.upsertRecords('zeta', 'contacts', [record('1', { a: 3 })], opts);
+      expect(other.created).toBe(1);
+      expect(crm.created).toBe(1);
+      expect(await store.softDeleteMissing('acme', 'contacts', new Set(), run.id)).toBe(1);
+      expect((await store.getRecord('acme', 'deals', '1'))?.deletedAt).toBeNull();
+      expect((await store.getRecord('zeta', 'contacts', '1'))?.data).toEqual({ a: 3 });
+      expect(await store.countRecords('acme', 'deals')).toBe(1);
+    });
+
+    it('under keep-newer writes a row that has no remote time or is older', async () => {
+      const run = await store.beginRun(begin());
+      const opts = { runId: run.id, policy: 'keep-newer' as const };
+      const older = new Date('2026-01-01T00:00:00.000Z');
+      const newer = new Date('2026-02-01T00:00:00.000Z');
+      await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1', { v: 1 }), record('2', { v: 1 }, older)],
+        opts,
+      );
+      const result = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1', { v: 2 }, older), record('2', { v: 2 }, newer)],
+        opts,
+      );
+      expect(result).toEqual({ created: 0, updated: 2, unchanged: 0, keptNewer: 0 });
+      expect((await store.getRecord('acme', 'contacts', '2'))?.data).toEqual({ v: 2 });
+    });
+
+    it('counts an id repeated in one batch as if written one by one', async () => {
+      const run = await store.beginRun(begin());
+      const result = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [record('1', { v: 1 }), record('1', { v: 1 }), record('1', { v: 2 })],
+        { runId: run.id, policy: 'overwrite' },
+      );
+      expect(result).toEqual({ created: 1, updated: 1, unchanged: 1, keptNewer: 0 });
+      expect((await store.getRecord('acme', 'contacts', '1'))?.data).toEqual({ v: 2 });
+      expect(await store.countRecords('acme', 'contacts')).toBe(1);
+    });
+
+    it('writes nothing from a batch holding a record without a content hash', async () => {
+      const run = await store.beginRun(begin());
+      await store.upsertRecords('acme', 'contacts', [record('0', { v: 0 })], {
+        runId: run.id,
+        policy: 'overwrite',
+      });
+      await expect(
+        store.upsertRecords(
+          'acme',
+          'contacts',
+          [record('0', { v: 9 }), record('1'), { ...record('2'), hash: '' }],
+          { runId: run.id, policy: 'overwrite' },
+        ),
+      ).rejects.toThrow();
+      expect(await store.countRecords('acme', 'contacts')).toBe(1);
+      expect((await store.getRecord('acme', 'contacts', '0'))?.data).toEqual({ v: 0 });
+    });
+
     it('writes a batch atomically: one bad record writes nothing', async () => {
       const run = await store.beginRun(begin());
       await expect(
@@ -329,6 +523,25 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
       expect((await store.listEvents(run.id, { limit: 1 })).map((e) => e.message)).toEqual([
         'first',
       ]);
+    });
+
+    it(`keeps the newest ${MAX_EVENTS_PER_RUN} events of a run, oldest of them first`, async () => {
+      const run = await store.beginRun(begin());
+      const other = await store.beginRun(begin({ syncType: 'deals' }));
+      const total = MAX_EVENTS_PER_RUN + 5;
+      const events = Array.from({ length: total }, (_, i) => ({
+        runId: run.id,
+        level: 'info' as const,
+        message: `event ${i}`,
+      }));
+      await store.appendEvents(events.slice(0, 600));
+      await store.appendEvents(events.slice(600));
+      await store.appendEvents([{ runId: other.id, level: 'info', message: 'other run' }]);
+      const kept = await store.listEvents(run.id);
+      expect(kept).toHaveLength(MAX_EVENTS_PER_RUN);
+      expect(kept[0]?.message).toBe('event 5');
+      expect(kept.at(-1)?.message).toBe(`event ${total - 1}`);
+      expect(await store.listEvents(other.id)).toHaveLength(1);
     });
   });
 }
