@@ -19,35 +19,16 @@ export interface FakerConfig {
   [key: string]: unknown;
 }
 
-/** The embedded API, started once per process and settings, so deltas see one evolving dataset. */
-const embedded = new Map<string, Promise<FakerServer>>();
-
 /** Records served by the embedded API start on this fixed date, so every process sees the same ones. */
 const EMBEDDED_ANCHOR = new Date('2026-01-01T00:00:00.000Z');
-
-function embeddedServer(config: FakerConfig): Promise<FakerServer> {
-  const key = `${config.seed}:${config.size}:${config.changesPerMinute}`;
-  let server = embedded.get(key);
-  if (!server) {
-    server = startFakerServer({
-      seed: config.seed,
-      size: config.size,
-      changesPerMinute: config.changesPerMinute,
-      anchor: EMBEDDED_ANCHOR,
-      spanDays: 365,
-      unref: true,
-      ...(config.token && { token: config.token }),
-    });
-    embedded.set(key, server);
-  }
-  return server;
-}
 
 export interface ListOptions {
   limit: number;
   since?: Date;
   until?: Date;
   after?: string;
+  /** Extra latency the faker API adds to each page, to simulate a slow CRM. */
+  latencyMs?: number;
   signal: AbortSignal;
 }
 
@@ -63,30 +44,56 @@ interface ListResponse {
  */
 export class FakerClient {
   readonly http: HttpClient;
+  readonly #limiter: RateLimiter | undefined;
+  readonly #embedded: FakerServer | undefined;
 
-  constructor(http: HttpClient) {
+  constructor(http: HttpClient, owned: { limiter?: RateLimiter; embedded?: FakerServer } = {}) {
     this.http = http;
+    this.#limiter = owned.limiter;
+    this.#embedded = owned.embedded;
   }
 
+  /**
+   * Without `baseUrl`, starts an embedded faker API on 127.0.0.1 for this client (closed by
+   * `close()`). Its records are anchored on a fixed date and its simulated edits follow the
+   * clock, so every embedded API with the same settings serves the same data at the same
+   * moment: a delta run in a later client or process finds exactly what changed since.
+   */
   static async create(context: ClientContext<FakerConfig>): Promise<FakerClient> {
     const { config } = context;
     let baseUrl = config.baseUrl;
     let token = config.token;
+    let embedded: FakerServer | undefined;
     if (!baseUrl) {
-      const server = await embeddedServer(config);
-      baseUrl = server.url;
-      token = server.token;
+      embedded = await startFakerServer({
+        seed: config.seed,
+        size: config.size,
+        changesPerMinute: config.changesPerMinute,
+        anchor: EMBEDDED_ANCHOR,
+        spanDays: 365,
+        unref: true,
+        ...(config.token && { token: config.token }),
+      });
+      baseUrl = embedded.url;
+      token = embedded.token;
     }
+    const limiter = new RateLimiter([{ requests: config.requestsPerSecond, perMs: 1000 }]);
     const http = new HttpClient({
       crm: 'faker',
       baseUrl,
       auth: bearerAuth(token ?? ''),
       metrics: context.metrics,
-      limiter: new RateLimiter([{ requests: config.requestsPerSecond, perMs: 1000 }]),
+      limiter,
       backoffMs: 100,
       errorMessage: (body) => (body as { error?: { message?: string } })?.error?.message,
     });
-    return new FakerClient(http);
+    return new FakerClient(http, { limiter, ...(embedded && { embedded }) });
+  }
+
+  /** Stops the rate limiter and the embedded API, if this client started one. */
+  async close(): Promise<void> {
+    await this.#limiter?.stop();
+    await this.#embedded?.close();
   }
 
   /** One entity as pages, oldest change first; each page's checkpoint is the cursor after it. */
@@ -98,6 +105,7 @@ export class FakerClient {
           after,
           updated_since: options.since?.toISOString(),
           updated_before: options.until?.toISOString(),
+          latency_ms: options.latencyMs || undefined,
         },
         signal: options.signal,
       });

@@ -52,8 +52,18 @@ export const fakerPlugin = defineCrmPlugin<FakerClient, FakerConfig>({
       description: 'Client-side rate limit',
     },
   },
+  options: {
+    'latency-ms': {
+      type: 'integer',
+      description: 'Latency the faker API adds to every page, to see a slow CRM (0 = none)',
+      default: 0,
+      min: 0,
+      max: 10_000,
+    },
+  },
   entities: [contacts, companies, deals, activities],
   createClient: (context) => FakerClient.create(context),
+  closeClient: (client) => client.close(),
   async health(client, signal) {
     const started = performance.now();
     await client.health(signal);

@@ -7,12 +7,14 @@ export function fetchEntity(entity: FakerEntity) {
   return (client: FakerClient, request: FetchRequest): AsyncIterable<Page<FakerRecord>> => {
     const after =
       typeof request.checkpoint?.cursor === 'string' ? request.checkpoint.cursor : undefined;
+    const latencyMs = request.options['latency-ms'];
     return client.pages(entity, {
       limit: request.batchSize,
       signal: request.signal,
       ...(request.since && { since: request.since }),
       ...(request.until && { until: request.until }),
       ...(after && { after }),
+      ...(typeof latencyMs === 'number' && latencyMs > 0 && { latencyMs }),
     });
   };
 }

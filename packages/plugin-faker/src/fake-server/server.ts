@@ -84,8 +84,11 @@ export async function startFakerServer(options: FakerServerOptions = {}): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     requests++;
-    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // `latency_ms` lets a client ask for a slow page (the plugin's `--latency-ms` option).
+    const asked = Math.min(10_000, Math.max(0, Number(url.searchParams.get('latency_ms')) || 0));
+    const latency = (options.latencyMs ?? 0) + asked;
+    if (latency) await new Promise((r) => setTimeout(r, latency));
     if (req.headers.authorization !== `Bearer ${token}`) {
       return error(res, 401, 'unauthorized', 'Missing or invalid bearer token', {
         'www-authenticate': 'Bearer',
