@@ -302,16 +302,22 @@ describe.each(providers)('GraphQL queries on %s', (provider) => {
 
   it('reports system health: database, scheduler, and each CRM through its health check', async () => {
     const { body } = await t.gql(
-      '{ systemHealth { database { provider reachable latencyMs } scheduler { running message } crms { crm configured reachable latencyMs } } }',
+      '{ systemHealth { database { provider reachable latencyMs } scheduler { running message workers { id activeJobs lastSeenAt } } crms { crm configured reachable latencyMs } } }',
     );
     const health = body.data!.systemHealth as {
       database: { provider: string; reachable: boolean; latencyMs: number };
-      scheduler: { running: boolean };
+      scheduler: {
+        running: boolean;
+        workers: Array<{ id: string; activeJobs: number; lastSeenAt: string }>;
+      };
       crms: Array<{ crm: string; reachable: boolean }>;
     };
     expect(health.database).toMatchObject({ provider, reachable: true });
     expect(health.database.latencyMs).toBeGreaterThanOrEqual(0);
     expect(health.scheduler.running).toBe(false);
+    expect(health.scheduler.workers).toEqual([
+      { id: 'worker-a', activeJobs: 1, lastSeenAt: expect.any(String) },
+    ]);
     expect(health.crms).toMatchObject([{ crm: 'callrail', configured: true, reachable: true }]);
   });
 

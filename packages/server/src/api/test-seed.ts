@@ -49,6 +49,7 @@ export async function seedRuns(
         configuration: (run.configuration ?? {}) as Prisma.InputJsonValue,
         performanceMetrics: Prisma.DbNull,
         heartbeatAt: run.status === 'running' ? new Date(now) : null,
+        workerId: run.status === 'running' ? 'worker-a' : null,
         leaseMs: 600_000,
       },
     });

@@ -97,9 +97,36 @@ async function databaseHealth(ctx: ApiContext): Promise<DatabaseHealth> {
   }
 }
 
+/**
+ * Processes running syncs now, from the `running` rows of sync_history (their worker id and
+ * freshest heartbeat): what a server without the scheduler in-process can still tell.
+ */
+async function workersFromHistory(ctx: ApiContext): Promise<SchedulerHealth['workers']> {
+  const running = await ctx.prisma.syncHistory.findMany({
+    where: { status: 'running' },
+    select: { workerId: true, heartbeatAt: true, startTime: true },
+    take: 1_000,
+  });
+  const byWorker = new Map<string, { lastSeenAt: Date; activeJobs: number }>();
+  for (const run of running) {
+    const id = run.workerId ?? 'unknown';
+    const seen = run.heartbeatAt ?? run.startTime;
+    const entry = byWorker.get(id) ?? { lastSeenAt: seen, activeJobs: 0 };
+    entry.activeJobs += 1;
+    if (seen > entry.lastSeenAt) entry.lastSeenAt = seen;
+    byWorker.set(id, entry);
+  }
+  return [...byWorker].map(([id, w]) => ({ id, ...w })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
 async function schedulerHealth(ctx: ApiContext): Promise<SchedulerHealth> {
   if (!ctx.runtime.schedulerHealth) {
-    return { running: false, message: 'The scheduler is not running in this process', workers: [] };
+    return {
+      running: false,
+      message:
+        'The scheduler is not running in this process; workers are those with runs in progress',
+      workers: await workersFromHistory(ctx),
+    };
   }
   try {
     return await withTimeout(() => ctx.runtime.schedulerHealth!(), HEALTH_TIMEOUT_MS);
