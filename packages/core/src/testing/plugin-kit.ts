@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import type { SyncOptions, SyncRun } from '../contracts/run.js';
 import { SyncEngine } from '../engine/sync-engine.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -47,7 +47,7 @@ export function describePluginKit<Client>(options: PluginKitOptions<Client>): vo
     const scenario = (
       name: PluginKitScenario,
       title: string,
-      body: () => Promise<void>,
+      body: (context: TestContext) => Promise<void>,
       extraSkip?: string,
     ) => {
       const reason = options.unsupported?.[name] ?? extraSkip;
@@ -105,11 +105,15 @@ export function describePluginKit<Client>(options: PluginKitOptions<Client>): vo
     scenario(
       'full-keeps-newer',
       '--full keeps a local row newer than the remote one; --force overwrites it',
-      async () => {
+      async (context) => {
         const f = await start();
+        if (!f.setUpdatedAt) {
+          context.skip('not supported: the fixture has no setUpdatedAt to age a remote record');
+          return;
+        }
         await sync();
         const [id] = await f.mutate(1);
-        if (!id || !f.setUpdatedAt) throw new Error('fixture cannot set a remote updated time');
+        if (!id) throw new Error('fixture.mutate(1) returned no id');
         await sync();
         const local = await store.getRecord(plugin.name, entity, id);
         const localUpdated = local?.remoteUpdatedAt;
@@ -225,19 +229,31 @@ export function describePluginKit<Client>(options: PluginKitOptions<Client>): vo
         crmSource: plugin.name,
         syncType: entity,
         status: 'success',
+        mode: 'full',
         trigger: 'cli',
         dryRun: false,
         errorMessage: null,
+        errorKind: null,
         checkpoint: null,
+        resumedFromRunId: null,
       });
+      expect(run).toEqual(row);
+      expect(row.counts.processed).toBe(size);
+      expect(row.counts.failed).toBe(0);
       const c = row.counts;
       expect(c.processed).toBe(c.created + c.updated + c.unchanged + c.failed);
       expect(row.startTime.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
       expect(row.endTime?.getTime()).toBeGreaterThanOrEqual(row.startTime.getTime());
+      expect(row.endTime?.getTime()).toBeLessThanOrEqual(Date.now());
       expect(row.performanceMetrics).toMatchObject({
         pages: expect.any(Number),
         durationMs: expect.any(Number),
+        recordsPerSecond: expect.any(Number),
+        fetchMs: expect.any(Number),
+        writeMs: expect.any(Number),
       });
+      expect(row.performanceMetrics?.pages).toBeGreaterThan(0);
+      expect(row.performanceMetrics?.peakRssBytes).toBeGreaterThan(0);
       if (plugin.kind === 'api') expect(row.performanceMetrics?.apiCalls).toBeGreaterThan(0);
       expect(await store.findStaleRuns(new Date(Date.now() + 3_600_000))).toHaveLength(0);
     });
