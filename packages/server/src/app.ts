@@ -9,6 +9,7 @@ import {
   entitiesFor,
   InputError,
   type Logger,
+  type LoggerOptions,
   type PluginConfigValues,
   parsePluginOptions,
   parseSyncOptions,
@@ -35,7 +36,13 @@ export interface CreateCrmsyncOptions {
   config?: string;
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** A logger of your own; secrets are not redacted for you (see `log`). */
   logger?: Logger;
+  /**
+   * Level and destination of crmsync's own logger (used when `logger` is not given). Every
+   * configured secret (plugin credentials, `CRMSYNC_API_TOKEN`) is redacted from it.
+   */
+  log?: Pick<LoggerOptions, 'level' | 'sink'>;
   /** Written on each run (`<hostname>:<pid>` by default). */
   workerId?: string;
   /** Engine lease: a run silent for longer is taken for dead. */
@@ -65,7 +72,10 @@ export interface PluginSummary {
   displayName: string;
   kind: string;
   configured: boolean;
+  /** Env vars of required settings that are not set. */
   missing: string[];
+  /** Settings that are set but malformed, by env var name (never the value). */
+  invalid: Array<{ env: string; expected: string }>;
   entities: Array<{ name: string; lastRun: SyncRun | null; records: number }>;
 }
 
@@ -151,7 +161,9 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
   const secrets = plugins.flatMap((p) => secretValues(p.plugin, p.config));
   const apiToken = env.CRMSYNC_API_TOKEN;
   if (apiToken) secrets.push(apiToken);
-  const logger = options.logger ?? createLogger('crmsync', { level: 'warn', secrets });
+  const logger =
+    options.logger ??
+    createLogger('crmsync', { level: 'warn', ...options.log, secrets: [...secrets] });
 
   const database =
     options.database ?? (env.DATABASE_URL || config.database || resolveDatabaseUrl({}, cwd));
@@ -229,6 +241,7 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
           kind: p.plugin.kind,
           configured: p.configured,
           missing: p.resolved.missing,
+          invalid: p.resolved.invalid,
           entities: await Promise.all(
             p.entities.map(async (e) => ({
               name: e.name,

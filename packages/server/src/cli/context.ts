@@ -1,4 +1,4 @@
-import { CrmsyncError, createLogger, InputError } from '@crmsync/core';
+import { CrmsyncError, InputError } from '@crmsync/core';
 import type { Command } from 'commander';
 import { type Crmsync, createCrmsync } from '../app.js';
 import { EXIT } from './exit-codes.js';
@@ -32,16 +32,15 @@ export async function openCrmsync(
   const debug = (command.opts() as { debug?: boolean }).debug === true;
   const app = await createCrmsync({
     env,
-    ...(debug && {
-      logger: createLogger('crmsync', {
-        level: 'debug',
-        secrets: secretsFromEnv(env),
-        sink: (l) =>
-          io.err(
-            `${l.level} ${l.namespace}: ${l.message}${l.details ? ` ${JSON.stringify(l.details)}` : ''}\n`,
-          ),
-      }),
-    }),
+    // Logs go where the command writes its errors (stderr, or a test's buffer); createCrmsync
+    // redacts every configured credential before anything is written.
+    log: {
+      level: debug ? 'debug' : 'warn',
+      sink: (l) =>
+        io.err(
+          `${l.level} ${l.namespace}: ${l.message}${l.details ? ` ${JSON.stringify(l.details)}` : ''}\n`,
+        ),
+    },
     ...(g.cwd && { cwd: g.cwd }),
     ...(g.database && { database: g.database }),
     ...(g.config && { config: g.config }),
@@ -51,13 +50,6 @@ export async function openCrmsync(
   for (const run of reaped)
     io.err(`finished interrupted run ${run.id} (${run.crmSource} ${run.syncType}) as failed\n`);
   return app;
-}
-
-/** Values of env vars that look like credentials, redacted from debug output. */
-function secretsFromEnv(env: Record<string, string | undefined>): string[] {
-  return Object.entries(env)
-    .filter(([k, v]) => v && /(TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL)/i.test(k))
-    .map(([, v]) => v as string);
 }
 
 /** Exit code and message for an error that escaped a command. */

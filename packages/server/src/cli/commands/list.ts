@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
+import type { PluginSummary } from '../../app.js';
 import type { CliContext } from '../context.js';
 import { statusText, table } from '../output.js';
+
+function notConfigured(p: PluginSummary): string {
+  return `not configured: ${[
+    ...(p.missing.length ? [`set ${p.missing.join(', ')}`] : []),
+    ...p.invalid.map((i) => `${i.env} is malformed (expected ${i.expected})`),
+  ].join('; ')}`;
+}
 
 export function registerList(program: Command, ctx: CliContext) {
   program
@@ -40,7 +48,7 @@ export function registerList(program: Command, ctx: CliContext) {
           );
         for (const p of plugins) {
           ctx.io.out(
-            `${p.displayName} (${p.name}, ${p.kind}) — ${p.configured ? 'configured' : `not configured: set ${p.missing.join(', ')}`}\n`,
+            `${p.displayName} (${p.name}, ${p.kind}) — ${p.configured ? 'configured' : notConfigured(p)}\n`,
           );
           ctx.io.out(
             table(

@@ -98,8 +98,13 @@ export function registerSync(program: Command, ctx: CliContext) {
           if (json) ctx.io.out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
           else {
             ctx.io.out(runsTable(runs, ctx.io.isTTY));
-            for (const run of runs.filter((r) => r.errorMessage))
-              ctx.io.out(`${run.syncType}: ${run.errorMessage}\n`);
+            for (const run of runs) {
+              if (!run.errorMessage) continue;
+              const who = `${run.crmSource} ${run.syncType}`;
+              ctx.io.out(
+                `${run.errorMessage.startsWith(who) ? '' : `${who}: `}${run.errorMessage}\n`,
+              );
+            }
           }
           ctx.setExitCode(exitCodeForRuns(runs.map((r) => r.status)));
         } finally {

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestProject, testProject } from './test-project.js';
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+interface Child {
+  code: Promise<number | null>;
+  out(): string;
+  err(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** `node --import tsx packages/server/src/cli/main.ts <args>`: the real binary, as a process. */
+function crmsync(args: string[], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: repo,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return {
+    code: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+    out: () => out,
+    err: () => err,
+    kill: (signal) => child.kill(signal),
+  };
+}
+
+/** A plugin whose one entity pages slowly forever (until cancelled). */
+const slowPlugin = `
+export default {
+  contractVersion: 1,
+  name: 'slow',
+  displayName: 'Slow CRM',
+  kind: 'api',
+  config: {},
+  entities: [{
+    name: 'events',
+    primaryKey: 'id',
+    delta: { kind: 'none' },
+    fields: { id: { type: 'string', required: true } },
+    async *fetch(_client, request) {
+      for (let page = 0; ; page++) {
+        await new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, 100);
+          request.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(request.signal.reason);
+          }, { once: true });
+        });
+        yield { records: [{ id: 'e' + page }], estimatedTotal: 1000000 };
+      }
+    },
+  }],
+  createClient: () => ({}),
+};
+`;
+
+describe('crmsync as a child process', () => {
+  let project: TestProject;
+  beforeAll(() => {
+    project = testProject('crmsync-main-');
+    project.addPackage('crmsync-plugin-slow', slowPlugin);
+  });
+  afterAll(() => project.remove());
+
+  it('syncs faker all, prints the summary table and exits 0; history --json shows every run', async () => {
+    const sync = crmsync(['--cwd', project.dir, 'sync', 'faker', 'all'], { FAKER_SIZE: '30' });
+    expect(await sync.code, sync.err()).toBe(0);
+    for (const entity of ['contacts', 'companies', 'deals', 'activities'])
+      expect(sync.out()).toMatch(new RegExp(`│ faker\\s+│ ${entity}\\s+│ success`));
+    const history = crmsync(['--cwd', project.dir, 'history', '--crm', 'faker', '--json']);
+    expect(await history.code, history.err()).toBe(0);
+    const runs = JSON.parse(history.out()) as Array<{ entity: string; status: string }>;
+    expect(runs.map((r) => r.entity).sort()).toEqual(
+      ['activities', 'companies', 'contacts', 'deals'].sort(),
+    );
+    expect(runs.every((r) => r.status === 'success')).toBe(true);
+  });
+
+  it('exits 2 and names the replacement of a removed flag', async () => {
+    const r = crmsync(['--cwd', project.dir, 'sync', 'faker', 'all', '--since=2025-01-01']);
+    expect(await r.code).toBe(2);
+    expect(r.err()).toContain('--since was removed: use --start-date instead');
+  });
+
+  it('Ctrl+C cancels the run: it is finished as failed "cancelled" and the process exits 1', async () => {
+    const sync = crmsync(['--cwd', project.dir, 'sync', 'slow', 'events']);
+    for (let i = 0; i < 200 && !/slow events: \d+ of/.test(sync.err()); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(sync.err()).toMatch(/slow events: \d+ of 1,000,000 records/);
+    sync.kill('SIGINT');
+    expect(await sync.code, sync.err()).toBe(1);
+    expect(sync.out()).toMatch(/│ slow\s+│ events\s+│ failed/);
+    expect(sync.out()).toContain('slow events: cancelled: interrupted by the user (Ctrl+C)');
+    const history = crmsync(['--cwd', project.dir, 'history', '--crm', 'slow', '--json']);
+    expect(await history.code).toBe(0);
+    const [run] = JSON.parse(history.out()) as Array<{
+      status: string;
+      errorMessage: string;
+      counts: { processed: number };
+    }>;
+    expect(run?.status).toBe('failed');
+    expect(run?.errorMessage).toMatch(/cancelled: interrupted by the user/);
+    expect(run?.counts.processed).toBeGreaterThan(0);
+  });
+});
