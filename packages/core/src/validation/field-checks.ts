@@ -37,9 +37,11 @@ export function checkField(spec: FieldSpec, value: unknown): string | null {
         ? null
         : 'not a valid http(s) URL';
     case 'date':
+      // Round-trip, so a day that does not exist (2026-02-30) is refused, not rolled over.
       return typeof value === 'string' &&
         /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-        !Number.isNaN(Date.parse(value))
+        !Number.isNaN(Date.parse(value)) &&
+        new Date(value).toISOString().slice(0, 10) === value
         ? null
         : 'expected a date (YYYY-MM-DD)';
     case 'datetime':

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { contentHash, stableStringify } from '../hash.js';
+import { createLogger, redact, silentLogger } from './logger.js';
+
+describe('contentHash', () => {
+  it('is the same whatever the key order, at every depth', () => {
+    const a = { b: 1, a: { y: [1, { q: 1, p: 2 }], x: null } };
+    const b = { a: { x: null, y: [1, { p: 2, q: 1 }] }, b: 1 };
+    expect(stableStringify(a)).toBe(stableStringify(b));
+    expect(contentHash(a)).toBe(contentHash(b));
+    expect(contentHash(a)).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('changes when a value, an array order or a type changes', () => {
+    const base = contentHash({ a: 1, list: [1, 2] });
+    expect(contentHash({ a: 2, list: [1, 2] })).not.toBe(base);
+    expect(contentHash({ a: 1, list: [2, 1] })).not.toBe(base);
+    expect(contentHash({ a: '1', list: [1, 2] })).not.toBe(base);
+  });
+});
+
+describe('logger', () => {
+  it('redacts every secret, ignoring ones too short to be real', () => {
+    expect(redact('token abc123 and abc123 again', ['abc123'])).toBe('token *** and *** again');
+    expect(redact('a b', ['a', ''])).toBe('a b');
+  });
+
+  it('writes at or above its level, namespaced, with secrets removed from message and details', () => {
+    const lines: Array<{ level: string; namespace: string; message: string; details?: unknown }> =
+      [];
+    const log = createLogger('crmsync:engine', {
+      level: 'info',
+      secrets: ['s3cr3t-token'],
+      sink: (line) => lines.push(line),
+    });
+    log.debug('hidden');
+    log.info('using s3cr3t-token', { header: 'Bearer s3cr3t-token' });
+    log.child('run').warn('slow');
+    log.child('crmsync:plugin:faker').error('bad');
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        namespace: 'crmsync:engine',
+        message: 'using ***',
+        details: { header: 'Bearer ***' },
+      },
+      { level: 'warn', namespace: 'crmsync:engine:run', message: 'slow', details: undefined },
+      { level: 'error', namespace: 'crmsync:plugin:faker', message: 'bad', details: undefined },
+    ]);
+  });
+
+  it('a debug-level logger writes debug lines; the silent logger writes nothing', () => {
+    const lines: string[] = [];
+    const log = createLogger('crmsync:test', { level: 'debug', sink: (l) => lines.push(l.level) });
+    log.debug('a');
+    expect(lines).toEqual(['debug']);
+    const original = process.stderr.write.bind(process.stderr);
+    let written = '';
+    process.stderr.write = ((chunk: string) => {
+      written += chunk;
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      silentLogger().error('nothing');
+      createLogger('crmsync:x').warn('to stderr');
+    } finally {
+      process.stderr.write = original;
+    }
+    expect(written).toBe('warn crmsync:x: to stderr\n');
+  });
+});

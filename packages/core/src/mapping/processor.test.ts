@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { CrmsyncError } from '../contracts/errors.js';
+import { defineEntity } from '../contracts/plugin.js';
+import { coerceValue } from './coerce.js';
+import { getPath } from './path.js';
+import { createDefaultProcessor } from './processor.js';
+
+const entity = defineEntity<unknown, Record<string, unknown>>({
+  name: 'contacts',
+  primaryKey: 'id',
+  delta: { kind: 'updated-since', field: 'updatedAt' },
+  fields: {
+    id: { type: 'object_id', source: 'id', required: true },
+    email: { type: 'email', source: 'properties.email' },
+    amount: { type: 'decimal', source: 'properties.amount' },
+    employees: { type: 'integer', source: 'properties.employees' },
+    vip: { type: 'boolean', source: 'properties.vip' },
+    birthday: { type: 'date', source: 'properties.birthday' },
+    updatedAt: { type: 'datetime', source: 'properties.hs_lastmodifieddate' },
+    createdAt: { type: 'datetime', source: 'createdAt' },
+    firstTag: { type: 'string', source: 'tags.0' },
+    name: { type: 'string' },
+  },
+  updatedAtField: 'updatedAt',
+  createdAtField: 'createdAt',
+  async *fetch() {},
+});
+
+describe('getPath', () => {
+  it('reads dot paths, array indexes, and gives undefined for missing parts', () => {
+    const raw = { a: { b: [{ c: 1 }] }, n: null };
+    expect(getPath(raw, 'a.b.0.c')).toBe(1);
+    expect(getPath(raw, 'a.x.y')).toBeUndefined();
+    expect(getPath(raw, 'n.x')).toBeUndefined();
+    expect(getPath('text', 'length')).toBeUndefined();
+  });
+});
+
+describe('coerceValue', () => {
+  it('parses the strings HubSpot sends into the field types', () => {
+    expect(coerceValue('decimal', '12.50')).toBe(12.5);
+    expect(coerceValue('integer', ' 42 ')).toBe(42);
+    expect(coerceValue('integer', '4e2')).toBe(400);
+    expect(coerceValue('decimal', 'twelve')).toBe('twelve');
+    expect(coerceValue('boolean', 'true')).toBe(true);
+    expect(coerceValue('boolean', 'false')).toBe(false);
+    expect(coerceValue('boolean', 'maybe')).toBe('maybe');
+    expect(coerceValue('datetime', '1767225600000')).toBe('2026-01-01T00:00:00.000Z');
+    expect(coerceValue('datetime', 1767225600000)).toBe('2026-01-01T00:00:00.000Z');
+    expect(coerceValue('datetime', '2026-01-01T01:00:00+01:00')).toBe('2026-01-01T00:00:00.000Z');
+    expect(coerceValue('date', '2026-01-31')).toBe('2026-01-31');
+    expect(coerceValue('date', '2026-01-31T22:00:00Z')).toBe('2026-01-31');
+    expect(coerceValue('datetime', 'soon')).toBe('soon');
+    expect(coerceValue('object_id', 7)).toBe('7');
+    expect(coerceValue('string', 7)).toBe('7');
+    expect(coerceValue('json', { a: 1 })).toEqual({ a: 1 });
+  });
+
+  it('turns empty and missing values into null, but keeps empty text', () => {
+    expect(coerceValue('decimal', '')).toBeNull();
+    expect(coerceValue('email', undefined)).toBeNull();
+    expect(coerceValue('string', '')).toBe('');
+  });
+});
+
+describe('createDefaultProcessor', () => {
+  const processor = createDefaultProcessor(entity, 'hubspot');
+
+  it('maps each field from its source path and parses its type', () => {
+    const record = processor.transform({
+      id: 101,
+      createdAt: '2025-12-01T00:00:00.000Z',
+      name: 'Ada',
+      tags: ['vip', 'b2b'],
+      properties: {
+        email: 'ada@example.com',
+        amount: '1999.99',
+        employees: '12',
+        vip: 'true',
+        birthday: '1990-12-10',
+        hs_lastmodifieddate: '1767225600000',
+      },
+    });
+    expect(record.externalId).toBe('101');
+    expect(record.data).toEqual({
+      id: '101',
+      email: 'ada@example.com',
+      amount: 1999.99,
+      employees: 12,
+      vip: true,
+      birthday: '1990-12-10',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      createdAt: '2025-12-01T00:00:00.000Z',
+      firstTag: 'vip',
+      name: 'Ada',
+    });
+    expect(record.remoteUpdatedAt?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(record.remoteCreatedAt?.toISOString()).toBe('2025-12-01T00:00:00.000Z');
+  });
+
+  it('maps absent fields to null and leaves remote times out when they are absent', () => {
+    const record = processor.transform({ id: 'x1' });
+    expect(record.data.email).toBeNull();
+    expect(record.remoteUpdatedAt).toBeUndefined();
+    expect(record.remoteCreatedAt).toBeUndefined();
+  });
+
+  it('throws a data error naming crm and entity for a record without its key', () => {
+    for (const raw of [{ name: 'no id' }, { id: '' }, { id: null }]) {
+      let error: unknown;
+      try {
+        processor.transform(raw);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CrmsyncError);
+      expect((error as CrmsyncError).kind).toBe('data');
+      expect((error as CrmsyncError).message).toMatch(/^hubspot contacts: record has no id/);
+      expect((error as CrmsyncError).context).toMatchObject({ crm: 'hubspot', entity: 'contacts' });
+    }
+    expect(() => processor.transform(null as unknown as Record<string, unknown>)).toThrow(
+      /not an object/,
+    );
+  });
+
+  it('validates with the entity rules', () => {
+    const ruled = createDefaultProcessor(
+      { ...entity, rules: [(r) => (r.data.email ? [] : [{ field: 'email', reason: 'missing' }])] },
+      'hubspot',
+    );
+    const record = ruled.transform({ id: '1' });
+    const result = ruled.validate(record, {
+      crm: 'hubspot',
+      entity: 'contacts',
+      mode: 'strict',
+      fields: entity.fields,
+    });
+    expect(result.ok).toBe(false);
+  });
+});
