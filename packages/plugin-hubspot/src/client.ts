@@ -35,6 +35,8 @@ export interface HubspotClientOptions {
   searchRateLimit?: number;
   /** Results one search query can reach; HubSpot's is 10,000 (a knob for tests). */
   searchCap?: number;
+  /** Names the HubSpot account for limiter sharing (a hash of the credential); default the base URL. */
+  account?: string;
   /** Base backoff for 5xx retries, in ms. */
   backoffMs?: number;
 }
@@ -50,6 +52,21 @@ export interface SearchPosition {
 }
 
 const LIST_MAX = 100;
+
+const limiters = new Map<string, RollingRateLimiter>();
+function accountLimiter(
+  key: string,
+  requests: number,
+  perMs: number,
+  marginMs: number,
+): RollingRateLimiter {
+  let limiter = limiters.get(key);
+  if (!limiter) {
+    limiter = new RollingRateLimiter([{ requests, perMs }], marginMs);
+    limiters.set(key, limiter);
+  }
+  return limiter;
+}
 const SEARCH_MAX = 200;
 
 /**
@@ -71,10 +88,13 @@ export class HubspotClient {
   constructor(options: HubspotClientOptions) {
     const rate = options.rateLimit ?? 100;
     const search = options.searchRateLimit ?? 5;
+    // HubSpot counts per account, and the engine makes a client per entity run: runs against
+    // the same account share one limiter, so `sync all` does not start each entity with a burst.
+    const account = options.account ?? options.baseUrl;
     this.limiter =
-      rate > 0 ? new RollingRateLimiter([{ requests: rate, perMs: 10_000 }], 100) : undefined;
+      rate > 0 ? accountLimiter(`${account}|general|${rate}`, rate, 10_000, 100) : undefined;
     this.searchLimiter =
-      search > 0 ? new RollingRateLimiter([{ requests: search, perMs: 1_000 }], 30) : undefined;
+      search > 0 ? accountLimiter(`${account}|search|${search}`, search, 1_000, 30) : undefined;
     this.searchCap = options.searchCap ?? 10_000;
     this.#logger = options.logger;
     this.http = new HttpClient({
@@ -298,7 +318,7 @@ export class HubspotClient {
   }
 
   async close() {
-    await Promise.all([this.limiter?.stop(), this.searchLimiter?.stop()]);
+    // The limiters are the account's, shared with later clients: nothing to release.
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   bearerAuth,
   CORE_CONTRACT_VERSION,
@@ -135,8 +136,13 @@ export const hubspotPlugin = defineCrmPlugin<HubspotClient>({
         'hubspot: set HUBSPOT_ACCESS_TOKEN (private app) or HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REFRESH_TOKEN (OAuth app)',
         { crm: 'hubspot' },
       );
+    const account = createHash('sha256')
+      .update(`${baseUrl}|${token ?? clientId ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
     return new HubspotClient({
       baseUrl,
+      account,
       auth,
       metrics,
       logger: logger.child('crmsync:plugin:hubspot:client'),
