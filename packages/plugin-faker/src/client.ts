@@ -1,10 +1,10 @@
 import {
   bearerAuth,
   type ClientContext,
-  cursorPages,
   HttpClient,
   type Page,
   RateLimiter,
+  restPages,
 } from '@crmsync/core';
 import type { FakerEntity, FakerRecord } from './fake-server/dataset.js';
 import { type FakerServer, startFakerServer } from './fake-server/server.js';
@@ -30,12 +30,6 @@ export interface ListOptions {
   /** Extra latency the faker API adds to each page, to simulate a slow CRM. */
   latencyMs?: number;
   signal: AbortSignal;
-}
-
-interface ListResponse {
-  results: FakerRecord[];
-  total: number;
-  paging?: { next?: { after?: string } };
 }
 
 /**
@@ -96,21 +90,35 @@ export class FakerClient {
     await this.#embedded?.close();
   }
 
-  /** One entity as pages, oldest change first; each page's checkpoint is the cursor after it. */
+  /**
+   * One entity as pages, oldest change first; each page's checkpoint is the cursor after it.
+   * Nothing odd about this API, so the read is a declaration.
+   */
   pages(entity: FakerEntity, options: ListOptions): AsyncGenerator<Page<FakerRecord>> {
-    return cursorPages(async (after) => {
-      const { body } = await this.http.get<ListResponse>(`/v1/${entity}`, {
+    return restPages<FakerRecord>(
+      this.http,
+      {
+        path: `/v1/${entity}`,
+        records: 'results',
+        total: 'total',
+        pagination: {
+          style: 'cursor',
+          param: 'after',
+          next: 'paging.next.after',
+          limitParam: 'limit',
+        },
         query: {
-          limit: options.limit,
-          after,
           updated_since: options.since?.toISOString(),
           updated_before: options.until?.toISOString(),
           latency_ms: options.latencyMs || undefined,
         },
+      },
+      {
+        pageSize: options.limit,
         signal: options.signal,
-      });
-      return { records: body.results, next: body.paging?.next?.after ?? null, total: body.total };
-    }, options.after);
+        ...(options.after && { checkpoint: { cursor: options.after } }),
+      },
+    );
   }
 
   async health(signal: AbortSignal): Promise<void> {

@@ -21,3 +21,9 @@ export {
   pageNumberPages,
 } from './paginate.js';
 export { type RateLimit, RateLimiter } from './rate-limit.js';
+export {
+  type PaginationSpec,
+  type RestStreamRequest,
+  type RestStreamSpec,
+  restPages,
+} from './rest-stream.js';
