@@ -16,7 +16,10 @@ const pluginEntry = z.object({
 const configSchema = z.object({
   /** `DATABASE_URL` wins over this. */
   database: z.string().optional(),
-  /** Module specifiers or paths of plugins to load besides the discovered ones. */
+  /**
+   * Either module specifiers or paths of plugins to load besides the discovered ones, or
+   * settings by plugin name.
+   */
   plugins: z.union([z.array(z.string()), z.record(z.string(), pluginEntry)]).optional(),
   /** Extra plugin modules (when `plugins` is the per-plugin settings object). */
   load: z.array(z.string()).optional(),
@@ -76,7 +79,12 @@ export async function loadConfigFile(cwd: string, explicit?: string): Promise<Lo
     if (error instanceof CrmsyncError) throw error;
     throw new CrmsyncError('config', `${path} could not be read: ${(error as Error).message}`);
   }
-  const parsed = configSchema.safeParse(raw ?? {});
+  // Checked against the shape the file chose for `plugins`, so an error names the bad field
+  // rather than "invalid union".
+  const shape = Array.isArray((raw as { plugins?: unknown } | null)?.plugins)
+    ? configSchema.extend({ plugins: z.array(z.string()) })
+    : configSchema.extend({ plugins: z.record(z.string(), pluginEntry).optional() });
+  const parsed = shape.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CrmsyncError(

@@ -18,6 +18,32 @@ export interface DiscoveryProblem {
 interface PackageJson {
   name?: string;
   crmsync?: { plugin?: string };
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/**
+ * Folders of the project's dependencies that live outside node_modules (`file:` and `link:`
+ * specs); registry and workspace dependencies are found in node_modules.
+ */
+async function linkedDependencyDirs(cwd: string): Promise<string[]> {
+  let manifest: PackageJson;
+  try {
+    manifest = JSON.parse(await readFile(join(cwd, 'package.json'), 'utf8')) as PackageJson;
+  } catch {
+    return [];
+  }
+  const specs = Object.values({
+    ...manifest.optionalDependencies,
+    ...manifest.devDependencies,
+    ...manifest.dependencies,
+  });
+  return specs
+    .map((spec) => /^(?:file|link):(.+)$/.exec(spec)?.[1])
+    .filter((p): p is string => p !== undefined && !p.endsWith('.tgz'))
+    .map((p) => resolve(cwd, p))
+    .filter((p) => existsSync(join(p, 'package.json')));
 }
 
 /** node_modules folders from `start` up to the root. */
@@ -56,8 +82,10 @@ async function pluginFrom(specifier: string): Promise<unknown> {
 
 /**
  * Finds installed plugins: packages whose package.json has a `crmsync` key, in the
- * node_modules folders above `cwd` and above crmsync itself, plus the modules a config file
- * names. A plugin built for another core contract is reported, not loaded.
+ * node_modules folders above `cwd` (scoped `@scope/` folders and pnpm's symlinks included)
+ * and above crmsync itself, the project's `file:`/`link:` dependencies, plus the modules a
+ * config file names. A plugin built for another core contract is reported, not loaded; two
+ * packages declaring the same plugin name load once (the first found: the project's own).
  */
 export async function discoverPlugins(options: {
   cwd: string;
@@ -68,25 +96,25 @@ export async function discoverPlugins(options: {
   const roots = [...nodeModulesUp(options.cwd), ...nodeModulesUp(here)];
   const seenDirs = new Set<string>();
   const found: Array<{ source: string; specifier: string }> = [];
-  for (const root of roots) {
-    for (const dir of await packageDirs(root)) {
-      const real = await realpath(dir).catch(() => dir);
-      if (seenDirs.has(real)) continue;
-      seenDirs.add(real);
-      const manifestPath = join(real, 'package.json');
-      if (!existsSync(manifestPath)) continue;
-      let manifest: PackageJson;
-      try {
-        manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as PackageJson;
-      } catch {
-        continue;
-      }
-      if (!manifest.crmsync?.plugin) continue;
-      found.push({
-        source: manifest.name ?? real,
-        specifier: pathToFileURL(join(real, manifest.crmsync.plugin)).href,
-      });
+  const dirs = [...(await linkedDependencyDirs(options.cwd))];
+  for (const root of roots) dirs.push(...(await packageDirs(root)));
+  for (const dir of dirs) {
+    const real = await realpath(dir).catch(() => dir);
+    if (seenDirs.has(real)) continue;
+    seenDirs.add(real);
+    const manifestPath = join(real, 'package.json');
+    if (!existsSync(manifestPath)) continue;
+    let manifest: PackageJson;
+    try {
+      manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as PackageJson;
+    } catch {
+      continue;
     }
+    if (!manifest.crmsync?.plugin) continue;
+    found.push({
+      source: manifest.name ?? real,
+      specifier: pathToFileURL(join(real, manifest.crmsync.plugin)).href,
+    });
   }
   for (const spec of options.load ?? []) {
     const specifier =
