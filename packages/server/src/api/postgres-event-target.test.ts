@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresTestDatabase, type TestDatabase } from '../store/test-databases.js';
 import { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
-import { createApiPubSub, type RunProgressPayload } from './pubsub.js';
-import { testProviders } from './test-support.js';
+import { createApiPubSub, publishRunEvent, type RunProgressPayload } from './pubsub.js';
+import { collect, engineThatStartsNothing, startTestApi, testProviders } from './test-support.js';
 
 const postgres = (await testProviders()).includes('postgresql');
 
@@ -52,5 +52,42 @@ describe.runIf(postgres)('PostgreSQL LISTEN/NOTIFY event target', () => {
     }
     await reading;
     expect(received).toEqual([100, 200, 300]);
+  });
+
+  it('carries a worker’s run progress to a subscriber of the API server over graphql-ws', async () => {
+    const serverTarget = await createPostgresEventTarget({ connectionString: db.url });
+    const workerTarget = await createPostgresEventTarget({ connectionString: db.url });
+    targets.push(serverTarget, workerTarget);
+    const t = await startTestApi({
+      provider: 'sqlite',
+      engine: engineThatStartsNothing,
+      eventTarget: serverTarget,
+    });
+    try {
+      const progress = collect<{ runProgress: { runId: string; recordsProcessed: number } }>(
+        t.ws(),
+        'subscription { runProgress(runId: "worker-run") { runId recordsProcessed } }',
+        {},
+        (items) => items.length >= 1,
+      );
+      await progress.ready;
+      // The worker: its engine's events published on its own pub/sub, over the same channel.
+      publishRunEvent(createApiPubSub(workerTarget), {
+        type: 'run-progress',
+        runId: 'worker-run',
+        crmSource: 'callrail',
+        syncType: 'calls',
+        counts: { processed: 42, created: 40, updated: 2, unchanged: 0, deleted: 0, failed: 0 },
+        estimatedTotal: null,
+        recordsPerSecond: 21,
+        pages: 1,
+        at: new Date(),
+      });
+      expect(await progress.done).toEqual([
+        { runProgress: { runId: 'worker-run', recordsProcessed: 42 } },
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -96,7 +96,13 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
       {},
       (items) => items.length >= 1,
     );
-    await Promise.all([progress.ready, finished.ready, logs.ready]);
+    const starts = collect<{ runStarted: { runId: string; status: string; syncType: string } }>(
+      client,
+      'subscription { runStarted(crm: "callrail") { runId status syncType } }',
+      {},
+      (items) => items.length >= 1,
+    );
+    await Promise.all([progress.ready, finished.ready, logs.ready, starts.ready]);
 
     const started = await start({ crm: 'callrail', entity: 'calls', batchSize: 10, full: true });
     expect(started.__typename).toBe('MutationStartSyncSuccess');
@@ -108,6 +114,11 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
       syncType: 'calls',
     });
 
+    expect((await starts.done)[0]!.runStarted).toEqual({
+      runId,
+      status: 'running',
+      syncType: 'calls',
+    });
     const ticks = (await progress.done).map((p) => p.runProgress);
     expect(ticks.every((p) => p.runId === runId)).toBe(true);
     const counts = ticks.map((p) => p.recordsProcessed);
