@@ -177,6 +177,27 @@ describe('HttpClient', () => {
     expect((api.seen[1]?.at ?? 0) - (api.seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(380);
   });
 
+  it('backs off on 429s without Retry-After by rateLimitBackoffMs, doubling each time', async () => {
+    let calls = 0;
+    const api = await startApi((_req, res) =>
+      ++calls <= 3 ? send(res, 429, { message: 'quota' }) : send(res, 200, { ok: true }),
+    );
+    const metrics = createRequestMetrics();
+    const http = new HttpClient({
+      crm: 'demo',
+      baseUrl: api.url,
+      backoffMs: 1,
+      rateLimitBackoffMs: 100,
+      metrics,
+    });
+    await http.get('/x');
+    const gaps = api.seen.slice(1).map((s, i) => s.at - (api.seen[i]?.at ?? 0));
+    expect(gaps[0]).toBeGreaterThanOrEqual(95);
+    expect(gaps[1]).toBeGreaterThanOrEqual(195);
+    expect(gaps[2]).toBeGreaterThanOrEqual(395);
+    expect(metrics.throttledMs).toBeGreaterThanOrEqual(700);
+  });
+
   it('backs off on a 429 without Retry-After by rateLimitBackoffMs, and reports retryAfterMs when out of attempts', async () => {
     const api = await startApi((req, res) =>
       req.url === '/dated'

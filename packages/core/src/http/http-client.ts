@@ -18,7 +18,10 @@ export interface HttpClientOptions {
   retries?: number;
   /** Base backoff in ms (doubled per attempt, with jitter). Default 500. */
   backoffMs?: number;
-  /** Wait after a 429 that carries no Retry-After. Default 10 s. */
+  /**
+   * Wait after a 429 that carries no Retry-After, doubled on each further 429 of the same
+   * request (capped at 60 s). Default 1 s.
+   */
   rateLimitBackoffMs?: number;
   headers?: Record<string, string>;
   /** Reads the vendor's error message out of an error body. */
@@ -141,7 +144,9 @@ export class HttpClient {
           if (error.retriesLeft === 0) return;
           if (o.metrics) o.metrics.retries++;
           if (error instanceof CrmsyncError && error.kind === 'rate_limit') {
-            const wait = error.context.retryAfterMs ?? o.rateLimitBackoffMs ?? 10_000;
+            const wait =
+              error.context.retryAfterMs ??
+              Math.min(60_000, (o.rateLimitBackoffMs ?? 1000) * 2 ** (error.attemptNumber - 1));
             if (o.metrics) {
               o.metrics.throttled++;
               o.metrics.throttledMs += wait;
