@@ -7,6 +7,8 @@ interface Launch {
   entities: ReadonlySet<string>;
   controller: AbortController;
   runIds: Set<string>;
+  /** Settles when the launch's sync is over. */
+  done?: Promise<unknown>;
 }
 
 export interface StartRequest {
@@ -76,7 +78,7 @@ export class RunControl {
         resolve(runId);
       };
       this.#pending.set(launch, started);
-      this.#runtime
+      launch.done = this.#runtime
         .runSync({
           crm: request.crm,
           entity: request.entity,
@@ -127,8 +129,21 @@ export class RunControl {
   }
 
   /** Aborts every run this process started (server shutdown). */
-  abortAll(reason: string): void {
-    for (const launch of this.#launches) launch.controller.abort(new Error(reason));
+  /**
+   * Aborts every run this process started (server shutdown) and resolves once they have
+   * finished their rows, or after `timeoutMs`, so the store is not closed under a run.
+   */
+  async abortAll(reason: string, timeoutMs = 15_000): Promise<void> {
+    const launches = [...this.#launches];
+    for (const launch of launches) launch.controller.abort(new Error(reason));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(launches.map((l) => l.done)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   close(): void {

@@ -224,7 +224,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (closed) return;
       closed = true;
       unsubscribe();
-      runs.abortAll('The API server is shutting down');
+      await runs.abortAll('The API server is shutting down');
       runs.close();
       await ws.dispose();
       for (const client of wss.clients) client.terminate();

@@ -53,8 +53,8 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
     });
   });
   afterAll(async () => {
-    for (const text of texts) expect(text).not.toContain(CALLRAIL_SECRET);
     await t?.close();
+    for (const text of texts) expect(text).not.toContain(CALLRAIL_SECRET);
   });
 
   async function start(input: Record<string, unknown>) {
@@ -227,5 +227,28 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
       expect(result.expected, JSON.stringify(input)).toContain(expected);
     }
     expect(await t.store.prisma.syncHistory.count()).toBe(before);
+  });
+});
+
+describe('shutting the API server down', () => {
+  it('cancels the syncs it started and waits for their rows to be finished', async () => {
+    const t = await startTestApi({
+      provider: 'sqlite',
+      engine: realEngine,
+      callrailSize: 120,
+      callrailLatencyMs: 40,
+    });
+    try {
+      const res = await t.gql(START, {
+        input: { crm: 'callrail', entity: 'calls', batchSize: 10 },
+      });
+      const runId = (res.body.data!.startSync as { data: { runId: string } }).data.runId;
+      await t.api.close();
+      const run = await t.store.getRun(runId);
+      expect(run).toMatchObject({ status: 'failed', errorKind: 'cancelled' });
+      expect(run!.errorMessage).toContain('The API server is shutting down');
+    } finally {
+      await t.close();
+    }
   });
 });
