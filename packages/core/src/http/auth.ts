@@ -3,8 +3,12 @@ import { CrmsyncError } from '../contracts/errors.js';
 /** Adds credentials to a request; `refresh` is called once after a 401. */
 export interface AuthStrategy {
   headers(signal: AbortSignal): Promise<Record<string, string>>;
-  /** Gets new credentials after a 401; false when it cannot. */
-  refresh?(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Gets new credentials after a 401; false when it cannot. `rejected` are the headers the
+   * refused request carried: when they are older than the current credentials (another
+   * request already refreshed), a strategy can skip the refresh.
+   */
+  refresh?(signal: AbortSignal, rejected?: Record<string, string>): Promise<boolean>;
   /** Secret values to keep out of errors and logs. */
   secrets(): string[];
 }
@@ -80,7 +84,12 @@ export function oauthRefreshAuth(options: OAuthRefreshOptions): AuthStrategy {
       await ensure(signal);
       return { authorization: `${options.scheme ?? 'Bearer'} ${token?.value ?? ''}` };
     },
-    async refresh(signal) {
+    async refresh(signal, rejected) {
+      // Several requests refused at once must not each spend a refresh (some vendors rotate
+      // the refresh token, so a second exchange with the old one would fail).
+      if (inflight) await inflight;
+      const current = token ? `${options.scheme ?? 'Bearer'} ${token.value}` : undefined;
+      if (current && rejected?.authorization && rejected.authorization !== current) return true;
       await ensure(signal, true);
       return true;
     },

@@ -362,6 +362,34 @@ describe('OAuth refresh-token auth', () => {
     expect(oauth.grants).toEqual(['refresh_token:refresh-0', 'refresh_token:refresh-1']);
   });
 
+  it('refreshes once when several requests are refused at the same time', async () => {
+    const oauth = oauthApi({ expiresIn: 3600 });
+    const api = await startApi((req, res, body) =>
+      req.url === '/slow'
+        ? setTimeout(() => oauth.handler(req, res, body), 50)
+        : oauth.handler(req, res, body),
+    );
+    const http = new HttpClient({
+      crm: 'demo',
+      baseUrl: api.url,
+      auth: oauthRefreshAuth({
+        tokenUrl: `${api.url}/oauth/token`,
+        clientId: 'id',
+        clientSecret: 'client-5ecret',
+        refreshToken: 'refresh-0',
+      }),
+    });
+    await http.get('/a');
+    oauth.revoke();
+    const answers = await Promise.all([http.get('/a'), http.get('/slow'), http.get('/a')]);
+    expect(answers.map((a) => a.body)).toEqual([
+      { token: 'access-2' },
+      { token: 'access-2' },
+      { token: 'access-2' },
+    ]);
+    expect(oauth.issued()).toBe(2);
+  });
+
   it('refreshes before the token expires, without waiting for a 401', async () => {
     const oauth = oauthApi({ expiresIn: 61 });
     const api = await startApi(oauth.handler);

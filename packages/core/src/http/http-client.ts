@@ -38,6 +38,11 @@ export interface RequestOptions {
   limiter?: RateLimiter;
 }
 
+/** The credentials a request went out with, so a 401 can tell a stale token from a bad one. */
+interface SentAuth {
+  headers?: Record<string, string>;
+}
+
 export interface HttpResponse<T> {
   status: number;
   headers: Headers;
@@ -104,9 +109,10 @@ export class HttpClient {
     const o = this.options;
     const url = this.url(path, options.query);
     let refreshed = false;
+    const sent: SentAuth = {};
     const attempt = async (): Promise<HttpResponse<T>> => {
       try {
-        return await this.#once<T>(url, options);
+        return await this.#once<T>(url, options, sent);
       } catch (error) {
         if (
           error instanceof CrmsyncError &&
@@ -116,8 +122,8 @@ export class HttpClient {
           o.auth?.refresh
         ) {
           refreshed = true;
-          if (await o.auth.refresh(options.signal ?? new AbortController().signal))
-            return this.#once<T>(url, options);
+          const signal = options.signal ?? new AbortController().signal;
+          if (await o.auth.refresh(signal, sent.headers)) return this.#once<T>(url, options, sent);
         }
         throw error;
       }
@@ -159,13 +165,14 @@ export class HttpClient {
     );
   }
 
-  async #once<T>(url: string, options: RequestOptions): Promise<HttpResponse<T>> {
+  async #once<T>(url: string, options: RequestOptions, sent: SentAuth): Promise<HttpResponse<T>> {
     const o = this.options;
     const limiter = options.limiter ?? o.limiter;
     const send = async () => {
       const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       const auth = o.auth ? await o.auth.headers(signal) : {};
+      sent.headers = auth;
       const body = options.body === undefined ? undefined : JSON.stringify(options.body);
       if (o.metrics) o.metrics.apiCalls++;
       return fetch(url, {
