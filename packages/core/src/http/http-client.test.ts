@@ -226,6 +226,30 @@ describe('HttpClient', () => {
     expect(dated.context.retryAfterMs).toBeLessThanOrEqual(5000);
   });
 
+  it('fails at once on a Retry-After longer than maxRetryAfterMs, saying how long to wait', async () => {
+    const api = await startApi((_req, res) =>
+      send(res, 429, { message: 'daily quota spent' }, { 'retry-after': '3600' }),
+    );
+    const http = new HttpClient({ crm: 'demo', baseUrl: api.url, maxRetryAfterMs: 60_000 });
+    const started = performance.now();
+    const error = await failure(http.get('/x'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.kind).toBe('rate_limit');
+    expect(error.context.retryAfterMs).toBe(3_600_000);
+    expect(api.seen).toHaveLength(1);
+  });
+
+  it('stops waiting out a Retry-After when the run is cancelled', async () => {
+    const api = await startApi((_req, res) => send(res, 429, {}, { 'retry-after': '30' }));
+    const http = new HttpClient({ crm: 'demo', baseUrl: api.url });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled by user')), 200);
+    const started = performance.now();
+    await expect(http.get('/x', { signal: controller.signal })).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(api.seen).toHaveLength(1);
+  });
+
   it('times out a slow answer as transient, and retries it', async () => {
     let calls = 0;
     const api = await startApi((_req, res) => {

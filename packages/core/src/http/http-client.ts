@@ -23,6 +23,8 @@ export interface HttpClientOptions {
    * request (capped at 60 s). Default 1 s.
    */
   rateLimitBackoffMs?: number;
+  /** A 429 asking to wait longer than this fails at once instead of waiting. Default 5 min. */
+  maxRetryAfterMs?: number;
   headers?: Record<string, string>;
   /** Reads the vendor's error message out of an error body. */
   errorMessage?: (body: unknown, status: number) => string | undefined;
@@ -36,6 +38,19 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Another limiter for this request (a search bucket). */
   limiter?: RateLimiter;
+}
+
+/** Waits `ms`, or less if `signal` aborts (the retry loop then stops on the aborted signal). */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The credentials a request went out with, so a 401 can tell a stale token from a bad one. */
@@ -134,7 +149,12 @@ export class HttpClient {
           return await attempt();
         } catch (error) {
           const kind = error instanceof CrmsyncError ? error.kind : 'system';
-          if (options.signal?.aborted || (kind !== 'transient' && kind !== 'rate_limit'))
+          // A Retry-After longer than a run should sit idle (a spent daily quota) ends the
+          // request now: the error carries retryAfterMs for the scheduler to act on.
+          const tooLong =
+            error instanceof CrmsyncError &&
+            (error.context.retryAfterMs ?? 0) > (o.maxRetryAfterMs ?? 300_000);
+          if (options.signal?.aborted || tooLong || (kind !== 'transient' && kind !== 'rate_limit'))
             throw new AbortError(error as Error);
           throw error;
         }
@@ -158,7 +178,7 @@ export class HttpClient {
               o.metrics.throttledMs += wait;
             }
             (options.limiter ?? o.limiter)?.pause(wait);
-            if (!(options.limiter ?? o.limiter)) await new Promise((r) => setTimeout(r, wait));
+            if (!(options.limiter ?? o.limiter)) await delay(wait, options.signal);
           }
         },
       },
