@@ -216,7 +216,12 @@ export class SyncRunExecution {
             this.#counts.processed + records.length >=
             (options.maxRecords ?? Number.POSITIVE_INFINITY);
           // Pipelining: ask for the next page before writing this one.
-          if (!reachedMax) next = this.#timedNext(iterator);
+          if (!reachedMax) {
+            next = this.#timedNext(iterator);
+            // Let the plugin send that request (its client may need a few event-loop turns)
+            // before this page's mapping and validation hold the thread.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
           await this.#writePage(records, processor, context, seen);
           if (page.deletedIds?.length && !options.dryRun) {
             this.#counts.deleted += await this.#s.store.softDeleteRecords(
