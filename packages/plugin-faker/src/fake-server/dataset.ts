@@ -1,4 +1,5 @@
-import { mix, pick, pools } from './pools.js';
+import { mix } from './pools.js';
+import { fakeRecord } from './records.js';
 
 export const FAKER_ENTITIES = ['contacts', 'companies', 'deals', 'activities'] as const;
 export type FakerEntity = (typeof FAKER_ENTITIES)[number];
@@ -46,24 +47,6 @@ export interface ListQuery {
 }
 
 const DAY = 86_400_000;
-const STAGES = [
-  'subscriber',
-  'lead',
-  'marketingqualifiedlead',
-  'salesqualifiedlead',
-  'opportunity',
-  'customer',
-];
-const DEAL_STAGES = [
-  'appointmentscheduled',
-  'qualifiedtobuy',
-  'presentationscheduled',
-  'decisionmakerboughtin',
-  'contractsent',
-  'closedwon',
-  'closedlost',
-];
-const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note'];
 
 /**
  * The faker CRM's data: deterministic records generated on demand (never held in memory),
@@ -363,86 +346,14 @@ export class FakerDataset {
     version: number,
     corrupt: boolean,
   ): FakerRecord {
-    const P = pools();
-    const h = (salt: number) => mix(this.seed, FAKER_ENTITIES.indexOf(entity), id, salt);
-    const times = {
-      created_at: new Date(created).toISOString(),
-      updated_at: new Date(updated).toISOString(),
-      version,
+    const sizes = {
+      contacts: this.#state.contacts.size,
+      companies: this.#state.companies.size,
     };
-    switch (entity) {
-      case 'contacts': {
-        const first = pick(P.firstNames, this.seed, id, 1);
-        const last = pick(P.lastNames, this.seed, id, 2);
-        const place = pick(P.cities, this.seed, id, 3);
-        const company = (h(4) % this.#state.companies.size) + 1;
-        // About one contact in 25 has neither email nor phone, as real CRMs do.
-        const unreachable = h(5) % 25 === 0;
-        const email = corrupt
-          ? 'not-an-email'
-          : unreachable
-            ? null
-            : `${first}.${last}.${id}@${pick(P.domains, this.seed, company)}`.toLowerCase();
-        const phone =
-          unreachable || corrupt
-            ? null
-            : `(${200 + (h(6) % 700)}) ${100 + (h(7) % 900)}-${String(h(8) % 10_000).padStart(4, '0')}`;
-        return {
-          id: String(id),
-          first_name: first,
-          last_name: last,
-          email,
-          phone,
-          company_id: String(company),
-          city: place.city,
-          state: place.state,
-          zip: place.zip,
-          lifecycle_stage: STAGES[(h(9) + version) % STAGES.length] as string,
-          score: (h(10) + version * 7) % 100,
-          ...times,
-        };
-      }
-      case 'companies': {
-        const place = pick(P.cities, this.seed, id, 13);
-        return {
-          id: String(id),
-          name: corrupt ? null : pick(P.companies, this.seed, id),
-          domain: `https://${pick(P.domains, this.seed, id)}`,
-          phone: `(${200 + (h(1) % 700)}) ${100 + (h(2) % 900)}-${String(h(3) % 10_000).padStart(4, '0')}`,
-          industry: pick(P.industries, this.seed, id, 4),
-          employees: 1 + (h(5) % 5000),
-          annual_revenue: (((h(6) % 5_000_000) + version * 1000) / 100) * 100,
-          city: place.city,
-          state: place.state,
-          zip: place.zip,
-          ...times,
-        };
-      }
-      case 'deals': {
-        const close = created + ((h(3) % 120) - 10) * DAY;
-        return {
-          id: String(id),
-          name: corrupt
-            ? null
-            : `${pick(P.words, this.seed, id, 1)} ${pick(P.words, this.seed, id, 2)} deal`,
-          amount: ((h(4) % 10_000_000) + version * 500) / 100,
-          stage: DEAL_STAGES[(h(5) + version) % DEAL_STAGES.length] as string,
-          contact_id: String((h(6) % Math.max(1, this.#state.contacts.size)) + 1),
-          company_id: String((h(7) % Math.max(1, this.#state.companies.size)) + 1),
-          close_date: new Date(close).toISOString().slice(0, 10),
-          ...times,
-        };
-      }
-      case 'activities':
-        return {
-          id: String(id),
-          type: ACTIVITY_TYPES[h(1) % ACTIVITY_TYPES.length] as string,
-          subject: corrupt ? null : `${pick(P.words, this.seed, id, 2)} follow-up`,
-          contact_id: String((h(3) % Math.max(1, this.#state.contacts.size)) + 1),
-          occurred_at: new Date(created + (h(4) % DAY)).toISOString(),
-          duration_seconds: (h(5) % 3600) + version,
-          ...times,
-        };
-    }
+    return fakeRecord(
+      entity,
+      { seed: this.seed, sizes },
+      { id, created, updated, version, corrupt },
+    );
   }
 }
