@@ -135,14 +135,13 @@ export class HubspotClient {
   }
 
   #observe(res: HttpResponse<unknown>) {
-    const remaining = Number(res.headers.get('x-hubspot-ratelimit-remaining'));
+    const header = res.headers.get('x-hubspot-ratelimit-remaining');
+    if (!this.limiter || header === null) return;
+    const remaining = Number(header);
+    this.limiter.observe(remaining);
     const max = Number(res.headers.get('x-hubspot-ratelimit-max'));
-    const interval = Number(res.headers.get('x-hubspot-ratelimit-interval-milliseconds') || 10_000);
-    if (this.limiter && res.headers.has('x-hubspot-ratelimit-remaining') && max > 0) {
-      this.limiter.observe(remaining, max, interval);
-      if (remaining <= Math.ceil(max * 0.1))
-        this.#logger.debug('rate-limit headroom low', { remaining, max });
-    }
+    if (remaining <= Math.ceil(max * 0.1))
+      this.#logger.debug('rate-limit headroom low', { remaining, max });
   }
 
   /** `GET /crm/v3/objects/{type}` page by page (`after` cursor; no `paging` on the last page). */

@@ -153,6 +153,24 @@ describe('hubspot plugin', () => {
     expect(second.performanceMetrics?.throttled).toBeGreaterThan(0);
   }, 30_000);
 
+  it('reads X-HubSpot-RateLimit-Remaining: a quota shared with another app slows us down before a 429', async () => {
+    const { fake, run } = await setup({ counts: { contacts: 300 }, rateLimit: 20 });
+    // Another app spends 18 of the account's 20 requests per 10 s.
+    for (let i = 0; i < 18; i++)
+      await fetch(`${fake.baseUrl}/crm/v3/objects/contacts?limit=1`, {
+        headers: { authorization: `Bearer ${fake.accessToken}` },
+      });
+    const res = await run(
+      'contacts',
+      { batchSize: 100 },
+      { ...hs?.config, HUBSPOT_RATE_LIMIT: 20 },
+    );
+    expect(res.errorMessage).toBeNull();
+    expect(res.counts.created).toBe(300);
+    expect(fake.stats.rateLimited).toBe(0);
+    expect(res.performanceMetrics?.throttled).toBeGreaterThan(0);
+  }, 30_000);
+
   it('an account over its limit (429, no Retry-After) is waited out', async () => {
     const { fake, run } = await setup({ counts: { contacts: 100 } });
     fake.injectFault({ kind: 'rate-limit' }, 'contacts');

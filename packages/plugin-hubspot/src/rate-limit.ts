@@ -17,7 +17,6 @@ export class RollingRateLimiter extends RateLimiter {
   readonly #windows: Window[];
   readonly #marginMs: number;
   #turn: Promise<void> = Promise.resolve();
-  #serverDeficitUntil = 0;
 
   constructor(limits: RateLimit[], marginMs = 50) {
     super([]);
@@ -47,21 +46,16 @@ export class RollingRateLimiter extends RateLimiter {
 
   /**
    * Reads HubSpot's `X-HubSpot-RateLimit-Remaining`: when the account has less room than this
-   * limiter thinks (another app or process shares the quota) and it is nearly spent, hold
-   * back for the time that many slots take to free, instead of running into a 429.
+   * limiter counts (another app or process shares the quota, or the tier is lower than
+   * configured), the missing slots are counted as taken now, so the next requests wait for
+   * the window to free instead of running into a 429.
    */
-  observe(serverRemaining: number, serverMax: number, intervalMs: number) {
-    const ours = this.remaining();
-    const deficit = ours - serverRemaining;
-    if (
-      deficit > 0 &&
-      serverRemaining <= Math.ceil(serverMax * 0.1) &&
-      Date.now() > this.#serverDeficitUntil
-    ) {
-      const ms = Math.ceil((deficit * intervalMs) / Math.max(1, serverMax));
-      this.#serverDeficitUntil = Date.now() + ms;
-      this.pause(ms);
-    }
+  observe(serverRemaining: number) {
+    const w = this.#windows[0];
+    if (!w || !Number.isFinite(serverRemaining)) return;
+    const deficit = this.remaining() - Math.max(0, serverRemaining);
+    const now = Date.now();
+    for (let i = 0; i < deficit; i++) w.hits.push(now);
   }
 
   async #acquire(): Promise<void> {
