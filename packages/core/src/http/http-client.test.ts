@@ -323,6 +323,16 @@ describe('HttpClient', () => {
     expect(network.message).not.toContain(token);
   });
 
+  it('sends credentials only to the base URL origin, not to another host a next link names', async () => {
+    const cdn = await startApi((_req, res) => send(res, 200, { page: 2 }));
+    const api = await startApi((_req, res) => send(res, 200, { next: `${cdn.url}/page2` }));
+    const http = new HttpClient({ crm: 'demo', baseUrl: api.url, auth: bearerAuth('tok-abcdef') });
+    const first = await http.get<{ next: string }>('/page1');
+    await http.get(first.body.next);
+    expect(api.seen[0]?.headers.authorization).toBe('Bearer tok-abcdef');
+    expect(cdn.seen[0]?.headers.authorization).toBeUndefined();
+  });
+
   it('reports a body that is not valid JSON as transient', async () => {
     const api = await startApi((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

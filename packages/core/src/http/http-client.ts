@@ -97,8 +97,11 @@ function defaultMessage(body: unknown): string | undefined {
 export class HttpClient {
   readonly options: HttpClientOptions;
 
+  readonly #origin: string;
+
   constructor(options: HttpClientOptions) {
     this.options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+    this.#origin = new URL(this.options.baseUrl).origin;
   }
 
   get<T>(path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
@@ -191,7 +194,9 @@ export class HttpClient {
     const send = async () => {
       const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      const auth = o.auth ? await o.auth.headers(signal) : {};
+      // Credentials go only to the CRM's own origin, never to a host a next link points at.
+      const auth =
+        o.auth && new URL(url).origin === this.#origin ? await o.auth.headers(signal) : {};
       sent.headers = auth;
       const body = options.body === undefined ? undefined : JSON.stringify(options.body);
       if (o.metrics) o.metrics.apiCalls++;
