@@ -104,6 +104,7 @@ export class FakeHubspotServer {
   readonly #tokens = new Map<string, number>();
   readonly #faults = new Map<string, FakeFault[]>();
   readonly #pageSizes = new Map<string, number[]>();
+  readonly #faultDelay = new Map<string, number>();
   #general: RollingWindow | null;
   #search: RollingWindow | null;
   #daily = 0;
@@ -182,10 +183,14 @@ export class FakeHubspotServer {
         limits.searchRateLimit === null ? null : new RollingWindow(limits.searchRateLimit, 1_000);
   }
 
-  /** Queues faults for the next requests touching `type` (name or id). */
-  injectFault(fault: FakeFault, type = 'contacts') {
+  /**
+   * Queues faults for the next requests touching `type` (name or id), or for those after the
+   * next `afterRequests` of them (to break a run part-way through).
+   */
+  injectFault(fault: FakeFault, type = 'contacts', afterRequests = 0) {
     const key = this.#names.get(type) ?? type;
     const list = this.#faults.get(key) ?? [];
+    this.#faultDelay.set(key, afterRequests);
     if (fault.kind === 'server-error')
       for (let i = 0; i < fault.count; i++) list.push({ kind: 'server-error', count: 1 });
     else list.push(fault);
@@ -370,6 +375,11 @@ export class FakeHubspotServer {
   }
 
   #fault(type: string) {
+    const delay = this.#faultDelay.get(type) ?? 0;
+    if (delay > 0) {
+      this.#faultDelay.set(type, delay - 1);
+      return;
+    }
     const fault = this.#faults.get(type)?.shift();
     if (!fault) return;
     if (fault.kind === 'server-error')
