@@ -226,6 +226,27 @@ describe('HttpClient', () => {
     expect(dated.context.retryAfterMs).toBeLessThanOrEqual(5000);
   });
 
+  it("lets a plugin read the wait out of a vendor's own 429 header", async () => {
+    let calls = 0;
+    const api = await startApi((_req, res) =>
+      ++calls === 1
+        ? send(res, 429, { policy: 'SECONDLY' }, { 'x-ratelimit-reset-ms': '300' })
+        : send(res, 200, { ok: true }),
+    );
+    const http = new HttpClient({
+      crm: 'demo',
+      baseUrl: api.url,
+      backoffMs: 1,
+      rateLimitBackoffMs: 5000,
+      onRateLimit: ({ headers }) => Number(headers.get('x-ratelimit-reset-ms')) || undefined,
+    });
+    const started = performance.now();
+    await http.get('/x');
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(2000);
+  });
+
   it('fails at once on a Retry-After longer than maxRetryAfterMs, saying how long to wait', async () => {
     const api = await startApi((_req, res) =>
       send(res, 429, { message: 'daily quota spent' }, { 'retry-after': '3600' }),

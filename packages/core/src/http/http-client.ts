@@ -23,6 +23,11 @@ export interface HttpClientOptions {
    * request (capped at 60 s). Default 1 s.
    */
   rateLimitBackoffMs?: number;
+  /**
+   * Reads how long to wait out of a 429 when the vendor says it its own way (a reset header,
+   * a field in the body); undefined falls back to Retry-After, then to the backoff.
+   */
+  onRateLimit?: (response: { headers: Headers; body: unknown }) => number | undefined;
   /** A 429 asking to wait longer than this fails at once instead of waiting. Default 5 min. */
   maxRetryAfterMs?: number;
   headers?: Record<string, string>;
@@ -256,7 +261,9 @@ export class HttpClient {
     const where = `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
     const context = { crm: o.crm, status: res.status };
     if (res.status === 429) {
-      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      const retryAfterMs =
+        o.onRateLimit?.({ headers: res.headers, body }) ??
+        parseRetryAfter(res.headers.get('retry-after'));
       throw new CrmsyncError(
         'rate_limit',
         `${o.crm}: rate limited (HTTP 429) on ${where}: ${vendor}`,
