@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CrmsyncError } from '../contracts/errors.js';
 import { createRequestMetrics } from '../contracts/metrics.js';
 import { bearerAuth, headerAuth, oauthRefreshAuth } from './auth.js';
-import { HttpClient, parseRetryAfter } from './http-client.js';
+import { HttpClient } from './http-client.js';
+import { parseRetryAfter } from './http-errors.js';
 import { RateLimiter } from './rate-limit.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

@@ -3,6 +3,7 @@ import { CrmsyncError } from '../contracts/errors.js';
 import type { RequestMetrics } from '../contracts/metrics.js';
 import { redact } from '../logging/logger.js';
 import type { AuthStrategy } from './auth.js';
+import { parseRetryAfter, statusError, vendorMessage } from './http-errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface HttpClientOptions {
@@ -67,27 +68,6 @@ export interface HttpResponse<T> {
   status: number;
   headers: Headers;
   body: T;
-}
-
-/** `Retry-After` as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-function defaultMessage(body: unknown): string | undefined {
-  if (body && typeof body === 'object') {
-    const b = body as Record<string, unknown>;
-    for (const key of ['message', 'error_description', 'error', 'detail']) {
-      const v = b[key];
-      if (typeof v === 'string') return v;
-      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string')
-        return (v as { message: string }).message;
-    }
-  }
-  return typeof body === 'string' && body.length < 300 ? body : undefined;
 }
 
 /**
@@ -256,37 +236,15 @@ export class HttpClient {
     }
     if (res.ok) return { status: res.status, headers: res.headers, body: body as T };
     const vendor = this.#clean(
-      (o.errorMessage?.(body, res.status) ?? defaultMessage(body) ?? res.statusText) || '',
+      (o.errorMessage?.(body, res.status) ?? vendorMessage(body) ?? res.statusText) || '',
     );
     const where = `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
-    const context = { crm: o.crm, status: res.status };
-    if (res.status === 429) {
-      const retryAfterMs =
-        o.onRateLimit?.({ headers: res.headers, body }) ??
-        parseRetryAfter(res.headers.get('retry-after'));
-      throw new CrmsyncError(
-        'rate_limit',
-        `${o.crm}: rate limited (HTTP 429) on ${where}: ${vendor}`,
-        { ...context, ...(retryAfterMs !== undefined && { retryAfterMs }) },
-      );
-    }
-    if (res.status === 401 || res.status === 403)
-      throw new CrmsyncError(
-        'auth',
-        `${o.crm}: credentials refused (HTTP ${res.status}) on ${where}: ${vendor}`,
-        context,
-      );
-    if (res.status >= 500 || res.status === 408)
-      throw new CrmsyncError(
-        'transient',
-        `${o.crm}: server error (HTTP ${res.status}) on ${where}: ${vendor}`,
-        context,
-      );
-    throw new CrmsyncError(
-      'data',
-      `${o.crm}: request refused (HTTP ${res.status}) on ${where}: ${vendor}`,
-      context,
-    );
+    const retryAfterMs =
+      res.status === 429
+        ? (o.onRateLimit?.({ headers: res.headers, body }) ??
+          parseRetryAfter(res.headers.get('retry-after')))
+        : undefined;
+    throw statusError({ crm: o.crm, status: res.status, where, vendor, retryAfterMs });
   }
 
   #clean(text: string): string {

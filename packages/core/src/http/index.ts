@@ -9,9 +9,9 @@ export {
   HttpClient,
   type HttpClientOptions,
   type HttpResponse,
-  parseRetryAfter,
   type RequestOptions,
 } from './http-client.js';
+export { parseRetryAfter, statusError, vendorMessage } from './http-errors.js';
 export {
   cursorPages,
   linkHeaderPages,

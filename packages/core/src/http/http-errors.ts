@@ -1,0 +1,66 @@
+import { CrmsyncError } from '../contracts/errors.js';
+
+/** `Retry-After` as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** The vendor's message out of a common error body shape (`message`, `error.message`, …). */
+export function vendorMessage(body: unknown): string | undefined {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    for (const key of ['message', 'error_description', 'error', 'detail']) {
+      const v = b[key];
+      if (typeof v === 'string') return v;
+      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string')
+        return (v as { message: string }).message;
+    }
+  }
+  return typeof body === 'string' && body.length < 300 ? body : undefined;
+}
+
+/**
+ * A non-2xx answer as a classified error: 429 → `rate_limit` (with how long to wait),
+ * 401/403 → `auth`, 408/5xx → `transient`, any other 4xx → `data`. `vendor` must already be
+ * free of secrets.
+ */
+export function statusError(answer: {
+  crm: string;
+  status: number;
+  /** `GET /path`, for the message. */
+  where: string;
+  vendor: string;
+  retryAfterMs?: number | undefined;
+}): CrmsyncError {
+  const { crm, status, where, vendor, retryAfterMs } = answer;
+  const context = { crm, status };
+  if (status === 429)
+    return new CrmsyncError(
+      'rate_limit',
+      `${crm}: rate limited (HTTP 429) on ${where}: ${vendor}`,
+      {
+        ...context,
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
+      },
+    );
+  if (status === 401 || status === 403)
+    return new CrmsyncError(
+      'auth',
+      `${crm}: credentials refused (HTTP ${status}) on ${where}: ${vendor}`,
+      context,
+    );
+  if (status >= 500 || status === 408)
+    return new CrmsyncError(
+      'transient',
+      `${crm}: server error (HTTP ${status}) on ${where}: ${vendor}`,
+      context,
+    );
+  return new CrmsyncError(
+    'data',
+    `${crm}: request refused (HTTP ${status}) on ${where}: ${vendor}`,
+    context,
+  );
+}
