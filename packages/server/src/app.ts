@@ -120,6 +120,24 @@ export interface Crmsync {
   close(): Promise<void>;
 }
 
+/**
+ * The database to use: the explicit one (`--database`), else `DATABASE_URL`, else the config
+ * file's `database`, else the embedded SQLite file under `<cwd>/.crmsync/`.
+ */
+export function databaseUrlFor(input: {
+  database?: string | undefined;
+  env: Record<string, string | undefined>;
+  config: Pick<LoadedConfig, 'database'>;
+  cwd: string;
+}): string {
+  return (
+    input.database ||
+    input.env.DATABASE_URL ||
+    input.config.database ||
+    resolveDatabaseUrl({}, input.cwd)
+  );
+}
+
 const isTyped = (o: SyncOptions | Record<string, unknown>): o is SyncOptions =>
   Object.values(o).some((v) => v instanceof Date) || 'pluginOptions' in o;
 
@@ -165,8 +183,7 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
     options.logger ??
     createLogger('crmsync', { level: 'warn', ...options.log, secrets: [...secrets] });
 
-  const database =
-    options.database ?? (env.DATABASE_URL || config.database || resolveDatabaseUrl({}, cwd));
+  const database = databaseUrlFor({ database: options.database, env, config, cwd });
   const store = await openStore({ databaseUrl: database, cwd });
   const engine = new SyncEngine({
     store,

@@ -1,5 +1,9 @@
+import { hostname } from 'node:os';
+import { createLogger, SyncEngine } from '@crmsync/core';
 import type { Command } from 'commander';
-import { openStore, redact, resolveDatabaseUrl } from '../../store/index.js';
+import { databaseUrlFor } from '../../app.js';
+import { loadConfigFile } from '../../config/config-file.js';
+import { openStore, redact } from '../../store/index.js';
 import { globalOptions, type CliContext } from '../context.js';
 
 export function registerDb(program: Command, ctx: CliContext) {
@@ -9,7 +13,12 @@ export function registerDb(program: Command, ctx: CliContext) {
     .action(async (_opts: unknown, command: Command) => {
       const g = globalOptions(command);
       const cwd = g.cwd ?? process.cwd();
-      const url = g.database ?? resolveDatabaseUrl(ctx.env, cwd);
+      const url = databaseUrlFor({
+        database: g.database,
+        env: ctx.env,
+        config: await loadConfigFile(cwd, g.config),
+        cwd,
+      });
       const store = await openStore({ databaseUrl: url, cwd, migrate: false });
       try {
         const applied = await store.migrate();
@@ -18,6 +27,16 @@ export function registerDb(program: Command, ctx: CliContext) {
             ? `applied ${applied.join(', ')} to ${redact(url)}\n`
             : `${redact(url)} is up to date\n`,
         );
+        // Like every command that opens the store: finish runs a dead process left running.
+        const engine = new SyncEngine({
+          store,
+          logger: createLogger('crmsync', { level: 'warn' }),
+          workerId: `${hostname()}:${process.pid}`,
+        });
+        for (const run of await engine.reapStaleRuns())
+          ctx.io.err(
+            `finished interrupted run ${run.id} (${run.crmSource} ${run.syncType}) as failed\n`,
+          );
       } finally {
         await store.close();
       }
