@@ -92,9 +92,9 @@ export class HubspotClient {
     // the same account share one limiter, so `sync all` does not start each entity with a burst.
     const account = options.account ?? options.baseUrl;
     this.limiter =
-      rate > 0 ? accountLimiter(`${account}|general|${rate}`, rate, 10_000, 100) : undefined;
+      rate > 0 ? accountLimiter(`${account}|general|${rate}`, rate, 10_000, 20) : undefined;
     this.searchLimiter =
-      search > 0 ? accountLimiter(`${account}|search|${search}`, search, 1_000, 30) : undefined;
+      search > 0 ? accountLimiter(`${account}|search|${search}`, search, 1_000, 5) : undefined;
     this.searchCap = options.searchCap ?? 10_000;
     this.#logger = options.logger;
     this.http = new HttpClient({

@@ -1,24 +1,31 @@
 import { type RateLimit, RateLimiter } from '@crmsync/core';
 
+/** One request in a window: its time, moved to when its answer came back. */
+interface Hit {
+  t: number;
+}
+
 interface Window {
   max: number;
   perMs: number;
-  hits: number[];
+  hits: Hit[];
 }
 
 /**
  * Core's limiter with HubSpot's *rolling* windows. Core's buckets are bottleneck reservoirs
  * that refill every `perMs` (fixed windows): 100 at 9.9 s and 100 more at 10.1 s pass them,
- * but HubSpot's `TEN_SECONDLY_ROLLING` policy counts any 10 s and answers 429. So each start
- * here waits until the `max`-th latest start is `perMs` (+ a margin for network jitter) old.
+ * but HubSpot's `TEN_SECONDLY_ROLLING` policy counts any 10 s and answers 429. So a request
+ * here waits until the `max`-th latest one is `perMs` old. A request counts from when its
+ * answer arrived (while in flight, from its start): HubSpot saw it before it answered, so
+ * network jitter cannot make two requests look closer to HubSpot than they do here.
  * Core's `pause()` (429 Retry-After) and metrics still apply.
  */
 export class RollingRateLimiter extends RateLimiter {
   readonly #windows: Window[];
   readonly #marginMs: number;
-  #turn: Promise<void> = Promise.resolve();
+  #turn: Promise<Hit | undefined> = Promise.resolve(undefined);
 
-  constructor(limits: RateLimit[], marginMs = 50) {
+  constructor(limits: RateLimit[], marginMs = 5) {
     super([]);
     this.#windows = limits.map((l) => ({ max: l.requests, perMs: l.perMs, hits: [] }));
     this.#marginMs = marginMs;
@@ -30,18 +37,23 @@ export class RollingRateLimiter extends RateLimiter {
     const { result } = await super.schedule(async () => {
       const turn = this.#turn.then(() => this.#acquire());
       this.#turn = turn;
-      await turn;
+      const hit = await turn;
       started = performance.now();
-      return task();
+      try {
+        return await task();
+      } finally {
+        if (hit) hit.t = Date.now();
+        for (const w of this.#windows) w.hits.sort((a, b) => a.t - b.t);
+      }
     });
     return { result, waitedMs: Math.max(0, started - queued) };
   }
 
-  /** Starts left in the first window before it must wait. */
+  /** Requests left in the first window before it must wait. */
   remaining(now = Date.now()): number {
     const w = this.#windows[0];
     if (!w) return Number.POSITIVE_INFINITY;
-    return w.max - w.hits.filter((t) => t > now - w.perMs).length;
+    return w.max - w.hits.filter((h) => h.t > now - w.perMs).length;
   }
 
   /**
@@ -55,24 +67,26 @@ export class RollingRateLimiter extends RateLimiter {
     if (!w || !Number.isFinite(serverRemaining)) return;
     const deficit = this.remaining() - Math.max(0, serverRemaining);
     const now = Date.now();
-    for (let i = 0; i < deficit; i++) w.hits.push(now);
+    for (let i = 0; i < deficit; i++) w.hits.push({ t: now });
   }
 
-  async #acquire(): Promise<void> {
+  async #acquire(): Promise<Hit | undefined> {
     for (;;) {
       const now = Date.now();
       let wait = 0;
       for (const w of this.#windows) {
-        while (w.hits.length && (w.hits[0] as number) <= now - w.perMs - this.#marginMs)
+        while (w.hits.length && (w.hits[0] as Hit).t <= now - w.perMs - this.#marginMs)
           w.hits.shift();
         if (w.hits.length >= w.max) {
-          const oldest = w.hits[w.hits.length - w.max] as number;
+          const oldest = (w.hits[w.hits.length - w.max] as Hit).t;
           wait = Math.max(wait, oldest + w.perMs + this.#marginMs - now);
         }
       }
       if (wait <= 0) {
-        for (const w of this.#windows) w.hits.push(now);
-        return;
+        const hit = { t: now };
+        // One request is one hit in every window (a limiter has one window in this plugin).
+        for (const w of this.#windows) w.hits.push(hit);
+        return hit;
       }
       await new Promise((r) => setTimeout(r, wait));
     }

@@ -1,4 +1,5 @@
 import { hash } from './data.js';
+import { errorBody, HttpError } from './errors.js';
 
 /** One associated object with every association type between the pair (v4 shape). */
 export interface AssociationTarget {
@@ -76,4 +77,42 @@ export function associationsOf(
     }
   }
   return out;
+}
+
+/** `POST /crm/v4/associations/{from}/{to}/batch/read`: 200, or 207 with `errors` for unknown ids. */
+export function batchReadAssociations(
+  from: string,
+  to: string,
+  json: Record<string, unknown>,
+  counts: Counts,
+  seed: number,
+) {
+  const inputs = (Array.isArray(json.inputs) ? json.inputs : []) as Array<{ id?: unknown }>;
+  if (inputs.length > 1000)
+    throw new HttpError(400, errorBody('Too many inputs: at most 1000', 'VALIDATION_ERROR'));
+  const results: unknown[] = [];
+  const errors: unknown[] = [];
+  for (const input of inputs) {
+    const id = Number(input.id);
+    if (!Number.isInteger(id) || id < 1 || id > counts(from)) {
+      errors.push({
+        status: 'error',
+        category: 'OBJECT_NOT_FOUND',
+        message: `No ${from} with id ${String(input.id)}`,
+        context: { fromObjectId: [String(input.id)] },
+      });
+      continue;
+    }
+    const to_ = associationsOf(from, id, to, counts, seed);
+    if (to_.length) results.push({ from: { id: String(id) }, to: to_ });
+  }
+  const now = new Date().toISOString();
+  const body = {
+    status: 'COMPLETE',
+    results,
+    ...(errors.length && { numErrors: errors.length, errors }),
+    startedAt: now,
+    completedAt: now,
+  };
+  return { status: errors.length ? 207 : 200, body };
 }

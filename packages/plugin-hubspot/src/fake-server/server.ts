@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { associationsOf } from './associations.js';
-import {
-  type HubspotObject,
-  modifiedProperty,
-  ObjectStore,
-  STANDARD_OBJECT_TYPES,
-} from './data.js';
+import { associationsOf, batchReadAssociations } from './associations.js';
+import { ObjectStore, STANDARD_OBJECT_TYPES } from './data.js';
+import { decodeAfter, encodeAfter, errorBody, HttpError } from './errors.js';
+import { listObjects, searchObjects, view } from './objects-api.js';
 import { RollingWindow } from './limits.js';
-import {
-  comparable,
-  compareBy,
-  matchesFilter,
-  OPERATORS,
-  parseSorts,
-  type SearchFilter,
-} from './search.js';
+import { ownerRecord, ownersList } from './owners.js';
 
 export interface FakeHubspotOptions {
   /** Records per object: `contacts`, `companies`, `deals`, `meetings`, `appointments`, or a custom type id (`2-123456`). */
@@ -46,37 +36,6 @@ export interface FakeHubspotOptions {
 export type FakeFault =
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
   | { kind: 'server-error'; count: number };
-
-const DEFAULT_PROPERTIES: Record<string, string[]> = {
-  '0-1': ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
-};
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body.message));
-  }
-}
-
-const errorBody = (message: string, category: string, extra: Record<string, unknown> = {}) => ({
-  status: 'error',
-  message,
-  correlationId: randomUUID(),
-  category,
-  ...extra,
-});
-
-const encodeAfter = (n: number) => Buffer.from(String(n)).toString('base64');
-function decodeAfter(after: string | null): number {
-  if (!after) return 0;
-  const n = Number(Buffer.from(after, 'base64').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0)
-    throw new HttpError(400, errorBody(`Invalid after: ${after}`, 'VALIDATION_ERROR'));
-  return n;
-}
 
 /**
  * A fake HubSpot account on 127.0.0.1 speaking CRM v3 objects/search, owners, associations v4
@@ -411,14 +370,18 @@ export class FakeHubspotServer {
   ): { status: number; body: unknown } {
     const p = url.pathname;
     const get = method === 'GET';
-    if (get && p === '/crm/v3/owners') return { status: 200, body: this.#ownersList(url) };
+    if (get && p === '/crm/v3/owners') return { status: 200, body: ownersList(url, this.#owners) };
     const owner = /^\/crm\/v3\/owners\/(\d+)$/.exec(p);
-    if (get && owner) return { status: 200, body: this.#owner(Number(owner[1])) };
+    if (get && owner) return { status: 200, body: ownerRecord(Number(owner[1]), this.#owners) };
     const search = /^\/crm\/v3\/objects\/([^/]+)\/search$/.exec(p);
     if (method === 'POST' && search)
-      return { status: 200, body: this.#searchObjects(this.#store(search[1] as string), json) };
+      return {
+        status: 200,
+        body: this.#searchPage(this.#store(search[1] as string), json),
+      };
     const list = /^\/crm\/v3\/objects\/([^/]+)$/.exec(p);
-    if (get && list) return { status: 200, body: this.#list(this.#store(list[1] as string), url) };
+    if (get && list)
+      return { status: 200, body: this.#listPage(this.#store(list[1] as string), url) };
     const one = /^\/crm\/v3\/objects\/([^/]+)\/(\d+)$/.exec(p);
     if (get && one) {
       const store = this.#store(one[1] as string);
@@ -428,14 +391,16 @@ export class FakeHubspotServer {
           404,
           errorBody('Object not found.  objectId are usually numeric.', 'OBJECT_NOT_FOUND'),
         );
-      return { status: 200, body: this.#view(store, o, url.searchParams.get('properties')) };
+      return { status: 200, body: view(store, o, url.searchParams.get('properties')) };
     }
     const batch = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/.exec(p);
     if (method === 'POST' && batch)
-      return this.#batchAssociations(
+      return batchReadAssociations(
         this.#store(batch[1] as string).objectType,
         this.#store(batch[2] as string).objectType,
         json,
+        this.#count,
+        this.#seed,
       );
     const assoc = /^\/crm\/v4\/objects\/([^/]+)\/(\d+)\/associations\/([^/]+)$/.exec(p);
     if (get && assoc) {
@@ -466,19 +431,12 @@ export class FakeHubspotServer {
     return store;
   }
 
-  #view(store: ObjectStore, o: HubspotObject, properties: string | string[] | null): HubspotObject {
-    const wanted =
-      typeof properties === 'string' ? properties.split(',').filter(Boolean) : (properties ?? []);
-    const names = wanted.length
-      ? wanted
-      : (DEFAULT_PROPERTIES[store.objectType] ?? [
-          'hs_object_id',
-          'hs_createdate',
-          modifiedProperty(store.objectType),
-        ]);
-    const picked: Record<string, string | null> = {};
-    for (const n of names) if (n in o.properties) picked[n] = o.properties[n] ?? null;
-    return { ...o, properties: picked };
+  #listPage(store: ObjectStore, url: URL) {
+    return listObjects(store, url, this.#pageSize(store, url.searchParams.get('limit'), 10, 100));
+  }
+
+  #searchPage(store: ObjectStore, body: Record<string, unknown>) {
+    return searchObjects(store, body, this.#pageSize(store, body.limit, 10, 200), this.searchCap);
   }
 
   #pageSize(store: ObjectStore, raw: unknown, fallback: number, max: number): number {
@@ -492,151 +450,5 @@ export class FakeHubspotServer {
     sizes.push(limit);
     this.#pageSizes.set(store.objectType, sizes);
     return limit;
-  }
-
-  /** `GET /crm/v3/objects/{type}`: id order, opaque `after`, no `paging` on the last page. */
-  #list(store: ObjectStore, url: URL) {
-    const q = url.searchParams;
-    const limit = this.#pageSize(store, q.get('limit'), 10, 100);
-    const archived = q.get('archived') === 'true';
-    const results: HubspotObject[] = [];
-    let i = Math.max(1, decodeAfter(q.get('after')));
-    for (; i <= store.size && results.length < limit; i++) {
-      if (store.isArchived(i) !== archived) continue;
-      const o = store.get(i);
-      if (o) results.push(this.#view(store, o, q.get('properties')));
-    }
-    while (i <= store.size && store.isArchived(i) !== archived) i++;
-    return i <= store.size
-      ? { results, paging: { next: { after: encodeAfter(i), link: `?after=${encodeAfter(i)}` } } }
-      : { results };
-  }
-
-  #searchObjects(store: ObjectStore, body: Record<string, unknown>) {
-    const limit = this.#pageSize(store, body.limit, 10, 200);
-    const offset = body.after === undefined || body.after === null ? 0 : Number(body.after);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new HttpError(
-        400,
-        errorBody(`Invalid after: ${String(body.after)}`, 'VALIDATION_ERROR'),
-      );
-    if (offset >= this.searchCap)
-      throw new HttpError(
-        400,
-        errorBody(
-          `Paging beyond ${this.searchCap} results is not supported. Refine your search.`,
-          'VALIDATION_ERROR',
-        ),
-      );
-    const groups = (Array.isArray(body.filterGroups) ? body.filterGroups : []) as Array<{
-      filters?: SearchFilter[];
-    }>;
-    const total = groups.reduce((n, g) => n + (g.filters?.length ?? 0), 0);
-    if (groups.length > 5 || total > 25 || groups.some((g) => (g.filters?.length ?? 0) > 10))
-      throw new HttpError(
-        400,
-        errorBody(
-          'Too many filter groups or filters (max 5 groups, 10 per group, 25 in all)',
-          'VALIDATION_ERROR',
-        ),
-      );
-    for (const g of groups)
-      for (const f of g.filters ?? [])
-        if (!OPERATORS.has(f.operator))
-          throw new HttpError(400, errorBody(`Invalid operator ${f.operator}`, 'VALIDATION_ERROR'));
-    const modified = modifiedProperty(store.objectType);
-    // Change stamps and ids are read without building records: scans of 100k stay cheap.
-    const value = (i: number, name: string): unknown =>
-      name === modified
-        ? new Date(store.updatedAtMs(i)).toISOString()
-        : name === 'hs_object_id'
-          ? String(i)
-          : store.get(i)?.properties[name];
-    const ids: number[] = [];
-    for (let i = 1; i <= store.size; i++) {
-      if (store.isArchived(i)) continue;
-      if (
-        groups.length &&
-        !groups.some((g) =>
-          (g.filters ?? []).every((f) => matchesFilter(value(i, f.propertyName), f)),
-        )
-      )
-        continue;
-      ids.push(i);
-    }
-    const [sort] = parseSorts(body.sorts);
-    if (sort) {
-      const keyed = ids.map((i) => ({ i, v: comparable(value(i, sort.propertyName)) }));
-      keyed.sort((a, b) => compareBy(a.v, b.v, sort.direction) || a.i - b.i);
-      ids.splice(0, ids.length, ...keyed.map((k) => k.i));
-    }
-    const page = ids.slice(offset, offset + limit);
-    const properties = Array.isArray(body.properties) ? (body.properties as string[]) : null;
-    const results = page.map((i) => this.#view(store, store.get(i) as HubspotObject, properties));
-    const next =
-      offset + limit < ids.length ? { paging: { next: { after: String(offset + limit) } } } : {};
-    return { total: ids.length, results, ...next };
-  }
-
-  #batchAssociations(from: string, to: string, json: Record<string, unknown>) {
-    const inputs = (Array.isArray(json.inputs) ? json.inputs : []) as Array<{ id?: unknown }>;
-    if (inputs.length > 1000)
-      throw new HttpError(400, errorBody('Too many inputs: at most 1000', 'VALIDATION_ERROR'));
-    const results: unknown[] = [];
-    const errors: unknown[] = [];
-    for (const input of inputs) {
-      const id = Number(input.id);
-      if (!Number.isInteger(id) || id < 1 || id > this.#count(from)) {
-        errors.push({
-          status: 'error',
-          category: 'OBJECT_NOT_FOUND',
-          message: `No ${from} with id ${String(input.id)}`,
-          context: { fromObjectId: [String(input.id)] },
-        });
-        continue;
-      }
-      const to_ = associationsOf(from, id, to, this.#count, this.#seed);
-      if (to_.length) results.push({ from: { id: String(id) }, to: to_ });
-    }
-    const now = new Date().toISOString();
-    const body = {
-      status: 'COMPLETE',
-      results,
-      ...(errors.length && { numErrors: errors.length, errors }),
-      startedAt: now,
-      completedAt: now,
-    };
-    return { status: errors.length ? 207 : 200, body };
-  }
-
-  #owner(i: number) {
-    if (i < 101 || i > 100 + this.#owners)
-      throw new HttpError(404, errorBody('Owner not found', 'OBJECT_NOT_FOUND'));
-    const at = new Date(Date.UTC(2024, 0, i % 28 || 1)).toISOString();
-    return {
-      id: String(i),
-      email: `owner${i}@example.com`,
-      type: 'PERSON',
-      firstName: `Owner`,
-      lastName: `No${i}`,
-      userId: 9000 + i,
-      createdAt: at,
-      updatedAt: at,
-      archived: false,
-      teams: [],
-    };
-  }
-
-  #ownersList(url: URL) {
-    const limit = Math.min(500, Number(url.searchParams.get('limit') ?? 100));
-    const start = decodeAfter(url.searchParams.get('after'));
-    const results = [];
-    for (let k = start; k < Math.min(this.#owners, start + limit); k++)
-      results.push(this.#owner(101 + k));
-    const next =
-      start + limit < this.#owners
-        ? { paging: { next: { after: encodeAfter(start + limit) } } }
-        : {};
-    return { results, ...next };
   }
 }
