@@ -164,7 +164,7 @@ export const RUN = /* GraphQL */ `
       heartbeatAt
       configuration
       performanceMetrics
-      events(first: 200) { edges { node { id at level message recordId } } }
+      events(first: 100) { edges { node { id at level message recordId } } }
     }
   }
   ${RUN_ROW}
