@@ -11,6 +11,37 @@ describe('contentHash', () => {
     expect(contentHash(a)).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it('gives exactly the text of JSON.stringify with sorted keys (stored hashes stay valid)', () => {
+    // The replacer-based definition the hand-written one must match.
+    const reference = (value: unknown) =>
+      JSON.stringify(value, (_key, v: unknown) =>
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? Object.fromEntries(
+              Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+                a < b ? -1 : a > b ? 1 : 0,
+              ),
+            )
+          : v,
+      );
+    const samples: unknown[] = [
+      { z: 1, a: 'x"y\\n\u0001é', m: [1, undefined, () => 1, null, Number.NaN, -0, 1e21, 0.1] },
+      {
+        d: new Date('2026-01-02T03:04:05.006Z'),
+        u: undefined,
+        n: null,
+        nested: { b: [{ y: 2, x: 1 }], a: true },
+      },
+      { '10': 'a', '9': 'b', B: 1, a: 2, ä: 3, '': 4 },
+      [{ b: 1, a: 2 }, 'text', false, Number.POSITIVE_INFINITY],
+      'plain',
+      42,
+      null,
+      {},
+      [],
+    ];
+    for (const sample of samples) expect(stableStringify(sample)).toBe(reference(sample));
+  });
+
   it('changes when a value, an array order or a type changes', () => {
     const base = contentHash({ a: 1, list: [1, 2] });
     expect(contentHash({ a: 2, list: [1, 2] })).not.toBe(base);
