@@ -136,6 +136,33 @@ describe('RateLimiter', () => {
     await limiter.stop();
   });
 
+  it('lets waiting requests through in the order they came, and a cancelled one frees its place', async () => {
+    const limiter = new RateLimiter([{ requests: 1, perMs: 80, maxConcurrent: 1 }]);
+    const order: number[] = [];
+    const controller = new AbortController();
+    const runs = [0, 1, 2, 3].map((i) =>
+      limiter.schedule(async () => order.push(i), i === 2 ? controller.signal : undefined),
+    );
+    controller.abort(new Error('run cancelled'));
+    const outcomes = await Promise.allSettled(runs);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(order).toEqual([0, 1, 3]);
+    await limiter.stop();
+  });
+
+  it('costs next to nothing per request when no limit binds (a fast API pays it on every page)', async () => {
+    const limiter = new RateLimiter([{ requests: 1_000_000, perMs: 1000 }]);
+    const started = performance.now();
+    for (let i = 0; i < 500; i++) await limiter.schedule(async () => i);
+    expect((performance.now() - started) / 500).toBeLessThan(0.5);
+    await limiter.stop();
+  });
+
   it('pause() holds every request back (what a 429 Retry-After does)', async () => {
     const limiter = new RateLimiter([{ requests: 100, perMs: 1000 }]);
     const started = performance.now();
