@@ -3,11 +3,13 @@ export {
   type CreateCrmsyncOptions,
   type Crmsync,
   createCrmsync,
+  databaseUrlFor,
   type InstalledPlugin,
   type PluginSummary,
   type SyncCallOptions,
 } from './app.js';
-export { buildProgram } from './cli/program.js';
+export { type BuildProgramOptions, buildProgram, type CliProgram } from './cli/program.js';
+export type { CliIO } from './cli/output.js';
 export { EXIT } from './cli/exit-codes.js';
 export {
   CONFIG_FILES,

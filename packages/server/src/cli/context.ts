@@ -38,7 +38,8 @@ export async function openCrmsync(
       level: debug ? 'debug' : 'warn',
       sink: (l) =>
         io.err(
-          `${l.level} ${l.namespace}: ${l.message}${l.details ? ` ${JSON.stringify(l.details)}` : ''}\n`,
+          // on a terminal, over the progress bar's line (the bar redraws below it)
+          `${io.isTTY ? '\r\x1b[K' : ''}${l.level} ${l.namespace}: ${l.message}${l.details ? ` ${JSON.stringify(l.details)}` : ''}\n`,
         ),
     },
     ...(g.cwd && { cwd: g.cwd }),

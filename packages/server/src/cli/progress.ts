@@ -15,20 +15,23 @@ export function progressReporter(io: CliIO): { listener: RunEventListener; stop(
   };
   const listener = (event: RunEvent) => {
     if (event.type === 'run-started') {
-      if (io.isTTY) {
+      // On a terminal the bar appears with the first page (an empty 0/0 bar reads as done).
+      if (!io.isTTY)
+        io.err(`${event.run.crmSource} ${event.run.syncType}: started (${event.run.mode})\n`);
+    } else if (event.type === 'run-progress') {
+      const total = event.estimatedTotal ?? event.counts.processed;
+      if (io.isTTY && !bar) {
         bar = new cliProgress.SingleBar(
           {
-            format: `${event.run.crmSource} ${event.run.syncType} [{bar}] {value}/{total} records | {rate}/s | {pages} pages`,
+            format: `${event.crmSource} ${event.syncType} [{bar}] {value}/{total} records | {rate}/s | {pages} pages`,
             stream: process.stderr,
             hideCursor: true,
             clearOnComplete: false,
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(0, 0, { rate: 0, pages: 0 });
-      } else io.err(`${event.run.crmSource} ${event.run.syncType}: started (${event.run.mode})\n`);
-    } else if (event.type === 'run-progress') {
-      const total = event.estimatedTotal ?? event.counts.processed;
+        bar.start(Math.max(total, event.counts.processed), 0, { rate: 0, pages: 0 });
+      }
       if (bar) {
         bar.setTotal(Math.max(total, event.counts.processed));
         bar.update(event.counts.processed, {
