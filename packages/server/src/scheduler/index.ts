@@ -1,0 +1,12 @@
+export {
+  type AgendaTarget,
+  createAgendaBackend,
+  parseAgendaUrl,
+  resolveAgendaUrl,
+} from './agenda-backend.js';
+export { AgendaScheduleService } from './schedule-service.js';
+export { SqliteBackend, type SqliteBackendOptions } from './sqlite-backend.js';
+export { SqliteJobRepository } from './sqlite-job-repository.js';
+export { type Scheduler, type StartSchedulerOptions, startScheduler } from './start-scheduler.js';
+export { SYNC_JOB, type SyncJobData } from './sync-job.js';
+export { type WorkerBeat, WorkerRegistry } from './worker-registry.js';

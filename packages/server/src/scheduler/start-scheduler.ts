@@ -1,0 +1,218 @@
+import { hostname } from 'node:os';
+import type { SyncRun } from '@crmsync/core';
+import { Agenda, type AgendaBackend, type Job } from 'agenda';
+import type { SchedulerHealth } from '../api/context.js';
+import type { Crmsync } from '../app.js';
+import { createAgendaBackend, parseAgendaUrl, resolveAgendaUrl } from './agenda-backend.js';
+import { CrmSlots } from './crm-slots.js';
+import { AgendaScheduleService } from './schedule-service.js';
+import { SYNC_JOB, type SyncJobData } from './sync-job.js';
+import { WorkerRegistry } from './worker-registry.js';
+
+export interface StartSchedulerOptions {
+  app: Crmsync;
+  /** Written into the workers table and on Agenda's locks; default `<hostname>:<pid>`. */
+  workerId?: string;
+  /** Agenda's store; default `CRMSYNC_AGENDA_URL`, then the app's own database. */
+  agendaUrl?: string;
+  env?: Record<string, string | undefined>;
+  /** Run jobs here (default true). `crmsync server` and `crmsync schedule` only mirror. */
+  processJobs?: boolean;
+  /** Bring Agenda in line with `sync_schedule` on start (default true). */
+  mirror?: boolean;
+  /** `worker` or `start`, shown in health. */
+  kind?: string;
+  /** How often Agenda looks for due jobs; default 5 s. */
+  processEveryMs?: number;
+  /** A job lock not renewed for this long is taken for abandoned; renewed on every page. Default 10 min. */
+  lockLifetimeMs?: number;
+  /** Syncs at once in this process; default 4. */
+  maxConcurrency?: number;
+  /** Syncs of one CRM at once in this process; default 1. */
+  perCrmConcurrency?: number;
+  heartbeatMs?: number;
+  /** How often runs left `running` by dead processes are finished as interrupted; default 30 s. */
+  reapEveryMs?: number;
+  /** How long stop() waits for aborted syncs to finish; default 30 s. */
+  stopTimeoutMs?: number;
+}
+
+export interface Scheduler {
+  readonly agenda: Agenda;
+  /** For `startApiServer({ schedules })`: mutations reach Agenda at once. */
+  readonly service: AgendaScheduleService;
+  readonly workerId: string;
+  health(): Promise<SchedulerHealth>;
+  /** Stops taking jobs, aborts running syncs (their runs finish `failed`, "cancelled: …"), waits for them. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Agenda for crmsync: the `crmsync:sync` job type, schedules mirrored from
+ * `sync_schedule`, heartbeats, and the reaper of runs whose process died.
+ *
+ * @example
+ * const app = await createCrmsync();
+ * const scheduler = await startScheduler({ app });
+ * await startApiServer({ runtime: apiRuntimeFromApp(app, { schedulerHealth: scheduler.health }), schedules: scheduler.service });
+ * process.once('SIGTERM', () => scheduler.stop().then(() => app.close()));
+ */
+export async function startScheduler(options: StartSchedulerOptions): Promise<Scheduler> {
+  const { app } = options;
+  const env = options.env ?? process.env;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+  const processJobs = options.processJobs ?? true;
+  const lockLifetime = options.lockLifetimeMs ?? 10 * 60_000;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const prisma = app.store.prisma;
+  const logger = app.logger.child('crmsync:scheduler');
+
+  const url = options.agendaUrl ?? resolveAgendaUrl(app.store.target, env);
+  const backend: AgendaBackend = createAgendaBackend(parseAgendaUrl(url, app.cwd));
+  const agenda = new Agenda({
+    backend,
+    name: workerId,
+    processEvery: options.processEveryMs ?? 5_000,
+    maxConcurrency: options.maxConcurrency ?? 4,
+    defaultLockLifetime: lockLifetime,
+  });
+  agenda.on('error', (error: Error) => logger.warn(`agenda: ${error.message}`));
+  await agenda.ready;
+
+  const service = new AgendaScheduleService(prisma, agenda, logger);
+  const workers = new WorkerRegistry(prisma, app.store.provider);
+  const slots = new CrmSlots(options.perCrmConcurrency ?? 1);
+  const running = new Set<AbortController>();
+  const startedAt = new Date();
+  let stopped = false;
+  const beat = () =>
+    workers
+      .beat({ id: workerId, kind: options.kind ?? 'worker', startedAt, activeJobs: running.size })
+      .catch((e: unknown) => logger.warn(`heartbeat failed: ${String(e)}`));
+
+  async function runSyncJob(job: Job<SyncJobData>): Promise<void> {
+    const { crm, entity, options: raw, scheduleId } = job.attrs.data;
+    if (scheduleId) {
+      const row = await prisma.syncSchedule.findUnique({ where: { id: scheduleId } });
+      if (!row) {
+        await job.remove();
+        return;
+      }
+      if (!row.enabled) return;
+      await prisma.syncSchedule.update({
+        where: { id: scheduleId },
+        data: { nextRun: job.attrs.nextRunAt ?? null },
+      });
+    }
+    const controller = new AbortController();
+    running.add(controller);
+    void beat();
+    // Renew the lock while waiting and on every page, so a long sync is never taken for dead.
+    let lastTouch = Date.now();
+    const touch = () => {
+      if (Date.now() - lastTouch < Math.min(lockLifetime / 4, 30_000)) return;
+      lastTouch = Date.now();
+      job.touch().catch((e: unknown) => logger.warn(`could not renew job lock: ${String(e)}`));
+    };
+    const keepAlive = setInterval(touch, Math.max(1_000, lockLifetime / 3));
+    let release: (() => void) | undefined;
+    let runs: SyncRun[] = [];
+    try {
+      release = await slots.acquire(crm, controller.signal);
+      // Raw flags as the API and `crmsync schedule add` store them; plugin options apart.
+      const { pluginOptions, ...flags } = raw;
+      const options =
+        pluginOptions && typeof pluginOptions === 'object'
+          ? app.parseOptions(crm, flags, pluginOptions as Record<string, unknown>)
+          : app.parseOptions(crm, flags);
+      runs = await app.sync(crm, entity, options, {
+        trigger: 'schedule',
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'run-progress') touch();
+          if (event.type === 'run-started' && scheduleId)
+            void prisma.syncSchedule
+              .updateMany({ where: { id: scheduleId }, data: { lastRunId: event.run.id } })
+              .catch(() => undefined);
+        },
+      });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      // Bad options or a plugin that is not configured: retrying every interval cannot help.
+      if (scheduleId)
+        await service.pause(scheduleId, `could not start: ${(error as Error).message}`);
+      throw error;
+    } finally {
+      clearInterval(keepAlive);
+      release?.();
+      running.delete(controller);
+      if (!stopped) void beat();
+    }
+    const last = runs.at(-1);
+    if (scheduleId && last)
+      await prisma.syncSchedule.updateMany({
+        where: { id: scheduleId },
+        data: { lastRunId: last.id },
+      });
+    const rejected = runs.find((r) => r.errorKind === 'auth');
+    if (rejected) {
+      const paused = await service.pauseCrm(
+        crm,
+        `${crm} rejected the credentials in run ${rejected.id} (${rejected.errorMessage ?? 'auth error'}); fix them and resume`,
+      );
+      logger.warn(`paused ${paused.length} schedule(s) of ${crm}: credentials rejected`);
+    }
+  }
+
+  agenda.define<SyncJobData>(SYNC_JOB, runSyncJob, {
+    concurrency: options.maxConcurrency ?? 4,
+    lockLifetime,
+  });
+
+  if (options.mirror ?? true) await service.mirrorAll();
+
+  const timers: NodeJS.Timeout[] = [];
+  if (processJobs) {
+    await beat();
+    timers.push(setInterval(beat, heartbeatMs));
+    const reap = () =>
+      app.engine.reapStaleRuns().catch((e: unknown) => logger.warn(`reaper: ${String(e)}`));
+    timers.push(setInterval(reap, options.reapEveryMs ?? 30_000));
+    await agenda.start();
+  }
+
+  return {
+    agenda,
+    service,
+    workerId,
+    async health() {
+      const alive = await workers.list(new Date(Date.now() - Math.max(3 * heartbeatMs, 60_000)));
+      const due = await agenda.db.getQueueSize().catch(() => null);
+      const active = alive.reduce((n, w) => n + w.activeJobs, 0);
+      return {
+        running: (processJobs && !stopped) || alive.length > 0,
+        message:
+          alive.length === 0
+            ? 'no worker has sent a heartbeat recently: schedules will not run (start crmsync worker or crmsync start)'
+            : `${alive.length} worker(s), ${active} sync job(s) running${due === null ? '' : `, ${due} job(s) due`}`,
+        workers: alive.map((w) => ({
+          id: w.id,
+          lastSeenAt: w.lastSeenAt,
+          activeJobs: w.activeJobs,
+        })),
+      };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      for (const c of running) c.abort(new Error('crmsync is shutting down'));
+      if (processJobs) {
+        await agenda.drain({ timeout: options.stopTimeoutMs ?? 30_000 });
+        await workers.remove(workerId).catch(() => undefined);
+      } else {
+        await backend.disconnect();
+      }
+    },
+  };
+}
