@@ -121,6 +121,14 @@ describe('crmsync CLI, in-process through buildProgram()', () => {
     }
   });
 
+  it('exits 3 when the run is partial: some records failed (strict validation)', async () => {
+    const r = await cli(['sync', 'acme', 'beta', '--strict-validation', '--dry-run', '--json']);
+    expect(r.code, r.err).toBe(3);
+    const [run] = JSON.parse(r.out) as RunJson[];
+    expect(run?.status).toBe('partial');
+    expect(run?.counts.failed).toBe(1);
+  });
+
   const badInput: Array<[string, string[], RegExp]> = [
     [
       'an unknown CRM lists the installed ones',

@@ -53,12 +53,16 @@ export function testProject(prefix = 'crmsync-cli-'): TestProject {
 
 /**
  * A plugin module in plain JavaScript. `alpha` always fails at the CRM, `beta` yields
- * three records; `ACME_TOKEN` is a required secret, `ACME_PORT` an integer; `--shade` is an
+ * three records (one with a malformed email); `ACME_TOKEN` is a required secret, `ACME_PORT` an integer; `--shade` is an
  * enum option that lands in each record. Its client logs the token, as a careless plugin might.
  */
 export function acmePluginSource(contractVersion = 1, name = 'acme'): string {
   return `
-const fields = { id: { type: 'string', required: true }, shade: { type: 'string' } };
+const fields = {
+  id: { type: 'string', required: true },
+  shade: { type: 'string' },
+  email: { type: 'email' },
+};
 export const plugin = {
   contractVersion: ${contractVersion},
   name: ${JSON.stringify(name)},
@@ -87,7 +91,14 @@ export const plugin = {
       delta: { kind: 'none' },
       fields,
       async *fetch(_client, request) {
-        yield { records: ['b1', 'b2', 'b3'].map((id) => ({ id, shade: request.options.shade })) };
+        // b3's email is malformed: a warning by default, a failed record under --strict-validation
+        yield {
+          records: ['b1', 'b2', 'b3'].map((id) => ({
+            id,
+            shade: request.options.shade,
+            email: id === 'b3' ? 'not-an-email' : id + '@example.com',
+          })),
+        };
       },
     },
   ],
