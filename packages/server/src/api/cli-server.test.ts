@@ -63,6 +63,21 @@ describe('crmsync server / crmsync start', () => {
         body: query,
       });
       expect(await ok.json()).toEqual({ data: { overview: { activeRuns: expect.any(Number) } } });
+      if (command === 'start') {
+        // The scheduler runs in this process: health shows it, and this process as a worker.
+        const health = await fetch(url!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer cli-token-1' },
+          body: JSON.stringify({
+            query: '{ systemHealth { scheduler { running workers { id activeJobs } } } }',
+          }),
+        });
+        const { data } = (await health.json()) as {
+          data: { systemHealth: { scheduler: { running: boolean; workers: unknown[] } } };
+        };
+        expect(data.systemHealth.scheduler.running).toBe(true);
+        expect(data.systemHealth.scheduler.workers.length).toBeGreaterThan(0);
+      }
       expect(await proc.stop()).toBe(0);
       expect(proc.output()).toContain('stopping');
     });

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { apiRuntimeFromApp } from '../../api/app-runtime.js';
 import type { SchedulerHealth } from '../../api/context.js';
+import type { ScheduleService } from '../../api/schedule-service.js';
 import { type ApiServer, resolveListenAddress, startApiServer } from '../../api/server.js';
 import type { Crmsync } from '../../app.js';
 import { createDashboardHandler, findDashboardDir } from '../../dashboard/index.js';
+import { startScheduler } from '../../scheduler/index.js';
 import type { CliContext } from '../context.js';
 
 export interface ServeFlags {
@@ -14,6 +16,15 @@ export interface ServeFlags {
 export interface Served {
   app: Crmsync;
   api: ApiServer;
+  /** Stops the API, then what `attach` started, then closes crmsync. */
+  stop(): Promise<void>;
+}
+
+/** What runs beside the API in the same process (the scheduler). */
+export interface Attached {
+  schedulerHealth?: () => Promise<SchedulerHealth>;
+  schedules?: ScheduleService;
+  stop(): Promise<void>;
 }
 
 /**
@@ -25,7 +36,7 @@ export async function serve(
   ctx: CliContext,
   command: Command,
   flags: ServeFlags,
-  extra: { schedulerHealth?: () => Promise<SchedulerHealth> } = {},
+  attach: (app: Crmsync) => Promise<Attached> = async () => ({ stop: async () => {} }),
 ): Promise<Served> {
   const env = ctx.env as NodeJS.ProcessEnv;
   const { host, port } = resolveListenAddress({
@@ -34,20 +45,30 @@ export async function serve(
     ...(flags.port !== undefined && { port: flags.port === '' ? Number.NaN : Number(flags.port) }),
   });
   const app = await ctx.open(command);
+  let attached: Attached | undefined;
+  let api: ApiServer;
   const apiToken = ctx.env.CRMSYNC_API_TOKEN || null;
   const dashboardDir = await findDashboardDir();
-  const runtime = apiRuntimeFromApp(app, extra);
-  const api = await startApiServer({
-    runtime,
-    env,
-    apiToken,
-    host,
-    port,
-    extraHandler: createDashboardHandler({ runtime, dashboardDir, apiToken }),
-  }).catch(async (error: unknown) => {
+  try {
+    attached = await attach(app);
+    const runtime = apiRuntimeFromApp(
+      app,
+      attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
+    );
+    api = await startApiServer({
+      runtime,
+      env,
+      apiToken,
+      host,
+      port,
+      ...(attached.schedules && { schedules: attached.schedules }),
+      extraHandler: createDashboardHandler({ runtime, dashboardDir, apiToken }),
+    });
+  } catch (error) {
+    await attached?.stop();
     await app.close();
     throw error;
-  });
+  }
   const base = api.url.replace(/\/graphql$/, '');
   ctx.io.out(`  GraphQL API: ${api.url} (subscriptions: ${api.wsUrl})\n`);
   ctx.io.out(
@@ -56,7 +77,15 @@ export async function serve(
       : '  dashboard:   not built (pnpm --filter @crmsync/ui build)\n',
   );
   if (apiToken) ctx.io.out('  API token required (CRMSYNC_API_TOKEN)\n');
-  return { app, api };
+  return {
+    app,
+    api,
+    async stop() {
+      await api.close();
+      await attached?.stop();
+      await app.close();
+    },
+  };
 }
 
 /** Resolves on SIGINT or SIGTERM. */
@@ -72,7 +101,7 @@ export function untilStopped(): Promise<void> {
   });
 }
 
-/** `crmsync server`: the API and the dashboard; syncs run by workers or `crmsync start`. */
+/** `crmsync server`: the API and the dashboard; scheduled syncs run on `crmsync worker`s. */
 export function registerServer(program: Command, ctx: CliContext) {
   program
     .command('server')
@@ -81,10 +110,22 @@ export function registerServer(program: Command, ctx: CliContext) {
     .option('--port <port>', 'port (CRMSYNC_PORT, default 4000; 0 picks a free one)')
     .action(async (flags: ServeFlags, command: Command) => {
       ctx.io.out('crmsync API server\n');
-      const { app, api } = await serve(ctx, command, flags);
+      // The scheduler here only keeps Agenda in step with schedule mutations; workers run jobs.
+      const served = await serve(ctx, command, flags, async (app) => {
+        const scheduler = await startScheduler({
+          app,
+          env: ctx.env,
+          kind: 'server',
+          processJobs: false,
+        });
+        return {
+          schedulerHealth: scheduler.health,
+          schedules: scheduler.service,
+          stop: () => scheduler.stop(),
+        };
+      });
       await untilStopped();
       ctx.io.out('stopping…\n');
-      await api.close();
-      await app.close();
+      await served.stop();
     });
 }

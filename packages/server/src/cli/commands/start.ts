@@ -1,21 +1,29 @@
 import type { Command } from 'commander';
+import { startScheduler } from '../../scheduler/index.js';
 import type { CliContext } from '../context.js';
 import { type ServeFlags, serve, untilStopped } from './server.js';
 
 /**
- * `crmsync start`: everything in one process — the API, the dashboard, and syncs started from
- * them. On a fresh embedded install with the faker demo CRM, syncs it once so the dashboard
+ * `crmsync start`: everything in one process — the API, the dashboard and the scheduler running
+ * scheduled syncs. On a fresh embedded install with the faker demo CRM, syncs it once so the dashboard
  * has data.
  */
 export function registerStart(program: Command, ctx: CliContext) {
   program
     .command('start')
-    .description('serve the API and the dashboard and run syncs, in one process')
+    .description('serve the API and the dashboard and run scheduled syncs, in one process')
     .option('--host <host>', 'interface to bind (CRMSYNC_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port (CRMSYNC_PORT, default 4000; 0 picks a free one)')
     .action(async (flags: ServeFlags, command: Command) => {
       ctx.io.out('crmsync started\n');
-      const { app, api } = await serve(ctx, command, flags);
+      const { app, stop } = await serve(ctx, command, flags, async (opened) => {
+        const scheduler = await startScheduler({ app: opened, env: ctx.env, kind: 'start' });
+        return {
+          schedulerHealth: scheduler.health,
+          schedules: scheduler.service,
+          stop: () => scheduler.stop(),
+        };
+      });
       const demo = app.plugins.find((p) => p.plugin.name === 'faker' && p.configured);
       const stopDemo = new AbortController();
       let demoSync: Promise<unknown> = Promise.resolve();
@@ -29,7 +37,6 @@ export function registerStart(program: Command, ctx: CliContext) {
       ctx.io.out('stopping…\n');
       stopDemo.abort(new Error('crmsync is shutting down'));
       await demoSync;
-      await api.close();
-      await app.close();
+      await stop();
     });
 }
