@@ -165,13 +165,10 @@ describe('the faker API', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 
-  it('serves 200,000 records at 500 a page fast enough for the benchmark', async () => {
-    server = await startFakerServer({ size: { contacts: 200_000 }, seed: 1 });
-    const started = performance.now();
-    const n = (await readAll('/v1/contacts', 500)).length;
-    const perSecond = n / ((performance.now() - started) / 1000);
-    expect(n).toBe(200_000);
-    // About 85,000/s on the dev machine; the bar leaves room for a loaded CI runner.
-    expect(perSecond).toBeGreaterThan(40_000);
+  it('serves all of a large dataset through the cursor, every id once', async () => {
+    server = await startFakerServer({ size: { contacts: 50_000 }, seed: 1 });
+    const ids = (await readAll('/v1/contacts', 1000)).map((r) => Number(r.id));
+    expect(ids).toHaveLength(50_000);
+    expect(new Set(ids).size).toBe(50_000);
   });
 });
