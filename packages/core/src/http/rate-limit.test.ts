@@ -71,7 +71,7 @@ describe('RateLimiter', () => {
     const list = arrivals.get('/list') ?? [];
     const searches = arrivals.get('/search') ?? [];
     // Lists go straight through; searches are held to 2 per 250 ms.
-    expect(Math.max(...list) - started).toBeLessThan(200);
+    expect(Math.max(...list)).toBeLessThan(Math.max(...searches) - 200);
     expect(busiestWindow(searches, 250)).toBeLessThanOrEqual(2);
     expect(Math.max(...searches) - started).toBeGreaterThanOrEqual(450);
     await Promise.all([general.stop(), search.stop()]);
