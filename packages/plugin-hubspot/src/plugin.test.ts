@@ -208,6 +208,27 @@ describe('hubspot plugin', () => {
         expect(text).not.toContain(secret);
   });
 
+  it('health pings HubSpot with the configured credentials', async () => {
+    const { fake } = await setup({ counts: { contacts: 1 } });
+    const context = (config: Record<string, unknown>) => ({
+      config,
+      logger: createLogger('test', { level: 'silent' }),
+      metrics: createRequestMetrics(),
+      signal: new AbortController().signal,
+    });
+    const good = await hubspotPlugin.createClient(
+      context({ HUBSPOT_BASE_URL: fake.baseUrl, HUBSPOT_ACCESS_TOKEN: fake.accessToken }),
+    );
+    expect((await hubspotPlugin.health?.(good, new AbortController().signal))?.ok).toBe(true);
+    const bad = await hubspotPlugin.createClient(
+      context({ HUBSPOT_BASE_URL: fake.baseUrl, HUBSPOT_ACCESS_TOKEN: 'pat-na1-bad-health-token' }),
+    );
+    const result = await hubspotPlugin.health?.(bad, new AbortController().signal);
+    expect(result?.ok).toBe(false);
+    expect(result?.message).toMatch(/401/);
+    expect(result?.message).not.toContain('pat-na1-bad-health-token');
+  });
+
   it('is configured by either credential group', async () => {
     const { resolvePluginConfig } = await import('@crmsync/core');
     expect(

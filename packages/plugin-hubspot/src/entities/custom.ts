@@ -9,8 +9,8 @@ export interface CustomObjectSpec {
 
 /**
  * Parses `HUBSPOT_CUSTOM_OBJECTS`: `2-123456:projects,2-654321:installs:name|status|amount`
- * (object type id, entity name, optional `|`-separated properties). A config file may give
- * the same as a JSON array of `{objectTypeId, name, properties}`.
+ * (object type id, entity name, optional `|`-separated properties). An array of
+ * `{objectTypeId, name, properties}` is accepted too, for hosts that pass config as objects.
  */
 export function parseCustomObjects(value: unknown): CustomObjectSpec[] {
   if (value === undefined || value === null || value === '') return [];
