@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CrmsyncError } from '@crmsync/core';
 import { z } from 'zod';
@@ -45,18 +46,32 @@ export const CONFIG_FILES = [
   'crmsync.config.json',
 ];
 
+/** tsx's ESM API as the project resolves it, else as crmsync does; null when neither can. */
+function resolveTsx(projectDir: string): string | null {
+  for (const from of [join(projectDir, 'package.json'), import.meta.url]) {
+    try {
+      // require resolves the CommonJS build; its ESM sibling is the ESM API
+      return createRequire(from)
+        .resolve('tsx/esm/api')
+        .replace(/index\.cjs$/, 'index.mjs');
+    } catch {}
+  }
+  return null;
+}
+
 async function importConfig(path: string): Promise<unknown> {
   if (path.endsWith('.json')) return JSON.parse(await readFile(path, 'utf8'));
   if (path.endsWith('.ts')) {
-    let tsx: { tsImport(specifier: string, parent: string): Promise<{ default?: unknown }> };
-    try {
-      tsx = (await import('tsx/esm/api')) as typeof tsx;
-    } catch {
+    const api = resolveTsx(dirname(path));
+    if (!api) {
       throw new CrmsyncError(
         'config',
-        `${path}: loading a .ts config needs the tsx package; install it or use crmsync.config.js / .json`,
+        `${path}: a .ts config is loaded with the tsx package, which is not installed (npm install -D tsx); or use crmsync.config.js, .mjs or .json`,
       );
     }
+    const tsx = (await import(pathToFileURL(api).href)) as {
+      tsImport(specifier: string, parent: string): Promise<{ default?: unknown }>;
+    };
     return (await tsx.tsImport(pathToFileURL(path).href, import.meta.url)).default;
   }
   return ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
