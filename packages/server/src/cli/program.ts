@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerServer } from './commands/server.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
+import { registerWorker } from './commands/worker.js';
 import { type CliContext, describeError, openCrmsync } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO } from './output.js';
@@ -18,6 +20,8 @@ const COMMANDS = [
   registerDb,
   registerServer,
   registerStart,
+  registerWorker,
+  registerSchedule,
 ];
 
 export interface BuildProgramOptions {

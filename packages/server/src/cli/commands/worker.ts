@@ -1,0 +1,89 @@
+import { InputError } from '@crmsync/core';
+import type { Command } from 'commander';
+import { createCrmsync } from '../../app.js';
+import { redact } from '../../store/index.js';
+import { startScheduler } from '../../scheduler/index.js';
+import { type CliContext, globalOptions } from '../context.js';
+import { untilStopped } from './server.js';
+
+interface WorkerFlags {
+  workerId?: string;
+  agendaUrl?: string;
+  concurrency?: string;
+  perCrm?: string;
+  pollMs?: string;
+  leaseMs?: string;
+  heartbeatMs?: string;
+  reapEveryMs?: string;
+}
+
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(flag, 'a whole number of at least 1', value);
+  return n;
+}
+
+/**
+ * `crmsync worker`: runs scheduled syncs and nothing else. Any number of workers may share
+ * one PostgreSQL (Agenda's locks keep each job on one of them); each heartbeats, and each
+ * finishes as `failed` ("interrupted") the runs of workers that stopped heartbeating.
+ * SIGTERM/SIGINT: stop taking jobs, cancel running syncs cleanly, leave no run `running`.
+ */
+export function registerWorker(program: Command, ctx: CliContext) {
+  program
+    .command('worker')
+    .description('run scheduled syncs (start as many as you like against one PostgreSQL)')
+    .option('--worker-id <id>', 'name in health and on job locks (default <hostname>:<pid>)')
+    .option('--agenda-url <url>', 'job store (CRMSYNC_AGENDA_URL; default the crmsync database)')
+    .option('--concurrency <n>', 'syncs at once in this worker (default 4)')
+    .option('--per-crm <n>', 'syncs of one CRM at once in this worker (default 1)')
+    .option('--poll-ms <ms>', 'how often to look for due jobs without notifications (default 5000)')
+    .option('--lease-ms <ms>', 'a run silent this long is taken for dead (default 60000)')
+    .option('--heartbeat-ms <ms>', 'how often this worker reports itself alive (default 10000)')
+    .option('--reap-every-ms <ms>', 'how often to finish runs of dead workers (default 30000)')
+    .action(async (flags: WorkerFlags, command: Command) => {
+      const g = globalOptions(command);
+      const leaseMs = positive('--lease-ms', flags.leaseMs);
+      const maxConcurrency = positive('--concurrency', flags.concurrency);
+      const perCrmConcurrency = positive('--per-crm', flags.perCrm);
+      const processEveryMs = positive('--poll-ms', flags.pollMs);
+      const heartbeatMs = positive('--heartbeat-ms', flags.heartbeatMs);
+      const reapEveryMs = positive('--reap-every-ms', flags.reapEveryMs);
+      const app = await createCrmsync({
+        env: ctx.env,
+        ...(g.cwd && { cwd: g.cwd }),
+        ...(g.database && { database: g.database }),
+        ...(g.config && { config: g.config }),
+        ...(flags.workerId && { workerId: flags.workerId }),
+        ...(leaseMs && { leaseMs }),
+      });
+      for (const problem of app.problems) ctx.io.err(`warning: ${problem.message}\n`);
+      try {
+        const stopped = untilStopped();
+        const scheduler = await startScheduler({
+          app,
+          env: ctx.env,
+          kind: 'worker',
+          ...(flags.workerId && { workerId: flags.workerId }),
+          ...(flags.agendaUrl && { agendaUrl: flags.agendaUrl }),
+          ...(maxConcurrency && { maxConcurrency }),
+          ...(perCrmConcurrency && { perCrmConcurrency }),
+          ...(processEveryMs && { processEveryMs }),
+          ...(heartbeatMs && { heartbeatMs }),
+          ...(reapEveryMs && { reapEveryMs }),
+        });
+        const agendaUrl = flags.agendaUrl ?? ctx.env.CRMSYNC_AGENDA_URL;
+        ctx.io.out(
+          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}\n`,
+        );
+        await stopped;
+        ctx.io.out('stopping: no new jobs; cancelling running syncs…\n');
+        await scheduler.stop();
+        ctx.io.out('worker stopped\n');
+      } finally {
+        await app.close();
+      }
+    });
+}
