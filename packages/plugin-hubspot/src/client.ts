@@ -7,7 +7,7 @@ import {
   type RequestMetrics,
 } from '@crmsync/core';
 import { searchChanged } from './delta-search.js';
-import { RollingRateLimiter } from './rate-limit.js';
+import { HubspotRateLimiter } from './rate-limit.js';
 
 /** A CRM object as the v3 API returns it: every property value a string (or null). */
 export interface HubspotObject {
@@ -54,16 +54,11 @@ export interface SearchPosition {
 
 const LIST_MAX = 100;
 
-const limiters = new Map<string, RollingRateLimiter>();
-function accountLimiter(
-  key: string,
-  requests: number,
-  perMs: number,
-  marginMs: number,
-): RollingRateLimiter {
+const limiters = new Map<string, HubspotRateLimiter>();
+function accountLimiter(key: string, requests: number, perMs: number): HubspotRateLimiter {
   let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new RollingRateLimiter([{ requests, perMs }], marginMs);
+    limiter = new HubspotRateLimiter([{ requests, perMs }]);
     limiters.set(key, limiter);
   }
   return limiter;
@@ -81,8 +76,8 @@ function accountLimiter(
 export class HubspotClient {
   readonly http: HttpClient;
   readonly searchCap: number;
-  readonly limiter: RollingRateLimiter | undefined;
-  readonly searchLimiter: RollingRateLimiter | undefined;
+  readonly limiter: HubspotRateLimiter | undefined;
+  readonly searchLimiter: HubspotRateLimiter | undefined;
   readonly #logger: Logger;
 
   constructor(options: HubspotClientOptions) {
@@ -92,9 +87,9 @@ export class HubspotClient {
     // the same account share one limiter, so `sync all` does not start each entity with a burst.
     const account = options.account ?? options.baseUrl;
     this.limiter =
-      rate > 0 ? accountLimiter(`${account}|general|${rate}`, rate, 10_000, 20) : undefined;
+      rate > 0 ? accountLimiter(`${account}|general|${rate}`, rate, 10_000) : undefined;
     this.searchLimiter =
-      search > 0 ? accountLimiter(`${account}|search|${search}`, search, 1_000, 5) : undefined;
+      search > 0 ? accountLimiter(`${account}|search|${search}`, search, 1_000) : undefined;
     this.searchCap = options.searchCap ?? 10_000;
     this.#logger = options.logger;
     this.http = new HttpClient({

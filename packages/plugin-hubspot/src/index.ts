@@ -20,7 +20,7 @@ import { owners } from './entities/owners.js';
 
 export { type HubspotClientOptions, type HubspotObject, HubspotClient } from './client.js';
 export { parseCustomObjects } from './entities/custom.js';
-export { RollingRateLimiter } from './rate-limit.js';
+export { HubspotRateLimiter } from './rate-limit.js';
 
 const DEFAULT_BASE_URL = 'https://api.hubapi.com';
 
