@@ -10,3 +10,4 @@ export { SqliteJobRepository } from './sqlite-job-repository.js';
 export { type Scheduler, type StartSchedulerOptions, startScheduler } from './start-scheduler.js';
 export { SYNC_JOB, type SyncJobData } from './sync-job.js';
 export { type WorkerBeat, WorkerRegistry } from './worker-registry.js';
+export { ensureDemoSchedule } from './demo-schedule.js';

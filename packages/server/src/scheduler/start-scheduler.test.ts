@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type FakerServer, fakerPlugin, startFakerServer } from '@crmsync/plugin-faker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Crmsync, createCrmsync } from '../app.js';
+import { ensureDemoSchedule } from './demo-schedule.js';
 import { startScheduler } from './start-scheduler.js';
 import { SYNC_JOB } from './sync-job.js';
 
@@ -205,5 +206,19 @@ describe('startScheduler on SQLite', () => {
       expect(run.errorKind).toBe('cancelled');
       expect(run.errorMessage).toMatch(/^cancelled/);
     }
+  });
+
+  it('schedules faker all every 2 minutes on a fresh database, and only there', async () => {
+    const { app } = await open();
+    const s = await scheduler(app, { processJobs: false });
+    const demo = await ensureDemoSchedule(app, s);
+    expect(demo).toMatchObject({ crmSource: 'faker', syncType: 'all', interval: '2 minutes' });
+    expect(demo!.nextRun!.getTime() - Date.now()).toBeGreaterThan(100_000);
+    const [job] = (await s.agenda.queryJobs({ name: SYNC_JOB })).jobs;
+    expect(job?.data).toMatchObject({ crm: 'faker', entity: 'all', scheduleId: demo!.id });
+    expect(await ensureDemoSchedule(app, s)).toBeNull();
+    await s.service.delete(demo!.id);
+    await app.sync('faker', 'companies');
+    expect(await ensureDemoSchedule(app, s)).toBeNull();
   });
 });

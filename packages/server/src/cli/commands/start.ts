@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { startScheduler } from '../../scheduler/index.js';
+import { ensureDemoSchedule, startScheduler } from '../../scheduler/index.js';
 import type { CliContext } from '../context.js';
 import { type ServeFlags, serve, untilStopped } from './server.js';
 
 /**
  * `crmsync start`: everything in one process — the API, the dashboard and the scheduler running
- * scheduled syncs. On a fresh embedded install with the faker demo CRM, syncs it once so the dashboard
- * has data.
+ * scheduled syncs. On a fresh install with the faker demo CRM, syncs it once so the dashboard
+ * has data and schedules `faker all` every 2 minutes so scheduled runs arrive on their own.
  */
 export function registerStart(program: Command, ctx: CliContext) {
   program
@@ -18,6 +18,10 @@ export function registerStart(program: Command, ctx: CliContext) {
       ctx.io.out('crmsync started\n');
       const { app, stop } = await serve(ctx, command, flags, async (opened) => {
         const scheduler = await startScheduler({ app: opened, env: ctx.env, kind: 'start' });
+        if (await ensureDemoSchedule(opened, scheduler))
+          ctx.io.out(
+            '  first start: scheduled faker all every 2 minutes (crmsync schedule list)\n',
+          );
         return {
           schedulerHealth: scheduler.health,
           schedules: scheduler.service,
