@@ -35,6 +35,9 @@ describe('crmsync CLI, in-process through buildProgram()', () => {
     for (const command of ['sync', 'list', 'history', 'db'])
       expect(top.out).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(top.out).toContain('0 success, 1 failed, 2 bad usage, 3 partial');
+    const version = await cli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.out).toMatch(/^\d+\.\d+\.\d+/);
     const sync = await cli(['sync', '--help']);
     expect(sync.code).toBe(0);
     for (const flag of [

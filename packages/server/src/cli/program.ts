@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerHistory } from './commands/history.js';
@@ -24,6 +25,13 @@ const COMMANDS = [
   registerSchedule,
 ];
 
+/** This package's version (src/cli and dist/cli both sit two levels below package.json). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 export interface BuildProgramOptions {
   io?: CliIO;
   env?: Record<string, string | undefined>;
@@ -49,6 +57,7 @@ export function buildProgram(options: BuildProgramOptions = {}): CliProgram {
   };
   const program = new Command('crmsync')
     .description('keep a database in step with your CRMs')
+    .version(VERSION, '-V, --version')
     .option(
       '--database <url>',
       'database URL (DATABASE_URL; default SQLite at ./.crmsync/crmsync.db)',
