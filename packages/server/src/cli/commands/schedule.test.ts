@@ -213,4 +213,81 @@ describe('crmsync schedule and crmsync worker (SQLite)', () => {
     expect(history.filter((r) => r.status === 'running')).toEqual([]);
     expect(history).toHaveLength(1);
   }, 60_000);
+
+  it('SIGTERM during a scheduled sync cancels it cleanly: the worker exits 0 and no run stays running', async () => {
+    const added = await cli([
+      'schedule',
+      'add',
+      'faker',
+      'contacts',
+      '--cron',
+      '*/30 * * * *',
+      '--batch-size',
+      '5',
+      '--json',
+    ]);
+    expect(added.code, added.err).toBe(0);
+    const schedule = JSON.parse(added.out) as ScheduleJson;
+    const db = new Database(file);
+    db.prepare(
+      `UPDATE agenda_jobs SET next_run_at = ? WHERE json_extract(data, '$.scheduleId') = ?`,
+    ).run(Date.now() - 1000, schedule.id);
+    db.close();
+    const before = JSON.parse((await cli(['history', '--json'])).out) as unknown[];
+    const slowEnv = { FAKER_SIZE: '2000', FAKER_REQUESTS_PER_SECOND: '4' };
+    const worker = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        '--cwd',
+        project.dir,
+        '--database',
+        `file:${file}`,
+        'worker',
+        '--poll-ms',
+        '200',
+      ],
+      { env: { ...process.env, ...slowEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    worker.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    worker.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      worker.on('exit', (code) => resolve(code)),
+    );
+    let running = false;
+    try {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && !running) {
+        const runs = JSON.parse((await cli(['history', '--json'])).out) as Array<{
+          status: string;
+        }>;
+        running = runs.length > before.length && runs.some((r) => r.status === 'running');
+        if (!running) await sleep(200);
+      }
+      expect(running, out).toBe(true);
+      await sleep(500);
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    expect(await exited, out).toBe(0);
+    const runs = JSON.parse((await cli(['history', '--json'])).out) as Array<{
+      status: string;
+      trigger: string;
+      errorMessage: string | null;
+      counts: { processed: number };
+    }>;
+    expect(runs.filter((r) => r.status === 'running')).toEqual([]);
+    const [last] = runs;
+    expect(last?.trigger).toBe('schedule');
+    expect(last?.status).toBe('failed');
+    expect(last?.errorMessage).toMatch(/cancel|shutting down/i);
+    expect(last?.counts.processed).toBeLessThan(2000);
+  }, 60_000);
 });
