@@ -1,3 +1,3 @@
 export { asDate, coerceValue } from './coerce.js';
-export { getPath } from './path.js';
+export { compilePath, getPath } from './path.js';
 export { createDefaultProcessor } from './processor.js';

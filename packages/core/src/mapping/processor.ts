@@ -3,7 +3,7 @@ import type { MappedRecord, Processor } from '../contracts/processor.js';
 import { CrmsyncError } from '../contracts/errors.js';
 import { validateRecord } from '../validation/validate.js';
 import { asDate, coerceValue } from './coerce.js';
-import { getPath } from './path.js';
+import { compilePath } from './path.js';
 
 /**
  * The processor every entity gets unless it brings its own: each field is read from its
@@ -14,9 +14,13 @@ export function createDefaultProcessor<Raw>(
   entity: EntityDefinition<unknown, Raw>,
   crm = 'crm',
 ): Processor<Raw> {
-  const fields = Object.entries(entity.fields);
+  const fields = Object.entries(entity.fields).map(([name, spec]) => ({
+    name,
+    type: spec.type,
+    read: compilePath(spec.source ?? name),
+  }));
   const keySpec = entity.fields[entity.primaryKey];
-  const keySource = keySpec?.source ?? entity.primaryKey;
+  const readKey = compilePath(keySpec?.source ?? entity.primaryKey);
   return {
     transform(raw: Raw): MappedRecord {
       if (raw === null || typeof raw !== 'object') {
@@ -30,9 +34,8 @@ export function createDefaultProcessor<Raw>(
         );
       }
       const data: Record<string, unknown> = {};
-      for (const [name, spec] of fields)
-        data[name] = coerceValue(spec.type, getPath(raw, spec.source ?? name));
-      const key = getPath(raw, keySource);
+      for (const field of fields) data[field.name] = coerceValue(field.type, field.read(raw));
+      const key = readKey(raw);
       if (key === null || key === undefined || String(key).trim() === '') {
         const hint = JSON.stringify(raw).slice(0, 160);
         throw new CrmsyncError(
