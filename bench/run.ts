@@ -20,7 +20,9 @@ for (const file of files) {
     log: (m) => console.log(`  ${m}`),
     report: (f) => {
       figures.push(f);
-      console.log(`  ${f.name}: ${fmt(f.value)} ${f.unit}${f.ratio !== undefined ? ` (ratio ${f.ratio.toFixed(2)})` : ''}`);
+      console.log(
+        `  ${f.name}: ${fmt(f.value)} ${f.unit}${f.ratio !== undefined ? ` (ratio ${f.ratio.toFixed(2)})` : ''}`,
+      );
     },
   });
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -36,7 +38,9 @@ for (const f of figures) {
   const limits = (f.limits ?? []).map((l) => `${l.name}: ${fmt(l.value)} ${l.unit}`).join('; ');
   const ratio = f.ratio === undefined ? '' : f.ratio.toFixed(2);
   const met = f.met === undefined ? '' : f.met ? 'yes' : 'NO';
-  console.log(`| ${f.suite} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${limits} | ${ratio} | ${f.goal ?? ''} | ${met} |`);
+  console.log(
+    `| ${f.suite} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${limits} | ${ratio} | ${f.goal ?? ''} | ${met} |`,
+  );
 }
 
 const out = fileURLToPath(new URL('./results/latest.json', import.meta.url));
