@@ -21,6 +21,8 @@ const scheduler = await startScheduler({
   processEveryMs: 300,
   heartbeatMs: 500,
   reapEveryMs: 1_000,
+  // The tests' schedules all sync faker; let them run side by side so none starts late.
+  perCrmConcurrency: 3,
 });
 process.stdout.write('ready\n');
 process.once('SIGTERM', async () => {
