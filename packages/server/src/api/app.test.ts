@@ -15,7 +15,7 @@ import {
 } from '../store/test-databases.js';
 import { apiRuntimeFromApp } from './app-runtime.js';
 import { type ApiServer, startApiServer } from './server.js';
-import { collect, testProviders } from './test-support.js';
+import { collect, ListenerCountingTarget, testProviders } from './test-support.js';
 
 const providers = await testProviders();
 
@@ -52,6 +52,7 @@ describe.each(providers)(
     let cwd: string;
     let app: Crmsync;
     let api: ApiServer;
+    const events = new ListenerCountingTarget();
     beforeAll(async () => {
       db =
         provider === 'postgresql' ? await createPostgresTestDatabase() : createSqliteTestDatabase();
@@ -68,6 +69,7 @@ describe.each(providers)(
         host: '127.0.0.1',
         port: 0,
         env: {},
+        eventTarget: events,
       });
     });
     afterAll(async () => {
@@ -99,7 +101,7 @@ describe.each(providers)(
           {},
           (items) => items.length >= 1,
         );
-        await Promise.all([progress.ready, finished.ready]);
+        await events.listening(2);
         const started = JSON.parse(
           await post(api, START, { input: { crm: 'faker', entity: 'contacts', batchSize: 20 } }),
         );
@@ -136,6 +138,7 @@ describe('a secret faker token', () => {
   let cwd: string;
   let app: Crmsync;
   let api: ApiServer;
+  const events = new ListenerCountingTarget();
   const logged: string[] = [];
   const debugLog = createDebug.log;
   beforeAll(async () => {
@@ -157,6 +160,7 @@ describe('a secret faker token', () => {
       host: '127.0.0.1',
       port: 0,
       env: {},
+      eventTarget: events,
     });
   });
   afterAll(async () => {
@@ -185,7 +189,7 @@ describe('a secret faker token', () => {
         {},
         (i) => i.length >= 1,
       );
-      await Promise.all([all.ready, logs.ready]);
+      await events.listening(2);
       const started = await post(api, START, {
         input: { crm: 'faker', entity: 'all', batchSize: 25, pluginOptions: {} },
       });

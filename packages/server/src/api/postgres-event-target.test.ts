@@ -70,19 +70,29 @@ describe.runIf(postgres)('PostgreSQL LISTEN/NOTIFY event target', () => {
         {},
         (items) => items.length >= 1,
       );
-      await progress.ready;
-      // The worker: its engine's events published on its own pub/sub, over the same channel.
-      publishRunEvent(createApiPubSub(workerTarget), {
-        type: 'run-progress',
-        runId: 'worker-run',
-        crmSource: 'callrail',
-        syncType: 'calls',
-        counts: { processed: 42, created: 40, updated: 2, unchanged: 0, deleted: 0, failed: 0 },
-        estimatedTotal: null,
-        recordsPerSecond: 21,
-        pages: 1,
-        at: new Date(),
+      // The worker: its engine's events published on its own pub/sub, over the same channel,
+      // again until the subscription (live once its LISTEN listener is added) has one.
+      const worker = createApiPubSub(workerTarget);
+      let received = false;
+      void progress.done.finally(() => {
+        received = true;
       });
+      const publish = () =>
+        publishRunEvent(worker, {
+          type: 'run-progress',
+          runId: 'worker-run',
+          crmSource: 'callrail',
+          syncType: 'calls',
+          counts: { processed: 42, created: 40, updated: 2, unchanged: 0, deleted: 0, failed: 0 },
+          estimatedTotal: null,
+          recordsPerSecond: 21,
+          pages: 1,
+          at: new Date(),
+        });
+      for (let i = 0; i < 100 && !received; i++) {
+        publish();
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(await progress.done).toEqual([
         { runProgress: { runId: 'worker-run', recordsProcessed: 42 } },
       ]);

@@ -102,7 +102,7 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
       {},
       (items) => items.length >= 1,
     );
-    await Promise.all([progress.ready, finished.ready, logs.ready, starts.ready]);
+    await t.listening(4);
 
     const started = await start({ crm: 'callrail', entity: 'calls', batchSize: 10, full: true });
     expect(started.__typename).toBe('MutationStartSyncSuccess');

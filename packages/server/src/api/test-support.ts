@@ -20,6 +20,52 @@ import { type ApiServer, type ApiServerOptions, startApiServer } from './server.
 export type Provider = 'sqlite' | 'postgresql';
 
 /**
+ * The in-memory event target yoga's pub/sub uses by default, counting its listeners: a test
+ * knows a subscription is live on the server (not just sent) before it triggers events.
+ */
+export class ListenerCountingTarget extends EventTarget {
+  #count = 0;
+  #waiters = new Set<() => void>();
+
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: AddEventListenerOptions | boolean,
+  ): void {
+    super.addEventListener(type, listener, options);
+    this.#count++;
+    for (const wake of this.#waiters) wake();
+  }
+
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: EventListenerOptions | boolean,
+  ): void {
+    super.removeEventListener(type, listener, options);
+    this.#count--;
+  }
+
+  /** Resolves once at least `count` subscriptions listen. */
+  listening(count: number, timeoutMs = 15_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`only ${this.#count} of ${count} subscriptions became live`));
+      }, timeoutMs);
+      const check = () => {
+        if (this.#count < count) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+}
+
+/**
  * Which databases the API tests run on: SQLite always; PostgreSQL when reachable, and when
  * CI=true an unreachable PostgreSQL fails the run instead of skipping it.
  */
@@ -66,6 +112,8 @@ export interface TestApi {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: GqlBody<T>; text: string }>;
   ws(connectionParams?: Record<string, unknown>): Client;
+  /** Resolves once `count` subscriptions are live on the server (default event target only). */
+  listening(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -116,11 +164,13 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
     callrailLatencyMs: _l,
     ...serverOptions
   } = options;
+  const events = new ListenerCountingTarget();
   const api = await startApiServer({
     runtime,
     host: '127.0.0.1',
     port: 0,
     env: {},
+    ...(!serverOptions.pubsub && !serverOptions.eventTarget && { eventTarget: events }),
     ...serverOptions,
   });
   const sockets: Client[] = [];
@@ -137,6 +187,7 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
       const text = await res.text();
       return { status: res.status, text, body: JSON.parse(text) };
     },
+    listening: (count) => events.listening(count),
     ws(connectionParams) {
       const client = createClient({
         url: api.wsUrl,
@@ -165,12 +216,8 @@ export function collect<T>(
   variables: Record<string, unknown>,
   until: (items: T[]) => boolean,
   timeoutMs = 20_000,
-): { done: Promise<T[]>; ready: Promise<void> } {
+): { done: Promise<T[]> } {
   const items: T[] = [];
-  let readyResolve: () => void = () => {};
-  const ready = new Promise<void>((r) => {
-    readyResolve = r;
-  });
   const done = new Promise<T[]>((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
@@ -203,9 +250,7 @@ export function collect<T>(
       },
     );
   });
-  // graphql-ws acknowledges a subscription only by its first result; give the server a moment.
-  setTimeout(readyResolve, 200);
-  return { done, ready };
+  return { done };
 }
 
 /**
