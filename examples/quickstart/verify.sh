@@ -1,26 +1,129 @@
 #!/usr/bin/env bash
-# Installs crmsync from packed tarballs into an empty project, the way an npm user would,
-# and runs a sync: proves the packages carry their files, types, bin and migrations.
+# Proves the published packages work for an npm user: packs @crmsync/core, @crmsync/server,
+# @crmsync/plugin-faker (and any other workspace package they depend on) with `pnpm pack`,
+# installs the tarballs into a fresh project with npm (no workspace links), then runs the
+# `crmsync` bin and the programmatic API there. Exits non-zero when anything is missing:
+# files, types, the bin, the migrations.
+#
+# Run from anywhere after `pnpm build`:  bash examples/quickstart/verify.sh
+# KEEP=1 keeps the temp folder for a look afterwards.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/tarballs" "$work/project"
-for pkg in core ui server plugin-faker; do
-  (cd "$root/packages/$pkg" && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+example="$repo/examples/quickstart"
+work="$(mktemp -d "${TMPDIR:-/tmp}/crmsync-quickstart-XXXXXX")"
+if [[ "${KEEP:-}" == "1" ]]; then
+  echo "keeping $work"
+else
+  trap 'rm -rf "$work"' EXIT
+fi
+step() { printf '\n== %s\n' "$*"; }
+fail() { printf 'verify: FAILED: %s\n' "$*" >&2; exit 1; }
+
+for pkg in core server plugin-faker; do
+  [[ -f "$repo/packages/$pkg/dist/index.js" ]] || fail "packages/$pkg/dist is missing: run pnpm build first"
 done
+
+# The packages to pack: server and plugin-faker, and every @crmsync/* package they depend on
+# (pnpm pack turns workspace:^ into a plain version, which npm would otherwise look up on the
+# registry, so every one of them has to be given to npm install together).
+mapfile -t packages < <(node --input-type=module - "$repo" <<'EOF'
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+const repo = process.argv[2];
+const dirs = new Map();
+for (const d of readdirSync(join(repo, 'packages'))) {
+  const file = join(repo, 'packages', d, 'package.json');
+  if (existsSync(file)) dirs.set(JSON.parse(readFileSync(file, 'utf8')).name, join(repo, 'packages', d));
+}
+const todo = ['@crmsync/server', '@crmsync/plugin-faker'];
+const out = new Set();
+while (todo.length) {
+  const name = todo.pop();
+  if (out.has(name)) continue;
+  if (!dirs.has(name)) throw new Error(`${name} is not a workspace package`);
+  out.add(name);
+  const manifest = JSON.parse(readFileSync(join(dirs.get(name), 'package.json'), 'utf8'));
+  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }))
+    if (dep.startsWith('@crmsync/')) todo.push(dep);
+}
+for (const name of out) console.log(dirs.get(name));
+EOF
+)
+
+step "pnpm pack ${packages[*]##*/}"
+mkdir -p "$work/packs"
+for dir in "${packages[@]}"; do
+  (cd "$dir" && pnpm pack --pack-destination "$work/packs" >/dev/null)
+done
+ls -1 "$work/packs"
+
+step "npm install the tarballs into a fresh project"
+mkdir -p "$work/project"
+# The example's package.json names its deps as workspace:* (it is a workspace member here);
+# an npm user's project starts from a plain one and npm install adds the packages.
+cp "$example/sync.mjs" "$work/project/"
 cd "$work/project"
-npm init -y >/dev/null
-npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz >/dev/null
-node -e "import('@crmsync/server').then((m) => { if (typeof m.createCrmsync !== 'function') process.exit(1); })"
-test -f node_modules/@crmsync/server/dist/index.d.ts
-test -d node_modules/@crmsync/server/prisma/migrations
-npx --no-install crmsync sync faker all --json > sync.json
-npx --no-install crmsync history --json > history.json
-node -e "
-const runs = JSON.parse(require('fs').readFileSync('history.json', 'utf8'));
-const entities = ['contacts', 'companies', 'deals', 'activities'];
-const ok = entities.every((e) => runs.some((r) => r.crm === 'faker' && r.entity === e && r.status === 'success'));
-if (!ok) { console.error('quickstart: expected a successful faker run of every entity, got', runs); process.exit(1); }
-console.log('quickstart: ' + runs.length + ' successful runs from packed tarballs on ' + process.version);
-"
+printf '{ "name": "quickstart-check", "private": true, "type": "module" }\n' >package.json
+npm install --no-audit --no-fund --loglevel=error "$work/packs"/*.tgz
+
+# Files an npm user relies on: compiled code, types, the bin, the migrations.
+for file in \
+  node_modules/@crmsync/core/dist/index.d.ts \
+  node_modules/@crmsync/server/dist/index.d.ts \
+  node_modules/@crmsync/server/dist/cli/main.js \
+  node_modules/@crmsync/plugin-faker/dist/index.d.ts \
+  node_modules/.bin/crmsync; do
+  [[ -e "$file" ]] || fail "$file is not in the installed packages"
+done
+find node_modules/@crmsync/server/prisma -name 'migration.sql' | grep -q . ||
+  fail "@crmsync/server carries no migrations"
+
+# A clean environment: the embedded SQLite database under ./.crmsync/, no stray settings.
+unset DATABASE_URL FAKER_BASE_URL CRMSYNC_API_TOKEN || true
+
+step "npx crmsync list"
+npx --no-install crmsync list
+
+step "npx crmsync sync faker all"
+code=0
+npx --no-install crmsync sync faker all || code=$?
+[[ $code -eq 0 ]] || fail "crmsync sync faker all exited $code"
+
+step "npx crmsync history --json"
+npx --no-install crmsync list --json >list.json
+npx --no-install crmsync history --json --limit 100 >history.json
+node --input-type=module - <<'EOF'
+import { readFileSync } from 'node:fs';
+const plugins = JSON.parse(readFileSync('list.json', 'utf8'));
+const runs = JSON.parse(readFileSync('history.json', 'utf8'));
+const faker = plugins.find((p) => p.name === 'faker');
+if (!faker) throw new Error('the faker plugin was not discovered');
+const missing = faker.entities
+  .map((e) => e.name)
+  .filter((entity) => !runs.some((r) => r.crm === 'faker' && r.entity === entity && r.status === 'success'));
+if (missing.length) {
+  console.error(JSON.stringify(runs, null, 2));
+  throw new Error(`no successful run of faker ${missing.join(', ')}`);
+}
+console.log(`success rows for faker ${faker.entities.map((e) => e.name).join(', ')}`);
+EOF
+
+step "the programmatic API (node sync.mjs)"
+node sync.mjs
+
+step "bad usage exits 2"
+code=0
+npx --no-install crmsync sync faker all --since 2025-01-01 2>err.txt || code=$?
+[[ $code -eq 2 ]] || fail "a removed flag exited $code, expected 2"
+grep -q -- '--start-date' err.txt || fail "the removed --since flag did not name --start-date"
+
+step "a .ts config without tsx installed says what to do"
+echo 'export default { disable: [] };' >crmsync.config.ts
+code=0
+npx --no-install crmsync list 2>err.txt || code=$?
+[[ $code -eq 2 ]] || fail "a .ts config without tsx exited $code, expected 2"
+grep -q 'use crmsync.config.js' err.txt || fail "the .ts config error did not suggest .js/.json: $(cat err.txt)"
+rm crmsync.config.ts
+
+printf '\nverify: OK — the packed packages install with npm and sync\n'
