@@ -11,3 +11,9 @@ export { type Scheduler, type StartSchedulerOptions, startScheduler } from './st
 export { SYNC_JOB, type SyncJobData } from './sync-job.js';
 export { type WorkerBeat, WorkerRegistry } from './worker-registry.js';
 export { ensureDemoSchedule } from './demo-schedule.js';
+export {
+  type EventsTarget,
+  openRunEventBridge,
+  type RunEventBridge,
+  resolveEventsTarget,
+} from './run-event-bridge.js';

@@ -77,7 +77,8 @@ const scheduledRuns = async (app: Crmsync) =>
 describe('startScheduler on SQLite', () => {
   it('runs a schedule on its own, keeps next_run and last_run_id current, and reports health', async () => {
     const { app } = await open();
-    const s = await scheduler(app, { kind: 'start' });
+    const events: string[] = [];
+    const s = await scheduler(app, { kind: 'start', onRunEvent: (e) => events.push(e.type) });
     const created = await s.service.create({
       crmSource: 'faker',
       syncType: 'contacts',
@@ -97,6 +98,7 @@ describe('startScheduler on SQLite', () => {
     expect(runs.map((r) => r.id)).toContain(row.lastRunId);
     expect(row.nextRun!.getTime()).toBeGreaterThan(created.nextRun!.getTime());
 
+    expect(events).toEqual(expect.arrayContaining(['run-started', 'run-finished']));
     const health = await s.health();
     expect(health.running).toBe(true);
     expect(health.workers.map((w) => w.id)).toEqual([s.workerId]);
@@ -220,5 +222,22 @@ describe('startScheduler on SQLite', () => {
     await s.service.delete(demo!.id);
     await app.sync('faker', 'companies');
     expect(await ensureDemoSchedule(app, s)).toBeNull();
+  });
+
+  it('pauses a schedule whose stored options cannot start a sync, naming the option', async () => {
+    const { app } = await open();
+    const s = await scheduler(app);
+    const bad = await s.service.create({
+      crmSource: 'faker',
+      syncType: 'contacts',
+      cron: '* * * * * *',
+      options: { batchSize: 'lots' },
+    });
+    const row = await until(async () => {
+      const r = await app.store.prisma.syncSchedule.findUniqueOrThrow({ where: { id: bad.id } });
+      return !r.enabled && r;
+    });
+    expect(row.pausedReason).toMatch(/^could not start: Invalid batch-size/);
+    expect(await scheduledRuns(app)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { SyncRun } from '@crmsync/core';
+import { CrmsyncError, InputError, type RunEvent, type SyncRun } from '@crmsync/core';
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import type { SchedulerHealth } from '../api/context.js';
 import type { Crmsync } from '../app.js';
@@ -35,6 +35,8 @@ export interface StartSchedulerOptions {
   reapEveryMs?: number;
   /** How long stop() waits for aborted syncs to finish; default 30 s. */
   stopTimeoutMs?: number;
+  /** Every event of the runs this scheduler starts (e.g. to publish them to other processes). */
+  onRunEvent?: (event: RunEvent) => void;
 }
 
 export interface Scheduler {
@@ -121,14 +123,15 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
       release = await slots.acquire(crm, controller.signal);
       // Raw flags as the API and `crmsync schedule add` store them; plugin options apart.
       const { pluginOptions, ...flags } = raw;
-      const options =
+      const syncOptions =
         pluginOptions && typeof pluginOptions === 'object'
           ? app.parseOptions(crm, flags, pluginOptions as Record<string, unknown>)
           : app.parseOptions(crm, flags);
-      runs = await app.sync(crm, entity, options, {
+      runs = await app.sync(crm, entity, syncOptions, {
         trigger: 'schedule',
         signal: controller.signal,
         onEvent: (event) => {
+          options.onRunEvent?.(event);
           if (event.type === 'run-progress') touch();
           if (event.type === 'run-started' && scheduleId)
             void prisma.syncSchedule
@@ -139,7 +142,10 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
     } catch (error) {
       if (controller.signal.aborted) return;
       // Bad options or a plugin that is not configured: retrying every interval cannot help.
-      if (scheduleId)
+      // Anything else (a database hiccup) is left to the next due time.
+      const hopeless =
+        error instanceof InputError || (error instanceof CrmsyncError && error.kind === 'config');
+      if (scheduleId && hopeless)
         await service.pause(scheduleId, `could not start: ${(error as Error).message}`);
       throw error;
     } finally {
