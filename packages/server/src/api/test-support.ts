@@ -136,6 +136,16 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
     options.provider === 'postgresql'
       ? await createPostgresTestDatabase()
       : createSqliteTestDatabase();
+  try {
+    return await startOn(db, options);
+  } catch (error) {
+    // A failed start must not leave its database behind.
+    await db.drop();
+    throw error;
+  }
+}
+
+async function startOn(db: TestDatabase, options: TestApiOptions): Promise<TestApi> {
   const store = await openStore({ databaseUrl: db.url });
   const { callrailPlugin, CallRailFakeServer } = await loadCallRail();
   const callrail = await CallRailFakeServer.start({
