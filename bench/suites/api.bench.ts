@@ -46,7 +46,7 @@ const QUERIES = {
     '{ runs(first: 50, filter: { crm: "crm3", status: failed }) { edges { node { id startTime } } pageInfo { endCursor } } }',
 };
 
-function benchPlugins(): CrmPlugin[] {
+export function benchPlugins(): CrmPlugin[] {
   return Array.from({ length: CRMS }, (_, c) =>
     defineCrmPlugin({
       contractVersion: CORE_CONTRACT_VERSION,
@@ -84,7 +84,7 @@ class EventSource implements RuntimeEngine {
   }
 }
 
-async function fillHistory(store: PrismaStore, rows: number, now: number): Promise<void> {
+export async function fillHistory(store: PrismaStore, rows: number, now: number): Promise<void> {
   const step = Math.floor(YEAR_MS / rows);
   // Per row i: start spread evenly over the past year (newest last); status by a fixed
   // pseudo-random pattern: 85% success, 5% partial, 10% failed; the last 3 still running.
