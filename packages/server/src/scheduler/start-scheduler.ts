@@ -76,6 +76,8 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
     name: workerId,
     processEvery: options.processEveryMs ?? 5_000,
     maxConcurrency: options.maxConcurrency ?? 4,
+    // Lock no more jobs than can run: due jobs beyond that stay for the other workers.
+    lockLimit: options.maxConcurrency ?? 4,
     defaultLockLifetime: lockLifetime,
   });
   agenda.on('error', (error: Error) => logger.warn(`agenda: ${error.message}`));
