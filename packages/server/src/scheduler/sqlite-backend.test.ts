@@ -97,13 +97,15 @@ for (const { under, skip } of backends) {
     const backends: AgendaBackend[] = [];
 
     /** A started-up Agenda on the store under test; instances connect one at a time. */
-    async function agenda(options: { maxConcurrency?: number } = {}): Promise<Agenda> {
+    async function agenda(
+      options: { maxConcurrency?: number; processEvery?: number } = {},
+    ): Promise<Agenda> {
       const backend = under.create();
       // Agenda.stop() leaves a never-started instance's connection open: close it ourselves.
       backends.push(backend);
       const a = new Agenda({
         backend,
-        processEvery: 100,
+        processEvery: options.processEvery ?? 100,
         name: `test-${agendas.length}`,
         ...(options.maxConcurrency && { maxConcurrency: options.maxConcurrency }),
       });
@@ -152,6 +154,23 @@ for (const { under, skip } of backends) {
       expect([...runs.values()].every((r) => r.length === 1)).toBe(true);
       const byInstance = new Set([...runs.values()].flat());
       expect(byInstance.size).toBe(2);
+    });
+
+    it('starts a job saved now by another instance at once, long before the next poll', async () => {
+      const worker = await agenda({ processEvery: 60_000 });
+      const producer = await agenda({ processEvery: 60_000 });
+      let startedAt = 0;
+      worker.define('urgent', async () => {
+        startedAt = Date.now();
+      });
+      await worker.start();
+      await producer.start();
+      // The worker's first scan happens on start; the job comes after it.
+      await sleep(300);
+      const savedAt = Date.now();
+      await producer.now('urgent', {});
+      await until(() => startedAt > 0, 5_000);
+      expect(startedAt - savedAt).toBeLessThan(1_000);
     });
 
     it('schedules a one-off job for later and runs it then, not before', async () => {

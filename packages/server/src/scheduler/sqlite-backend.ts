@@ -1,7 +1,8 @@
-import type { AgendaBackend, JobRepository } from 'agenda';
+import type { AgendaBackend, JobRepository, NotificationChannel } from 'agenda';
 import Database from 'better-sqlite3';
 import createDebug from 'debug';
 import { SqliteJobRepository } from './sqlite-job-repository.js';
+import { SqliteNotificationChannel } from './sqlite-notification-channel.js';
 
 const log = createDebug('crmsync:scheduler:sqlite-backend');
 
@@ -9,12 +10,17 @@ export interface SqliteBackendOptions {
   /** A file path (or `:memory:`, useful only within one Agenda instance). */
   path: string;
   tableName?: string;
+  /**
+   * Job notifications between processes on this file (default on, checked every 100 ms), so
+   * a job saved "now" elsewhere starts without waiting for `processEvery`. `false`: poll only.
+   */
+  notifications?: boolean | { pollMs?: number };
 }
 
 /**
  * Agenda 6 storage in a SQLite file: the embedded default, so `crmsync start` needs no
  * other server. Several processes may share the file — locks are single atomic UPDATEs —
- * but SQLite has no cross-process notifications, so Agenda polls (`processEvery`).
+ * and a small notifications table stands in for LISTEN/NOTIFY (see SqliteNotificationChannel).
  *
  * @example
  * const agenda = new Agenda({ backend: new SqliteBackend({ path: '.crmsync/agenda.db' }), processEvery: '1 second' });
@@ -25,10 +31,23 @@ export class SqliteBackend implements AgendaBackend {
   readonly #options: SqliteBackendOptions;
   #db: Database.Database | undefined;
   #repository: SqliteJobRepository | undefined;
+  readonly #channel: SqliteNotificationChannel | undefined;
 
   constructor(options: SqliteBackendOptions) {
     this.#options = options;
+    const notify = options.notifications ?? true;
+    if (notify !== false) {
+      this.#channel = new SqliteNotificationChannel({
+        path: options.path,
+        ...(options.tableName && { tableName: `${options.tableName}_notifications` }),
+        ...(typeof notify === 'object' && notify.pollMs && { pollMs: notify.pollMs }),
+      });
+    }
     this.#open();
+  }
+
+  get notificationChannel(): NotificationChannel | undefined {
+    return this.#channel;
   }
 
   #open(): SqliteJobRepository {
