@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunStatusPayload } from '../../api/pubsub.js';
+import { openRunEventBridge } from '../../scheduler/run-event-bridge.js';
 import { runCli, type TestProject, testProject } from '../test-project.js';
 
 // `crmsync schedule …` and `crmsync worker` on the embedded SQLite database: the schedule
@@ -28,6 +31,7 @@ interface AgendaRow {
   data: string;
 }
 
+const REDIS_URL = process.env.CRMSYNC_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const env = { FAKER_SIZE: '30' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -159,6 +163,21 @@ describe('crmsync schedule and crmsync worker (SQLite)', () => {
     );
     db.close();
 
+    // Live events leave the worker over Redis (when there is one) to this process.
+    const channel = `crmsync_test_${randomBytes(5).toString('hex')}`;
+    const bridge = await openRunEventBridge({ kind: 'redis', url: REDIS_URL }, { channel }).catch(
+      () => undefined,
+    );
+    if (!bridge && process.env.CI === 'true')
+      throw new Error(`CI=true but Redis at ${REDIS_URL} is unreachable`);
+    const finished: RunStatusPayload[] = [];
+    const finishedSub = bridge?.pubsub.subscribe('run:finished');
+    const collecting = (async () => {
+      if (finishedSub) for await (const f of finishedSub) finished.push(f);
+    })();
+    const eventsEnv = bridge
+      ? { CRMSYNC_EVENTS_URL: REDIS_URL, CRMSYNC_EVENTS_CHANNEL: channel }
+      : {};
     const worker: ChildProcess = spawn(
       process.execPath,
       [
@@ -175,7 +194,7 @@ describe('crmsync schedule and crmsync worker (SQLite)', () => {
         '--worker-id',
         'test-worker',
       ],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...process.env, ...env, ...eventsEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     worker.stdout?.on('data', (c: Buffer) => {
@@ -209,6 +228,18 @@ describe('crmsync schedule and crmsync worker (SQLite)', () => {
     }
     expect(await exited, out).toBe(0);
     expect(out).toContain('worker stopped');
+    if (bridge) {
+      await finishedSub?.return?.();
+      await collecting;
+      await bridge.close();
+      expect(out).toContain('live events over redis');
+      expect(finished).toEqual([
+        expect.objectContaining({ crmSource: 'faker', syncType: 'contacts', status: 'success' }),
+      ]);
+    } else
+      console.warn(
+        `live events through crmsync worker not checked: Redis at ${REDIS_URL} is unreachable`,
+      );
     const history = JSON.parse((await cli(['history', '--json'])).out) as Array<{ status: string }>;
     expect(history.filter((r) => r.status === 'running')).toEqual([]);
     expect(history).toHaveLength(1);

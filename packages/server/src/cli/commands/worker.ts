@@ -3,6 +3,11 @@ import type { Command } from 'commander';
 import { createCrmsync } from '../../app.js';
 import { redact } from '../../store/index.js';
 import { startScheduler } from '../../scheduler/index.js';
+import {
+  openRunEventBridge,
+  type RunEventBridge,
+  resolveEventsTarget,
+} from '../../scheduler/run-event-bridge.js';
 import { type CliContext, globalOptions } from '../context.js';
 import { untilStopped } from './server.js';
 
@@ -15,6 +20,7 @@ interface WorkerFlags {
   leaseMs?: string;
   heartbeatMs?: string;
   reapEveryMs?: string;
+  eventsUrl?: string;
 }
 
 function positive(flag: string, value: string | undefined): number | undefined {
@@ -43,6 +49,10 @@ export function registerWorker(program: Command, ctx: CliContext) {
     .option('--lease-ms <ms>', 'a run silent this long is taken for dead (default 60000)')
     .option('--heartbeat-ms <ms>', 'how often this worker reports itself alive (default 10000)')
     .option('--reap-every-ms <ms>', 'how often to finish runs of dead workers (default 30000)')
+    .option(
+      '--events-url <url>',
+      'live run events for the API: redis://… or postgres://… (CRMSYNC_EVENTS_URL; default the database when PostgreSQL)',
+    )
     .action(async (flags: WorkerFlags, command: Command) => {
       const g = globalOptions(command);
       const leaseMs = positive('--lease-ms', flags.leaseMs);
@@ -60,8 +70,17 @@ export function registerWorker(program: Command, ctx: CliContext) {
         ...(leaseMs && { leaseMs }),
       });
       for (const problem of app.problems) ctx.io.err(`warning: ${problem.message}\n`);
+      let bridge: RunEventBridge | undefined;
       try {
         const stopped = untilStopped();
+        const events = resolveEventsTarget(
+          { ...ctx.env, ...(flags.eventsUrl && { CRMSYNC_EVENTS_URL: flags.eventsUrl }) },
+          app.store.target.url,
+        );
+        if (events) {
+          const channel = ctx.env.CRMSYNC_EVENTS_CHANNEL;
+          bridge = await openRunEventBridge(events, channel ? { channel } : {});
+        }
         const scheduler = await startScheduler({
           app,
           env: ctx.env,
@@ -73,16 +92,18 @@ export function registerWorker(program: Command, ctx: CliContext) {
           ...(processEveryMs && { processEveryMs }),
           ...(heartbeatMs && { heartbeatMs }),
           ...(reapEveryMs && { reapEveryMs }),
+          ...(bridge && { onRunEvent: bridge.publish }),
         });
         const agendaUrl = flags.agendaUrl ?? ctx.env.CRMSYNC_AGENDA_URL;
         ctx.io.out(
-          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}\n`,
+          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
         );
         await stopped;
         ctx.io.out('stopping: no new jobs; cancelling running syncs…\n');
         await scheduler.stop();
         ctx.io.out('worker stopped\n');
       } finally {
+        await bridge?.close();
         await app.close();
       }
     });
