@@ -91,7 +91,8 @@ export class SyncRunExecution {
   #highWater: Date | null = null;
   #estimatedTotal: number | null = null;
   #warnings = 0;
-  #lastProgressAt = 0;
+  // The first page always reports, however soon after the process started.
+  #lastProgressAt = Number.NEGATIVE_INFINITY;
   #started = 0;
   #persisting: Promise<void> = Promise.resolve();
 
