@@ -6,6 +6,11 @@ import { type ApiServer, resolveListenAddress, startApiServer } from '../../api/
 import type { Crmsync } from '../../app.js';
 import { createDashboardHandler, findDashboardDir } from '../../dashboard/index.js';
 import { startScheduler } from '../../scheduler/index.js';
+import {
+  openRunEventBridge,
+  type RunEventBridge,
+  resolveEventsTarget,
+} from '../../scheduler/run-event-bridge.js';
 import type { CliContext } from '../context.js';
 
 export interface ServeFlags {
@@ -49,7 +54,15 @@ export async function serve(
   let api: ApiServer;
   const apiToken = ctx.env.CRMSYNC_API_TOKEN || null;
   const dashboardDir = await findDashboardDir();
+  // With workers in other processes (PostgreSQL, or CRMSYNC_EVENTS_URL), their runs' events
+  // reach this server's subscribers through the bridge; otherwise events stay in-process.
+  let bridge: RunEventBridge | undefined;
   try {
+    const events = resolveEventsTarget(ctx.env, app.store.target.url);
+    if (events) {
+      const channel = ctx.env.CRMSYNC_EVENTS_CHANNEL;
+      bridge = await openRunEventBridge(events, channel ? { channel } : {});
+    }
     attached = await attach(app);
     const runtime = apiRuntimeFromApp(
       app,
@@ -62,10 +75,12 @@ export async function serve(
       host,
       port,
       ...(attached.schedules && { schedules: attached.schedules }),
+      ...(bridge && { eventTarget: bridge.eventTarget }),
       extraHandler: createDashboardHandler({ runtime, dashboardDir, apiToken }),
     });
   } catch (error) {
     await attached?.stop();
+    await bridge?.close();
     await app.close();
     throw error;
   }
@@ -77,12 +92,14 @@ export async function serve(
       : '  dashboard:   not built (pnpm --filter @crmsync/ui build)\n',
   );
   if (apiToken) ctx.io.out('  API token required (CRMSYNC_API_TOKEN)\n');
+  if (bridge) ctx.io.out(`  live events from workers over ${bridge.kind}\n`);
   return {
     app,
     api,
     async stop() {
       await api.close();
       await attached?.stop();
+      await bridge?.close();
       await app.close();
     },
   };
