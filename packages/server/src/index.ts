@@ -20,3 +20,4 @@ export {
 export { createDashboardHandler, findDashboardDir } from './dashboard/index.js';
 export { type DiscoveredPlugin, discoverPlugins } from './discovery/discover.js';
 export * from './store/index.js';
+export * from './scheduler/index.js';
