@@ -3,9 +3,11 @@ export { orderEntities } from './order.js';
 export {
   canResume,
   DEFAULT_DELTA_OVERLAP_MS,
+  findDeltaBase,
   planRun,
   type PlanInput,
   type RunPlan,
+  readEverythingUntilStart,
 } from './plan.js';
 export {
   checkSyncOptions,

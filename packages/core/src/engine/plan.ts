@@ -1,6 +1,6 @@
 import type { DeltaSpec, SyncMode } from '../contracts/plugin.js';
 import type { SyncOptions, SyncRun } from '../contracts/run.js';
-import type { UpsertOptions } from '../contracts/store.js';
+import type { Store, UpsertOptions } from '../contracts/store.js';
 
 export const DEFAULT_DELTA_OVERLAP_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
@@ -79,5 +79,35 @@ export function canResume(previous: SyncRun | null, plan: RunPlan): previous is 
   return (
     previous.mode === plan.mode &&
     (previous.sinceTime?.getTime() ?? null) === (plan.since?.getTime() ?? null)
+  );
+}
+
+/**
+ * Whether a run saw every change up to its start: a run cut short by `--max-records` or
+ * bounded by `--end-date` did not, so the next delta must not start from it.
+ */
+export function readEverythingUntilStart(run: SyncRun): boolean {
+  return run.configuration.maxRecords === undefined && run.configuration.endDate === undefined;
+}
+
+/**
+ * The run a delta starts from: the newest successful (or partial), non-dry run that read
+ * every change up to its start. None → an initial full read.
+ */
+export async function findDeltaBase(
+  store: Pick<Store, 'lastSuccessfulRun' | 'listRuns'>,
+  crmSource: string,
+  syncType: string,
+): Promise<SyncRun | null> {
+  const last = await store.lastSuccessfulRun(crmSource, syncType);
+  if (!last || readEverythingUntilStart(last)) return last;
+  const recent = await store.listRuns({ crmSource, syncType, limit: 200 });
+  return (
+    recent.find(
+      (r) =>
+        !r.dryRun &&
+        (r.status === 'success' || r.status === 'partial') &&
+        readEverythingUntilStart(r),
+    ) ?? null
   );
 }

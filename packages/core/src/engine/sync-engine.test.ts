@@ -425,6 +425,27 @@ describe('SyncEngine', () => {
     });
   });
 
+  it('never starts a delta from a run cut by --max-records or bounded by --end-date', async () => {
+    const { run, crm } = setup(30);
+    const complete = await run();
+    const capped = await run({ force: true, maxRecords: 5 });
+    expect(capped.status).toBe('success');
+    const bounded = await run({ force: true, endDate: new Date('2020-01-01T00:00:00Z') });
+    expect(bounded.status).toBe('success');
+    crm.touch(['7']);
+    const next = await run();
+    expect(next.mode).toBe('delta');
+    expect(next.sinceTime?.getTime()).toBe(complete.startTime.getTime() - overlap);
+  });
+
+  it('reads everything when the only successful runs were cut short', async () => {
+    const { run } = setup(30);
+    await run({ maxRecords: 5 });
+    const next = await run();
+    expect(next.mode).toBe('full');
+    expect(next.counts.processed).toBe(30);
+  });
+
   it('stops cleanly after --max-records without fetching further pages', async () => {
     const { run, crm, store } = setup(100);
     const result = await run({ maxRecords: 15, batchSize: 10 });

@@ -23,7 +23,7 @@ import type { RecordWrite, Store, UpsertOptions } from '../contracts/store.js';
 import { contentHash } from '../hash.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { classifyError, errorMessage } from './classify.js';
-import { canResume, planRun, type RunPlan } from './plan.js';
+import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
 
 /** Validation warnings written to the run's log; beyond this they are only counted. */
 const MAX_LOGGED_WARNINGS = 100;
@@ -107,7 +107,7 @@ export class SyncRunExecution {
     const { store } = this.#s;
     const { plugin, entity, options } = this.#in;
     const [lastSuccess, lastRun] = await Promise.all([
-      store.lastSuccessfulRun(this.#crm, this.#entityName),
+      findDeltaBase(store, this.#crm, this.#entityName),
       store.lastRun(this.#crm, this.#entityName),
     ]);
     this.#plan = planRun({
