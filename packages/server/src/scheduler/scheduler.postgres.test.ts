@@ -121,7 +121,9 @@ describe.skipIf(unavailable !== null)('scheduler on PostgreSQL: one server, two 
       expect(Math.min(...gaps), `${entity}: gaps ${gaps.join(', ')} ms`).toBeGreaterThan(700);
       expect(mine.every((r) => r.status === 'success')).toBe(true);
     }
-    expect(new Set(runs.map((r) => r.workerId))).toEqual(new Set(['worker-a', 'worker-b']));
+    // Which worker takes a due job is a race between their polls (one fast worker may take
+    // them all); what must hold is that only these workers ran them, each due time once.
+    for (const r of runs) expect(['worker-a', 'worker-b']).toContain(r.workerId);
     const health = await server.health();
     expect(health.workers.map((w) => w.id).sort()).toEqual(['worker-a', 'worker-b']);
   }, 40_000);

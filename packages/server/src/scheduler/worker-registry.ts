@@ -42,18 +42,34 @@ export class WorkerRegistry {
     );
   }
 
+  #create(): Promise<number> {
+    return this.#prisma.$executeRawUnsafe(
+      `CREATE TABLE IF NOT EXISTS crmsync_worker (
+         id TEXT PRIMARY KEY,
+         kind TEXT NOT NULL,
+         started_at BIGINT NOT NULL,
+         last_seen_at BIGINT NOT NULL,
+         active_jobs INTEGER NOT NULL
+       )`,
+    );
+  }
+
   #ensure(): Promise<void> {
-    this.#ready ??= this.#prisma
-      .$executeRawUnsafe(
-        `CREATE TABLE IF NOT EXISTS crmsync_worker (
-           id TEXT PRIMARY KEY,
-           kind TEXT NOT NULL,
-           started_at BIGINT NOT NULL,
-           last_seen_at BIGINT NOT NULL,
-           active_jobs INTEGER NOT NULL
-         )`,
-      )
-      .then(() => undefined);
+    this.#ready ??= this.#create()
+      // Two workers starting together on PostgreSQL race on CREATE TABLE IF NOT EXISTS: the
+      // loser gets a duplicate-type error although the table now exists, so try once more.
+      .catch(async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        return this.#create();
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // Not cached: the next beat tries again instead of failing forever.
+          this.#ready = undefined;
+          throw error;
+        },
+      );
     return this.#ready;
   }
 
