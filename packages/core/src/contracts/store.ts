@@ -15,6 +15,12 @@ export interface RecordWrite {
   data: Record<string, unknown>;
   /** `contentHash(data)` from core: stores compare it to skip unchanged rows. */
   hash: string;
+  /**
+   * `data` as the canonical JSON text the hash was computed from (`hashContent(data).json`),
+   * when the writer has it: a store that keeps data as JSON writes this text rather than
+   * serializing `data` again. It must be exactly that text, or absent.
+   */
+  json?: string;
   remoteUpdatedAt?: Date | null;
   remoteCreatedAt?: Date | null;
 }

@@ -20,7 +20,7 @@ import type {
   SyncRun,
 } from '../contracts/run.js';
 import type { RecordWrite, Store, UpsertOptions } from '../contracts/store.js';
-import { contentHash } from '../hash.js';
+import { hashContent } from '../hash.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { classifyError, errorMessage } from './classify.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
@@ -87,6 +87,7 @@ export class SyncRunExecution {
   #fetchMs = 0;
   #writeMs = 0;
   #peakRss = process.memoryUsage.rss();
+  #rssSampledAt = Number.NEGATIVE_INFINITY;
   #checkpoint: Checkpoint | null = null;
   #highWater: Date | null = null;
   #estimatedTotal: number | null = null;
@@ -331,10 +332,12 @@ export class SyncRunExecution {
       seen?.add(record.externalId);
       if (record.remoteUpdatedAt && (!this.#highWater || record.remoteUpdatedAt > this.#highWater))
         this.#highWater = record.remoteUpdatedAt;
+      const { hash, json } = hashContent(record.data);
       batch.push({
         externalId: record.externalId,
         data: record.data,
-        hash: contentHash(record.data),
+        hash,
+        json,
         remoteUpdatedAt: record.remoteUpdatedAt ?? null,
         remoteCreatedAt: record.remoteCreatedAt ?? null,
       });
@@ -344,6 +347,14 @@ export class SyncRunExecution {
       }
     }
     if (batch.length > 0) await this.#flush(batch);
+    this.#sampleRss(false);
+  }
+
+  /** Peak memory, sampled at most every 100 ms (reading it costs a system call). */
+  #sampleRss(force: boolean) {
+    const now = performance.now();
+    if (!force && now - this.#rssSampledAt < 100) return;
+    this.#rssSampledAt = now;
     const rss = process.memoryUsage.rss();
     if (rss > this.#peakRss) this.#peakRss = rss;
   }
@@ -474,6 +485,7 @@ export class SyncRunExecution {
   }
 
   #performance(): PerformanceMetrics {
+    this.#sampleRss(true);
     const durationMs = performance.now() - this.#started;
     return {
       ...this.#metrics,

@@ -24,6 +24,12 @@ export const MAX_EVENTS_PER_RUN = 1_000;
 const clone = <T>(value: T): T => structuredClone(value);
 
 /**
+ * A stored record with its data kept as JSON text, as a database's JSON column keeps it: a
+ * write stores the text the engine hashed (no copy of the object), a read parses a fresh one.
+ */
+type MemoryRow = Omit<StoredRecord, 'data'> & { json: string };
+
+/**
  * A Store in process memory: for tests, the plugin test kit, and benchmarks that measure
  * the engine without a database.
  *
@@ -33,7 +39,7 @@ const clone = <T>(value: T): T => structuredClone(value);
  */
 export class MemoryStore implements Store {
   readonly #runs = new Map<string, SyncRun>();
-  readonly #records = new Map<string, Map<string, StoredRecord>>();
+  readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();
   /** Begin order: breaks ties between runs that started in the same millisecond. */
   readonly #runSeq = new Map<string, number>();
@@ -163,7 +169,7 @@ export class MemoryStore implements Store {
         crmSource,
         entity,
         externalId: write.externalId,
-        data: clone(write.data),
+        json: write.json ?? JSON.stringify(write.data),
         hash: write.hash,
         remoteUpdatedAt: write.remoteUpdatedAt ?? null,
         remoteCreatedAt: write.remoteCreatedAt ?? previous?.remoteCreatedAt ?? null,
@@ -221,7 +227,9 @@ export class MemoryStore implements Store {
     externalId: string,
   ): Promise<StoredRecord | null> {
     const row = this.#records.get(`${crmSource}\u0000${entity}`)?.get(externalId);
-    return row ? clone(row) : null;
+    if (!row) return null;
+    const { json, ...rest } = row;
+    return { ...clone(rest), data: JSON.parse(json) as Record<string, unknown> };
   }
 
   async countRecords(
@@ -272,7 +280,7 @@ export class MemoryStore implements Store {
     if (this.#closed) throw new CrmsyncError('system', 'the store is closed');
   }
 
-  #table(crmSource: string, entity: string): Map<string, StoredRecord> {
+  #table(crmSource: string, entity: string): Map<string, MemoryRow> {
     const key = `${crmSource}\u0000${entity}`;
     let table = this.#records.get(key);
     if (!table) {
