@@ -2,6 +2,14 @@ import type { FieldType } from '../contracts/fields.js';
 
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
+/**
+ * Text that is already what `Date#toISOString` prints, for a moment that cannot roll over
+ * (a day the month lacks or hour 24 would: `2026-02-30` parses as March 2nd). Most CRMs send
+ * exactly this, so the common case needs no Date at all.
+ */
+export const CANONICAL_ISO =
+  /^\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
   if (typeof value === 'number') return new Date(value);
@@ -41,6 +49,8 @@ export function coerceValue(type: FieldType, value: unknown): unknown {
       return d ? d.toISOString().slice(0, 10) : value;
     }
     case 'datetime': {
+      if (typeof value === 'string' && value.length === 24 && CANONICAL_ISO.test(value))
+        return value;
       const d = toDate(value);
       return d ? d.toISOString() : value;
     }

@@ -14,11 +14,15 @@ export function createDefaultProcessor<Raw>(
   entity: EntityDefinition<unknown, Raw>,
   crm = 'crm',
 ): Processor<Raw> {
-  const fields = Object.entries(entity.fields).map(([name, spec]) => ({
-    name,
-    type: spec.type,
-    read: compilePath(spec.source ?? name),
-  }));
+  // Built in sorted key order, so the record is already in the canonical form its content
+  // hash serializes: hashing it copies nothing.
+  const fields = Object.entries(entity.fields)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, spec]) => ({
+      name,
+      type: spec.type,
+      read: compilePath(spec.source ?? name),
+    }));
   const keySpec = entity.fields[entity.primaryKey];
   const readKey = compilePath(keySpec?.source ?? entity.primaryKey);
   return {

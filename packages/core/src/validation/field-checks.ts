@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FieldSpec } from '../contracts/fields.js';
+import { CANONICAL_ISO } from '../mapping/coerce.js';
 
 const US_STATES = new Set(
   'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR VI GU AS MP'.split(
@@ -7,6 +8,8 @@ const US_STATES = new Set(
   ),
 );
 const email = z.email();
+const PHONE_CHARS = /[^\d\s+().\-x#ext]/i;
+const EXTENSION = /ext|x|#/i;
 const url = z.url({ protocol: /^https?$/ });
 
 /** Why `value` does not fit `spec`, or null when it does. `value` has been coerced already. */
@@ -28,9 +31,16 @@ export function checkField(spec: FieldSpec, value: unknown): string | null {
     case 'phone': {
       if (typeof value !== 'string' && typeof value !== 'number') return 'not a phone number';
       const text = String(value);
-      if (/[^\d\s+().\-x#ext]/i.test(text)) return 'not a phone number (unexpected characters)';
-      const digits = text.replace(/(ext|x|#).*$/i, '').replace(/\D/g, '');
-      return digits.length >= 7 && digits.length <= 15 ? null : 'expected 7 to 15 digits';
+      if (PHONE_CHARS.test(text)) return 'not a phone number (unexpected characters)';
+      // Digits before any extension (ext, x or #), counted without building new strings.
+      const extension = text.search(EXTENSION);
+      const end = extension < 0 ? text.length : extension;
+      let digits = 0;
+      for (let i = 0; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 48 && c <= 57) digits++;
+      }
+      return digits >= 7 && digits <= 15 ? null : 'expected 7 to 15 digits';
     }
     case 'url':
       return typeof value === 'string' && url.safeParse(value.trim()).success
@@ -45,7 +55,8 @@ export function checkField(spec: FieldSpec, value: unknown): string | null {
         ? null
         : 'expected a date (YYYY-MM-DD)';
     case 'datetime':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value))
+      return typeof value === 'string' &&
+        (CANONICAL_ISO.test(value) || !Number.isNaN(Date.parse(value)))
         ? null
         : 'expected a date-time';
     case 'decimal':

@@ -1,3 +1,4 @@
+import type { FieldSpec } from '../contracts/fields.js';
 import type {
   BusinessRule,
   MappedRecord,
@@ -6,6 +7,17 @@ import type {
   ValidationWarning,
 } from '../contracts/processor.js';
 import { checkField } from './field-checks.js';
+
+/** Each field map's entries, listed once rather than once per record. */
+const entryCache = new WeakMap<ValidationContext['fields'], [string, FieldSpec][]>();
+function entriesOf(fields: ValidationContext['fields']): [string, FieldSpec][] {
+  let entries = entryCache.get(fields);
+  if (!entries) {
+    entries = Object.entries(fields);
+    entryCache.set(fields, entries);
+  }
+  return entries;
+}
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -41,7 +53,7 @@ export function validateRecord(
 ): ValidationResult {
   if (context.mode === 'skip') return { ok: true, record, warnings: [] };
   const problems: ValidationWarning[] = [];
-  for (const [field, spec] of Object.entries(context.fields)) {
+  for (const [field, spec] of entriesOf(context.fields)) {
     const value = record.data[field];
     const reason = checkField(spec, value);
     if (reason) problems.push(validationWarning(field, value, record.externalId, reason));
