@@ -1,5 +1,5 @@
 import {
-  contentHash,
+  hashContent,
   createDefaultProcessor,
   createRequestMetrics,
   type FetchRequest,
@@ -82,10 +82,12 @@ async function writeOnly(args: CoreChildArgs): Promise<CoreChildResult> {
   await readAll(args, (records) => {
     for (const raw of records) {
       const r = processor.transform(raw);
+      const { hash, json } = hashContent(r.data);
       writes.push({
         externalId: r.externalId,
         data: r.data,
-        hash: contentHash(r.data),
+        hash,
+        json,
         remoteUpdatedAt: r.remoteUpdatedAt ?? null,
         remoteCreatedAt: r.remoteCreatedAt ?? null,
       });

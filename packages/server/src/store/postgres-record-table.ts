@@ -83,7 +83,7 @@ export class PostgresRecordTable implements RecordTable {
           now,
           options.runId,
           chunk.map((record) => record.externalId),
-          chunk.map((record) => JSON.stringify(record.data)),
+          chunk.map((record) => record.json ?? JSON.stringify(record.data)),
           chunk.map((record) => record.hash),
           chunk.map((record) => record.remoteUpdatedAt?.toISOString() ?? null),
           chunk.map((record) => record.remoteCreatedAt?.toISOString() ?? null),

@@ -78,7 +78,7 @@ export class SqliteRecordTable implements RecordTable {
         for (const record of chunk) {
           params.push(
             record.externalId,
-            JSON.stringify(record.data),
+            record.json ?? JSON.stringify(record.data),
             record.hash,
             record.remoteUpdatedAt ? record.remoteUpdatedAt.getTime() : null,
             record.remoteCreatedAt ? record.remoteCreatedAt.getTime() : null,
