@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrmsyncError } from '../contracts/errors.js';
+import type { Logger } from '../contracts/logger.js';
 import { createRequestMetrics } from '../contracts/metrics.js';
 import { bearerAuth, headerAuth, oauthRefreshAuth } from './auth.js';
 import { HttpClient } from './http-client.js';
@@ -118,6 +119,25 @@ describe('HttpClient', () => {
     expect(e404.message).toContain('demo');
     expect(metrics.apiCalls).toBe(3);
     expect(metrics.retries).toBe(0);
+  });
+
+  it("keeps the vendor's error code, and calls a refused request what the plugin says it is", async () => {
+    const api = await startApi((_req, res) =>
+      send(res, 400, { error: { message: 'Unable to parse range', status: 'INVALID_ARGUMENT' } }),
+    );
+    const http = new HttpClient({
+      crm: 'demo',
+      baseUrl: api.url,
+      errorCode: (body) => (body as { error?: { status?: string } }).error?.status,
+      refusedKind: 'config',
+    });
+    const error = await failure(http.get('/x'));
+    expect(error).toMatchObject({
+      kind: 'config',
+      context: { crm: 'demo', status: 400, code: 'INVALID_ARGUMENT' },
+    });
+    expect(error.message).toContain('Unable to parse range');
+    expect(api.seen).toHaveLength(1);
   });
 
   it('retries a burst of 5xx with backoff and succeeds', async () => {
@@ -343,6 +363,41 @@ describe('HttpClient', () => {
     const network = await failure(gone.get('/x', { query: { api_key: token } }));
     expect(network.kind).toBe('transient');
     expect(network.message).not.toContain(token);
+  });
+
+  it('warns on every retry with what failed and the wait, never with the secret', async () => {
+    const token = 'sk-live-5ecret-value';
+    let calls = 0;
+    const api = await startApi((req, res) =>
+      ++calls === 1
+        ? send(res, 503, { message: `busy, ${req.headers.authorization}` })
+        : calls === 2
+          ? send(res, 429, { message: 'quota' })
+          : send(res, 200, { ok: true }),
+    );
+    const warnings: Array<{ message: string; details?: Record<string, unknown> }> = [];
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn: (message, details) => warnings.push({ message, ...(details && { details }) }),
+      error() {},
+      child: () => logger,
+    };
+    const http = new HttpClient({
+      crm: 'demo',
+      baseUrl: api.url,
+      auth: bearerAuth(token),
+      backoffMs: 1,
+      rateLimitBackoffMs: 20,
+      logger,
+    });
+    await http.get('/x');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]?.message).toMatch(/HTTP 503.*busy.*; retrying$/);
+    expect(warnings[0]?.details).toMatchObject({ attempt: 2 });
+    expect(warnings[1]?.message).toMatch(/HTTP 429.*; retrying in 40 ms$/);
+    expect(warnings[1]?.details).toMatchObject({ attempt: 3 });
+    expect(JSON.stringify(warnings)).not.toContain(token);
   });
 
   it('sends credentials only to the base URL origin, not to another host a next link names', async () => {

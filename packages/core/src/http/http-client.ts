@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { CrmsyncError } from '../contracts/errors.js';
+import type { Logger } from '../contracts/logger.js';
 import type { RequestMetrics } from '../contracts/metrics.js';
 import { redact } from '../logging/logger.js';
 import type { AuthStrategy } from './auth.js';
@@ -34,6 +35,16 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Reads the vendor's error message out of an error body. */
   errorMessage?: (body: unknown, status: number) => string | undefined;
+  /** Reads the vendor's own error code out of an error body into `context.code`. */
+  errorCode?: (body: unknown, status: number) => string | undefined;
+  /**
+   * What a refused request (a 4xx other than 401, 403, 408 and 429) means; default `data`.
+   * `config` suits a CRM that refuses a request only when settings built it wrong (a date
+   * range past its retention, a range naming no tab): a run failing so is not resumed.
+   */
+  refusedKind?: 'data' | 'config';
+  /** Gets a warning for every retry: what failed and which attempt comes next. */
+  logger?: Logger;
 }
 
 export interface RequestOptions {
@@ -157,10 +168,16 @@ export class HttpClient {
           // The last attempt failed: nothing follows, so neither count a retry nor wait.
           if (error.retriesLeft === 0) return;
           if (o.metrics) o.metrics.retries++;
-          if (error instanceof CrmsyncError && error.kind === 'rate_limit') {
-            const wait =
-              error.context.retryAfterMs ??
-              Math.min(60_000, (o.rateLimitBackoffMs ?? 1000) * 2 ** (error.attemptNumber - 1));
+          const wait =
+            error instanceof CrmsyncError && error.kind === 'rate_limit'
+              ? (error.context.retryAfterMs ??
+                Math.min(60_000, (o.rateLimitBackoffMs ?? 1000) * 2 ** (error.attemptNumber - 1)))
+              : undefined;
+          o.logger?.warn(
+            `${this.#clean(error.message)}; retrying${wait === undefined ? '' : ` in ${wait} ms`}`,
+            { attempt: error.attemptNumber + 1, retriesLeft: error.retriesLeft },
+          );
+          if (wait !== undefined) {
             if (o.metrics) {
               o.metrics.throttled++;
               o.metrics.throttledMs += wait;
@@ -244,7 +261,16 @@ export class HttpClient {
         ? (o.onRateLimit?.({ headers: res.headers, body }) ??
           parseRetryAfter(res.headers.get('retry-after')))
         : undefined;
-    throw statusError({ crm: o.crm, status: res.status, where, vendor, retryAfterMs });
+    const code = o.errorCode?.(body, res.status);
+    throw statusError({
+      crm: o.crm,
+      status: res.status,
+      where,
+      vendor,
+      retryAfterMs,
+      code: code === undefined ? undefined : this.#clean(code),
+      refusedKind: o.refusedKind,
+    });
   }
 
   #clean(text: string): string {

@@ -24,8 +24,8 @@ export function vendorMessage(body: unknown): string | undefined {
 
 /**
  * A non-2xx answer as a classified error: 429 → `rate_limit` (with how long to wait),
- * 401/403 → `auth`, 408/5xx → `transient`, any other 4xx → `data`. `vendor` must already be
- * free of secrets.
+ * 401/403 → `auth`, 408/5xx → `transient`, any other 4xx → `refusedKind` (default `data`).
+ * `vendor` must already be free of secrets.
  */
 export function statusError(answer: {
   crm: string;
@@ -34,9 +34,12 @@ export function statusError(answer: {
   where: string;
   vendor: string;
   retryAfterMs?: number | undefined;
+  /** The vendor's own error code (Google's `PERMISSION_DENIED`), kept in `context.code`. */
+  code?: string | undefined;
+  refusedKind?: 'data' | 'config' | undefined;
 }): CrmsyncError {
-  const { crm, status, where, vendor, retryAfterMs } = answer;
-  const context = { crm, status };
+  const { crm, status, where, vendor, retryAfterMs, code } = answer;
+  const context = { crm, status, ...(code !== undefined && { code }) };
   if (status === 429)
     return new CrmsyncError(
       'rate_limit',
@@ -59,7 +62,7 @@ export function statusError(answer: {
       context,
     );
   return new CrmsyncError(
-    'data',
+    answer.refusedKind ?? 'data',
     `${crm}: request refused (HTTP ${status}) on ${where}: ${vendor}`,
     context,
   );
