@@ -22,8 +22,7 @@ export {
   type CallRailRecord,
   type CallRailTransport,
 } from './client.js';
-export { SlidingQuota } from './quota.js';
-export { createCallRailTransport } from './transport.js';
+export { type CallRailTransportOptions, createCallRailTransport } from './transport.js';
 
 const HOUR = 3_600_000;
 
@@ -101,12 +100,14 @@ export const callrailPlugin = defineCrmPlugin<CallRailClient, CallRailConfig>({
     if (typeof config.CALLRAIL_ACCOUNT_ID !== 'string' || config.CALLRAIL_ACCOUNT_ID === '') {
       throw new InputError('CALLRAIL_ACCOUNT_ID', 'an account id such as ACC…');
     }
+    const baseUrl = String(config.CALLRAIL_BASE_URL || 'https://api.callrail.com/v3');
     return new CallRailClient({
-      baseUrl: String(config.CALLRAIL_BASE_URL || 'https://api.callrail.com/v3'),
+      baseUrl,
       accountId: config.CALLRAIL_ACCOUNT_ID,
       windowDays: DEFAULT_WINDOW_DAYS,
       transport: createCallRailTransport({
         apiKey: config.CALLRAIL_API_KEY,
+        baseUrl,
         quotas: [
           { limit: positive(config.CALLRAIL_HOURLY_LIMIT, 1000), windowMs: HOUR },
           { limit: positive(config.CALLRAIL_DAILY_LIMIT, 10_000), windowMs: 24 * HOUR },

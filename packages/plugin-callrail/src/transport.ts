@@ -1,9 +1,26 @@
-import { CrmsyncError, type ErrorKind, type Logger, type RequestMetrics } from '@crmsync/core';
+import {
+  HttpClient,
+  headerAuth,
+  type Logger,
+  RateLimiter,
+  type RequestMetrics,
+} from '@crmsync/core';
 import type { CallRailTransport } from './client.js';
-import { type QuotaWindow, SlidingQuota, sleep } from './quota.js';
+
+/** One of CallRail's request quotas: `limit` requests per rolling `windowMs`. */
+export interface QuotaWindow {
+  limit: number;
+  windowMs: number;
+}
 
 export interface CallRailTransportOptions {
   apiKey: string;
+  /**
+   * The API root the key may be sent to (`https://api.callrail.com/v3`); next-page links
+   * elsewhere go without it. Default: the origin of the first URL requested.
+   */
+  baseUrl?: string;
+  /** Per account: 1,000 per hour and 10,000 per day. */
   quotas: QuotaWindow[];
   metrics: RequestMetrics;
   logger: Logger;
@@ -14,92 +31,48 @@ export interface CallRailTransportOptions {
 }
 
 /**
- * Authenticated GET for CallRail: `Authorization: Token token="…"`, paced under the hourly
- * and daily windows, retried with exponential backoff on 5xx, network errors and 429 — on
- * the status alone, because CallRail sends no `Retry-After` (one is honoured if present).
+ * Authenticated GET for CallRail over core's HttpClient: `Authorization: Token token="…"`,
+ * paced under the hourly and daily windows, retried with exponential backoff on 5xx,
+ * network errors and 429 — on the status alone, because CallRail sends no `Retry-After`
+ * (one is honoured if present). A refused request (400, 404) is a config error: CallRail
+ * refuses only what settings built wrong, such as a date range past its 25-month retention.
+ *
+ * @example
+ * const get = createCallRailTransport({ apiKey, baseUrl, quotas: [{ limit: 1000, windowMs: 3_600_000 }], metrics, logger });
+ * const body = await get<{ accounts: unknown[] }>(`${baseUrl}/a.json`, signal);
  */
 export function createCallRailTransport(options: CallRailTransportOptions): CallRailTransport {
-  const quota = new SlidingQuota(options.quotas, options.metrics);
-  const base = options.backoffMs ?? 1000;
-  const attempts = options.attempts ?? 6;
-  const { metrics, logger } = options;
-  const headers = {
-    authorization: `Token token="${options.apiKey}"`,
-    accept: 'application/json',
-    'request-from': 'crmsync',
-  };
-
-  return async function get<T>(url: string, signal: AbortSignal): Promise<T> {
-    const path = new URL(url).pathname;
-    for (let attempt = 1; ; attempt++) {
-      const answered = await quota.take(signal);
-      metrics.apiCalls++;
-      let res: Response;
-      try {
-        res = await fetch(url, { headers, signal });
-        answered();
-      } catch (error) {
-        answered();
-        if (signal.aborted) throw error;
-        if (attempt >= attempts) {
-          throw new CrmsyncError(
-            'transient',
-            `CallRail ${path}: ${(error as Error).message}`,
-            { crm: 'callrail' },
-            { cause: error },
-          );
-        }
-        await backoff(attempt, `network error (${(error as Error).message})`);
-        continue;
-      }
-      if (res.ok) return (await res.json()) as T;
-      const text = await res.text();
-      const message = errorMessage(text);
-      const retryable = res.status === 429 || res.status >= 500;
-      if (retryable && attempt < attempts) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        if (res.status === 429) metrics.throttled++;
-        await backoff(
-          attempt,
-          `${res.status} ${message}`,
-          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-          res.status === 429,
-        );
-        continue;
-      }
-      const kind: ErrorKind =
-        res.status === 429
-          ? 'rate_limit'
-          : res.status >= 500
-            ? 'transient'
-            : res.status === 401 || res.status === 403
-              ? 'auth'
-              : 'config';
-      throw new CrmsyncError(kind, `CallRail ${path} answered ${res.status}: ${message}`, {
-        crm: 'callrail',
-        status: res.status,
-      });
-    }
-
-    async function backoff(attempt: number, why: string, retryAfterMs?: number, throttled = false) {
-      const ms =
-        retryAfterMs ?? Math.min(60_000, base * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
-      metrics.retries++;
-      if (throttled) metrics.throttledMs += ms;
-      logger.warn(`CallRail ${path}: ${why}; retrying in ${Math.round(ms)} ms`, { attempt });
-      await sleep(ms, signal);
-    }
+  const limiter = new RateLimiter(
+    options.quotas.map((q) => ({ requests: q.limit, perMs: q.windowMs })),
+  );
+  const backoffMs = options.backoffMs ?? 1000;
+  const client = (baseUrl: string) =>
+    new HttpClient({
+      crm: 'callrail',
+      baseUrl,
+      auth: headerAuth('authorization', `Token token="${options.apiKey}"`, options.apiKey),
+      headers: { 'request-from': 'crmsync' },
+      limiter,
+      metrics: options.metrics,
+      logger: options.logger,
+      retries: (options.attempts ?? 6) - 1,
+      backoffMs,
+      rateLimitBackoffMs: backoffMs,
+      errorMessage: callRailErrorMessage,
+      refusedKind: 'config',
+    });
+  let http = options.baseUrl === undefined ? undefined : client(options.baseUrl);
+  return async <T>(url: string, signal: AbortSignal): Promise<T> => {
+    http ??= client(new URL(url).origin);
+    return (await http.get<T>(url, { signal })).body;
   };
 }
 
 /** CallRail errors are JSON with an `error` (sometimes `errors`) member; fall back to the text. */
-function errorMessage(text: string): string {
-  try {
-    const body = JSON.parse(text) as { error?: unknown; errors?: unknown };
-    const e = body.error ?? body.errors;
-    if (e !== undefined) return typeof e === 'string' ? e : JSON.stringify(e);
-  } catch {
-    // not JSON
-  }
-  return text.slice(0, 200);
+function callRailErrorMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.slice(0, 200);
+  const { error, errors } = (body ?? {}) as { error?: unknown; errors?: unknown };
+  const e = error ?? errors;
+  if (e === undefined) return undefined;
+  return typeof e === 'string' ? e : JSON.stringify(e);
 }
