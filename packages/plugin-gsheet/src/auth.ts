@@ -1,4 +1,4 @@
-import { CrmsyncError } from '@crmsync/core';
+import { type AuthStrategy, CrmsyncError } from '@crmsync/core';
 import { type ServiceAccountCredentials, signServiceAccountJwt } from './jwt.js';
 
 /** POSTs a form to the token endpoint; returns the status and parsed JSON body. */
@@ -13,6 +13,8 @@ export interface GoogleTokenSource {
   token(signal: AbortSignal): Promise<string>;
   /** Forgets the cached token (after a 401), so the next call trades again. */
   invalidate(): void;
+  /** The private key or client secret and refresh token, and the current token: kept out of errors. */
+  secrets(): string[];
 }
 
 export type GoogleCredentials =
@@ -79,5 +81,29 @@ export function createTokenSource(
     invalidate() {
       cached = undefined;
     },
+    secrets() {
+      const held =
+        credentials.kind === 'service-account'
+          ? [credentials.key.private_key]
+          : [credentials.clientSecret, credentials.refreshToken];
+      return cached ? [...held, cached.token] : held;
+    },
+  };
+}
+
+/**
+ * A token source as core's HttpClient auth: `Authorization: Bearer <token>`, and one fresh
+ * trade after a 401 (the token expired or was revoked early).
+ */
+export function googleAuth(tokens: GoogleTokenSource): AuthStrategy {
+  return {
+    headers: async (signal) => ({ authorization: `Bearer ${await tokens.token(signal)}` }),
+    async refresh(_signal, rejected) {
+      // No token went out (the exchange itself was refused): trading again cannot help.
+      if (!rejected?.authorization) return false;
+      tokens.invalidate();
+      return true;
+    },
+    secrets: () => tokens.secrets(),
   };
 }

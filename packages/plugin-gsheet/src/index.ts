@@ -12,11 +12,16 @@ import { DRIVE_METADATA_SCOPE, parseServiceAccount, SHEETS_READONLY_SCOPE } from
 import { parseTabs, type TabConfig } from './tabs.js';
 import { createGoogleTransport, postForm } from './transport.js';
 
-export { createTokenSource, type GoogleCredentials, type GoogleTokenSource } from './auth.js';
+export {
+  createTokenSource,
+  type GoogleCredentials,
+  type GoogleTokenSource,
+  googleAuth,
+} from './auth.js';
 export { type GoogleTransport, type SheetRow, SheetsClient } from './client.js';
 export { parseServiceAccount, signServiceAccountJwt } from './jwt.js';
 export { DEFAULT_TABS, fieldNames, normalizeHeader, parseTabs, type TabConfig } from './tabs.js';
-export { createGoogleTransport } from './transport.js';
+export { createGoogleTransport, type GoogleTransportOptions } from './transport.js';
 
 export interface GsheetConfig extends PluginConfigValues {
   /** JSON text, or the object the config layer parsed from it. */
@@ -137,15 +142,19 @@ export function createGsheetPlugin(
       const tokenUrl = String(config.GSHEET_TOKEN_URL || 'https://oauth2.googleapis.com/token');
       const tokens = createTokenSource(credentials(config), tokenUrl, postForm);
       const perMinute = Number(config.GSHEET_READS_PER_MINUTE);
+      const baseUrl = String(config.GSHEET_BASE_URL || 'https://sheets.googleapis.com');
+      const driveBaseUrl = String(config.GSHEET_DRIVE_BASE_URL || 'https://www.googleapis.com');
       return new SheetsClient({
-        baseUrl: String(config.GSHEET_BASE_URL || 'https://sheets.googleapis.com'),
-        driveBaseUrl: String(config.GSHEET_DRIVE_BASE_URL || 'https://www.googleapis.com'),
+        baseUrl,
+        driveBaseUrl,
         transport: createGoogleTransport({
           tokens,
+          baseUrl,
+          driveBaseUrl,
           quotas: [
             {
-              limit: Number.isFinite(perMinute) && perMinute > 0 ? perMinute : 60,
-              windowMs: 60_000,
+              requests: Number.isFinite(perMinute) && perMinute > 0 ? perMinute : 60,
+              perMs: 60_000,
             },
           ],
           metrics,

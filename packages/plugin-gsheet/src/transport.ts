@@ -1,109 +1,85 @@
-import { CrmsyncError, type ErrorKind, type Logger, type RequestMetrics } from '@crmsync/core';
-import type { FormPost, GoogleTokenSource } from './auth.js';
+import {
+  CrmsyncError,
+  HttpClient,
+  type Logger,
+  type RateLimit,
+  RateLimiter,
+  type RequestMetrics,
+} from '@crmsync/core';
+import { type FormPost, type GoogleTokenSource, googleAuth } from './auth.js';
 import type { GoogleTransport } from './client.js';
-import { type QuotaWindow, SlidingQuota, sleep } from './quota.js';
 
 export interface GoogleTransportOptions {
   tokens: GoogleTokenSource;
-  quotas: QuotaWindow[];
+  /** Sheets API root (`https://sheets.googleapis.com`): the token goes only to it and Drive. */
+  baseUrl: string;
+  /** Drive API root (`https://www.googleapis.com`). */
+  driveBaseUrl: string;
+  /** Sheets: 60 reads per minute per user; Drive reads count against the same window. */
+  quotas: RateLimit[];
   metrics: RequestMetrics;
   logger: Logger;
-  /** First backoff after a 429 or 5xx; doubles per attempt (default 1 s, capped at 64 s). */
+  /** First backoff after a 429 or 5xx; doubles per attempt (default 1 s). */
   backoffMs?: number;
   attempts?: number;
 }
 
 interface GoogleErrorBody {
   error?: { code?: number; message?: string; status?: string } | string;
-  error_description?: string;
 }
 
 /**
- * Bearer-authenticated GET for the Sheets and Drive APIs: paced under the per-minute read
- * quota, exponential backoff on 429 RESOURCE_EXHAUSTED and 5xx (Google's advice), one token
- * re-trade on 401, and Google's `{error:{code,message,status}}` turned into a classified error.
+ * Bearer-authenticated GET for the Sheets and Drive APIs over core's HttpClient: paced under
+ * the per-minute read quota, exponential backoff on 429 RESOURCE_EXHAUSTED and 5xx (Google's
+ * advice; its 429 carries no Retry-After), one token re-trade on 401, and Google's
+ * `{error:{code,message,status}}` read into the message and `context.code`. A refused
+ * request (an unparsable range) is a config error.
+ *
+ * @example
+ * const get = createGoogleTransport({ tokens, baseUrl, driveBaseUrl, quotas: [{ requests: 60, perMs: 60_000 }], metrics, logger });
+ * const file = await get<{ modifiedTime: string }>(`${driveBaseUrl}/drive/v3/files/${id}?fields=modifiedTime`, signal);
  */
 export function createGoogleTransport(options: GoogleTransportOptions): GoogleTransport {
-  const quota = new SlidingQuota(options.quotas, options.metrics);
-  const base = options.backoffMs ?? 1000;
-  const attempts = options.attempts ?? 7;
-  const { metrics, logger, tokens } = options;
-
-  return async function get<T>(url: string, signal: AbortSignal): Promise<T> {
-    const where = new URL(url).pathname;
-    let reauthorised = false;
-    for (let attempt = 1; ; attempt++) {
-      const token = await tokens.token(signal);
-      const answered = await quota.take(signal);
-      metrics.apiCalls++;
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          signal,
-        });
-        answered();
-      } catch (error) {
-        answered();
-        if (signal.aborted || attempt >= attempts) {
-          throw new CrmsyncError(
-            'transient',
-            `Google ${where}: ${(error as Error).message}`,
-            { crm: 'gsheet' },
-            { cause: error },
-          );
-        }
-        await backoff(attempt, (error as Error).message);
-        continue;
-      }
-      if (res.ok) return (await res.json()) as T;
-      const body = (await res.json().catch(() => ({}))) as GoogleErrorBody;
-      const message =
-        typeof body.error === 'object'
-          ? (body.error.message ?? '')
-          : String(body.error ?? res.statusText);
-      const status = typeof body.error === 'object' ? body.error.status : undefined;
-      if (res.status === 401 && !reauthorised) {
-        reauthorised = true;
-        tokens.invalidate();
-        continue;
-      }
-      if ((res.status === 429 || res.status >= 500) && attempt < attempts) {
-        if (res.status === 429) metrics.throttled++;
-        await backoff(
-          attempt,
-          `${res.status} ${status ?? ''} ${message}`.trim(),
-          res.status === 429,
-        );
-        continue;
-      }
-      const kind: ErrorKind =
-        res.status === 429
-          ? 'rate_limit'
-          : res.status >= 500
-            ? 'transient'
-            : res.status === 401 || res.status === 403
-              ? 'auth'
-              : 'config';
-      throw new CrmsyncError(
-        kind,
-        `Google ${where} answered ${res.status}${status ? ` ${status}` : ''}: ${message}`,
-        {
-          crm: 'gsheet',
-          status: res.status,
-          ...(status ? { code: status } : {}),
-        },
-      );
-    }
-
-    async function backoff(attempt: number, why: string, throttled = false) {
-      const ms = Math.min(64_000, base * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
-      metrics.retries++;
-      if (throttled) metrics.throttledMs += ms;
-      logger.warn(`Google ${where}: ${why}; retrying in ${Math.round(ms)} ms`, { attempt });
-      await sleep(ms, signal);
-    }
+  const limiter = new RateLimiter(options.quotas);
+  const auth = googleAuth(options.tokens);
+  const backoffMs = options.backoffMs ?? 1000;
+  // One client per API root, because credentials go only to a client's own origin; both
+  // share the token and the quota.
+  const client = (baseUrl: string) =>
+    new HttpClient({
+      crm: 'gsheet',
+      baseUrl,
+      auth,
+      limiter,
+      metrics: options.metrics,
+      logger: options.logger,
+      retries: (options.attempts ?? 7) - 1,
+      backoffMs,
+      rateLimitBackoffMs: backoffMs,
+      errorMessage: googleErrorMessage,
+      errorCode: (body) => googleError(body)?.status,
+      refusedKind: 'config',
+    });
+  const sheets = client(options.baseUrl);
+  const drive = client(options.driveBaseUrl);
+  const driveOrigin = new URL(options.driveBaseUrl).origin;
+  return async <T>(url: string, signal: AbortSignal): Promise<T> => {
+    const http = new URL(url).origin === driveOrigin ? drive : sheets;
+    return (await http.get<T>(url, { signal })).body;
   };
+}
+
+function googleError(body: unknown): { message?: string; status?: string } | undefined {
+  const error = (body as GoogleErrorBody | null)?.error;
+  return error && typeof error === 'object' ? error : undefined;
+}
+
+/** `PERMISSION_DENIED: The caller does not have permission`, or a plain `error` string. */
+function googleErrorMessage(body: unknown): string | undefined {
+  const error = googleError(body);
+  if (error) return [error.status, error.message].filter(Boolean).join(': ') || undefined;
+  const plain = (body as GoogleErrorBody | null)?.error;
+  return typeof plain === 'string' ? plain : undefined;
 }
 
 /** POSTs a form with fetch (the token exchange); network failures become transient errors. */
