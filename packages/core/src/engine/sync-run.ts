@@ -96,6 +96,8 @@ export class SyncRunExecution {
   #lastProgressAt = Number.NEGATIVE_INFINITY;
   #started = 0;
   #persisting: Promise<void> = Promise.resolve();
+  /** The store work of the pages read so far, in page order (see #writeBehind). */
+  #writes: Promise<void> = Promise.resolve();
 
   constructor(settings: SyncRunSettings, input: SyncRunInput) {
     this.#s = settings;
@@ -224,24 +226,35 @@ export class SyncRunExecution {
             // before this page's mapping and validation hold the thread.
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
-          await this.#writePage(records, processor, context, seen);
-          if (page.deletedIds?.length && !options.dryRun) {
-            this.#counts.deleted += await this.#s.store.softDeleteRecords(
-              this.#crm,
-              this.#entityName,
-              page.deletedIds,
-              this.#run.id,
-            );
-          }
-          if (page.checkpoint) this.#checkpoint = page.checkpoint;
-          this.#persist();
-          this.#progress(false);
+          const prepared = this.#preparePage(records, processor, context, seen);
+          // Write-behind: this page is written while the next one is fetched and mapped.
+          await this.#writeBehind(async () => {
+            for (const batch of prepared.batches) await this.#flush(batch);
+            if (page.deletedIds?.length && !options.dryRun) {
+              this.#counts.deleted += await this.#s.store.softDeleteRecords(
+                this.#crm,
+                this.#entityName,
+                page.deletedIds,
+                this.#run.id,
+              );
+            }
+            // The page's resume point and high-water mark count once its records are stored.
+            if (prepared.highWater && (!this.#highWater || prepared.highWater > this.#highWater))
+              this.#highWater = prepared.highWater;
+            if (page.checkpoint) this.#checkpoint = page.checkpoint;
+            this.#persist();
+            this.#progress(false);
+            this.#sampleRss(false);
+          });
           if (reachedMax) {
             complete = false;
             break;
           }
         }
+        await this.#writes;
       } finally {
+        // Never finish (or close the client) with a page still being written.
+        await this.#writes.catch(() => {});
         await iterator.return?.();
       }
       const fullRead = this.#plan.mode !== 'start-date' && !this.#plan.until && !resumed;
@@ -300,13 +313,30 @@ export class SyncRunExecution {
     }
   }
 
-  async #writePage(
+  /**
+   * Queues `task` (a page's store work) behind the pages queued before it, and waits until at
+   * most this one is still being written: one page is written while the next is prepared, and
+   * no more than that is held in memory. A failed write surfaces here, at the next page.
+   */
+  async #writeBehind(task: () => Promise<void>): Promise<void> {
+    const previous = this.#writes;
+    const current = previous.then(task);
+    // Awaited by the next page or at the end; until then a rejection is not unhandled.
+    current.catch(() => {});
+    this.#writes = current;
+    await previous;
+  }
+
+  /** A page's records mapped, validated and hashed, in write batches (nothing written yet). */
+  #preparePage(
     records: unknown[],
     processor: Processor,
     context: ValidationContext,
     seen: Set<string> | null,
-  ) {
+  ): { batches: RecordWrite[][]; highWater: Date | null } {
+    const batches: RecordWrite[][] = [];
     let batch: RecordWrite[] = [];
+    let highWater: Date | null = null;
     for (const raw of records) {
       this.#counts.processed++;
       let mapped: ReturnType<Processor['transform']>;
@@ -330,8 +360,8 @@ export class SyncRunExecution {
       }
       const record = result.record;
       seen?.add(record.externalId);
-      if (record.remoteUpdatedAt && (!this.#highWater || record.remoteUpdatedAt > this.#highWater))
-        this.#highWater = record.remoteUpdatedAt;
+      if (record.remoteUpdatedAt && (!highWater || record.remoteUpdatedAt > highWater))
+        highWater = record.remoteUpdatedAt;
       const { hash, json } = hashContent(record.data);
       batch.push({
         externalId: record.externalId,
@@ -342,12 +372,12 @@ export class SyncRunExecution {
         remoteCreatedAt: record.remoteCreatedAt ?? null,
       });
       if (batch.length >= this.#s.writeBatchSize) {
-        await this.#flush(batch);
+        batches.push(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.#flush(batch);
-    this.#sampleRss(false);
+    if (batch.length > 0) batches.push(batch);
+    return { batches, highWater };
   }
 
   /** Peak memory, sampled at most every 100 ms (reading it costs a system call). */
