@@ -1,4 +1,4 @@
-import { SyncEngine } from '@crmsync/core';
+import { limitHeapGrowth, SyncEngine } from '@crmsync/core';
 import { fakerPlugin } from '@crmsync/plugin-faker';
 import { openStore } from '../../packages/server/src/store/index.js';
 
@@ -22,6 +22,8 @@ export interface StoreSyncResult {
  * peak RSS is the engine's and the store's own.
  */
 export default async function storeSync(args: StoreSyncArgs): Promise<StoreSyncResult> {
+  // This child stands for a `crmsync sync` process, which starts with this (cli/main.ts).
+  limitHeapGrowth();
   const store = await openStore({ databaseUrl: args.databaseUrl });
   try {
     const engine = new SyncEngine({ store });
