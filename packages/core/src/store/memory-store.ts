@@ -24,10 +24,15 @@ export const MAX_EVENTS_PER_RUN = 1_000;
 const clone = <T>(value: T): T => structuredClone(value);
 
 /**
- * A stored record with its data kept as JSON text, as a database's JSON column keeps it: a
- * write stores the text the engine hashed (no copy of the object), a read parses a fresh one.
+ * A stored record as a database row keeps it: data as JSON text (a write stores the text the
+ * engine hashed, no copy of the object; a read parses a fresh one) and remote times as epoch
+ * milliseconds (no Date object kept per record).
  */
-type MemoryRow = Omit<StoredRecord, 'data'> & { json: string };
+type MemoryRow = Omit<StoredRecord, 'data' | 'remoteUpdatedAt' | 'remoteCreatedAt'> & {
+  json: string;
+  remoteUpdatedAt: number | null;
+  remoteCreatedAt: number | null;
+};
 
 /**
  * A Store in process memory: for tests, the plugin test kit, and benchmarks that measure
@@ -157,7 +162,7 @@ export class MemoryStore implements Store {
       if (row)
         stored.set(r.externalId, {
           hash: row.hash,
-          remoteUpdatedAt: row.remoteUpdatedAt?.getTime() ?? null,
+          remoteUpdatedAt: row.remoteUpdatedAt,
           deleted: row.deletedAt !== null,
         });
     }
@@ -171,8 +176,8 @@ export class MemoryStore implements Store {
         externalId: write.externalId,
         json: write.json ?? JSON.stringify(write.data),
         hash: write.hash,
-        remoteUpdatedAt: write.remoteUpdatedAt ?? null,
-        remoteCreatedAt: write.remoteCreatedAt ?? previous?.remoteCreatedAt ?? null,
+        remoteUpdatedAt: write.remoteUpdatedAt?.getTime() ?? null,
+        remoteCreatedAt: write.remoteCreatedAt?.getTime() ?? previous?.remoteCreatedAt ?? null,
         firstSyncedAt: previous?.firstSyncedAt ?? now,
         lastSyncedAt: now,
         deletedAt: null,
@@ -228,8 +233,13 @@ export class MemoryStore implements Store {
   ): Promise<StoredRecord | null> {
     const row = this.#records.get(`${crmSource}\u0000${entity}`)?.get(externalId);
     if (!row) return null;
-    const { json, ...rest } = row;
-    return { ...clone(rest), data: JSON.parse(json) as Record<string, unknown> };
+    const { json, remoteUpdatedAt, remoteCreatedAt, ...rest } = row;
+    return {
+      ...clone(rest),
+      data: JSON.parse(json) as Record<string, unknown>,
+      remoteUpdatedAt: remoteUpdatedAt === null ? null : new Date(remoteUpdatedAt),
+      remoteCreatedAt: remoteCreatedAt === null ? null : new Date(remoteCreatedAt),
+    };
   }
 
   async countRecords(

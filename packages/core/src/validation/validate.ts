@@ -52,18 +52,22 @@ export function validateRecord(
   rules: readonly BusinessRule[] = [],
 ): ValidationResult {
   if (context.mode === 'skip') return { ok: true, record, warnings: [] };
-  const problems: ValidationWarning[] = [];
+  // Most records have no problem: the list is made only for one that does.
+  let problems: ValidationWarning[] | null = null;
+  const add = (problem: ValidationWarning) => {
+    if (problems) problems.push(problem);
+    else problems = [problem];
+  };
   for (const [field, spec] of entriesOf(context.fields)) {
     const value = record.data[field];
     const reason = checkField(spec, value);
-    if (reason) problems.push(validationWarning(field, value, record.externalId, reason));
+    if (reason) add(validationWarning(field, value, record.externalId, reason));
   }
   for (const rule of rules) {
     for (const p of rule(record) ?? []) {
-      problems.push(validationWarning(p.field, record.data[p.field], record.externalId, p.reason));
+      add(validationWarning(p.field, record.data[p.field], record.externalId, p.reason));
     }
   }
-  if (context.mode === 'strict' && problems.length > 0)
-    return { ok: false, errors: problems, warnings: [] };
-  return { ok: true, record, warnings: problems };
+  if (context.mode === 'strict' && problems) return { ok: false, errors: problems, warnings: [] };
+  return { ok: true, record, warnings: problems ?? [] };
 }
