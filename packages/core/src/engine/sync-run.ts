@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CrmsyncError } from '../contracts/errors.js';
 import type { RunEvent } from '../contracts/events.js';
 import type { Logger } from '../contracts/logger.js';
@@ -24,6 +25,9 @@ import { hashContent } from '../hash.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { classifyError, errorMessage } from './classify.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
+
+/** Records mapped between two turns of the event loop (see #preparePage). */
+const PREPARE_SLICE = 100;
 
 /** Validation warnings written to the run's log; beyond this they are only counted. */
 const MAX_LOGGED_WARNINGS = 100;
@@ -226,7 +230,7 @@ export class SyncRunExecution {
             // before this page's mapping and validation hold the thread.
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
-          const prepared = this.#preparePage(records, processor, context, seen);
+          const prepared = await this.#preparePage(records, processor, context, seen);
           // Write-behind: this page is written while the next one is fetched and mapped.
           await this.#writeBehind(async () => {
             for (const batch of prepared.batches) await this.#flush(batch);
@@ -327,17 +331,27 @@ export class SyncRunExecution {
     await previous;
   }
 
-  /** A page's records mapped, validated and hashed, in write batches (nothing written yet). */
-  #preparePage(
+  /**
+   * A page's records mapped, validated and hashed, in write batches (nothing written yet).
+   * Every PREPARE_SLICE records it lets the event loop run, so the next page's request goes
+   * out and its answer comes in while this page is mapped, however many turns the plugin's
+   * client needs for that.
+   */
+  async #preparePage(
     records: unknown[],
     processor: Processor,
     context: ValidationContext,
     seen: Set<string> | null,
-  ): { batches: RecordWrite[][]; highWater: Date | null } {
+  ): Promise<{ batches: RecordWrite[][]; highWater: Date | null }> {
     const batches: RecordWrite[][] = [];
     let batch: RecordWrite[] = [];
     let highWater: Date | null = null;
+    let sliced = 0;
     for (const raw of records) {
+      if (++sliced === PREPARE_SLICE) {
+        sliced = 0;
+        await yieldToLoop();
+      }
       this.#counts.processed++;
       let mapped: ReturnType<Processor['transform']>;
       try {
