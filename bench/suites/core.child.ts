@@ -4,6 +4,7 @@ import {
   createRequestMetrics,
   type FetchRequest,
   type Logger,
+  limitHeapGrowth,
   MemoryStore,
   type RecordWrite,
   SyncEngine,
@@ -118,6 +119,9 @@ async function writeOnly(args: CoreChildArgs): Promise<CoreChildResult> {
  * own (its own peak RSS, no JIT or heap left over from another measurement).
  */
 export default async function coreChild(args: CoreChildArgs): Promise<CoreChildResult> {
+  // Each child stands for a process running a sync, which the crmsync CLI starts with this
+  // (cli/main.ts): the limits and the engine alike.
+  limitHeapGrowth();
   if (args.mode === 'write') return writeOnly(args);
   const started = performance.now();
   if (args.mode === 'fetch') {
