@@ -1,9 +1,10 @@
 import type pg from 'pg';
-import type { RecordTable } from './record-table.js';
+import { type RecordTable, runProgressColumns } from './record-table.js';
 import {
   assertWritable,
   planUpsert,
   type RecordWrite,
+  type RunProgressUpdate,
   type StoredRecordState,
   type UpsertOptions,
   type UpsertResult,
@@ -94,6 +95,26 @@ export class PostgresRecordTable implements RecordTable {
       await this.#analyzeWhenGrown(result.created);
       return result;
     });
+  }
+
+  async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
+    // Times as ISO strings into timestamp(3), as the record upsert sends them.
+    const { columns, values } = runProgressColumns(update, {
+      time: (date) => date.toISOString(),
+      json: (value) => JSON.stringify(value),
+    });
+    const cast = (c: string) =>
+      c === 'checkpoint'
+        ? '::jsonb'
+        : c.endsWith('_at') || c === 'high_water_mark'
+          ? '::timestamp(3)'
+          : '';
+    const sets = columns.map((c, i) => `${c} = $${i + 1}${cast(c)}`).join(', ');
+    const result = await this.pool.query(
+      `UPDATE sync_history SET ${sets} WHERE id = $${columns.length + 1} AND status = 'running'`,
+      [...values, runId],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
 
   async softDelete(

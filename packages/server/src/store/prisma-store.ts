@@ -144,16 +144,9 @@ export class PrismaStore implements Store {
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void> {
     this.#assertOpen();
-    const { count } = await this.prisma.syncHistory.updateMany({
-      where: { id: runId, status: 'running' },
-      data: {
-        ...countColumns(update.counts),
-        heartbeatAt: update.heartbeatAt,
-        ...(update.checkpoint !== undefined && { checkpoint: jsonOrNull(update.checkpoint) }),
-        ...(update.highWaterMark !== undefined && { highWaterMark: update.highWaterMark }),
-      },
-    });
-    if (count === 0) await this.#refuseNotRunning(runId, 'update');
+    // Once per page of every sync: through the driver, like the record writes.
+    if (!(await this.#records.updateRunProgress(runId, update)))
+      await this.#refuseNotRunning(runId, 'update');
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<SyncRun> {

@@ -1,4 +1,4 @@
-import type { RecordWrite, UpsertOptions, UpsertResult } from '@crmsync/core';
+import type { RecordWrite, RunProgressUpdate, UpsertOptions, UpsertResult } from '@crmsync/core';
 
 /**
  * The `crm_record` hot path in the database's own SQL: the store's bulk upsert and soft
@@ -26,5 +26,46 @@ export interface RecordTable {
     runId: string,
     now: Date,
   ): Promise<number>;
+  /**
+   * Saves a running run's counts, heartbeat, checkpoint and high-water mark (absent ones are
+   * left as they are), in the columns and formats Prisma maps them to. Once per page, so it
+   * goes through the driver too. False when the run is not running.
+   */
+  updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** The SET clause and values of a run-progress update, with `$n` or `?` placeholders. */
+export function runProgressColumns(
+  update: RunProgressUpdate,
+  encode: { time(date: Date): unknown; json(value: unknown): unknown },
+): { columns: string[]; values: unknown[] } {
+  const { counts } = update;
+  const columns = [
+    'records_processed',
+    'records_created',
+    'records_updated',
+    'records_unchanged',
+    'records_deleted',
+    'records_failed',
+    'heartbeat_at',
+  ];
+  const values: unknown[] = [
+    counts.processed,
+    counts.created,
+    counts.updated,
+    counts.unchanged,
+    counts.deleted,
+    counts.failed,
+    encode.time(update.heartbeatAt),
+  ];
+  if (update.checkpoint !== undefined) {
+    columns.push('checkpoint');
+    values.push(update.checkpoint === null ? null : encode.json(update.checkpoint));
+  }
+  if (update.highWaterMark !== undefined) {
+    columns.push('high_water_mark');
+    values.push(update.highWaterMark === null ? null : encode.time(update.highWaterMark));
+  }
+  return { columns, values };
 }

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
-import type { RecordTable } from './record-table.js';
+import { type RecordTable, runProgressColumns } from './record-table.js';
 import {
   assertWritable,
   planUpsert,
   type RecordWrite,
+  type RunProgressUpdate,
   type StoredRecordState,
   type UpsertOptions,
   type UpsertResult,
@@ -43,6 +44,7 @@ const UPSERT_TAIL = `ON CONFLICT (crm_source, entity, external_id) DO UPDATE SET
 export class SqliteRecordTable implements RecordTable {
   readonly db: Database.Database;
   readonly #statements = new Map<number, Database.Statement>();
+  readonly #progress = new Map<string, Database.Statement>();
   #selectExisting: Database.Statement | undefined;
 
   constructor(filename: string) {
@@ -89,6 +91,22 @@ export class SqliteRecordTable implements RecordTable {
       return plan.result;
     });
     return this.#whenUnlocked(() => write.immediate());
+  }
+
+  async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
+    const { columns, values } = runProgressColumns(update, {
+      time: (date) => date.getTime(),
+      json: (value) => JSON.stringify(value),
+    });
+    const sql = `UPDATE sync_history SET ${columns.map((c) => `${c} = ?`).join(', ')}
+      WHERE id = ? AND status = 'running'`;
+    let statement = this.#progress.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#progress.set(sql, statement);
+    }
+    const prepared = statement;
+    return this.#whenUnlocked(() => prepared.run(...values, runId).changes > 0);
   }
 
   async softDelete(
