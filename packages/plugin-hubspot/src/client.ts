@@ -101,6 +101,9 @@ export class HubspotClient {
       ...(options.backoffMs !== undefined && { backoffMs: options.backoffMs }),
       // A TEN_SECONDLY_ROLLING 429 without Retry-After frees up within a couple of seconds.
       rateLimitBackoffMs: 2_000,
+      // A spent DAILY quota does not free up within a run: wait for the next day rather than
+      // retry (HttpClient fails at once on a wait this long, with it on the error).
+      onRateLimit: ({ body }) => dailyQuotaWaitMs(body),
       errorMessage: hubspotErrorMessage,
     });
   }
@@ -209,6 +212,19 @@ export function stampOf(r: HubspotObject, property: string): number {
   const raw = r.properties?.[property] ?? r.updatedAt;
   const text = String(raw ?? '');
   return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+}
+
+/**
+ * How long a 429 of the DAILY policy asks to wait: until the next midnight UTC (HubSpot
+ * resets the count at midnight in the account's time zone, which the API does not say; UTC
+ * midnight is at most that far off). Undefined for the other policies.
+ */
+export function dailyQuotaWaitMs(body: unknown, now = Date.now()): number | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  if ((body as { policyName?: unknown }).policyName !== 'DAILY') return undefined;
+  const next = new Date(now);
+  next.setUTCHours(24, 0, 0, 0);
+  return next.getTime() - now;
 }
 
 /** HubSpot error bodies: `{status:"error", message, category, policyName?}`. */

@@ -179,6 +179,17 @@ describe('hubspot plugin', () => {
     expect(res.performanceMetrics?.retries).toBe(1);
   });
 
+  it('a spent DAILY quota fails the run at once as a rate limit, not after retries', async () => {
+    const { fake, run } = await setup({ counts: { contacts: 100 }, dailyLimit: 1 });
+    const res = await run('contacts', { batchSize: 50 });
+    expect(res.status).toBe('failed');
+    expect(res.errorKind).toBe('rate_limit');
+    expect(res.errorMessage).toMatch(/daily limit\. \(DAILY\)/);
+    expect(res.performanceMetrics?.retries).toBe(0);
+    // One page read, then one refused request: nothing retried.
+    expect(fake.stats.rateLimited).toBe(1);
+  });
+
   it('never puts a private-app token in errors or logs', async () => {
     const { fake, run, lines } = await setup({ counts: { contacts: 10 } });
     const secret = 'pat-na1-wrong-0000-secret-token';
