@@ -200,6 +200,7 @@ async function callrail(ctx: BenchContext): Promise<void> {
     windowDays: 7,
     transport: createCallRailTransport({
       apiKey: fake.apiKey,
+      baseUrl: fake.baseUrl,
       quotas: [{ limit, windowMs }],
       metrics,
       logger: quiet,

@@ -104,9 +104,9 @@ describe('CallRail transport', () => {
     const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/v3/a.json`;
     const warnings: string[] = [];
     const logger: Logger = { ...quiet, warn: (message) => warnings.push(message) };
-    // No baseUrl: the key goes to the origin of the first URL asked for.
     const get = createCallRailTransport({
       apiKey,
+      baseUrl: new URL(url).origin,
       quotas: [{ limit: 10, windowMs: 1000 }],
       metrics: createRequestMetrics(),
       logger,

@@ -17,9 +17,9 @@ export interface CallRailTransportOptions {
   apiKey: string;
   /**
    * The API root the key may be sent to (`https://api.callrail.com/v3`); next-page links
-   * elsewhere go without it. Default: the origin of the first URL requested.
+   * elsewhere go without it.
    */
-  baseUrl?: string;
+  baseUrl: string;
   /** Per account: 1,000 per hour and 10,000 per day. */
   quotas: QuotaWindow[];
   metrics: RequestMetrics;
@@ -46,26 +46,22 @@ export function createCallRailTransport(options: CallRailTransportOptions): Call
     options.quotas.map((q) => ({ requests: q.limit, perMs: q.windowMs })),
   );
   const backoffMs = options.backoffMs ?? 1000;
-  const client = (baseUrl: string) =>
-    new HttpClient({
-      crm: 'callrail',
-      baseUrl,
-      auth: headerAuth('authorization', `Token token="${options.apiKey}"`, options.apiKey),
-      headers: { 'request-from': 'crmsync' },
-      limiter,
-      metrics: options.metrics,
-      logger: options.logger,
-      retries: (options.attempts ?? 6) - 1,
-      backoffMs,
-      rateLimitBackoffMs: backoffMs,
-      errorMessage: callRailErrorMessage,
-      refusedKind: 'config',
-    });
-  let http = options.baseUrl === undefined ? undefined : client(options.baseUrl);
-  return async <T>(url: string, signal: AbortSignal): Promise<T> => {
-    http ??= client(new URL(url).origin);
-    return (await http.get<T>(url, { signal })).body;
-  };
+  const http = new HttpClient({
+    crm: 'callrail',
+    baseUrl: options.baseUrl,
+    auth: headerAuth('authorization', `Token token="${options.apiKey}"`, options.apiKey),
+    headers: { 'request-from': 'crmsync' },
+    limiter,
+    metrics: options.metrics,
+    logger: options.logger,
+    retries: (options.attempts ?? 6) - 1,
+    backoffMs,
+    rateLimitBackoffMs: backoffMs,
+    errorMessage: callRailErrorMessage,
+    refusedKind: 'config',
+  });
+  return async <T>(url: string, signal: AbortSignal): Promise<T> =>
+    (await http.get<T>(url, { signal })).body;
 }
 
 /** CallRail errors are JSON with an `error` (sometimes `errors`) member; fall back to the text. */
