@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BeginRunInput, FinishRunInput, RunCounts } from '../contracts/run.js';
 import type { RecordWrite, Store } from '../contracts/store.js';
-import { contentHash } from '../hash.js';
+import { contentHash, hashContent } from '../hash.js';
 import { MAX_EVENTS_PER_RUN } from '../store/memory-store.js';
 
 export interface StoreFixture {
@@ -434,6 +434,26 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
       expect((await store.getRecord('acme', 'deals', '1'))?.deletedAt).toBeNull();
       expect((await store.getRecord('zeta', 'contacts', '1'))?.data).toEqual({ a: 3 });
       expect(await store.countRecords('acme', 'deals')).toBe(1);
+    });
+
+    it('stores the canonical JSON text the engine hands over as the record data', async () => {
+      const run = await store.beginRun(begin());
+      const opts = { runId: run.id, policy: 'overwrite' as const };
+      const data = { name: 'Ada "the first"', tags: ['a', 'b'], nested: { z: 1, a: null } };
+      const { hash, json } = hashContent(data);
+      const written = await store.upsertRecords(
+        'acme',
+        'contacts',
+        [{ externalId: 'j1', data, hash, json, remoteUpdatedAt: null, remoteCreatedAt: null }],
+        opts,
+      );
+      expect(written.created).toBe(1);
+      const stored = await store.getRecord('acme', 'contacts', 'j1');
+      expect(stored?.data).toEqual(data);
+      expect(stored?.hash).toBe(hash);
+      // The same content again, as a plain write without the text: unchanged by its hash.
+      const again = await store.upsertRecords('acme', 'contacts', [record('j1', data)], opts);
+      expect(again.unchanged).toBe(1);
     });
 
     it('under keep-newer writes a row that has no remote time or is older', async () => {
