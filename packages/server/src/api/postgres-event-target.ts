@@ -34,6 +34,7 @@ export async function createPostgresEventTarget(options: {
   await client.connect();
   await client.query(`LISTEN ${channel}`);
   const listeners = new Map<string, Set<Listener>>();
+  let sending: Promise<void> = Promise.resolve();
 
   client.on('notification', (message) => {
     if (message.channel !== channel || !message.payload) return;
@@ -66,13 +67,19 @@ export async function createPostgresEventTarget(options: {
         debug('dropped a %s event of %d bytes (NOTIFY limit)', event.type, payload.length);
         return false;
       }
-      client.query('SELECT pg_notify($1, $2)', [channel, payload]).catch((error: Error) => {
-        debug('NOTIFY failed: %s', error.message);
-      });
+      // One query at a time on this connection, in dispatch order: pg queues concurrent
+      // queries itself only as a deprecated behaviour (gone in pg 9).
+      sending = sending
+        .then(() => client.query('SELECT pg_notify($1, $2)', [channel, payload]))
+        .then(
+          () => undefined,
+          (error: Error) => debug('NOTIFY failed: %s', error.message),
+        );
       return true;
     },
     async close() {
       listeners.clear();
+      await sending;
       await client.end();
     },
   } as PostgresEventTarget;
