@@ -75,5 +75,5 @@ export function hashContent(data: Record<string, unknown>): HashedContent {
 
 /** The content hash every store compares to skip rewriting an unchanged record. */
 export function contentHash(data: Record<string, unknown>): string {
-  return hash('sha1', stableStringify(data), 'hex');
+  return hashContent(data).hash;
 }

@@ -228,7 +228,7 @@ export class SyncRunExecution {
             next = this.#timedNext(iterator);
             // Let the plugin send that request (its client may need a few event-loop turns)
             // before this page's mapping and validation hold the thread.
-            await new Promise<void>((resolve) => setImmediate(resolve));
+            await yieldToLoop();
           }
           const prepared = await this.#preparePage(records, processor, context, seen);
           // Write-behind: this page is written while the next one is fetched and mapped.

@@ -11,18 +11,16 @@ import { Agent, interceptors, request } from 'undici';
  */
 const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
 
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+
 const decoders: Record<string, (data: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
+  gzip: gunzipAsync,
+  'x-gzip': gunzipAsync,
   br: promisify(brotliDecompress),
   // "deflate" is zlib-wrapped by the standard and raw in some servers: fetch accepts both.
-  deflate: async (data) => {
-    try {
-      return await promisify(inflate)(data);
-    } catch {
-      return await promisify(inflateRaw)(data);
-    }
-  },
+  deflate: (data) => inflateAsync(data).catch(() => inflateRawAsync(data)),
 };
 
 export interface RawResponse {

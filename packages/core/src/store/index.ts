@@ -2,6 +2,7 @@ export { MAX_EVENTS_PER_RUN, MemoryStore } from './memory-store.js';
 export {
   assertWritable,
   planUpsert,
+  recordJson,
   type StoredRecordState,
   type UpsertPlan,
 } from './upsert-plan.js';

@@ -16,7 +16,7 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../contracts/store.js';
-import { assertWritable, planUpsert, type StoredRecordState } from './upsert-plan.js';
+import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
 export const MAX_EVENTS_PER_RUN = 1_000;
@@ -174,7 +174,7 @@ export class MemoryStore implements Store {
         crmSource,
         entity,
         externalId: write.externalId,
-        json: write.json ?? JSON.stringify(write.data),
+        json: recordJson(write),
         hash: write.hash,
         remoteUpdatedAt: write.remoteUpdatedAt?.getTime() ?? null,
         remoteCreatedAt: write.remoteCreatedAt?.getTime() ?? previous?.remoteCreatedAt ?? null,

@@ -58,6 +58,11 @@ export function planUpsert(
   return { writes: [...writes.values()], result };
 }
 
+/** The JSON text a store keeps for a record: the engine's hashed text when it came with one. */
+export function recordJson(record: RecordWrite): string {
+  return record.json ?? JSON.stringify(record.data);
+}
+
 /** Checks what SQL cannot: a record the engine hands over must have an id and a hash. */
 export function assertWritable(crmSource: string, entity: string, records: RecordWrite[]): void {
   for (const record of records) {

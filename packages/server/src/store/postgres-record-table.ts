@@ -3,6 +3,7 @@ import { type RecordTable, runProgressColumns } from './record-table.js';
 import {
   assertWritable,
   planUpsert,
+  recordJson,
   type RecordWrite,
   type RunProgressUpdate,
   type StoredRecordState,
@@ -84,7 +85,7 @@ export class PostgresRecordTable implements RecordTable {
           now,
           options.runId,
           chunk.map((record) => record.externalId),
-          chunk.map((record) => record.json ?? JSON.stringify(record.data)),
+          chunk.map(recordJson),
           chunk.map((record) => record.hash),
           chunk.map((record) => record.remoteUpdatedAt?.toISOString() ?? null),
           chunk.map((record) => record.remoteCreatedAt?.toISOString() ?? null),
@@ -98,18 +99,10 @@ export class PostgresRecordTable implements RecordTable {
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
-    // Times as ISO strings into timestamp(3), as the record upsert sends them.
-    const { columns, values } = runProgressColumns(update, {
-      time: (date) => date.toISOString(),
-      json: (value) => JSON.stringify(value),
-    });
-    const cast = (c: string) =>
-      c === 'checkpoint'
-        ? '::jsonb'
-        : c.endsWith('_at') || c === 'high_water_mark'
-          ? '::timestamp(3)'
-          : '';
-    const sets = columns.map((c, i) => `${c} = $${i + 1}${cast(c)}`).join(', ');
+    // Times as ISO strings into timestamp(3), as the record upsert sends them; each untyped
+    // parameter takes the type of the column it is assigned to.
+    const { columns, values } = runProgressColumns(update, (date) => date.toISOString());
+    const sets = columns.map((c, i) => `${c} = $${i + 1}`).join(', ');
     const result = await this.pool.query(
       `UPDATE sync_history SET ${sets} WHERE id = $${columns.length + 1} AND status = 'running'`,
       [...values, runId],

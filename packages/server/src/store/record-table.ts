@@ -38,7 +38,7 @@ export interface RecordTable {
 /** The SET clause and values of a run-progress update, with `$n` or `?` placeholders. */
 export function runProgressColumns(
   update: RunProgressUpdate,
-  encode: { time(date: Date): unknown; json(value: unknown): unknown },
+  time: (date: Date) => unknown,
 ): { columns: string[]; values: unknown[] } {
   const { counts } = update;
   const columns = [
@@ -57,15 +57,15 @@ export function runProgressColumns(
     counts.unchanged,
     counts.deleted,
     counts.failed,
-    encode.time(update.heartbeatAt),
+    time(update.heartbeatAt),
   ];
   if (update.checkpoint !== undefined) {
     columns.push('checkpoint');
-    values.push(update.checkpoint === null ? null : encode.json(update.checkpoint));
+    values.push(update.checkpoint === null ? null : JSON.stringify(update.checkpoint));
   }
   if (update.highWaterMark !== undefined) {
     columns.push('high_water_mark');
-    values.push(update.highWaterMark === null ? null : encode.time(update.highWaterMark));
+    values.push(update.highWaterMark === null ? null : time(update.highWaterMark));
   }
   return { columns, values };
 }

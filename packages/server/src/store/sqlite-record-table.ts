@@ -5,6 +5,7 @@ import { type RecordTable, runProgressColumns } from './record-table.js';
 import {
   assertWritable,
   planUpsert,
+  recordJson,
   type RecordWrite,
   type RunProgressUpdate,
   type StoredRecordState,
@@ -80,7 +81,7 @@ export class SqliteRecordTable implements RecordTable {
         for (const record of chunk) {
           params.push(
             record.externalId,
-            record.json ?? JSON.stringify(record.data),
+            recordJson(record),
             record.hash,
             record.remoteUpdatedAt ? record.remoteUpdatedAt.getTime() : null,
             record.remoteCreatedAt ? record.remoteCreatedAt.getTime() : null,
@@ -94,19 +95,12 @@ export class SqliteRecordTable implements RecordTable {
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
-    const { columns, values } = runProgressColumns(update, {
-      time: (date) => date.getTime(),
-      json: (value) => JSON.stringify(value),
-    });
+    const { columns, values } = runProgressColumns(update, (date) => date.getTime());
     const sql = `UPDATE sync_history SET ${columns.map((c) => `${c} = ?`).join(', ')}
       WHERE id = ? AND status = 'running'`;
-    let statement = this.#progress.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.#progress.set(sql, statement);
-    }
-    const prepared = statement;
-    return this.#whenUnlocked(() => prepared.run(...values, runId).changes > 0);
+    const statement = this.#progress.get(sql) ?? this.db.prepare(sql);
+    this.#progress.set(sql, statement);
+    return this.#whenUnlocked(() => statement.run(...values, runId).changes > 0);
   }
 
   async softDelete(
