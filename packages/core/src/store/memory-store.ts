@@ -16,7 +16,13 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../contracts/store.js';
-import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
+import {
+  assertWritable,
+  newRun,
+  planUpsert,
+  recordJson,
+  type StoredRecordState,
+} from './upsert-plan.js';
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
 export const MAX_EVENTS_PER_RUN = 1_000;
@@ -53,30 +59,7 @@ export class MemoryStore implements Store {
 
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
     this.#open();
-    const run: SyncRun = {
-      id: randomUUID(),
-      crmSource: input.crmSource,
-      syncType: input.syncType,
-      endpoint: input.endpoint ?? null,
-      status: 'running',
-      mode: input.mode,
-      trigger: input.trigger,
-      dryRun: input.dryRun,
-      startTime: input.startTime ?? new Date(),
-      endTime: null,
-      counts: { processed: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 },
-      errorMessage: null,
-      errorKind: null,
-      configuration: clone(input.configuration),
-      performanceMetrics: null,
-      sinceTime: input.sinceTime ?? null,
-      highWaterMark: null,
-      checkpoint: null,
-      resumedFromRunId: input.resumedFromRunId ?? null,
-      workerId: input.workerId ?? null,
-      heartbeatAt: null,
-      leaseMs: input.leaseMs,
-    };
+    const run = newRun(randomUUID(), { ...input, configuration: clone(input.configuration) });
     this.#runs.set(run.id, run);
     this.#runSeq.set(run.id, this.#runSeq.size);
     return clone(run);

@@ -1,12 +1,22 @@
-import type pg from 'pg';
-import { type RecordTable, runProgressColumns } from './record-table.js';
+import pg from 'pg';
+import { type RecordTable, runProgressColumns, unknownRunError } from './record-table.js';
+import {
+  type ColumnCodec,
+  finishRunColumns,
+  insertRun,
+  runFromRow,
+  SELECT_RUN,
+} from './run-row.js';
 import {
   assertWritable,
+  type FinishRunInput,
   planUpsert,
   recordJson,
   type RecordWrite,
   type RunProgressUpdate,
   type StoredRecordState,
+  type SyncEventInput,
+  type SyncRun,
   type UpsertOptions,
   type UpsertResult,
 } from '@crmsync/core';
@@ -38,6 +48,27 @@ const SELECT_EXISTING = `SELECT external_id, content_hash,
     (extract(epoch FROM remote_updated_at) * 1000)::float8, deleted_at IS NOT NULL
   FROM crm_record
   WHERE crm_source = $1 AND entity = $2 AND external_id = ANY($3::text[])`;
+
+// Times travel as ISO strings and an untyped parameter takes its column's type (timestamp(3),
+// jsonb); read back, a timestamp(3) holds UTC wall time (what Prisma writes), so it is parsed
+// as UTC rather than in this process's time zone, as pg would by default.
+const TIMESTAMP_OID = 1114;
+const UTC_TIMESTAMPS = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === TIMESTAMP_OID && format !== 'binary')
+      return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+const POSTGRES_COLUMNS: ColumnCodec = {
+  time: (date) => date.toISOString(),
+  readTime: (value) => value as Date,
+  json: (value) => JSON.stringify(value),
+  readJson: (value) => value,
+  bool: (value) => value,
+  readBool: (value) => value === true,
+};
 
 /**
  * `crm_record` through the same `pg.Pool` the Prisma adapter uses; each batch runs on one
@@ -101,13 +132,90 @@ export class PostgresRecordTable implements RecordTable {
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
     // Times as ISO strings into timestamp(3), as the record upsert sends them; each untyped
     // parameter takes the type of the column it is assigned to.
-    const { columns, values } = runProgressColumns(update, (date) => date.toISOString());
+    const { columns, values } = runProgressColumns(update, POSTGRES_COLUMNS);
     const sets = columns.map((c, i) => `${c} = $${i + 1}`).join(', ');
     const result = await this.pool.query(
       `UPDATE sync_history SET ${sets} WHERE id = $${columns.length + 1} AND status = 'running'`,
       [...values, runId],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async insertRun(run: SyncRun): Promise<void> {
+    const { sql, values } = insertRun(run, POSTGRES_COLUMNS, (n) => `$${n}`);
+    await this.pool.query(sql, values);
+  }
+
+  async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
+    const { columns, values } = finishRunColumns(input, POSTGRES_COLUMNS);
+    const sets = columns.map((c, i) => `${c} = $${i + 1}`).join(', ');
+    const result = await this.pool.query(
+      `UPDATE sync_history SET ${sets} WHERE id = $${columns.length + 1} AND status = 'running'`,
+      [...values, runId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getRun(runId: string): Promise<SyncRun | null> {
+    return this.#oneRun(`${SELECT_RUN} WHERE id = $1`, [runId]);
+  }
+
+  async newestRun(
+    crmSource: string,
+    syncType: string,
+    succeeded: boolean,
+  ): Promise<SyncRun | null> {
+    return this.#oneRun(
+      `${SELECT_RUN} WHERE crm_source = $1 AND sync_type = $2 AND dry_run = false
+       ${succeeded ? "AND status IN ('success', 'partial')" : ''}
+       ORDER BY start_time DESC, id DESC LIMIT 1`,
+      [crmSource, syncType],
+    );
+  }
+
+  async #oneRun(text: string, values: unknown[]): Promise<SyncRun | null> {
+    const { rows } = await this.pool.query<Record<string, unknown>>({
+      text,
+      values,
+      types: UTC_TIMESTAMPS,
+    });
+    return rows[0] ? runFromRow(rows[0], POSTGRES_COLUMNS) : null;
+  }
+
+  async appendEvents(events: SyncEventInput[], keepPerRun: number): Promise<void> {
+    if (events.length === 0) return;
+    const runIds = [...new Set(events.map((event) => event.runId))];
+    const now = new Date().toISOString();
+    try {
+      await this.#transaction(async (client) => {
+        await client.query(
+          `INSERT INTO sync_event (run_id, at, level, message, record_id, details)
+           SELECT * FROM unnest($1::text[], $2::timestamp(3)[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
+          [
+            events.map((event) => event.runId),
+            events.map((event) => event.at?.toISOString() ?? now),
+            events.map((event) => event.level),
+            events.map((event) => event.message),
+            events.map((event) => event.recordId ?? null),
+            events.map((event) => (event.details == null ? null : JSON.stringify(event.details))),
+          ],
+        );
+        for (const runId of runIds) {
+          await client.query(
+            `DELETE FROM sync_event WHERE run_id = $1 AND id <= (SELECT id FROM sync_event
+               WHERE run_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)`,
+            [runId, keepPerRun],
+          );
+        }
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '23503') throw error;
+      const { rows } = await this.pool.query<{ id: string }>(
+        'SELECT id FROM sync_history WHERE id = ANY($1::text[])',
+        [runIds],
+      );
+      throw unknownRunError(runIds, new Set(rows.map((row) => row.id)), error);
+    }
   }
 
   async softDelete(

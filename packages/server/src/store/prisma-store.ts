@@ -2,8 +2,8 @@ import {
   type BeginRunInput,
   CrmsyncError,
   type FinishRunInput,
+  newRun,
   type RecordWrite,
-  type RunCounts,
   type RunProgressUpdate,
   type RunQuery,
   type Store,
@@ -20,7 +20,6 @@ import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js'
 import { PostgresRecordTable } from './postgres-record-table.js';
 import {
   type DatabaseConnection,
-  Prisma,
   type PrismaClient,
   connectDatabase,
   SQLITE_BUSY_TIMEOUT_MS,
@@ -34,22 +33,6 @@ const debug = createDebug('crmsync:store');
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
 export const MAX_EVENTS_PER_RUN = 1_000;
-
-/** A JSON column value, or SQL NULL for null/undefined. */
-function jsonOrNull(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  return value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
-}
-
-function countColumns(counts: RunCounts) {
-  return {
-    recordsProcessed: counts.processed,
-    recordsCreated: counts.created,
-    recordsUpdated: counts.updated,
-    recordsUnchanged: counts.unchanged,
-    recordsDeleted: counts.deleted,
-    recordsFailed: counts.failed,
-  };
-}
 
 /**
  * The server's `Store`: runs, events and schedules through Prisma; the `crm_record` hot path
@@ -119,52 +102,28 @@ export class PrismaStore implements Store {
     return performance.now() - started;
   }
 
+  // The run's own bookkeeping (start, progress, log lines, finish, and the planner's look at
+  // the last runs) goes through the driver like the record writes: see RecordTable.
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
     this.#assertOpen();
-    const row = await this.prisma.syncHistory.create({
-      data: {
-        id: newRunId(),
-        crmSource: input.crmSource,
-        syncType: input.syncType,
-        endpoint: input.endpoint ?? null,
-        status: 'running',
-        mode: input.mode,
-        trigger: input.trigger,
-        dryRun: input.dryRun,
-        startTime: input.startTime ?? new Date(),
-        configuration: (input.configuration ?? {}) as Prisma.InputJsonValue,
-        sinceTime: input.sinceTime ?? null,
-        resumedFromRunId: input.resumedFromRunId ?? null,
-        workerId: input.workerId ?? null,
-        leaseMs: input.leaseMs,
-      },
-    });
-    return toSyncRun(row);
+    const run = newRun(newRunId(), input);
+    await this.#records.insertRun(run);
+    // Read back, so the caller holds exactly what is stored (times at the column's precision).
+    const stored = await this.#records.getRun(run.id);
+    if (!stored) throw new CrmsyncError('system', `sync run ${run.id} vanished as it began`);
+    return stored;
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void> {
     this.#assertOpen();
-    // Once per page of every sync: through the driver, like the record writes.
     if (!(await this.#records.updateRunProgress(runId, update)))
       await this.#refuseNotRunning(runId, 'update');
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<SyncRun> {
     this.#assertOpen();
-    const { count } = await this.prisma.syncHistory.updateMany({
-      where: { id: runId, status: 'running' },
-      data: {
-        status: input.status,
-        endTime: input.endTime ?? new Date(),
-        ...countColumns(input.counts),
-        errorMessage: input.errorMessage ?? null,
-        errorKind: input.errorKind ?? null,
-        performanceMetrics: jsonOrNull(input.performanceMetrics),
-        ...(input.highWaterMark !== undefined && { highWaterMark: input.highWaterMark }),
-        ...(input.checkpoint !== undefined && { checkpoint: jsonOrNull(input.checkpoint) }),
-      },
-    });
-    if (count === 0) await this.#refuseNotRunning(runId, 'finish');
+    if (!(await this.#records.finishRun(runId, input)))
+      await this.#refuseNotRunning(runId, 'finish');
     const run = await this.getRun(runId);
     if (!run)
       throw new CrmsyncError('system', `sync run ${runId} vanished while it was being finished`);
@@ -173,26 +132,17 @@ export class PrismaStore implements Store {
 
   async getRun(runId: string): Promise<SyncRun | null> {
     this.#assertOpen();
-    const row = await this.prisma.syncHistory.findUnique({ where: { id: runId } });
-    return row ? toSyncRun(row) : null;
+    return this.#records.getRun(runId);
   }
 
   async lastSuccessfulRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
     this.#assertOpen();
-    const row = await this.prisma.syncHistory.findFirst({
-      where: { crmSource, syncType, dryRun: false, status: { in: ['success', 'partial'] } },
-      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
-    });
-    return row ? toSyncRun(row) : null;
+    return this.#records.newestRun(crmSource, syncType, true);
   }
 
   async lastRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
     this.#assertOpen();
-    const row = await this.prisma.syncHistory.findFirst({
-      where: { crmSource, syncType, dryRun: false },
-      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
-    });
-    return row ? toSyncRun(row) : null;
+    return this.#records.newestRun(crmSource, syncType, false);
   }
 
   async listRuns(query: RunQuery = {}): Promise<SyncRun[]> {
@@ -298,48 +248,8 @@ export class PrismaStore implements Store {
 
   async appendEvents(events: SyncEventInput[]): Promise<void> {
     this.#assertOpen();
-    if (events.length === 0) return;
-    const at = new Date();
-    try {
-      await this.prisma.syncEvent.createMany({
-        data: events.map((event) => ({
-          runId: event.runId,
-          at: event.at ?? at,
-          level: event.level,
-          message: event.message,
-          recordId: event.recordId ?? null,
-          details: jsonOrNull(event.details),
-        })),
-      });
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003') {
-        const runIds = [...new Set(events.map((event) => event.runId))];
-        const known = await this.prisma.syncHistory.findMany({
-          where: { id: { in: runIds } },
-          select: { id: true },
-        });
-        const missing = runIds.find((id) => !known.some((run) => run.id === id));
-        throw new CrmsyncError(
-          'system',
-          `cannot log an event for sync run ${missing ?? runIds.join(', ')}: no such run`,
-          {},
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-    for (const runId of new Set(events.map((event) => event.runId))) {
-      await this.#capEvents(runId);
-    }
-  }
-
-  /** Drops a run's oldest events beyond MAX_EVENTS_PER_RUN (served by the (run_id, id) index). */
-  async #capEvents(runId: string): Promise<void> {
-    await this.prisma.$executeRaw`
-      DELETE FROM sync_event
-      WHERE run_id = ${runId}
-        AND id <= (SELECT id FROM sync_event WHERE run_id = ${runId}
-                   ORDER BY id DESC LIMIT 1 OFFSET ${MAX_EVENTS_PER_RUN})`;
+    // Every page's warnings of a sync: through the driver, like the record writes.
+    await this.#records.appendEvents(events, MAX_EVENTS_PER_RUN);
   }
 
   async listEvents(runId: string, options: { limit?: number } = {}): Promise<SyncEvent[]> {

@@ -1,9 +1,22 @@
-import type { RecordWrite, RunProgressUpdate, UpsertOptions, UpsertResult } from '@crmsync/core';
+import {
+  CrmsyncError,
+  type FinishRunInput,
+  type RecordWrite,
+  type RunProgressUpdate,
+  type SyncEventInput,
+  type SyncRun,
+  type UpsertOptions,
+  type UpsertResult,
+} from '@crmsync/core';
+import type { ColumnCodec } from './run-row.js';
 
 /**
- * The `crm_record` hot path in the database's own SQL: the store's bulk upsert and soft
- * deletes go through the driver directly (one SELECT, then multi-row upserts of new and
- * changed rows only, in one transaction), not through Prisma's per-row queries.
+ * A sync's hot path in the database's own SQL: the store's bulk upsert and soft deletes go
+ * through the driver directly (one SELECT, then multi-row upserts of new and changed rows
+ * only, in one transaction), not through Prisma's per-row queries; and so does the run's own
+ * bookkeeping (its history row, progress and log lines), which a sync touches at start, on
+ * every page and at the end. Prisma plans each query shape the first time a process uses it
+ * (tens of milliseconds each, measured), and a CLI sync is a fresh process every time.
  */
 export interface RecordTable {
   upsert(
@@ -32,13 +45,43 @@ export interface RecordTable {
    * goes through the driver too. False when the run is not running.
    */
   updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean>;
+  /**
+   * Appends log lines and then drops each of their runs' oldest lines beyond `keepPerRun`, in
+   * one transaction. A sync logs every page's warnings, so this goes through the driver too.
+   * An event of a run that does not exist fails the whole call (see `unknownRunError`).
+   */
+  appendEvents(events: SyncEventInput[], keepPerRun: number): Promise<void>;
+  insertRun(run: SyncRun): Promise<void>;
+  /** Finishes a running run; false when it is not running (or does not exist). */
+  finishRun(runId: string, input: FinishRunInput): Promise<boolean>;
+  getRun(runId: string): Promise<SyncRun | null>;
+  /**
+   * The newest run (by start time, then id) of a CRM's entity that was not a dry run; with
+   * `succeeded`, only a `success` or `partial` one.
+   */
+  newestRun(crmSource: string, syncType: string, succeeded: boolean): Promise<SyncRun | null>;
   close(): Promise<void>;
+}
+
+/** The error for events logged against runs that do not exist (a foreign key refused them). */
+export function unknownRunError(
+  runIds: string[],
+  existing: ReadonlySet<string>,
+  cause: unknown,
+): CrmsyncError {
+  const missing = runIds.find((id) => !existing.has(id));
+  return new CrmsyncError(
+    'system',
+    `cannot log an event for sync run ${missing ?? runIds.join(', ')}: no such run`,
+    {},
+    { cause },
+  );
 }
 
 /** The SET clause and values of a run-progress update, with `$n` or `?` placeholders. */
 export function runProgressColumns(
   update: RunProgressUpdate,
-  time: (date: Date) => unknown,
+  codec: ColumnCodec,
 ): { columns: string[]; values: unknown[] } {
   const { counts } = update;
   const columns = [
@@ -57,15 +100,15 @@ export function runProgressColumns(
     counts.unchanged,
     counts.deleted,
     counts.failed,
-    time(update.heartbeatAt),
+    codec.time(update.heartbeatAt),
   ];
   if (update.checkpoint !== undefined) {
     columns.push('checkpoint');
-    values.push(update.checkpoint === null ? null : JSON.stringify(update.checkpoint));
+    values.push(update.checkpoint === null ? null : codec.json(update.checkpoint));
   }
   if (update.highWaterMark !== undefined) {
     columns.push('high_water_mark');
-    values.push(update.highWaterMark === null ? null : time(update.highWaterMark));
+    values.push(update.highWaterMark === null ? null : codec.time(update.highWaterMark));
   }
   return { columns, values };
 }

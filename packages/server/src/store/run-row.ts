@@ -2,6 +2,7 @@ import type {
   Checkpoint,
   ErrorKind,
   EventLevel,
+  FinishRunInput,
   PerformanceMetrics,
   RunStatus,
   RunTrigger,
@@ -56,4 +57,147 @@ export function toSyncEvent(row: SyncEventRow): SyncEvent {
     recordId: row.recordId,
     details: (row.details ?? null) as Record<string, unknown> | null,
   };
+}
+
+/**
+ * How a database's driver carries the values SQL has no common type for. SQLite keeps times
+ * as integer milliseconds (as the Prisma client is configured to), booleans as 0/1 and JSON
+ * as text; PostgreSQL has timestamp(3), boolean and jsonb.
+ */
+export interface ColumnCodec {
+  time(date: Date): unknown;
+  readTime(value: unknown): Date;
+  /** A JSON parameter, as text. */
+  json(value: unknown): unknown;
+  readJson(value: unknown): unknown;
+  bool(value: boolean): unknown;
+  readBool(value: unknown): boolean;
+}
+
+type Kind = 'plain' | 'time' | 'json' | 'bool';
+
+/** `sync_history`'s columns, the `SyncHistory` field each maps to, and how it is stored. */
+const RUN_FIELDS: ReadonlyArray<readonly [string, keyof SyncHistory, Kind]> = [
+  ['id', 'id', 'plain'],
+  ['crm_source', 'crmSource', 'plain'],
+  ['sync_type', 'syncType', 'plain'],
+  ['endpoint', 'endpoint', 'plain'],
+  ['status', 'status', 'plain'],
+  ['mode', 'mode', 'plain'],
+  ['trigger', 'trigger', 'plain'],
+  ['dry_run', 'dryRun', 'bool'],
+  ['start_time', 'startTime', 'time'],
+  ['end_time', 'endTime', 'time'],
+  ['records_processed', 'recordsProcessed', 'plain'],
+  ['records_created', 'recordsCreated', 'plain'],
+  ['records_updated', 'recordsUpdated', 'plain'],
+  ['records_unchanged', 'recordsUnchanged', 'plain'],
+  ['records_deleted', 'recordsDeleted', 'plain'],
+  ['records_failed', 'recordsFailed', 'plain'],
+  ['error_message', 'errorMessage', 'plain'],
+  ['error_kind', 'errorKind', 'plain'],
+  ['configuration', 'configuration', 'json'],
+  ['performance_metrics', 'performanceMetrics', 'json'],
+  ['since_time', 'sinceTime', 'time'],
+  ['high_water_mark', 'highWaterMark', 'time'],
+  ['checkpoint', 'checkpoint', 'json'],
+  ['resumed_from_run_id', 'resumedFromRunId', 'plain'],
+  ['worker_id', 'workerId', 'plain'],
+  ['heartbeat_at', 'heartbeatAt', 'time'],
+  ['lease_ms', 'leaseMs', 'plain'],
+];
+
+/** SELECT of whole `sync_history` rows, each column named as its `SyncHistory` field. */
+export const SELECT_RUN = `SELECT ${RUN_FIELDS.map(([column, field]) => `${column} AS "${field}"`).join(', ')} FROM sync_history`;
+
+/** A row read with SELECT_RUN through the driver, as the contract's `SyncRun`. */
+export function runFromRow(row: Record<string, unknown>, codec: ColumnCodec): SyncRun {
+  const history: Record<string, unknown> = {};
+  for (const [, field, kind] of RUN_FIELDS) {
+    const value = row[field];
+    history[field] =
+      value === null || value === undefined
+        ? null
+        : kind === 'time'
+          ? codec.readTime(value)
+          : kind === 'json'
+            ? codec.readJson(value)
+            : kind === 'bool'
+              ? codec.readBool(value)
+              : value;
+  }
+  return toSyncRun(history as unknown as SyncHistory);
+}
+
+/** The INSERT of a new run's row, with `param(n)` (1-based) as each placeholder. */
+export function insertRun(
+  run: SyncRun,
+  codec: ColumnCodec,
+  param: (n: number) => string,
+): { sql: string; values: unknown[] } {
+  const history: Record<string, unknown> = {
+    ...run,
+    recordsProcessed: run.counts.processed,
+    recordsCreated: run.counts.created,
+    recordsUpdated: run.counts.updated,
+    recordsUnchanged: run.counts.unchanged,
+    recordsDeleted: run.counts.deleted,
+    recordsFailed: run.counts.failed,
+  };
+  const values = RUN_FIELDS.map(([, field, kind]) => {
+    const value = history[field];
+    if (value === null || value === undefined) return null;
+    if (kind === 'time') return codec.time(value as Date);
+    if (kind === 'json') return codec.json(value);
+    if (kind === 'bool') return codec.bool(value as boolean);
+    return value;
+  });
+  const columns = RUN_FIELDS.map(([column]) => column).join(', ');
+  const params = RUN_FIELDS.map((_, i) => param(i + 1)).join(', ');
+  return { sql: `INSERT INTO sync_history (${columns}) VALUES (${params})`, values };
+}
+
+/** The SET clause (`column = <param>`) and values that finish a run. */
+export function finishRunColumns(
+  input: FinishRunInput,
+  codec: ColumnCodec,
+): { columns: string[]; values: unknown[] } {
+  const { counts } = input;
+  const orNull = (value: unknown) =>
+    value === null || value === undefined ? null : codec.json(value);
+  const columns = [
+    'status',
+    'end_time',
+    'records_processed',
+    'records_created',
+    'records_updated',
+    'records_unchanged',
+    'records_deleted',
+    'records_failed',
+    'error_message',
+    'error_kind',
+    'performance_metrics',
+  ];
+  const values: unknown[] = [
+    input.status,
+    codec.time(input.endTime ?? new Date()),
+    counts.processed,
+    counts.created,
+    counts.updated,
+    counts.unchanged,
+    counts.deleted,
+    counts.failed,
+    input.errorMessage ?? null,
+    input.errorKind ?? null,
+    orNull(input.performanceMetrics),
+  ];
+  if (input.highWaterMark !== undefined) {
+    columns.push('high_water_mark');
+    values.push(input.highWaterMark === null ? null : codec.time(input.highWaterMark));
+  }
+  if (input.checkpoint !== undefined) {
+    columns.push('checkpoint');
+    values.push(orNull(input.checkpoint));
+  }
+  return { columns, values };
 }

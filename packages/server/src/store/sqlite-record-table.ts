@@ -1,14 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
-import { type RecordTable, runProgressColumns } from './record-table.js';
+import { type RecordTable, runProgressColumns, unknownRunError } from './record-table.js';
+import {
+  type ColumnCodec,
+  finishRunColumns,
+  insertRun,
+  runFromRow,
+  SELECT_RUN,
+} from './run-row.js';
 import {
   assertWritable,
+  type FinishRunInput,
   planUpsert,
   recordJson,
   type RecordWrite,
   type RunProgressUpdate,
   type StoredRecordState,
+  type SyncEventInput,
+  type SyncRun,
   type UpsertOptions,
   type UpsertResult,
 } from '@crmsync/core';
@@ -20,6 +30,16 @@ import {
  * (synchronous, atomic) transaction asynchronously, up to SQLITE_BUSY_TIMEOUT_MS.
  */
 const SYNC_BUSY_WAIT_MS = 20;
+
+/** Times as integer milliseconds, booleans as 0/1, JSON as text: what the Prisma client writes. */
+const SQLITE_COLUMNS: ColumnCodec = {
+  time: (date) => date.getTime(),
+  readTime: (value) => new Date(Number(value)),
+  json: (value) => JSON.stringify(value),
+  readJson: (value) => JSON.parse(String(value)) as unknown,
+  bool: (value) => (value ? 1 : 0),
+  readBool: (value) => Number(value) === 1,
+};
 
 /** Rows per INSERT: 5 variables a row + 4 shared stays far below SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
@@ -45,7 +65,8 @@ const UPSERT_TAIL = `ON CONFLICT (crm_source, entity, external_id) DO UPDATE SET
 export class SqliteRecordTable implements RecordTable {
   readonly db: Database.Database;
   readonly #statements = new Map<number, Database.Statement>();
-  readonly #progress = new Map<string, Database.Statement>();
+  /** Statements of the run bookkeeping (progress, events), prepared once per SQL text. */
+  readonly #bookkeeping = new Map<string, Database.Statement>();
   #selectExisting: Database.Statement | undefined;
 
   constructor(filename: string) {
@@ -95,12 +116,83 @@ export class SqliteRecordTable implements RecordTable {
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
-    const { columns, values } = runProgressColumns(update, (date) => date.getTime());
+    const { columns, values } = runProgressColumns(update, SQLITE_COLUMNS);
     const sql = `UPDATE sync_history SET ${columns.map((c) => `${c} = ?`).join(', ')}
       WHERE id = ? AND status = 'running'`;
-    const statement = this.#progress.get(sql) ?? this.db.prepare(sql);
-    this.#progress.set(sql, statement);
+    const statement = this.#prepared(sql);
     return this.#whenUnlocked(() => statement.run(...values, runId).changes > 0);
+  }
+
+  async insertRun(run: SyncRun): Promise<void> {
+    const { sql, values } = insertRun(run, SQLITE_COLUMNS, () => '?');
+    const statement = this.#prepared(sql);
+    await this.#whenUnlocked(() => statement.run(...values));
+  }
+
+  async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
+    const { columns, values } = finishRunColumns(input, SQLITE_COLUMNS);
+    const statement = this.#prepared(
+      `UPDATE sync_history SET ${columns.map((c) => `${c} = ?`).join(', ')}
+       WHERE id = ? AND status = 'running'`,
+    );
+    return this.#whenUnlocked(() => statement.run(...values, runId).changes > 0);
+  }
+
+  async getRun(runId: string): Promise<SyncRun | null> {
+    const statement = this.#prepared(`${SELECT_RUN} WHERE id = ?`);
+    const row = await this.#whenUnlocked(() => statement.get(runId));
+    return row ? runFromRow(row as Record<string, unknown>, SQLITE_COLUMNS) : null;
+  }
+
+  async newestRun(
+    crmSource: string,
+    syncType: string,
+    succeeded: boolean,
+  ): Promise<SyncRun | null> {
+    const statement = this.#prepared(
+      `${SELECT_RUN} WHERE crm_source = ? AND sync_type = ? AND dry_run = 0
+       ${succeeded ? "AND status IN ('success', 'partial')" : ''}
+       ORDER BY start_time DESC, id DESC LIMIT 1`,
+    );
+    const row = await this.#whenUnlocked(() => statement.get(crmSource, syncType));
+    return row ? runFromRow(row as Record<string, unknown>, SQLITE_COLUMNS) : null;
+  }
+
+  async appendEvents(events: SyncEventInput[], keepPerRun: number): Promise<void> {
+    if (events.length === 0) return;
+    const insert = this.#prepared(
+      `INSERT INTO sync_event (run_id, at, level, message, record_id, details)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    const cap = this.#prepared(
+      `DELETE FROM sync_event WHERE run_id = @run AND id <= (SELECT id FROM sync_event
+         WHERE run_id = @run ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+    );
+    const runIds = [...new Set(events.map((event) => event.runId))];
+    const now = Date.now();
+    const write = this.db.transaction(() => {
+      for (const event of events) {
+        insert.run(
+          event.runId,
+          event.at ? event.at.getTime() : now,
+          event.level,
+          event.message,
+          event.recordId ?? null,
+          event.details == null ? null : JSON.stringify(event.details),
+        );
+      }
+      for (const run of runIds) cap.run({ run, keep: keepPerRun });
+    });
+    try {
+      await this.#whenUnlocked(() => write.immediate());
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+      const known = this.db
+        .prepare('SELECT id FROM sync_history WHERE id IN (SELECT value FROM json_each(?))')
+        .pluck()
+        .all(JSON.stringify(runIds)) as string[];
+      throw unknownRunError(runIds, new Set(known), error);
+    }
   }
 
   async softDelete(
@@ -168,6 +260,15 @@ export class SqliteRecordTable implements RecordTable {
         await sleep(Math.min(2 ** attempt, 50));
       }
     }
+  }
+
+  #prepared(sql: string): Database.Statement {
+    let statement = this.#bookkeeping.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#bookkeeping.set(sql, statement);
+    }
+    return statement;
   }
 
   // Prepared on first use: the table may not exist before the store has migrated.
