@@ -1,7 +1,11 @@
 import { hash } from 'node:crypto';
 
 const INDEX = /^(?:0|[1-9]\d{0,9})$/;
-const isIndex = (key: string) => INDEX.test(key) && Number(key) < 4_294_967_295;
+/** Whether JavaScript orders `key` as an array index; a key not starting with a digit never is. */
+const isIndex = (key: string) => {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && INDEX.test(key) && Number(key) < 4_294_967_295;
+};
 
 /**
  * `value` with object keys sorted at every depth — the same object when it already is (a
