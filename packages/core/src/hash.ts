@@ -35,11 +35,12 @@ function canonical(value: unknown): unknown {
     return copy ?? value;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
   let sorted = true;
   let changed = false;
   let previous: string | null = null;
-  for (const key of keys) {
+  // for…in, not Object.keys: no array per record. It also visits inherited enumerable keys,
+  // which can only make a sorted record look unsorted (the copy below, by own keys, is exact).
+  for (const key in record) {
     if (previous !== null && previous > key && !isIndex(key) && !isIndex(previous)) sorted = false;
     if (!isIndex(key)) previous = key;
     const item = record[key];
@@ -47,6 +48,7 @@ function canonical(value: unknown): unknown {
   }
   if (sorted && !changed) return value;
   const out: Record<string, unknown> = {};
+  const keys = Object.keys(record);
   for (const key of sorted ? keys : keys.sort()) out[key] = canonical(record[key]);
   return out;
 }

@@ -25,8 +25,8 @@ export interface ValidationWarning {
 }
 
 export type ValidationResult =
-  | { ok: true; record: MappedRecord; warnings: ValidationWarning[] }
-  | { ok: false; errors: ValidationWarning[]; warnings: ValidationWarning[] };
+  | { ok: true; record: MappedRecord; warnings: readonly ValidationWarning[] }
+  | { ok: false; errors: ValidationWarning[]; warnings: readonly ValidationWarning[] };
 
 /** raw → mapped → validated. The default implementation is driven by the field schema. */
 export interface Processor<Raw = unknown> {

@@ -32,6 +32,9 @@ describe('contentHash', () => {
         nested: { b: [{ y: 2, x: 1 }], a: true },
       },
       { '10': 'a', '9': 'b', B: 1, a: 2, ä: 3, '': 4 },
+      // Inherited enumerable keys are not JSON's: sorted or not, only own keys count.
+      Object.assign(Object.create({ zz: { y: 1, x: 2 }, a0: 1 }) as object, { a: 1, b: 2 }),
+      Object.assign(Object.create({ c: 3 }) as object, { b: 1, a: 2 }),
       [{ b: 1, a: 2 }, 'text', false, Number.POSITIVE_INFINITY],
       'plain',
       42,

@@ -8,6 +8,9 @@ import type {
 } from '../contracts/processor.js';
 import { checkField } from './field-checks.js';
 
+/** The warnings of a record without any (most of them): one shared, frozen list. */
+const NO_WARNINGS: readonly ValidationWarning[] = Object.freeze([]);
+
 /** Each field map's entries, listed once rather than once per record. */
 const entryCache = new WeakMap<ValidationContext['fields'], [string, FieldSpec][]>();
 function entriesOf(fields: ValidationContext['fields']): [string, FieldSpec][] {
@@ -51,7 +54,7 @@ export function validateRecord(
   context: ValidationContext,
   rules: readonly BusinessRule[] = [],
 ): ValidationResult {
-  if (context.mode === 'skip') return { ok: true, record, warnings: [] };
+  if (context.mode === 'skip') return { ok: true, record, warnings: NO_WARNINGS };
   // Most records have no problem: the list is made only for one that does.
   let problems: ValidationWarning[] | null = null;
   const add = (problem: ValidationWarning) => {
@@ -68,6 +71,7 @@ export function validateRecord(
       add(validationWarning(p.field, record.data[p.field], record.externalId, p.reason));
     }
   }
-  if (context.mode === 'strict' && problems) return { ok: false, errors: problems, warnings: [] };
-  return { ok: true, record, warnings: problems ?? [] };
+  if (context.mode === 'strict' && problems)
+    return { ok: false, errors: problems, warnings: NO_WARNINGS };
+  return { ok: true, record, warnings: problems ?? NO_WARNINGS };
 }
