@@ -183,8 +183,9 @@ async function benchStoreWrites(
   }
 }
 
-/** Full sync through the engine vs raw insert of the same rows; then a delta after changes. */
-async function benchEngineSync(ctx: BenchContext, provider: Provider, url: string, total: number) {
+/** One round: a full sync into an empty database, a delta after changes, raw insert timed. */
+async function engineRound(provider: Provider, url: string, total: number) {
+  // A fresh API per round: a delta's overlap window must not reach the previous round's changes.
   const server = await startFakerServer({
     size: { contacts: total },
     seed: 11,
@@ -197,46 +198,64 @@ async function benchEngineSync(ctx: BenchContext, provider: Provider, url: strin
       token: server.token,
       count: total,
     };
-    const full = await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'full' });
+    const full = (await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'full' })).result;
     server.mutate('contacts', CHANGED);
-    const delta = await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'delta' });
+    const delta = (await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'delta' })).result;
     const synced = await readSynced(url, 'faker');
     const rawRate =
       synced.length / (await timed(() => rawInsert(provider, url, synced, 'raw-e2e')));
-    const rate = full.result.processed / full.result.seconds;
-    ctx.log(
-      `${provider}: engine full sync of ${full.result.processed} in ${full.result.seconds.toFixed(2)} s`,
-    );
-    ctx.report({
-      suite: 'store',
-      name: `${provider}: end-to-end full sync (faker API -> engine -> store)`,
-      value: rate,
-      unit: 'rec/s',
-      limits: [{ name: `${rawLimitName(provider)}, same rows`, value: rawRate, unit: 'rec/s' }],
-      ratio: rate / rawRate,
-      goal: '>= 0.5 of raw insert',
-      met: rate / rawRate >= 0.5,
-    });
-    const share = delta.result.seconds / full.result.seconds;
-    ctx.report({
-      suite: 'store',
-      name: `${provider}: delta sync of ${CHANGED} changed of ${total}, as a share of the full sync's time`,
-      value: share * 100,
-      unit: '%',
-      limits: [
-        { name: 'full sync', value: full.result.seconds, unit: 's' },
-        {
-          name: `delta sync (${delta.result.processed} read)`,
-          value: delta.result.seconds,
-          unit: 's',
-        },
-      ],
-      goal: '< 5%',
-      met: share < 0.05,
-    });
+    return { full, delta, rawRate };
   } finally {
     await server.close();
   }
+}
+
+/**
+ * Full sync through the engine vs raw insert of the same rows; then a delta after changes.
+ * Each is the best of `rounds` rounds, each round into an empty database (the machine is
+ * shared and one run can be 30% off another, as in the core suite).
+ */
+async function benchEngineSync(
+  ctx: BenchContext,
+  provider: Provider,
+  urls: string[],
+  total: number,
+) {
+  const rounds = [];
+  for (const [i, url] of urls.entries()) {
+    const round = await engineRound(provider, url, total);
+    ctx.log(
+      `${provider} round ${i + 1}: engine full sync of ${round.full.processed} in ${round.full.seconds.toFixed(2)} s, delta ${round.delta.seconds.toFixed(3)} s, raw insert ${Math.round(round.rawRate).toLocaleString('en-US')} rec/s`,
+    );
+    rounds.push(round);
+  }
+  const full = rounds.map((r) => r.full).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const delta = rounds.map((r) => r.delta).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const rawRate = Math.max(...rounds.map((r) => r.rawRate));
+  const rate = full.processed / full.seconds;
+  ctx.report({
+    suite: 'store',
+    name: `${provider}: end-to-end full sync (faker API -> engine -> store), best of ${rounds.length}`,
+    value: rate,
+    unit: 'rec/s',
+    limits: [{ name: `${rawLimitName(provider)}, same rows`, value: rawRate, unit: 'rec/s' }],
+    ratio: rate / rawRate,
+    goal: '>= 0.5 of raw insert',
+    met: rate / rawRate >= 0.5,
+  });
+  const share = delta.seconds / full.seconds;
+  ctx.report({
+    suite: 'store',
+    name: `${provider}: delta sync of ${CHANGED} changed of ${total}, as a share of the full sync's time`,
+    value: share * 100,
+    unit: '%',
+    limits: [
+      { name: 'full sync', value: full.seconds, unit: 's' },
+      { name: `delta sync (${delta.processed} read)`, value: delta.seconds, unit: 's' },
+    ],
+    goal: '< 5%',
+    met: share < 0.05,
+  });
 }
 
 /** Peak RSS of a child process as what it writes grows: the store alone, then a whole sync. */
@@ -308,6 +327,7 @@ const suite: BenchSuite = {
   async run(ctx) {
     const total = ctx.quick ? 20_000 : 200_000;
     const sample = ctx.quick ? 1_000 : 5_000;
+    const rounds = ctx.quick ? 1 : 2;
 
     for (const provider of ['sqlite', 'postgresql'] as const) {
       if (provider === 'postgresql') {
@@ -319,14 +339,19 @@ const suite: BenchSuite = {
       }
       const database =
         provider === 'sqlite' ? createSqliteTestDatabase() : await createPostgresTestDatabase();
-      const engineDatabase = provider === 'sqlite' ? createSqliteTestDatabase() : undefined;
+      // The engine rounds each get an empty database: a file, or a schema of the PG database.
+      const engineDatabases = Array.from({ length: rounds }, () =>
+        provider === 'sqlite' ? createSqliteTestDatabase() : undefined,
+      );
       try {
         await benchStoreWrites(ctx, provider, database.url, total, sample);
-        const engineUrl = engineDatabase?.url ?? `${database.url}?schema=engine`;
-        await benchEngineSync(ctx, provider, engineUrl, total);
+        const urls = engineDatabases.map(
+          (db, i) => db?.url ?? `${database.url}?schema=engine${i + 1}`,
+        );
+        await benchEngineSync(ctx, provider, urls, total);
       } finally {
         await database.drop();
-        await engineDatabase?.drop();
+        for (const db of engineDatabases) await db?.drop();
       }
     }
     await benchMemory(ctx, 20_000, ctx.quick ? 100_000 : 1_000_000);
