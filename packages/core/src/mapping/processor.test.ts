@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CrmsyncError } from '../contracts/errors.js';
 import { defineEntity } from '../contracts/plugin.js';
+import { compileRecordBuilder } from './builder.js';
 import { canonicalIsoTime, coerceValue } from './coerce.js';
 import { getPath } from './path.js';
 import { createDefaultProcessor } from './processor.js';
@@ -60,6 +61,45 @@ describe('coerceValue', () => {
     expect(coerceValue('decimal', '')).toBeNull();
     expect(coerceValue('email', undefined)).toBeNull();
     expect(coerceValue('string', '')).toBe('');
+  });
+});
+
+describe('compileRecordBuilder', () => {
+  it('builds the fields in order from plain and dot paths, parsed to their types', () => {
+    const build = compileRecordBuilder([
+      { name: 'a "quoted" \\ name', source: 'q', type: 'string' },
+      { name: 'count', source: 'stats.count', type: 'integer' },
+      { name: 'constructor', source: 'constructor', type: 'string' },
+      { name: 'missing', source: 'nowhere.deep', type: 'string' },
+      { name: 'when', source: 'when', type: 'datetime' },
+    ]);
+    const data = build({ q: 'x', stats: { count: '42' }, when: 1_767_225_600_000 });
+    expect(Object.keys(data)).toEqual([
+      'a "quoted" \\ name',
+      'count',
+      'constructor',
+      'missing',
+      'when',
+    ]);
+    expect(data).toEqual({
+      'a "quoted" \\ name': 'x',
+      count: 42,
+      // An own property of the raw record only: the prototype's constructor is not data.
+      constructor: null,
+      missing: null,
+      when: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('keeps a field named __proto__ as data, not as the prototype', () => {
+    const build = compileRecordBuilder([
+      { name: '__proto__', source: 'p', type: 'string' },
+      { name: 'b', source: 'b', type: 'string' },
+    ]);
+    const data = build({ p: 'value', b: 'x' });
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(Object.keys(data)).toEqual(['__proto__', 'b']);
+    expect(JSON.stringify(data)).toBe('{"__proto__":"value","b":"x"}');
   });
 });
 

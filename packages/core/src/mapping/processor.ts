@@ -3,6 +3,7 @@ import type { MappedRecord, Processor } from '../contracts/processor.js';
 import { CrmsyncError } from '../contracts/errors.js';
 import { validateRecord } from '../validation/validate.js';
 import { asDate, coerceValue } from './coerce.js';
+import { compileRecordBuilder } from './builder.js';
 import { compilePath } from './path.js';
 
 /**
@@ -16,13 +17,11 @@ export function createDefaultProcessor<Raw>(
 ): Processor<Raw> {
   // Built in sorted key order, so the record is already in the canonical form its content
   // hash serializes: hashing it copies nothing.
-  const fields = Object.entries(entity.fields)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, spec]) => ({
-      name,
-      type: spec.type,
-      read: compilePath(spec.source ?? name),
-    }));
+  const build = compileRecordBuilder(
+    Object.entries(entity.fields)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, spec]) => ({ name, source: spec.source ?? name, type: spec.type })),
+  );
   const keySpec = entity.fields[entity.primaryKey];
   const readKey = compilePath(keySpec?.source ?? entity.primaryKey);
   return {
@@ -37,8 +36,7 @@ export function createDefaultProcessor<Raw>(
           },
         );
       }
-      const data: Record<string, unknown> = {};
-      for (const field of fields) data[field.name] = coerceValue(field.type, field.read(raw));
+      const data = build(raw as Record<string, unknown>);
       const key = readKey(raw);
       if (key === null || key === undefined || String(key).trim() === '') {
         const hint = JSON.stringify(raw).slice(0, 160);
