@@ -1,2 +1,2 @@
-export { checkField } from './field-checks.js';
+export { checkField, fieldChecker } from './field-checks.js';
 export { validateRecord, validationWarning } from './validate.js';

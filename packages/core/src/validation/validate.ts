@@ -1,4 +1,3 @@
-import type { FieldSpec } from '../contracts/fields.js';
 import type {
   BusinessRule,
   MappedRecord,
@@ -6,20 +5,23 @@ import type {
   ValidationResult,
   ValidationWarning,
 } from '../contracts/processor.js';
-import { checkField } from './field-checks.js';
+import { fieldChecker } from './field-checks.js';
 
 /** The warnings of a record without any (most of them): one shared, frozen list. */
 const NO_WARNINGS: readonly ValidationWarning[] = Object.freeze([]);
 
-/** Each field map's entries, listed once rather than once per record. */
-const entryCache = new WeakMap<ValidationContext['fields'], [string, FieldSpec][]>();
-function entriesOf(fields: ValidationContext['fields']): [string, FieldSpec][] {
-  let entries = entryCache.get(fields);
-  if (!entries) {
-    entries = Object.entries(fields);
-    entryCache.set(fields, entries);
+/** Each field map's checks, made once rather than once per record. */
+const checksCache = new WeakMap<
+  ValidationContext['fields'],
+  [string, ReturnType<typeof fieldChecker>][]
+>();
+function checksOf(fields: ValidationContext['fields']) {
+  let checks = checksCache.get(fields);
+  if (!checks) {
+    checks = Object.entries(fields).map(([field, spec]) => [field, fieldChecker(spec)]);
+    checksCache.set(fields, checks);
   }
-  return entries;
+  return checks;
 }
 
 function show(value: unknown): string {
@@ -57,18 +59,18 @@ export function validateRecord(
   if (context.mode === 'skip') return { ok: true, record, warnings: NO_WARNINGS };
   // Most records have no problem: the list is made only for one that does.
   let problems: ValidationWarning[] | null = null;
-  const add = (problem: ValidationWarning) => {
-    if (problems) problems.push(problem);
-    else problems = [problem];
-  };
-  for (const [field, spec] of entriesOf(context.fields)) {
-    const value = record.data[field];
-    const reason = checkField(spec, value);
-    if (reason) add(validationWarning(field, value, record.externalId, reason));
+  const { data, externalId } = record;
+  for (const [field, check] of checksOf(context.fields)) {
+    const value = data[field];
+    const reason = check(value);
+    if (!reason) continue;
+    problems ??= [];
+    problems.push(validationWarning(field, value, externalId, reason));
   }
   for (const rule of rules) {
     for (const p of rule(record) ?? []) {
-      add(validationWarning(p.field, record.data[p.field], record.externalId, p.reason));
+      problems ??= [];
+      problems.push(validationWarning(p.field, data[p.field], externalId, p.reason));
     }
   }
   if (context.mode === 'strict' && problems)
