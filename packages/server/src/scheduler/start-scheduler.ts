@@ -24,7 +24,10 @@ export interface StartSchedulerOptions {
   kind?: string;
   /** How often Agenda looks for due jobs; default 5 s. */
   processEveryMs?: number;
-  /** A job lock not renewed for this long is taken for abandoned; renewed on every page. Default 10 min. */
+  /**
+   * A job lock not renewed for this long is taken for abandoned, and the job is free for
+   * another worker; renewed every third of it while the sync runs. Default 2 min.
+   */
   lockLifetimeMs?: number;
   /** Syncs at once in this process; default 4. */
   maxConcurrency?: number;
@@ -64,7 +67,9 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
   const env = options.env ?? process.env;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
   const processJobs = options.processJobs ?? true;
-  const lockLifetime = options.lockLifetimeMs ?? 10 * 60_000;
+  // Short, because a dead worker's job waits this long before another worker may take it;
+  // safe, because a running sync renews its lock every third of it.
+  const lockLifetime = options.lockLifetimeMs ?? 2 * 60_000;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const prisma = app.store.prisma;
   const logger = app.logger.child('crmsync:scheduler');
