@@ -88,6 +88,26 @@ describe('hubspot plugin', () => {
       ).not.toBeNull();
   });
 
+  it('soft-deletes a removed link at the next full sync (HubSpot reports no removed link)', async () => {
+    const { fake, store, run } = await setup({ counts: { contacts: 30, companies: 5, deals: 6 } });
+    expect((await run('associations')).counts.created).toBe(30 * 2 + 10 + 6);
+    // Contact 3 is linked to deal 1 (every third contact → a deal).
+    fake.unlink('contacts', 3, 'deals', 1);
+    const delta = await run('associations');
+    expect(delta).toMatchObject({ status: 'success', mode: 'delta' });
+    expect(delta.counts.deleted).toBe(0);
+    const full = await run('associations', { full: true });
+    expect(full).toMatchObject({ status: 'success', mode: 'full' });
+    expect(full.counts.deleted).toBe(1);
+    expect((await store.getRecord('hubspot', 'associations', '3-1-4'))?.deletedAt).toBeInstanceOf(
+      Date,
+    );
+    expect(
+      (await store.getRecord('hubspot', 'associations', '6-2-4'))?.deletedAt ?? null,
+    ).toBeNull();
+    expect(await store.countRecords('hubspot', 'associations')).toBe(30 * 2 + 10 + 6 - 1);
+  });
+
   it('OAuth: refreshes the access token by expires_in, before it expires, without a 401', async () => {
     const { fake, run } = await setup({
       counts: { contacts: 200 },

@@ -128,6 +128,13 @@ export interface EntityDefinition<Client = unknown, Raw = unknown> {
   /** Mapped field that holds the record's id at the CRM. */
   primaryKey: string;
   delta: DeltaSpec;
+  /**
+   * A full read (`--full`, `--force`, a first sync) returns every live record, so after a
+   * complete one the engine soft-deletes the stored rows it did not return — as it does on
+   * every read of a `none` entity. For entities whose removals the CRM reports nowhere else
+   * (HubSpot's associations); a delta read never deletes this way.
+   */
+  fullReadDetectsDeletes?: boolean;
   /** Field schema: types for validation and for the API's typed view; `source` maps raw paths. */
   fields: FieldSchema;
   /** Mapped field holding the remote last-update time, used by `--full` to keep newer rows. */

@@ -119,7 +119,12 @@ interface TestClient {
 /** A plugin over a TestCrm: `contacts` (updated-since by default), `companies` (no delta), `deals` (after companies). */
 function testPlugin(
   crm: TestCrm,
-  options: { delta?: DeltaSpec; deltaOverlapMs?: number; failCreateClient?: unknown } = {},
+  options: {
+    delta?: DeltaSpec;
+    deltaOverlapMs?: number;
+    failCreateClient?: unknown;
+    fullReadDetectsDeletes?: boolean;
+  } = {},
 ): CrmPlugin<TestClient> {
   const fields = {
     id: { type: 'object_id', required: true },
@@ -152,6 +157,7 @@ function testPlugin(
         name: 'contacts',
         primaryKey: 'id',
         delta: options.delta ?? { kind: 'updated-since', field: 'updated' },
+        ...(options.fullReadDetectsDeletes && { fullReadDetectsDeletes: true }),
         fields: { ...fields },
         updatedAtField: 'updated',
         createdAtField: 'created',
@@ -611,6 +617,22 @@ describe('SyncEngine', () => {
     const skipped = await sync();
     expect(skipped.counts.deleted).toBe(0);
     expect(await store.countRecords('testcrm', 'companies')).toBe(8);
+  });
+
+  it('an entity whose full read lists everything soft-deletes rows missing from a full read, not a delta', async () => {
+    const { run, crm, store } = setup(10, { fullReadDetectsDeletes: true });
+    await run();
+    crm.rows = crm.rows.filter((r) => r.id !== '3' && r.id !== '8');
+    const delta = await run();
+    expect(delta.mode).toBe('delta');
+    expect(delta.counts.deleted).toBe(0);
+    const capped = await run({ full: true, maxRecords: 5 });
+    expect(capped.counts.deleted).toBe(0);
+    const full = await run({ full: true });
+    expect(full).toMatchObject({ mode: 'full', status: 'success' });
+    expect(full.counts.deleted).toBe(2);
+    expect((await store.getRecord('testcrm', 'contacts', '3'))?.deletedAt).toBeInstanceOf(Date);
+    expect(await store.countRecords('testcrm', 'contacts')).toBe(8);
   });
 
   it('cancels at the next page and finishes as failed with the reason', async () => {

@@ -200,7 +200,12 @@ export class SyncRunExecution {
         mode: options.skipValidation ? 'skip' : options.strictValidation ? 'strict' : 'lenient',
         fields: entity.fields,
       };
-      const seen = entity.delta.kind === 'none' ? new Set<string>() : null;
+      // Ids read, when rows a complete read did not return are to be soft-deleted after it.
+      const readsAll =
+        entity.delta.kind === 'none' ||
+        (entity.fullReadDetectsDeletes === true &&
+          (this.#plan.mode === 'full' || this.#plan.mode === 'force'));
+      const seen = readsAll ? new Set<string>() : null;
       let complete = true;
       let notModified = false;
       const iterator = entity.fetch(client, request)[Symbol.asyncIterator]();

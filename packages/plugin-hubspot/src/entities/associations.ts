@@ -33,6 +33,10 @@ export const associations = defineEntity<HubspotClient, HubspotAssociationRow>({
   description: 'contact↔company, contact↔deal and deal↔company links (v4 associations)',
   primaryKey: 'id',
   delta: { kind: 'updated-since', field: 'source_updated_at' },
+  // HubSpot reports no removed link: a full read lists every link of every live object, so
+  // the links it no longer returns are soft-deleted. A delta re-reads the links of changed
+  // objects only and cannot tell a removed link from one it did not ask about.
+  fullReadDetectsDeletes: true,
   updatedAtField: 'source_updated_at',
   dependsOn: ['contacts', 'companies', 'deals'],
   fields: {

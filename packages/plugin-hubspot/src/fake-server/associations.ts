@@ -55,6 +55,11 @@ const LINKS: Array<{
   },
 ];
 
+/** The key of a link a test removed, as `removed` sets hold it (both directions are added). */
+export function linkKey(from: string, fromId: number, to: string, toId: number): string {
+  return `${from}:${fromId}:${to}:${toId}`;
+}
+
 /** The objects of type `to` that object `id` of type `from` is associated with, by id. */
 export function associationsOf(
   from: string,
@@ -62,6 +67,7 @@ export function associationsOf(
   to: string,
   counts: Counts,
   seed: number,
+  removed: ReadonlySet<string> = new Set(),
 ): AssociationTarget[] {
   if (id < 1 || id > counts(from)) return [];
   const out: AssociationTarget[] = [];
@@ -76,7 +82,7 @@ export function associationsOf(
           out.push({ toObjectId: i, associationTypes: link.inverseTypes });
     }
   }
-  return out;
+  return out.filter((target) => !removed.has(linkKey(from, id, to, target.toObjectId)));
 }
 
 /** `POST /crm/v4/associations/{from}/{to}/batch/read`: 200, or 207 with `errors` for unknown ids. */
@@ -86,6 +92,7 @@ export function batchReadAssociations(
   json: Record<string, unknown>,
   counts: Counts,
   seed: number,
+  removed: ReadonlySet<string>,
 ) {
   const inputs = (Array.isArray(json.inputs) ? json.inputs : []) as Array<{ id?: unknown }>;
   if (inputs.length > 1000)
@@ -103,7 +110,7 @@ export function batchReadAssociations(
       });
       continue;
     }
-    const to_ = associationsOf(from, id, to, counts, seed);
+    const to_ = associationsOf(from, id, to, counts, seed, removed);
     if (to_.length) results.push({ from: { id: String(id) }, to: to_ });
   }
   const now = new Date().toISOString();

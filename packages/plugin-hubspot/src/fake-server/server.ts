@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { associationsOf, batchReadAssociations } from './associations.js';
+import { associationsOf, batchReadAssociations, linkKey } from './associations.js';
 import { ObjectStore, STANDARD_OBJECT_TYPES } from './data.js';
 import { decodeAfter, encodeAfter, errorBody, HttpError } from './errors.js';
 import { listObjects, searchObjects, view } from './objects-api.js';
@@ -64,6 +64,8 @@ export class FakeHubspotServer {
   readonly #faults = new Map<string, FakeFault[]>();
   readonly #pageSizes = new Map<string, number[]>();
   readonly #faultDelay = new Map<string, number>();
+  /** Links removed by `unlink`, both directions (see associations.ts `linkKey`). */
+  readonly #unlinked = new Set<string>();
   #general: RollingWindow | null;
   #search: RollingWindow | null;
   #daily = 0;
@@ -176,6 +178,19 @@ export class FakeHubspotServer {
       o.properties.hs_fake_revision = String(Number(o.properties.hs_fake_revision ?? '0') + 1);
     });
     return ids.map(String);
+  }
+
+  /**
+   * Removes every association between two objects, as a user unlinking them does; HubSpot
+   * moves both objects' change stamps to `at`.
+   */
+  unlink(fromType: string, fromId: number, toType: string, toId: number, at = new Date()): void {
+    const from = this.objects(fromType);
+    const to = this.objects(toType);
+    this.#unlinked.add(linkKey(from.objectType, fromId, to.objectType, toId));
+    this.#unlinked.add(linkKey(to.objectType, toId, from.objectType, fromId));
+    from.touch([fromId], at);
+    to.touch([toId], at);
   }
 
   close(): Promise<void> {
@@ -401,12 +416,20 @@ export class FakeHubspotServer {
         json,
         this.#count,
         this.#seed,
+        this.#unlinked,
       );
     const assoc = /^\/crm\/v4\/objects\/([^/]+)\/(\d+)\/associations\/([^/]+)$/.exec(p);
     if (get && assoc) {
       const from = this.#store(assoc[1] as string).objectType;
       const to = this.#store(assoc[3] as string).objectType;
-      const all = associationsOf(from, Number(assoc[2]), to, this.#count, this.#seed);
+      const all = associationsOf(
+        from,
+        Number(assoc[2]),
+        to,
+        this.#count,
+        this.#seed,
+        this.#unlinked,
+      );
       const limit = Math.min(500, Number(url.searchParams.get('limit') ?? 500));
       const start = decodeAfter(url.searchParams.get('after'));
       const results = all.slice(start, start + limit);
