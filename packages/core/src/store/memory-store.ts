@@ -16,13 +16,8 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../contracts/store.js';
-import {
-  assertWritable,
-  newRun,
-  planUpsert,
-  recordJson,
-  type StoredRecordState,
-} from './upsert-plan.js';
+import { newRun } from './new-run.js';
+import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
 export const MAX_EVENTS_PER_RUN = 1_000;

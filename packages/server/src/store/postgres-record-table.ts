@@ -1,12 +1,7 @@
 import pg from 'pg';
-import { type RecordTable, runProgressColumns, unknownRunError } from './record-table.js';
-import {
-  type ColumnCodec,
-  finishRunColumns,
-  insertRun,
-  runFromRow,
-  SELECT_RUN,
-} from './run-row.js';
+import { type RecordTable, unknownRunError } from './record-table.js';
+import type { ColumnCodec } from './run-row.js';
+import { runStatements, type Statement } from './run-statements.js';
 import {
   assertWritable,
   type FinishRunInput,
@@ -69,6 +64,7 @@ const POSTGRES_COLUMNS: ColumnCodec = {
   bool: (value) => value,
   readBool: (value) => value === true,
 };
+const RUNS = runStatements(POSTGRES_COLUMNS, (n) => `$${n}`);
 
 /**
  * `crm_record` through the same `pg.Pool` the Prisma adapter uses; each batch runs on one
@@ -130,34 +126,19 @@ export class PostgresRecordTable implements RecordTable {
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
-    // Times as ISO strings into timestamp(3), as the record upsert sends them; each untyped
-    // parameter takes the type of the column it is assigned to.
-    const { columns, values } = runProgressColumns(update, POSTGRES_COLUMNS);
-    const sets = columns.map((c, i) => `${c} = $${i + 1}`).join(', ');
-    const result = await this.pool.query(
-      `UPDATE sync_history SET ${sets} WHERE id = $${columns.length + 1} AND status = 'running'`,
-      [...values, runId],
-    );
-    return (result.rowCount ?? 0) > 0;
+    return this.#run(RUNS.progress(runId, update));
   }
 
   async insertRun(run: SyncRun): Promise<void> {
-    const { sql, values } = insertRun(run, POSTGRES_COLUMNS, (n) => `$${n}`);
-    await this.pool.query(sql, values);
+    await this.#run(RUNS.insert(run));
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
-    const { columns, values } = finishRunColumns(input, POSTGRES_COLUMNS);
-    const sets = columns.map((c, i) => `${c} = $${i + 1}`).join(', ');
-    const result = await this.pool.query(
-      `UPDATE sync_history SET ${sets} WHERE id = $${columns.length + 1} AND status = 'running'`,
-      [...values, runId],
-    );
-    return (result.rowCount ?? 0) > 0;
+    return this.#run(RUNS.finish(runId, input));
   }
 
   async getRun(runId: string): Promise<SyncRun | null> {
-    return this.#oneRun(`${SELECT_RUN} WHERE id = $1`, [runId]);
+    return this.#oneRun(RUNS.byId(runId));
   }
 
   async newestRun(
@@ -165,47 +146,41 @@ export class PostgresRecordTable implements RecordTable {
     syncType: string,
     succeeded: boolean,
   ): Promise<SyncRun | null> {
-    return this.#oneRun(
-      `${SELECT_RUN} WHERE crm_source = $1 AND sync_type = $2 AND dry_run = false
-       ${succeeded ? "AND status IN ('success', 'partial')" : ''}
-       ORDER BY start_time DESC, id DESC LIMIT 1`,
-      [crmSource, syncType],
-    );
+    return this.#oneRun(RUNS.newest(crmSource, syncType, succeeded));
   }
 
-  async #oneRun(text: string, values: unknown[]): Promise<SyncRun | null> {
+  /** Runs a bookkeeping statement; whether it changed a row. */
+  async #run({ sql, values }: Statement): Promise<boolean> {
+    const result = await this.pool.query(sql, values);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async #oneRun({ sql, values }: Statement): Promise<SyncRun | null> {
     const { rows } = await this.pool.query<Record<string, unknown>>({
-      text,
+      text: sql,
       values,
       types: UTC_TIMESTAMPS,
     });
-    return rows[0] ? runFromRow(rows[0], POSTGRES_COLUMNS) : null;
+    return rows[0] ? RUNS.read(rows[0]) : null;
   }
 
   async appendEvents(events: SyncEventInput[], keepPerRun: number): Promise<void> {
     if (events.length === 0) return;
     const runIds = [...new Set(events.map((event) => event.runId))];
-    const now = new Date().toISOString();
+    const now = new Date();
+    // Each column as one array: the rows transposed.
+    const rows = events.map((event) => RUNS.eventValues(event, now));
+    const columns = [0, 1, 2, 3, 4, 5].map((i) => rows.map((row) => row[i]));
     try {
       await this.#transaction(async (client) => {
         await client.query(
           `INSERT INTO sync_event (run_id, at, level, message, record_id, details)
            SELECT * FROM unnest($1::text[], $2::timestamp(3)[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`,
-          [
-            events.map((event) => event.runId),
-            events.map((event) => event.at?.toISOString() ?? now),
-            events.map((event) => event.level),
-            events.map((event) => event.message),
-            events.map((event) => event.recordId ?? null),
-            events.map((event) => (event.details == null ? null : JSON.stringify(event.details))),
-          ],
+          columns,
         );
         for (const runId of runIds) {
-          await client.query(
-            `DELETE FROM sync_event WHERE run_id = $1 AND id <= (SELECT id FROM sync_event
-               WHERE run_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)`,
-            [runId, keepPerRun],
-          );
+          const cap = RUNS.capEvents(runId, keepPerRun);
+          await client.query(cap.sql, cap.values);
         }
       });
     } catch (error) {

@@ -282,10 +282,7 @@ export class PrismaStore implements Store {
   }
 
   async #refuseNotRunning(runId: string, action: string): Promise<never> {
-    const run = await this.prisma.syncHistory.findUnique({
-      where: { id: runId },
-      select: { status: true },
-    });
+    const run = await this.#records.getRun(runId);
     if (!run) throw new CrmsyncError('system', `cannot ${action} sync run ${runId}: no such run`);
     throw new CrmsyncError(
       'system',

@@ -8,7 +8,6 @@ import {
   type UpsertOptions,
   type UpsertResult,
 } from '@crmsync/core';
-import type { ColumnCodec } from './run-row.js';
 
 /**
  * A sync's hot path in the database's own SQL: the store's bulk upsert and soft deletes go
@@ -76,39 +75,4 @@ export function unknownRunError(
     {},
     { cause },
   );
-}
-
-/** The SET clause and values of a run-progress update, with `$n` or `?` placeholders. */
-export function runProgressColumns(
-  update: RunProgressUpdate,
-  codec: ColumnCodec,
-): { columns: string[]; values: unknown[] } {
-  const { counts } = update;
-  const columns = [
-    'records_processed',
-    'records_created',
-    'records_updated',
-    'records_unchanged',
-    'records_deleted',
-    'records_failed',
-    'heartbeat_at',
-  ];
-  const values: unknown[] = [
-    counts.processed,
-    counts.created,
-    counts.updated,
-    counts.unchanged,
-    counts.deleted,
-    counts.failed,
-    codec.time(update.heartbeatAt),
-  ];
-  if (update.checkpoint !== undefined) {
-    columns.push('checkpoint');
-    values.push(update.checkpoint === null ? null : codec.json(update.checkpoint));
-  }
-  if (update.highWaterMark !== undefined) {
-    columns.push('high_water_mark');
-    values.push(update.highWaterMark === null ? null : codec.time(update.highWaterMark));
-  }
-  return { columns, values };
 }

@@ -2,7 +2,6 @@ import type {
   Checkpoint,
   ErrorKind,
   EventLevel,
-  FinishRunInput,
   PerformanceMetrics,
   RunStatus,
   RunTrigger,
@@ -155,49 +154,4 @@ export function insertRun(
   const columns = RUN_FIELDS.map(([column]) => column).join(', ');
   const params = RUN_FIELDS.map((_, i) => param(i + 1)).join(', ');
   return { sql: `INSERT INTO sync_history (${columns}) VALUES (${params})`, values };
-}
-
-/** The SET clause (`column = <param>`) and values that finish a run. */
-export function finishRunColumns(
-  input: FinishRunInput,
-  codec: ColumnCodec,
-): { columns: string[]; values: unknown[] } {
-  const { counts } = input;
-  const orNull = (value: unknown) =>
-    value === null || value === undefined ? null : codec.json(value);
-  const columns = [
-    'status',
-    'end_time',
-    'records_processed',
-    'records_created',
-    'records_updated',
-    'records_unchanged',
-    'records_deleted',
-    'records_failed',
-    'error_message',
-    'error_kind',
-    'performance_metrics',
-  ];
-  const values: unknown[] = [
-    input.status,
-    codec.time(input.endTime ?? new Date()),
-    counts.processed,
-    counts.created,
-    counts.updated,
-    counts.unchanged,
-    counts.deleted,
-    counts.failed,
-    input.errorMessage ?? null,
-    input.errorKind ?? null,
-    orNull(input.performanceMetrics),
-  ];
-  if (input.highWaterMark !== undefined) {
-    columns.push('high_water_mark');
-    values.push(input.highWaterMark === null ? null : codec.time(input.highWaterMark));
-  }
-  if (input.checkpoint !== undefined) {
-    columns.push('checkpoint');
-    values.push(orNull(input.checkpoint));
-  }
-  return { columns, values };
 }

@@ -1,14 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
-import { type RecordTable, runProgressColumns, unknownRunError } from './record-table.js';
-import {
-  type ColumnCodec,
-  finishRunColumns,
-  insertRun,
-  runFromRow,
-  SELECT_RUN,
-} from './run-row.js';
+import { type RecordTable, unknownRunError } from './record-table.js';
+import type { ColumnCodec } from './run-row.js';
+import { runStatements, type Statement } from './run-statements.js';
 import {
   assertWritable,
   type FinishRunInput,
@@ -40,6 +35,7 @@ const SQLITE_COLUMNS: ColumnCodec = {
   bool: (value) => (value ? 1 : 0),
   readBool: (value) => Number(value) === 1,
 };
+const RUNS = runStatements(SQLITE_COLUMNS, () => '?');
 
 /** Rows per INSERT: 5 variables a row + 4 shared stays far below SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
@@ -116,32 +112,19 @@ export class SqliteRecordTable implements RecordTable {
   }
 
   async updateRunProgress(runId: string, update: RunProgressUpdate): Promise<boolean> {
-    const { columns, values } = runProgressColumns(update, SQLITE_COLUMNS);
-    const sql = `UPDATE sync_history SET ${columns.map((c) => `${c} = ?`).join(', ')}
-      WHERE id = ? AND status = 'running'`;
-    const statement = this.#prepared(sql);
-    return this.#whenUnlocked(() => statement.run(...values, runId).changes > 0);
+    return this.#run(RUNS.progress(runId, update));
   }
 
   async insertRun(run: SyncRun): Promise<void> {
-    const { sql, values } = insertRun(run, SQLITE_COLUMNS, () => '?');
-    const statement = this.#prepared(sql);
-    await this.#whenUnlocked(() => statement.run(...values));
+    await this.#run(RUNS.insert(run));
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
-    const { columns, values } = finishRunColumns(input, SQLITE_COLUMNS);
-    const statement = this.#prepared(
-      `UPDATE sync_history SET ${columns.map((c) => `${c} = ?`).join(', ')}
-       WHERE id = ? AND status = 'running'`,
-    );
-    return this.#whenUnlocked(() => statement.run(...values, runId).changes > 0);
+    return this.#run(RUNS.finish(runId, input));
   }
 
   async getRun(runId: string): Promise<SyncRun | null> {
-    const statement = this.#prepared(`${SELECT_RUN} WHERE id = ?`);
-    const row = await this.#whenUnlocked(() => statement.get(runId));
-    return row ? runFromRow(row as Record<string, unknown>, SQLITE_COLUMNS) : null;
+    return this.#oneRun(RUNS.byId(runId));
   }
 
   async newestRun(
@@ -149,13 +132,7 @@ export class SqliteRecordTable implements RecordTable {
     syncType: string,
     succeeded: boolean,
   ): Promise<SyncRun | null> {
-    const statement = this.#prepared(
-      `${SELECT_RUN} WHERE crm_source = ? AND sync_type = ? AND dry_run = 0
-       ${succeeded ? "AND status IN ('success', 'partial')" : ''}
-       ORDER BY start_time DESC, id DESC LIMIT 1`,
-    );
-    const row = await this.#whenUnlocked(() => statement.get(crmSource, syncType));
-    return row ? runFromRow(row as Record<string, unknown>, SQLITE_COLUMNS) : null;
+    return this.#oneRun(RUNS.newest(crmSource, syncType, succeeded));
   }
 
   async appendEvents(events: SyncEventInput[], keepPerRun: number): Promise<void> {
@@ -164,24 +141,14 @@ export class SqliteRecordTable implements RecordTable {
       `INSERT INTO sync_event (run_id, at, level, message, record_id, details)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    const cap = this.#prepared(
-      `DELETE FROM sync_event WHERE run_id = @run AND id <= (SELECT id FROM sync_event
-         WHERE run_id = @run ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
-    );
     const runIds = [...new Set(events.map((event) => event.runId))];
-    const now = Date.now();
+    const now = new Date();
     const write = this.db.transaction(() => {
-      for (const event of events) {
-        insert.run(
-          event.runId,
-          event.at ? event.at.getTime() : now,
-          event.level,
-          event.message,
-          event.recordId ?? null,
-          event.details == null ? null : JSON.stringify(event.details),
-        );
+      for (const event of events) insert.run(...RUNS.eventValues(event, now));
+      for (const runId of runIds) {
+        const cap = RUNS.capEvents(runId, keepPerRun);
+        this.#prepared(cap.sql).run(...cap.values);
       }
-      for (const run of runIds) cap.run({ run, keep: keepPerRun });
     });
     try {
       await this.#whenUnlocked(() => write.immediate());
@@ -260,6 +227,18 @@ export class SqliteRecordTable implements RecordTable {
         await sleep(Math.min(2 ** attempt, 50));
       }
     }
+  }
+
+  /** Runs a bookkeeping statement; whether it changed a row. */
+  #run({ sql, values }: Statement): Promise<boolean> {
+    const statement = this.#prepared(sql);
+    return this.#whenUnlocked(() => statement.run(...values).changes > 0);
+  }
+
+  async #oneRun({ sql, values }: Statement): Promise<SyncRun | null> {
+    const statement = this.#prepared(sql);
+    const row = await this.#whenUnlocked(() => statement.get(...values));
+    return row ? RUNS.read(row as Record<string, unknown>) : null;
   }
 
   #prepared(sql: string): Database.Statement {
