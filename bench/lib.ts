@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** A limit measured in the same run, printed beside the figure it bounds. */
@@ -41,6 +42,40 @@ export interface ChildResult<T> {
   result: T;
   /** Peak resident set size of the child, in bytes. */
   maxRssBytes: number;
+  /** Where the CPU went while the child's default export ran (see CpuSplit). */
+  cpu: CpuSplit;
+}
+
+/**
+ * CPU seconds spent while a child's measured work ran: by the child's main thread (the one
+ * that runs the engine; null where /proc is not there to tell it apart), by the whole child
+ * (its main thread plus V8's collector and compiler threads), and by this process meanwhile
+ * (which serves the fake CRM API when the suite starts one). On a 2-core machine these three
+ * share two cores: they tell what bounds a ratio.
+ */
+export interface CpuSplit {
+  mainThread: number | null;
+  process: number;
+  parent: number;
+}
+
+/** CPU seconds of this process's main thread so far, from /proc; null off Linux. */
+export function mainThreadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces: utime and stime are the
+    // 12th and 13th, in clock ticks (100 a second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The CpuSplit line printed beside a measurement. */
+export function describeCpu(cpu: CpuSplit, parentRole = 'fake API'): string {
+  const main = cpu.mainThread === null ? '' : `main thread ${cpu.mainThread.toFixed(2)} s, `;
+  return `CPU: ${main}whole process ${cpu.process.toFixed(2)} s, ${parentRole} ${cpu.parent.toFixed(2)} s`;
 }
 
 /**
@@ -49,6 +84,7 @@ export interface ChildResult<T> {
  */
 export function runInChild<T>(module: string, args: unknown): Promise<ChildResult<T>> {
   const child = fileURLToPath(new URL('./child.ts', import.meta.url));
+  const parentBefore = process.cpuUsage();
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child, module, JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -61,8 +97,15 @@ export function runInChild<T>(module: string, args: unknown): Promise<ChildResul
     proc.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`bench child ${module} exited with ${code}`));
       const line = out.trim().split('\n').at(-1) ?? '';
+      const parent = process.cpuUsage(parentBefore);
       try {
-        resolve(JSON.parse(line) as ChildResult<T>);
+        const printed = JSON.parse(line) as Omit<ChildResult<T>, 'cpu'> & {
+          cpu: Omit<CpuSplit, 'parent'>;
+        };
+        resolve({
+          ...printed,
+          cpu: { ...printed.cpu, parent: (parent.user + parent.system) / 1e6 },
+        });
       } catch (error) {
         reject(new Error(`bench child ${module} printed no result: ${String(error)}`));
       }

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startFakerServer } from '@crmsync/plugin-faker';
-import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
+import { type BenchContext, type BenchSuite, describeCpu, runInChild } from '../lib.js';
 import type { CoreChildArgs, CoreChildResult } from './core.child.js';
 
 // The engine end to end (faker API over HTTP -> map -> validate -> hash -> MemoryStore) beside
@@ -45,9 +45,11 @@ async function throughput(ctx: BenchContext, count: number, rounds: number) {
   const best = new Map<CoreChildArgs['mode'], CoreChildResult>();
   for (let round = 1; round <= rounds; round++) {
     for (const mode of ['fetch', 'write', 'sync'] as const) {
-      const r = (await measure(count, mode)).result;
+      const { result: r, cpu } = await measure(count, mode);
+      // A write child's CPU is mostly its untimed preparation: not worth printing.
+      const used = mode === 'write' ? '' : `; ${describeCpu(cpu)}`;
       ctx.log(
-        `round ${round} ${mode}: ${r.seconds.toFixed(2)} s (load average ${loadavg()[0]?.toFixed(1)})`,
+        `round ${round} ${mode}: ${r.seconds.toFixed(2)} s (load average ${loadavg()[0]?.toFixed(1)}${used})`,
       );
       const previous = best.get(mode);
       if (!previous || r.seconds < previous.seconds) best.set(mode, r);

@@ -8,7 +8,7 @@ import {
   createSqliteTestDatabase,
   postgresUnavailable,
 } from '../../packages/server/src/store/test-databases.js';
-import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
+import { type BenchContext, type BenchSuite, describeCpu, runInChild } from '../lib.js';
 import { postgresRawInsert, readSynced, sqliteRawInsert } from './store-raw.js';
 import type { StoreSyncArgs, StoreSyncResult } from './store-sync.child.js';
 
@@ -198,13 +198,16 @@ async function engineRound(provider: Provider, url: string, total: number) {
       token: server.token,
       count: total,
     };
-    const full = (await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'full' })).result;
+    const { result: full, cpu } = await runInChild<StoreSyncResult>(syncChild, {
+      ...args,
+      mode: 'full',
+    });
     server.mutate('contacts', CHANGED);
     const delta = (await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'delta' })).result;
     const synced = await readSynced(url, 'faker');
     const rawRate =
       synced.length / (await timed(() => rawInsert(provider, url, synced, 'raw-e2e')));
-    return { full, delta, rawRate };
+    return { full, delta, rawRate, cpu };
   } finally {
     await server.close();
   }
@@ -225,7 +228,7 @@ async function benchEngineSync(
   for (const [i, url] of urls.entries()) {
     const round = await engineRound(provider, url, total);
     ctx.log(
-      `${provider} round ${i + 1}: engine full sync of ${round.full.processed} in ${round.full.seconds.toFixed(2)} s, delta ${round.delta.seconds.toFixed(3)} s, raw insert ${Math.round(round.rawRate).toLocaleString('en-US')} rec/s`,
+      `${provider} round ${i + 1}: engine full sync of ${round.full.processed} in ${round.full.seconds.toFixed(2)} s (${describeCpu(round.cpu)}), delta ${round.delta.seconds.toFixed(3)} s, raw insert ${Math.round(round.rawRate).toLocaleString('en-US')} rec/s (this round's ratio ${(round.full.processed / round.full.seconds / round.rawRate).toFixed(2)})`,
     );
     rounds.push(round);
   }
