@@ -1,6 +1,7 @@
 import { type FieldSchema, InputError } from '@crmsync/core';
 import {
   type CrmRecord,
+  countLiveRecords,
   type DatabaseProvider,
   Prisma,
   type PrismaClient,
@@ -96,6 +97,9 @@ export class RecordQuery {
   }
 
   async count(request: RecordPageRequest): Promise<number> {
+    // The unfiltered count of live records, from indexes alone (see countLiveRecords).
+    if (!request.search && !request.filters?.length && !request.includeDeleted)
+      return countLiveRecords(this.#prisma, request.crm, request.entity);
     const rows = await this.#prisma.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM crm_record WHERE ${Prisma.join(this.#where(request), ' AND ')}`);
     return Number(rows[0]?.n ?? 0);

@@ -5,6 +5,7 @@ export {
   redact,
   resolveDatabaseUrl,
 } from './database-url.js';
+export { countLiveRecords } from './live-count.js';
 export { loadMigrations, type Migration, migrationsFolder } from './migrations.js';
 export { type OpenStoreOptions, openStore } from './open-store.js';
 export {

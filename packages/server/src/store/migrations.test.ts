@@ -68,6 +68,29 @@ describe('the migration runner', () => {
   });
 });
 
+describe('the shipped SQLite migrations', () => {
+  it('let the live records of an entity be counted from indexes alone', () => {
+    const db = new Database(':memory:');
+    migrateSqlite(db, loadMigrations('sqlite'));
+    // The statement countLiveRecords runs: all rows of the entity minus its deleted ones.
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT
+           (SELECT count(*) FROM crm_record WHERE crm_source = ? AND entity = ?)
+         - (SELECT count(*) FROM crm_record
+            WHERE crm_source = ? AND entity = ? AND deleted_at IS NOT NULL)`,
+      )
+      .all('a', 'b', 'a', 'b') as Array<{ detail: string }>;
+    const steps = plan.map((row) => row.detail);
+    expect(
+      steps.some((s) => /USING COVERING INDEX .*\(crm_source=\? AND entity=\?\)/.test(s)),
+    ).toBe(true);
+    expect(steps.some((s) => s.includes('USING INDEX crm_record_deleted_idx'))).toBe(true);
+    expect(steps.some((s) => s.startsWith('SCAN crm_record'))).toBe(false);
+    db.close();
+  });
+});
+
 describe('the committed schemas', () => {
   it('are rendered from the one template', async () => {
     const { providers, renderSchema, schemaPath } = (await import(

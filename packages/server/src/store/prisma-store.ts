@@ -16,6 +16,7 @@ import {
 } from '@crmsync/core';
 import createDebug from 'debug';
 import type { DatabaseProvider, DatabaseTarget } from './database-url.js';
+import { countLiveRecords } from './live-count.js';
 import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
 import { PostgresRecordTable } from './postgres-record-table.js';
 import {
@@ -241,9 +242,8 @@ export class PrismaStore implements Store {
     options: { includeDeleted?: boolean } = {},
   ): Promise<number> {
     this.#assertOpen();
-    return this.prisma.crmRecord.count({
-      where: { crmSource, entity, ...(!options.includeDeleted && { deletedAt: null }) },
-    });
+    if (!options.includeDeleted) return countLiveRecords(this.prisma, crmSource, entity);
+    return this.prisma.crmRecord.count({ where: { crmSource, entity } });
   }
 
   async appendEvents(events: SyncEventInput[]): Promise<void> {

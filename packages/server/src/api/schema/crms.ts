@@ -1,4 +1,5 @@
 import type { ConfigFieldSpec, EntityDefinition, FieldSpec, PluginOptionSpec } from '@crmsync/core';
+import { countLiveRecords } from '../../store/index.js';
 import type { ApiPlugin } from '../context.js';
 import { builder } from './builder.js';
 import { RunRef, RunStatusEnum } from './runs.js';
@@ -66,10 +67,7 @@ export const EntityRef = builder.objectRef<EntityParent>('Entity').implement({
     }),
     recordCount: t.int({
       description: 'Live (not soft-deleted) records stored for the entity.',
-      resolve: (e, _args, ctx) =>
-        ctx.prisma.crmRecord.count({
-          where: { crmSource: e.crm, entity: e.entity.name, deletedAt: null },
-        }),
+      resolve: (e, _args, ctx) => countLiveRecords(ctx.prisma, e.crm, e.entity.name),
     }),
   }),
 });
