@@ -114,3 +114,37 @@ async function connect(url: string): Promise<pgTypes.Client> {
   await client.connect();
   return client;
 }
+
+/** One connection to a bench database for plain SQL, whichever the database. */
+export interface SqlConnection {
+  /** The first column of the first row. */
+  scalar(sql: string): Promise<number>;
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function sqlConnection(url: string): Promise<SqlConnection> {
+  if (url.startsWith('file:')) {
+    const db = new Database(url.slice('file:'.length));
+    return {
+      scalar: async (sql) => Number(db.prepare(sql).pluck().get()),
+      exec: async (sql) => {
+        db.exec(sql);
+      },
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const client = await connect(url);
+  return {
+    scalar: async (sql) => {
+      const { rows } = await client.query<[unknown]>({ text: sql, rowMode: 'array' });
+      return Number(rows[0]?.[0]);
+    },
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    close: () => client.end(),
+  };
+}

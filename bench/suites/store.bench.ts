@@ -9,6 +9,7 @@ import {
   postgresUnavailable,
 } from '../../packages/server/src/store/test-databases.js';
 import { type BenchContext, type BenchSuite, describeCpu, runInChild } from '../lib.js';
+import { benchLiveCount } from './store-count.js';
 import { postgresRawInsert, readSynced, sqliteRawInsert } from './store-raw.js';
 import type { StoreSyncArgs, StoreSyncResult } from './store-sync.child.js';
 
@@ -352,6 +353,17 @@ const suite: BenchSuite = {
           (db, i) => db?.url ?? `${database.url}?schema=engine${i + 1}`,
         );
         await benchEngineSync(ctx, provider, urls, total);
+        const countDatabase = provider === 'sqlite' ? createSqliteTestDatabase() : undefined;
+        try {
+          await benchLiveCount(
+            ctx,
+            provider,
+            countDatabase?.url ?? `${database.url}?schema=count`,
+            ctx.quick ? 100_000 : 1_000_000,
+          );
+        } finally {
+          await countDatabase?.drop();
+        }
       } finally {
         await database.drop();
         for (const db of engineDatabases) await db?.drop();
