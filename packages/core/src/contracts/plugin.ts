@@ -118,6 +118,13 @@ export interface Page<Raw = unknown> {
    * skipped, so the engine must not soft-delete the stored records as missing.
    */
   notModified?: boolean;
+  /**
+   * For an entity with `groupedBy`: the groups this page holds every current record of — each
+   * the values of the `groupedBy` fields, in order, as text — including groups with no record
+   * left. After a complete read the engine soft-deletes the stored records of these groups that
+   * the read did not return.
+   */
+  completeGroups?: ReadonlyArray<readonly string[]>;
 }
 
 export interface EntityDefinition<Client = unknown, Raw = unknown> {
@@ -135,6 +142,13 @@ export interface EntityDefinition<Client = unknown, Raw = unknown> {
    * (HubSpot's associations); a delta read never deletes this way.
    */
   fullReadDetectsDeletes?: boolean;
+  /**
+   * Mapped fields that group the records a read returns whole: when a read lists a group in
+   * `Page.completeGroups`, it returned every current record of it, so a delta can remove what
+   * the CRM removed without reporting it (HubSpot: the links of each changed object, grouped by
+   * `from_object_type` and `from_id`). Needs a store with `softDeleteMissingInGroups`.
+   */
+  groupedBy?: readonly string[];
   /** Field schema: types for validation and for the API's typed view; `source` maps raw paths. */
   fields: FieldSchema;
   /** Mapped field holding the remote last-update time, used by `--full` to keep newer rows. */

@@ -115,6 +115,21 @@ export interface Store {
     runId: string,
     now?: Date,
   ): Promise<number>;
+  /**
+   * Soft-deletes every live record of the entity that belongs to one of `groups` — its values of
+   * `fields` (as text: a number 5 is "5"; a missing or null value is in no group) equal the
+   * group's, in order — and whose id is not in `keep`. How a read that returns groups whole
+   * (`EntityDefinition.groupedBy`) removes what the CRM removed. Optional: the engine warns
+   * and deletes nothing on a store without it.
+   */
+  softDeleteMissingInGroups?(
+    crmSource: string,
+    entity: string,
+    scope: RecordGroups,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now?: Date,
+  ): Promise<number>;
   getRecord(crmSource: string, entity: string, externalId: string): Promise<StoredRecord | null>;
   countRecords(
     crmSource: string,
@@ -126,6 +141,13 @@ export interface Store {
   listEvents(runId: string, options?: { limit?: number }): Promise<SyncEvent[]>;
 
   close(): Promise<void>;
+}
+
+/** Groups of an entity's records, by the values of some of their fields (see softDeleteMissingInGroups). */
+export interface RecordGroups {
+  fields: readonly string[];
+  /** Each group's values of `fields`, in the same order, as text. */
+  groups: ReadonlyArray<readonly string[]>;
 }
 
 export type { Checkpoint };

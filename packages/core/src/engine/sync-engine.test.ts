@@ -619,6 +619,94 @@ describe('SyncEngine', () => {
     expect(await store.countRecords('testcrm', 'companies')).toBe(8);
   });
 
+  it('a delta of an entity read in whole groups soft-deletes what the CRM removed from them', async () => {
+    // Links of owners, read owner by owner (HubSpot's associations): a delta reads the owners
+    // that changed, with every link each has now, and says so in completeGroups.
+    interface Link {
+      id: string;
+      owner: string;
+      email: string;
+    }
+    const links: Link[] = ['a:1', 'b:1', 'c:2', 'c2:2', 'd:3'].map((s) => {
+      const [id = '', owner = ''] = s.split(':');
+      return { id, owner, email: `${id}@example.com` };
+    });
+    let changed: string[] | null = null; // null: every owner (a full read)
+    const plugin = defineCrmPlugin<null>({
+      contractVersion: 1,
+      name: 'groups',
+      displayName: 'Groups',
+      kind: 'api',
+      config: {},
+      entities: [
+        defineEntity<null, Link>({
+          name: 'links',
+          primaryKey: 'id',
+          delta: { kind: 'updated-since', field: 'updated' },
+          groupedBy: ['owner'],
+          fields: {
+            id: { type: 'string', required: true },
+            owner: { type: 'string', required: true },
+            email: { type: 'email' },
+          },
+          async *fetch() {
+            const owners = changed ?? [...new Set(links.map((l) => l.owner))];
+            for (const owner of owners)
+              yield { records: links.filter((l) => l.owner === owner), completeGroups: [[owner]] };
+          },
+        }),
+      ],
+      createClient: () => null,
+    });
+    const store = new MemoryStore();
+    const engine = new SyncEngine({ store, ...quiet });
+    const run = (options: SyncOptions = {}) =>
+      engine.runEntity({ plugin, entity: 'links', config: {}, options, trigger: 'cli' });
+    const live = async () =>
+      (
+        await Promise.all(
+          ['a', 'b', 'c', 'c2', 'd'].map((id) => store.getRecord('groups', 'links', id)),
+        )
+      )
+        .filter((r) => r && r.deletedAt === null)
+        .map((r) => r?.externalId);
+    expect((await run()).counts.created).toBe(5);
+
+    // b leaves owner 1, d was owner 3's only link: both are gone at the next delta.
+    links.splice(
+      links.findIndex((l) => l.id === 'b'),
+      1,
+    );
+    links.splice(
+      links.findIndex((l) => l.id === 'd'),
+      1,
+    );
+    changed = ['1', '3'];
+    expect((await run({ dryRun: true })).counts.deleted).toBe(0);
+    const delta = await run();
+    expect(delta).toMatchObject({ mode: 'delta', status: 'success' });
+    expect(delta.counts.deleted).toBe(2);
+    expect(await live()).toEqual(['a', 'c', 'c2']);
+
+    // c2 leaves owner 2, but c now fails validation: that page's group is not whole, and
+    // nothing of it is deleted.
+    links.splice(
+      links.findIndex((l) => l.id === 'c2'),
+      1,
+    );
+    const c = links.find((l) => l.id === 'c');
+    if (c) c.email = 'not an email';
+    changed = ['2'];
+    const strict = await run({ strictValidation: true });
+    expect(strict).toMatchObject({ status: 'partial' });
+    expect(strict.counts).toMatchObject({ failed: 1, deleted: 0 });
+    expect(await live()).toEqual(['a', 'c', 'c2']);
+    // Read whole again, c2 goes.
+    const lenient = await run();
+    expect(lenient.counts.deleted).toBe(1);
+    expect(await live()).toEqual(['a', 'c']);
+  });
+
   it('an entity whose full read lists everything soft-deletes rows missing from a full read, not a delta', async () => {
     const { run, crm, store } = setup(10, { fullReadDetectsDeletes: true });
     await run();

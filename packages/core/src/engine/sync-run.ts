@@ -205,7 +205,11 @@ export class SyncRunExecution {
         entity.delta.kind === 'none' ||
         (entity.fullReadDetectsDeletes === true &&
           (this.#plan.mode === 'full' || this.#plan.mode === 'force'));
-      const seen = readsAll ? new Set<string>() : null;
+      // Groups of records a read returned whole (EntityDefinition.groupedBy), to remove what the
+      // CRM removed from them; read fully, a readsAll entity removes it anyway.
+      const grouped = entity.groupedBy?.length ? entity.groupedBy : null;
+      const completeGroups = grouped ? new Map<string, readonly string[]>() : null;
+      const seen = readsAll || grouped ? new Set<string>() : null;
       let complete = true;
       let notModified = false;
       const iterator = entity.fetch(client, request)[Symbol.asyncIterator]();
@@ -235,7 +239,19 @@ export class SyncRunExecution {
             // before this page's mapping and validation hold the thread.
             await yieldToLoop();
           }
+          const failedBefore = this.#counts.failed;
           const prepared = await this.#preparePage(records, processor, context, seen);
+          // A page's groups count only when every record of it was read and kept: a group cut
+          // by --max-records, or with a record that failed mapping or validation, is not whole.
+          if (
+            completeGroups &&
+            page.completeGroups &&
+            records.length === page.records.length &&
+            this.#counts.failed === failedBefore
+          ) {
+            for (const group of page.completeGroups)
+              completeGroups.set(JSON.stringify(group), group);
+          }
           // Write-behind: this page is written while the next one is fetched and mapped.
           await this.#writeBehind(async () => {
             for (const batch of prepared.batches) await this.#flush(batch);
@@ -267,13 +283,18 @@ export class SyncRunExecution {
         await iterator.return?.();
       }
       const fullRead = this.#plan.mode !== 'start-date' && !this.#plan.until && !resumed;
-      if (seen && complete && fullRead && !notModified && !options.dryRun) {
+      const deletesMissing = readsAll && complete && fullRead && !notModified;
+      if (seen && deletesMissing && !options.dryRun) {
         this.#counts.deleted += await this.#s.store.softDeleteMissing(
           this.#crm,
           this.#entityName,
           seen,
           this.#run.id,
         );
+      } else if (seen && grouped && completeGroups?.size && !options.dryRun) {
+        // Each listed group's records were all in the page that listed it, so this holds for a
+        // capped or resumed read too (their pages' records are in `seen`).
+        await this.#deleteMissingInGroups(grouped, [...completeGroups.values()], seen);
       }
       this.#checkpoint = null;
     } finally {
@@ -290,6 +311,28 @@ export class SyncRunExecution {
     // Awaited later; until then a rejection must not count as unhandled.
     promise.catch(() => {});
     return promise;
+  }
+
+  async #deleteMissingInGroups(
+    fields: readonly string[],
+    groups: Array<readonly string[]>,
+    keep: ReadonlySet<string>,
+  ) {
+    const store = this.#s.store;
+    if (!store.softDeleteMissingInGroups) {
+      this.#log(
+        'warn',
+        `${this.#crm} ${this.#entityName}: records the CRM removed from ${groups.length} group(s) stay live: the store cannot soft-delete by group (softDeleteMissingInGroups); a full sync removes them`,
+      );
+      return;
+    }
+    this.#counts.deleted += await store.softDeleteMissingInGroups(
+      this.#crm,
+      this.#entityName,
+      { fields, groups },
+      keep,
+      this.#run.id,
+    );
   }
 
   #checkPage(page: unknown): Page {

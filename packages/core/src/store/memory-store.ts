@@ -9,6 +9,7 @@ import type {
   SyncRun,
 } from '../contracts/run.js';
 import type {
+  RecordGroups,
   RecordWrite,
   RunQuery,
   Store,
@@ -16,6 +17,7 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../contracts/store.js';
+import { groupKey, groupOf } from './groups.js';
 import { newRun } from './new-run.js';
 import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
@@ -196,6 +198,29 @@ export class MemoryStore implements Store {
     let changed = 0;
     for (const row of table.values()) {
       if (row.deletedAt === null && !keep.has(row.externalId)) {
+        row.deletedAt = now;
+        row.lastRunId = runId;
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  async softDeleteMissingInGroups(
+    crmSource: string,
+    entity: string,
+    scope: RecordGroups,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    this.#open();
+    const wanted = new Set(scope.groups.map(groupKey));
+    let changed = 0;
+    for (const row of this.#table(crmSource, entity).values()) {
+      if (row.deletedAt !== null || keep.has(row.externalId)) continue;
+      const group = groupOf(JSON.parse(row.json) as Record<string, unknown>, scope.fields);
+      if (group && wanted.has(groupKey(group))) {
         row.deletedAt = now;
         row.lastRunId = runId;
         changed++;
