@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type RecordTable, unknownRunError } from './record-table.js';
+import { groupFieldPath, type RecordTable, unknownRunError } from './record-table.js';
 import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
 import {
@@ -7,6 +7,7 @@ import {
   type FinishRunInput,
   planUpsert,
   recordJson,
+  type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
   type StoredRecordState,
@@ -222,6 +223,46 @@ export class PostgresRecordTable implements RecordTable {
        WHERE r.crm_source = $3 AND r.entity = $4 AND r.deleted_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) AS k(id) WHERE k.id = r.external_id)`,
       [now.toISOString(), runId, crmSource, entity, [...keep]],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async softDeleteMissingInGroups(
+    crmSource: string,
+    entity: string,
+    scope: RecordGroups,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date,
+  ): Promise<number> {
+    if (scope.groups.length === 0 || scope.fields.length === 0) return 0;
+    const fields = scope.fields.map((field) => {
+      groupFieldPath(field); // the same field names as SQLite accepts
+      return field;
+    });
+    const base = 6;
+    // A field's value as text, as groupOf (core) reads it: a string as it is, anything else
+    // as its JSON, nothing for null or a missing field.
+    const values = fields.map(
+      (_, i) => `CASE jsonb_typeof(r.data -> $${base + i}::text) WHEN 'string'
+         THEN r.data ->> $${base + i}::text WHEN 'null' THEN NULL
+         ELSE (r.data -> $${base + i}::text)::text END`,
+    );
+    const columns = fields.map((_, i) => `$${base + fields.length + i}::text[]`);
+    const result = await this.pool.query(
+      `UPDATE crm_record r SET deleted_at = $1::timestamp(3), last_run_id = $2
+       WHERE r.crm_source = $3 AND r.entity = $4 AND r.deleted_at IS NULL
+         AND (${values.join(', ')}) IN (SELECT * FROM unnest(${columns.join(', ')}))
+         AND NOT EXISTS (SELECT 1 FROM unnest($5::text[]) AS k(id) WHERE k.id = r.external_id)`,
+      [
+        now.toISOString(),
+        runId,
+        crmSource,
+        entity,
+        [...keep],
+        ...fields,
+        ...fields.map((_, i) => scope.groups.map((group) => group[i] ?? null)),
+      ],
     );
     return result.rowCount ?? 0;
   }

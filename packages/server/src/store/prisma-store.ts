@@ -3,6 +3,7 @@ import {
   CrmsyncError,
   type FinishRunInput,
   newRun,
+  type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
   type RunQuery,
@@ -209,6 +210,18 @@ export class PrismaStore implements Store {
   ): Promise<number> {
     this.#assertOpen();
     return this.#records.softDeleteMissing(crmSource, entity, keep, runId, now);
+  }
+
+  async softDeleteMissingInGroups(
+    crmSource: string,
+    entity: string,
+    scope: RecordGroups,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    this.#assertOpen();
+    return this.#records.softDeleteMissingInGroups(crmSource, entity, scope, keep, runId, now);
   }
 
   async getRecord(

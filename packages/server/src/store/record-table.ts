@@ -1,6 +1,7 @@
 import {
   CrmsyncError,
   type FinishRunInput,
+  type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
   type SyncEventInput,
@@ -34,6 +35,14 @@ export interface RecordTable {
   softDeleteMissing(
     crmSource: string,
     entity: string,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date,
+  ): Promise<number>;
+  softDeleteMissingInGroups(
+    crmSource: string,
+    entity: string,
+    scope: RecordGroups,
     keep: ReadonlySet<string>,
     runId: string,
     now: Date,
@@ -75,4 +84,17 @@ export function unknownRunError(
     {},
     { cause },
   );
+}
+
+/**
+ * The JSON path of a top-level data field, for the group queries. A field name with a quote or
+ * a backslash has no plain path: refused rather than escaped.
+ */
+export function groupFieldPath(field: string): string {
+  if (/["\\]/.test(field) || field === '')
+    throw new CrmsyncError(
+      'system',
+      `a group field must be a plain field name (no quote or backslash), got ${JSON.stringify(field)}`,
+    );
+  return `$."${field}"`;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
-import { type RecordTable, unknownRunError } from './record-table.js';
+import { groupFieldPath, type RecordTable, unknownRunError } from './record-table.js';
 import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
 import {
@@ -9,6 +9,7 @@ import {
   type FinishRunInput,
   planUpsert,
   recordJson,
+  type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
   type StoredRecordState,
@@ -197,6 +198,42 @@ export class SqliteRecordTable implements RecordTable {
     return this.#whenUnlocked(
       () => statement.run(now.getTime(), runId, crmSource, entity, ids).changes,
     );
+  }
+
+  async softDeleteMissingInGroups(
+    crmSource: string,
+    entity: string,
+    scope: RecordGroups,
+    keep: ReadonlySet<string>,
+    runId: string,
+    now: Date,
+  ): Promise<number> {
+    if (scope.groups.length === 0 || scope.fields.length === 0) return 0;
+    const paths: Record<string, string> = {};
+    // A field's value as text, as groupOf (core) reads it: a string as it is, anything else
+    // as its JSON, nothing for null or a missing field.
+    const values = scope.fields.map((field, i) => {
+      paths[`f${i}`] = groupFieldPath(field);
+      return `CASE json_type(data, @f${i}) WHEN 'text' THEN data ->> @f${i} WHEN 'null' THEN NULL
+         ELSE data -> @f${i} END`;
+    });
+    const parts = scope.fields.map((_, i) => `value ->> '$[${i}]'`);
+    const statement = this.db.prepare(
+      `UPDATE crm_record SET deleted_at = @now, last_run_id = @run
+       WHERE crm_source = @source AND entity = @entity AND deleted_at IS NULL
+         AND (${values.join(', ')}) IN (SELECT ${parts.join(', ')} FROM json_each(@groups))
+         AND external_id NOT IN (SELECT value FROM json_each(@keep))`,
+    );
+    const params = {
+      ...paths,
+      now: now.getTime(),
+      run: runId,
+      source: crmSource,
+      entity,
+      groups: JSON.stringify(scope.groups),
+      keep: JSON.stringify([...keep]),
+    };
+    return this.#whenUnlocked(() => statement.run(params).changes);
   }
 
   async close(): Promise<void> {
