@@ -88,24 +88,25 @@ describe('hubspot plugin', () => {
       ).not.toBeNull();
   });
 
-  it('soft-deletes a removed link at the next full sync (HubSpot reports no removed link)', async () => {
+  it('soft-deletes a link removed at HubSpot at the next delta (HubSpot reports no removed link)', async () => {
     const { fake, store, run } = await setup({ counts: { contacts: 30, companies: 5, deals: 6 } });
-    expect((await run('associations')).counts.created).toBe(30 * 2 + 10 + 6);
-    // Contact 3 is linked to deal 1 (every third contact → a deal).
+    const total = 30 * 2 + 10 + 6;
+    expect((await run('associations')).counts.created).toBe(total);
+    const live = async (id: string) =>
+      (await store.getRecord('hubspot', 'associations', id))?.deletedAt === null;
+    // Contact 3 is linked to deal 1 (every third contact → a deal) and to a company.
     fake.unlink('contacts', 3, 'deals', 1);
     const delta = await run('associations');
     expect(delta).toMatchObject({ status: 'success', mode: 'delta' });
-    expect(delta.counts.deleted).toBe(0);
+    expect(delta.counts.deleted).toBe(1);
+    expect(await live('3-1-4')).toBe(false);
+    // The rest of contact 3's links (its company, both association types) and deal 1's stay.
+    expect(await store.countRecords('hubspot', 'associations')).toBe(total - 1);
+    expect(await live('6-2-4')).toBe(true);
     const full = await run('associations', { full: true });
     expect(full).toMatchObject({ status: 'success', mode: 'full' });
-    expect(full.counts.deleted).toBe(1);
-    expect((await store.getRecord('hubspot', 'associations', '3-1-4'))?.deletedAt).toBeInstanceOf(
-      Date,
-    );
-    expect(
-      (await store.getRecord('hubspot', 'associations', '6-2-4'))?.deletedAt ?? null,
-    ).toBeNull();
-    expect(await store.countRecords('hubspot', 'associations')).toBe(30 * 2 + 10 + 6 - 1);
+    expect(full.counts.deleted).toBe(0);
+    expect(await store.countRecords('hubspot', 'associations')).toBe(total - 1);
   });
 
   it('OAuth: refreshes the access token by expires_in, before it expires, without a 401', async () => {

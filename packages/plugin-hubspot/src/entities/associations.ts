@@ -33,10 +33,12 @@ export const associations = defineEntity<HubspotClient, HubspotAssociationRow>({
   description: 'contact↔company, contact↔deal and deal↔company links (v4 associations)',
   primaryKey: 'id',
   delta: { kind: 'updated-since', field: 'source_updated_at' },
-  // HubSpot reports no removed link: a full read lists every link of every live object, so
-  // the links it no longer returns are soft-deleted. A delta re-reads the links of changed
-  // objects only and cannot tell a removed link from one it did not ask about.
+  // HubSpot reports no removed link. A full read lists every link of every live object, so
+  // the links it no longer returns are soft-deleted; a delta re-reads every link of each
+  // changed object, one pair of object types at a time, so each page's sources are whole
+  // groups and their links it no longer returns are soft-deleted too.
   fullReadDetectsDeletes: true,
+  groupedBy: ['from_object_type', 'from_id', 'to_object_type'],
   updatedAtField: 'source_updated_at',
   dependsOn: ['contacts', 'companies', 'deals'],
   fields: {
@@ -101,6 +103,8 @@ export const associations = defineEntity<HubspotClient, HubspotAssociationRow>({
         const out: Page<HubspotAssociationRow> = {
           records,
           checkpoint: page.after ? { pair: k, after: page.after } : { pair: k + 1 },
+          // Every link of these sources to this type, those with none left included.
+          completeGroups: [...updated.keys()].map((id) => [pair.from, id, pair.to]),
         };
         yield out;
       }
