@@ -705,6 +705,20 @@ describe('SyncEngine', () => {
     const lenient = await run();
     expect(lenient.counts.deleted).toBe(1);
     expect(await live()).toEqual(['a', 'c']);
+
+    // A group that is not [owner] as text is the plugin's mistake, named as such.
+    const entity = plugin.entities[0];
+    if (!entity) throw new Error('no entity');
+    const original = entity.fetch;
+    entity.fetch = async function* () {
+      yield { records: [], completeGroups: [[1]] as unknown as string[][] };
+    };
+    const bad = await run();
+    entity.fetch = original;
+    expect(bad.status).toBe('failed');
+    expect(bad.errorMessage).toContain(
+      'groups links: page 1 lists completeGroups that are not [owner] values as text (got [[1]])',
+    );
   });
 
   it('an entity whose full read lists everything soft-deletes rows missing from a full read, not a delta', async () => {

@@ -244,12 +244,13 @@ export class SyncRunExecution {
           // A page's groups count only when every record of it was read and kept: a group cut
           // by --max-records, or with a record that failed mapping or validation, is not whole.
           if (
+            grouped &&
             completeGroups &&
             page.completeGroups &&
             records.length === page.records.length &&
             this.#counts.failed === failedBefore
           ) {
-            for (const group of page.completeGroups)
+            for (const group of this.#checkGroups(page.completeGroups, grouped))
               completeGroups.set(JSON.stringify(group), group);
           }
           // Write-behind: this page is written while the next one is fetched and mapped.
@@ -311,6 +312,26 @@ export class SyncRunExecution {
     // Awaited later; until then a rejection must not count as unhandled.
     promise.catch(() => {});
     return promise;
+  }
+
+  /** A page's `completeGroups`, refused with a clear message unless each is [...fields] as text. */
+  #checkGroups(groups: unknown, fields: readonly string[]): Array<readonly string[]> {
+    const valid =
+      Array.isArray(groups) &&
+      groups.every(
+        (group) =>
+          Array.isArray(group) &&
+          group.length === fields.length &&
+          group.every((value) => typeof value === 'string'),
+      );
+    if (!valid) {
+      throw new CrmsyncError(
+        'data',
+        `${this.#crm} ${this.#entityName}: page ${this.#pages} lists completeGroups that are not [${fields.join(', ')}] values as text (got ${JSON.stringify(groups)?.slice(0, 120)})`,
+        { crm: this.#crm, entity: this.#entityName },
+      );
+    }
+    return groups as Array<readonly string[]>;
   }
 
   async #deleteMissingInGroups(
