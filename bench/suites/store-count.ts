@@ -27,11 +27,10 @@ const DATA = JSON.stringify({
 
 /** `rows` contacts of source `count`, one in DELETED_EVERY soft-deleted, plus 10% as many deals. */
 function fillSql(provider: Provider, entity: string, rows: number): string {
-  const deleted = provider === 'sqlite' ? '1767225600000' : `'2026-01-01'::timestamp(3)`;
   const time = provider === 'sqlite' ? '1767225600000' : `'2026-01-01'::timestamp(3)`;
   const data = provider === 'sqlite' ? `'${DATA}'` : `'${DATA}'::jsonb`;
   const select = `SELECT 'count', '${entity}', CAST(i AS TEXT), ${data}, 'h', ${time}, ${time}, ${time}, ${time},
-      CASE WHEN i % ${DELETED_EVERY} = 0 THEN ${deleted} END, 'bench'`;
+      CASE WHEN i % ${DELETED_EVERY} = 0 THEN ${time} END, 'bench'`;
   const columns = `crm_record (crm_source, entity, external_id, data, content_hash, remote_updated_at,
       remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id)`;
   return provider === 'sqlite'

@@ -145,8 +145,9 @@ export interface EntityDefinition<Client = unknown, Raw = unknown> {
   /**
    * Mapped fields that group the records a read returns whole: when a read lists a group in
    * `Page.completeGroups`, it returned every current record of it, so a delta can remove what
-   * the CRM removed without reporting it (HubSpot: the links of each changed object, grouped by
-   * `from_object_type` and `from_id`). Needs a store with `softDeleteMissingInGroups`.
+   * the CRM removed without reporting it (HubSpot: the links of each changed object to one
+   * object type, grouped by `from_object_type`, `from_id` and `to_object_type`). Needs a store
+   * with `softDeleteMissingInGroups`.
    */
   groupedBy?: readonly string[];
   /** Field schema: types for validation and for the API's typed view; `source` maps raw paths. */

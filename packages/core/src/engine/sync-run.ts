@@ -23,6 +23,7 @@ import type {
 import type { RecordWrite, Store, UpsertOptions } from '../contracts/store.js';
 import { hashContent } from '../hash.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
+import { groupKey } from '../store/groups.js';
 import { classifyError, errorMessage } from './classify.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
 
@@ -251,7 +252,7 @@ export class SyncRunExecution {
             this.#counts.failed === failedBefore
           ) {
             for (const group of this.#checkGroups(page.completeGroups, grouped))
-              completeGroups.set(JSON.stringify(group), group);
+              completeGroups.set(groupKey(group), group);
           }
           // Write-behind: this page is written while the next one is fetched and mapped.
           await this.#writeBehind(async () => {
