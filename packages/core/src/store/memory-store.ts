@@ -136,7 +136,8 @@ export class MemoryStore implements Store {
     this.#open();
     assertWritable(crmSource, entity, records);
     const table = this.#table(crmSource, entity);
-    const stored = new Map<string, StoredRecordState>();
+    // One look at the (large) table per record: the row found rides along for the write below.
+    const stored = new Map<string, StoredRecordState & { row: MemoryRow }>();
     for (const r of records) {
       const row = table.get(r.externalId);
       if (row)
@@ -144,12 +145,13 @@ export class MemoryStore implements Store {
           hash: row.hash,
           remoteUpdatedAt: row.remoteUpdatedAt,
           deleted: row.deletedAt !== null,
+          row,
         });
     }
     const plan = planUpsert(stored, records, options.policy);
     const now = options.now ?? new Date();
     for (const write of plan.writes) {
-      const previous = table.get(write.externalId);
+      const previous = stored.get(write.externalId)?.row;
       table.set(write.externalId, {
         crmSource,
         entity,

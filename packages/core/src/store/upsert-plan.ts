@@ -20,10 +20,11 @@ export interface UpsertPlan {
  * `keep-newer` a stored row whose remote updated time is newer is kept; anything else is
  * updated (a soft-deleted row seen again is undeleted). An id repeated within the batch is
  * judged against its earlier version, as if the records were written one by one. Every
- * store uses this, so they count alike.
+ * store uses this, so they count alike. `stored` is only read: a store may keep its own
+ * values in it (MemoryStore keeps the row it found) and use them after planning.
  */
 export function planUpsert(
-  stored: Map<string, StoredRecordState>,
+  stored: ReadonlyMap<string, StoredRecordState>,
   records: RecordWrite[],
   policy: UpsertOptions['policy'],
 ): UpsertPlan {
@@ -31,28 +32,30 @@ export function planUpsert(
   const writes = new Map<string, RecordWrite>();
   for (const record of records) {
     const incomingUpdatedAt = record.remoteUpdatedAt ? record.remoteUpdatedAt.getTime() : null;
-    const previous = stored.get(record.externalId);
-    if (!previous) {
+    // The state this record meets: its batch's earlier write if there was one (a live row of
+    // that write's hash and time), else the stored row. No state object per record: a full
+    // sync plans every record of every page.
+    const earlier = writes.get(record.externalId);
+    const previous = earlier ? undefined : stored.get(record.externalId);
+    if (!earlier && !previous) {
       result.created++;
-    } else if (!previous.deleted && previous.hash === record.hash) {
+    } else if (
+      earlier ? earlier.hash === record.hash : !previous?.deleted && previous?.hash === record.hash
+    ) {
       result.unchanged++;
       continue;
     } else if (
       policy === 'keep-newer' &&
-      previous.remoteUpdatedAt !== null &&
       incomingUpdatedAt !== null &&
-      previous.remoteUpdatedAt > incomingUpdatedAt
+      (earlier
+        ? (earlier.remoteUpdatedAt?.getTime() ?? Number.NEGATIVE_INFINITY) > incomingUpdatedAt
+        : previous?.remoteUpdatedAt != null && previous.remoteUpdatedAt > incomingUpdatedAt)
     ) {
       result.keptNewer++;
       continue;
     } else {
       result.updated++;
     }
-    stored.set(record.externalId, {
-      hash: record.hash,
-      remoteUpdatedAt: incomingUpdatedAt,
-      deleted: false,
-    });
     writes.set(record.externalId, record);
   }
   return { writes: [...writes.values()], result };

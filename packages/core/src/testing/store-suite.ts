@@ -528,6 +528,30 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
       expect(await store.countRecords('acme', 'contacts')).toBe(1);
     });
 
+    it('judges an id repeated in one batch against its earlier version under keep-newer', async () => {
+      const run = await store.beginRun(begin());
+      const older = new Date('2026-01-01T00:00:00.000Z');
+      const newer = new Date('2026-02-01T00:00:00.000Z');
+      const result = await store.upsertRecords(
+        'acme',
+        'contacts',
+        // 1: the newer version comes first, so the older one after it is kept out; 2: the
+        // other way round, so both are written; 3: no time on the first, so the second wins.
+        [
+          record('1', { v: 2 }, newer),
+          record('1', { v: 1 }, older),
+          record('2', { v: 1 }, older),
+          record('2', { v: 2 }, newer),
+          record('3', { v: 1 }),
+          record('3', { v: 2 }, older),
+        ],
+        { runId: run.id, policy: 'keep-newer' },
+      );
+      expect(result).toEqual({ created: 3, updated: 2, unchanged: 0, keptNewer: 1 });
+      for (const id of ['1', '2', '3'])
+        expect((await store.getRecord('acme', 'contacts', id))?.data).toEqual({ v: 2 });
+    });
+
     it('writes nothing from a batch holding a record without a content hash', async () => {
       const run = await store.beginRun(begin());
       await store.upsertRecords('acme', 'contacts', [record('0', { v: 0 })], {
