@@ -112,3 +112,12 @@ export function runInChild<T>(module: string, args: unknown): Promise<ChildResul
     });
   });
 }
+
+/** The median of `values` (the mean of the middle two when their number is even). */
+export const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startFakerServer } from '@crmsync/plugin-faker';
-import { type BenchContext, type BenchSuite, describeCpu, runInChild } from '../lib.js';
+import { type BenchContext, type BenchSuite, describeCpu, median, runInChild } from '../lib.js';
 import type { CoreChildArgs, CoreChildResult } from './core.child.js';
 
 // The engine end to end (faker API over HTTP -> map -> validate -> hash -> MemoryStore) beside
@@ -40,14 +40,6 @@ async function measure(count: number, mode: CoreChildArgs['mode']) {
     await api.close();
   }
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /**
  * `rounds` rounds of the three modes back to back. Each round gives its own ratio (engine vs
