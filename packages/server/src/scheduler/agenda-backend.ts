@@ -1,6 +1,7 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { AgendaBackend } from 'agenda';
+import pg from 'pg';
 import { type DatabaseTarget, parseDatabaseUrl, redact } from '../store/index.js';
 import { SqliteBackend } from './sqlite-backend.js';
 
@@ -52,8 +53,36 @@ export function createAgendaBackend(target: AgendaTarget): AgendaBackend {
     case 'sqlite':
       return new SqliteBackend({ path: target.path });
     case 'postgresql':
-      return new PostgresBackend({ connectionString: target.connectionString });
+      return new SerializedPostgresBackend(target.connectionString);
     case 'mongodb':
       return new MongoBackend({ address: target.address });
+  }
+}
+
+/**
+ * `@agendajs/postgres-backend` runs its schema statements (`CREATE TABLE IF NOT EXISTS`,
+ * `CREATE OR REPLACE FUNCTION`, `DROP`/`CREATE TRIGGER`) on every connect. Two workers that
+ * start together race on the catalog and PostgreSQL rejects one ("tuple concurrently updated",
+ * or a duplicate `pg_type` key on an empty database), so the worker dies on start. Each connect
+ * here holds a session advisory lock on its own connection while the backend's runs; the lock
+ * goes with that connection if the process dies.
+ */
+class SerializedPostgresBackend extends PostgresBackend {
+  readonly #connectionString: string;
+
+  constructor(connectionString: string) {
+    super({ connectionString });
+    this.#connectionString = connectionString;
+  }
+
+  override async connect(): Promise<void> {
+    const lock = new pg.Client({ connectionString: this.#connectionString });
+    await lock.connect();
+    try {
+      await lock.query(`SELECT pg_advisory_lock(hashtext('crmsync.agenda_schema'))`);
+      await super.connect();
+    } finally {
+      await lock.end();
+    }
   }
 }
