@@ -2,7 +2,8 @@
 # Proves the published packages work for an npm user: packs @crmsync/core, @crmsync/server,
 # @crmsync/plugin-faker (and any other workspace package they depend on) with `pnpm pack`,
 # installs the tarballs into a fresh project with npm (no workspace links), then runs the
-# `crmsync` bin and the programmatic API there. Exits non-zero when anything is missing:
+# `crmsync` bin (sync, history, bad usage, and `start` as the README's first command runs it)
+# and the programmatic API there. Exits non-zero when anything is missing:
 # files, types, the bin, the migrations.
 #
 # Run from anywhere after `pnpm build`:  bash examples/quickstart/verify.sh
@@ -90,6 +91,8 @@ code=0
 npx --no-install crmsync sync faker all || code=$?
 [[ $code -eq 0 ]] || fail "crmsync sync faker all exited $code"
 
+[[ -s .crmsync/crmsync.db ]] || fail "no DATABASE_URL, yet the sync wrote no ./.crmsync/crmsync.db"
+
 step "npx crmsync history --json"
 npx --no-install crmsync list --json >list.json
 npx --no-install crmsync history --json --limit 100 >history.json
@@ -126,4 +129,58 @@ npx --no-install crmsync list 2>err.txt || code=$?
 grep -q 'use crmsync.config.js' err.txt || fail "the .ts config error did not suggest .js/.json: $(cat err.txt)"
 rm crmsync.config.ts
 
-printf '\nverify: OK — the packed packages install with npm and sync\n'
+step "npx crmsync start in an empty folder: what the README's first command does"
+# `pnpm start` in the repo is `crmsync start` there. In a folder with no database it must
+# create ./.crmsync/crmsync.db, serve the API and the dashboard, and sync the faker demo CRM
+# on its own, so the dashboard has data; Ctrl-C (SIGINT) stops it with exit code 0.
+mkdir -p "$work/fresh"
+# The installed bin itself, not through npx: npm exec does not pass Ctrl-C on to it.
+(cd "$work/fresh" && exec "$work/project/node_modules/.bin/crmsync" start --port 0) \
+  >"$work/start.out" 2>"$work/start.err" &
+start_pid=$!
+stop_start() { kill -INT "$start_pid" 2>/dev/null || true; }
+url=""
+for _ in $(seq 1 120); do
+  url="$(sed -n 's/^  GraphQL API: \(http[^ ]*\).*/\1/p' "$work/start.out")"
+  [[ -n "$url" ]] && break
+  kill -0 "$start_pid" 2>/dev/null || fail "crmsync start exited: $(cat "$work/start.err")"
+  sleep 0.5
+done
+[[ -n "$url" ]] || { stop_start; fail "crmsync start printed no API address in 60 s"; }
+grep -q 'first start: syncing the faker demo CRM' "$work/start.out" ||
+  { stop_start; fail "crmsync start did not sync the demo CRM: $(cat "$work/start.out")"; }
+[[ -s "$work/fresh/.crmsync/crmsync.db" ]] || { stop_start; fail "crmsync start made no ./.crmsync/crmsync.db"; }
+code=0
+node --input-type=module - "$url" <<'EOF' || code=$?
+const url = process.argv[2];
+const post = async (query) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+const deadline = Date.now() + 120_000;
+for (;;) {
+  const { runs } = await post('{ runs(filter: { crm: "faker" }, first: 50) { edges { node { syncType status } } } }');
+  const nodes = runs.edges.map((e) => e.node);
+  const done = nodes.filter((r) => r.status !== 'running');
+  if (done.length >= 4 && done.every((r) => r.status === 'success')) {
+    console.log(`demo sync: ${done.map((r) => `${r.syncType} ${r.status}`).join(', ')}`);
+    break;
+  }
+  if (done.some((r) => r.status === 'failed')) throw new Error(`a demo run failed: ${JSON.stringify(nodes)}`);
+  if (Date.now() > deadline) throw new Error(`the demo sync did not finish in 120 s: ${JSON.stringify(nodes)}`);
+  await new Promise((r) => setTimeout(r, 500));
+}
+const page = await fetch(new URL('/', url));
+const html = await page.text();
+if (page.status !== 200 || !html.includes('<html')) throw new Error(`the dashboard at / answered ${page.status}`);
+console.log('dashboard: served at /');
+EOF
+[[ $code -eq 0 ]] || { stop_start; fail "crmsync start: $(cat "$work/start.err")"; }
+stop_start
+code=0
+wait "$start_pid" || code=$?
+[[ $code -eq 0 ]] || fail "crmsync start exited $code on SIGINT: $(cat "$work/start.err")"
+
+printf '\nverify: OK — the packed packages install with npm, sync and start\n'
