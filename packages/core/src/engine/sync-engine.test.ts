@@ -299,6 +299,15 @@ describe('planRun', () => {
     );
   });
 
+  it('starts a created-since delta the same way as an updated-since one', () => {
+    const created: DeltaSpec = { kind: 'created-since', field: 'created' };
+    expect(planRun({ delta: created, options: {}, lastSuccessfulRun: last })).toMatchObject({
+      mode: 'delta',
+      since: new Date(last.startTime.getTime() - overlap),
+    });
+    expect(planRun({ delta: created, options: {}, lastSuccessfulRun: null }).mode).toBe('full');
+  });
+
   it('turns --end-date into an exclusive bound the day after, on every mode', () => {
     const endDate = new Date('2026-02-10T00:00:00.000Z');
     for (const options of [{ endDate }, { endDate, force: true }, { endDate, startDate: day }]) {
@@ -586,6 +595,8 @@ describe('SyncEngine', () => {
     const error = events.find((e) => e.level === 'error');
     expect(error?.message).toMatch(/testcrm contacts: record 2 could not be mapped/);
     expect(error?.message).toMatch(/no id/);
+    expect(await store.countRecords('testcrm', 'contacts')).toBe(2);
+    await noneRunning(store);
   });
 
   it('soft-deletes the ids a page reports as deleted', async () => {
@@ -745,7 +756,7 @@ describe('SyncEngine', () => {
     };
     const result = await run({ batchSize: 10 }, { signal: controller.signal });
     expect(result).toMatchObject({ status: 'failed', errorKind: 'cancelled' });
-    expect(result.errorMessage).toMatch(/^cancelled: the user pressed Ctrl\+C/);
+    expect(result.errorMessage).toBe('cancelled: the user pressed Ctrl+C (testcrm contacts)');
     expect(result.counts.processed).toBeLessThanOrEqual(10);
     await noneRunning(store);
   });
@@ -753,9 +764,10 @@ describe('SyncEngine', () => {
   it('a signal aborted before the start fails the run at once', async () => {
     const { run, store } = setup(5);
     const result = await run({}, { signal: AbortSignal.abort(new Error('shutting down')) });
-    expect(result.errorMessage).toMatch(/^cancelled: shutting down/);
+    expect(result.errorMessage).toBe('cancelled: shutting down (testcrm contacts)');
     expect(result.counts.processed).toBe(0);
     expect(store.writes).toHaveLength(0);
+    await noneRunning(store);
   });
 
   it('resumes an interrupted run from its checkpoint', async () => {
@@ -840,6 +852,36 @@ describe('SyncEngine', () => {
     expect(next.resumedFromRunId).toBe(dead.id);
     expect(crm.requests[0]?.checkpoint).toEqual({ offset: 20 });
     expect(next.counts.processed).toBe(10);
+  });
+
+  it('after a success and a delta that died, the next delta still starts from the success', async () => {
+    const { run, engine, store, crm } = setup(20, { deltaOverlapMs: 1_000 });
+    const ok = await run({ batchSize: 10 });
+    // A delta that a dead process left running, with a stale heartbeat: it is reaped, and is
+    // neither a last success (the next delta's base) nor a checkpoint a delta can resume.
+    const dead = await store.beginRun({
+      crmSource: 'testcrm',
+      syncType: 'contacts',
+      mode: 'delta',
+      trigger: 'schedule',
+      dryRun: false,
+      configuration: {},
+      leaseMs: 60_000,
+      sinceTime: new Date(ok.startTime.getTime() - 1_000),
+      startTime: new Date(Date.now() - 10 * 60_000),
+    });
+    await store.updateRunProgress(dead.id, {
+      counts: { processed: 1, created: 0, updated: 1, unchanged: 0, deleted: 0, failed: 0 },
+      heartbeatAt: new Date(Date.now() - 5 * 60_000),
+    });
+    expect((await engine.reapStaleRuns()).map((r) => r.id)).toEqual([dead.id]);
+    crm.touch(['4', '17'], Date.now());
+    const next = await run({ batchSize: 10 });
+    expect(next).toMatchObject({ status: 'success', mode: 'delta', resumedFromRunId: null });
+    expect(next.sinceTime?.getTime()).toBe(ok.startTime.getTime() - 1_000);
+    expect(crm.requests.at(-1)?.since?.getTime()).toBe(ok.startTime.getTime() - 1_000);
+    expect(next.counts).toMatchObject({ processed: 2, updated: 2, created: 0 });
+    await noneRunning(store);
   });
 
   it('sends heartbeats on a timer while a slow page is fetched', async () => {
