@@ -32,6 +32,26 @@ function crmsync(args: string[], env: Record<string, string> = {}): Child {
   };
 }
 
+/** `crmsync <args>` on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
+async function crmsyncOnTerminal(args: string[], env: Record<string, string> = {}) {
+  const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, '--import', 'tsx', main, ...args].map(quote).join(' ');
+  const child = spawn(
+    'script',
+    ['--quiet', '--flush', '--return', '--command', command, '/dev/null'],
+    {
+      cwd: repo,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'xterm', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let screen = '';
+  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, screen };
+}
+
 /** A plugin whose one entity pages slowly forever (until cancelled). */
 const slowPlugin = `
 export default {
@@ -82,6 +102,30 @@ describe('crmsync as a child process', () => {
       ['activities', 'companies', 'contacts', 'deals'].sort(),
     );
     expect(runs.every((r) => r.status === 'success')).toBe(true);
+  });
+
+  it('on a terminal, draws a progress bar that is redrawn in place and ends full', async () => {
+    const { code, screen } = await crmsyncOnTerminal(
+      ['--cwd', project.dir, 'sync', 'faker', 'contacts', '--full', '--batch-size', '100'],
+      { FAKER_SIZE: '3000' },
+    );
+    expect(code, screen).toBe(0);
+    // cli-progress redraws the line from column 1 (ESC [1G) with the bar's filled and empty
+    // cells; the last drawing is the complete bar.
+    const drawings = screen.split('\x1b[1G').slice(1);
+    expect(drawings.length, screen).toBeGreaterThan(1);
+    expect(drawings[0]).toMatch(/^faker contacts \[[█░]{40}\] \d+\/3000 records/);
+    expect(drawings.at(-1)).toMatch(
+      /^faker contacts \[█{40}\] 3000\/3000 records \| \d+\/s \| 30 pages/,
+    );
+    expect(screen).toContain('faker contacts: success, 3,000 records');
+    // Off a terminal the same sync prints plain lines and no bar (cli.test.ts checks those).
+    const plain = crmsync(['--cwd', project.dir, 'sync', 'faker', 'contacts', '--full'], {
+      FAKER_SIZE: '3000',
+    });
+    expect(await plain.code, plain.err()).toBe(0);
+    expect(plain.err()).not.toContain('\x1b[1G');
+    expect(plain.err()).not.toContain('█');
   });
 
   it('exits 2 and names the replacement of a removed flag', async () => {
