@@ -184,6 +184,8 @@ export function describePluginKit<Client>(options: PluginKitOptions<Client>): vo
         expect(run.status).toBe('success');
         expect(run.counts).toMatchObject({ processed: size, created: size, failed: 0 });
         expect(run.performanceMetrics?.retries).toBeGreaterThanOrEqual(1);
+        // Waited out, not retried at once: the answer said one second.
+        expect(run.performanceMetrics?.durationMs).toBeGreaterThanOrEqual(950);
       },
     );
 
@@ -238,6 +240,12 @@ export function describePluginKit<Client>(options: PluginKitOptions<Client>): vo
         resumedFromRunId: null,
       });
       expect(run).toEqual(row);
+      // The options the run used, with the strategy chosen; never the plugin's configuration
+      // (its credentials among it) anywhere in the row.
+      expect(row.configuration).toMatchObject({ strategy: expect.stringMatching(/^initial full/) });
+      const text = JSON.stringify(row);
+      for (const value of Object.values(fixture?.config ?? {}))
+        if (typeof value === 'string' && value.length >= 8) expect(text).not.toContain(value);
       expect(row.counts.processed).toBe(size);
       expect(row.counts.failed).toBe(0);
       const c = row.counts;
