@@ -91,6 +91,16 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
     await page.getByRole('table', { name: 'Records of contacts' }).waitFor();
     const rows = page.getByRole('table', { name: 'Records of contacts' }).locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(25);
+    // The key field is the record id: one column, first, not a second copy among the fields.
+    const headers = (
+      await page
+        .getByRole('table', { name: 'Records of contacts' })
+        .locator('thead th')
+        .allTextContents()
+    ).map((h) => h.replace(/[▲▼]/g, '').trim());
+    expect(headers[0]).toBe('id');
+    expect(headers.filter((h) => h === 'id')).toHaveLength(1);
+    expect(await rows.first().locator('td').count()).toBe(headers.length);
     await page.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
     await shoot(page, 'entity-desktop');

@@ -119,7 +119,7 @@ export const RECORDS = /* GraphQL */ `
     $last: Int
     $before: String
   ) {
-    entity(crm: $crm, name: $entity) { name displayName recordCount }
+    entity(crm: $crm, name: $entity) { name displayName primaryKey recordCount }
     records(
       crm: $crm
       entity: $entity
