@@ -11,6 +11,7 @@ import {
 import { type BenchContext, type BenchSuite, describeCpu, median, runInChild } from '../lib.js';
 import { benchLiveCount } from './store-count.js';
 import { postgresRawInsert, readSynced, sqliteRawInsert } from './store-raw.js';
+import type { CoreChildArgs, CoreChildResult } from './core.child.js';
 import type { StoreSyncArgs, StoreSyncResult } from './store-sync.child.js';
 
 // The store's bulk crm_record upsert against (a) Prisma's per-record upsert, the baseline it
@@ -23,6 +24,7 @@ const BATCH = 1_000;
 const CHANGED = 1_000;
 const storeChild = fileURLToPath(new URL('./store.child.ts', import.meta.url));
 const syncChild = fileURLToPath(new URL('./store-sync.child.ts', import.meta.url));
+const fetchChild = fileURLToPath(new URL('./core.child.ts', import.meta.url));
 
 function makeRecords(count: number, seed: string): RecordWrite[] {
   const records: RecordWrite[] = [];
@@ -184,7 +186,11 @@ async function benchStoreWrites(
   }
 }
 
-/** One round: a full sync into an empty database, a delta after changes, raw insert timed. */
+/**
+ * One round: a full sync into an empty database; the same pages fetched and parsed with nothing
+ * else done (the HTTP side's own limit, which bounds any sync from this API); a delta after
+ * changes; the raw insert of the synced rows.
+ */
 async function engineRound(provider: Provider, url: string, total: number) {
   // A fresh API per round: a delta's overlap window must not reach the previous round's changes.
   const server = await startFakerServer({
@@ -203,12 +209,23 @@ async function engineRound(provider: Provider, url: string, total: number) {
       ...args,
       mode: 'full',
     });
+    const fetched = (
+      await runInChild<CoreChildResult>(fetchChild, {
+        mode: 'fetch',
+        baseUrl: server.url,
+        token: server.token,
+        count: total,
+        batchSize: BATCH,
+      } satisfies CoreChildArgs)
+    ).result;
+    if (fetched.records !== total) throw new Error(`fetch read ${fetched.records} of ${total}`);
+    const fetchRate = fetched.records / fetched.seconds;
     server.mutate('contacts', CHANGED);
     const delta = (await runInChild<StoreSyncResult>(syncChild, { ...args, mode: 'delta' })).result;
     const synced = await readSynced(url, 'faker');
     const rawRate =
       synced.length / (await timed(() => rawInsert(provider, url, synced, 'raw-e2e')));
-    return { full, delta, rawRate, cpu };
+    return { full, delta, rawRate, fetchRate, cpu };
   } finally {
     await server.close();
   }
@@ -231,7 +248,7 @@ async function benchEngineSync(
   for (const [i, url] of urls.entries()) {
     const round = await engineRound(provider, url, total);
     ctx.log(
-      `${provider} round ${i + 1}: engine full sync of ${round.full.processed} in ${round.full.seconds.toFixed(2)} s (${describeCpu(round.cpu)}), delta ${round.delta.seconds.toFixed(3)} s, raw insert ${Math.round(round.rawRate).toLocaleString('en-US')} rec/s (this round's ratio ${(round.full.processed / round.full.seconds / round.rawRate).toFixed(2)})`,
+      `${provider} round ${i + 1}: engine full sync of ${round.full.processed} in ${round.full.seconds.toFixed(2)} s (${describeCpu(round.cpu)}), delta ${round.delta.seconds.toFixed(3)} s, raw insert ${Math.round(round.rawRate).toLocaleString('en-US')} rec/s (this round's ratio ${(round.full.processed / round.full.seconds / round.rawRate).toFixed(2)}); fetch + parse only ${Math.round(round.fetchRate).toLocaleString('en-US')} rec/s = ${(round.fetchRate / round.rawRate).toFixed(2)} of raw, the sync at ${(round.full.processed / round.full.seconds / round.fetchRate).toFixed(2)} of it`,
     );
     rounds.push(round);
   }
@@ -241,10 +258,15 @@ async function benchEngineSync(
   const share = median(shares);
   const rate = median(rounds.map((r) => r.full.processed / r.full.seconds));
   const rawRate = median(rounds.map((r) => r.rawRate));
+  const fetchRate = median(rounds.map((r) => r.fetchRate));
+  const fetchBounds = rounds.map((r) => r.fetchRate / r.rawRate);
   const fullSeconds = median(rounds.map((r) => r.full.seconds));
   const deltaSeconds = median(rounds.map((r) => r.delta.seconds));
   const list = (values: number[], digits: number) =>
     values.map((v) => v.toFixed(digits)).join(', ');
+  ctx.log(
+    `${provider}: the fetch limit alone is ${list(fetchBounds, 2)} of raw insert (the most any sync from this API can reach)`,
+  );
   ctx.log(
     `${provider}: per-round ratios ${list(ratios, 2)}; delta shares ${list(
       shares.map((v) => v * 100),
@@ -256,7 +278,11 @@ async function benchEngineSync(
     name: `${provider}: end-to-end full sync (faker API -> engine -> store), median of ${rounds.length} rounds`,
     value: rate,
     unit: 'rec/s',
-    limits: [{ name: `${rawLimitName(provider)}, same rows`, value: rawRate, unit: 'rec/s' }],
+    limits: [
+      { name: `${rawLimitName(provider)}, same rows`, value: rawRate, unit: 'rec/s' },
+      // Not the goal's denominator: what bounds the sync from the HTTP side, measured the same.
+      { name: 'fetch + parse only, same API', value: fetchRate, unit: 'rec/s' },
+    ],
     ratio,
     goal: '>= 0.5 of raw insert (median of per-round ratios)',
     met: ratio >= 0.5,
