@@ -29,13 +29,28 @@ export function statusText(status: string, color: boolean): string {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes
+const ANSI = /\x1b\[[0-9;]*m/g;
+
 export function table(head: string[], rows: Array<Array<string | number>>, color: boolean): string {
   const t = new Table({
     head,
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
   t.push(...rows.map((r) => r.map(String)));
-  return `${t.toString()}\n`;
+  // A rule under the header only, not between rows (cli-table3 draws one between every two):
+  // a long list stays readable at a glance.
+  let ruled = false;
+  const lines = t
+    .toString()
+    .split('\n')
+    .filter((line) => {
+      if (!line.replace(ANSI, '').startsWith('├')) return true;
+      if (ruled) return false;
+      ruled = true;
+      return true;
+    });
+  return `${lines.join('\n')}\n`;
 }
 
 export function seconds(run: SyncRun): string {
