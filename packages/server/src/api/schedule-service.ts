@@ -28,27 +28,40 @@ export interface ScheduleService {
   delete(id: string): Promise<SyncSchedule>;
 }
 
-const INTERVAL = /^(\d+)\s*(second|minute|hour|day)s?$/i;
-const UNIT_MS: Record<string, number> = {
-  second: 1_000,
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 86_400_000,
+/** `15 minutes`, `15 min`, `15m`, `2 hours`, `2h`, `1 day`, `1d` (`m` is minutes, not months). */
+const INTERVAL = /^(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i;
+const UNITS: Record<string, { name: string; ms: number }> = {
+  s: { name: 'second', ms: 1_000 },
+  m: { name: 'minute', ms: 60_000 },
+  h: { name: 'hour', ms: 3_600_000 },
+  d: { name: 'day', ms: 86_400_000 },
 };
 const MIN_INTERVAL_MS = 60_000;
 
-/** Milliseconds of an interval such as `15 minutes`; throws InputError otherwise. */
-export function parseInterval(interval: string): number {
+function readInterval(interval: string): { count: number; unit: { name: string; ms: number } } {
   const match = INTERVAL.exec(interval.trim());
-  const ms = match ? Number(match[1]) * (UNIT_MS[match[2]!.toLowerCase()] ?? 0) : 0;
-  if (ms < MIN_INTERVAL_MS) {
+  const count = match ? Number(match[1]) : 0;
+  const unit = match ? UNITS[match[2]!.charAt(0).toLowerCase()] : undefined;
+  if (!unit || count * unit.ms < MIN_INTERVAL_MS) {
     throw new InputError(
       'interval',
-      'a duration of at least 1 minute such as "15 minutes" or "2 hours"',
+      'a duration of at least 1 minute such as "15 minutes", "15m" or "2 hours"',
       interval,
     );
   }
-  return ms;
+  return { count, unit };
+}
+
+/** Milliseconds of an interval such as `15 minutes` or `15m`; throws InputError otherwise. */
+export function parseInterval(interval: string): number {
+  const { count, unit } = readInterval(interval);
+  return count * unit.ms;
+}
+
+/** An interval as it is stored and shown: `15m` → `15 minutes`, `1 hrs` → `1 hour`. */
+export function normalizeInterval(interval: string): string {
+  const { count, unit } = readInterval(interval);
+  return `${count} ${unit.name}${count === 1 ? '' : 's'}`;
 }
 
 function checkCron(cron: string): void {
@@ -70,7 +83,11 @@ function timing(interval: string | null | undefined, cron: string | null | undef
   }
   if (hasInterval) {
     const ms = parseInterval(interval);
-    return { interval: interval.trim(), cron: null, nextRun: new Date(Date.now() + ms) };
+    return {
+      interval: normalizeInterval(interval),
+      cron: null,
+      nextRun: new Date(Date.now() + ms),
+    };
   }
   checkCron(cron as string);
   // The scheduler computes a cron schedule's next run when it registers the job.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeInterval, parseInterval } from './schedule-service.js';
 import {
   engineThatStartsNothing,
   startTestApi,
@@ -7,6 +8,30 @@ import {
 } from './test-support.js';
 
 const providers = await testProviders();
+
+describe('schedule intervals', () => {
+  it('reads long and short units and stores the long form', () => {
+    for (const [given, stored, ms] of [
+      ['15 minutes', '15 minutes', 900_000],
+      ['15m', '15 minutes', 900_000],
+      ['15 min', '15 minutes', 900_000],
+      ['1 hrs', '1 hour', 3_600_000],
+      ['2h', '2 hours', 7_200_000],
+      ['1d', '1 day', 86_400_000],
+      [' 90 Seconds ', '90 seconds', 90_000],
+    ] as const) {
+      expect(parseInterval(given), given).toBe(ms);
+      expect(normalizeInterval(given), given).toBe(stored);
+    }
+  });
+
+  it('refuses what is not a duration of at least a minute, naming the field', () => {
+    for (const given of ['30s', '0m', '15 mo', 'm15', 'every so often', ''])
+      expect(() => parseInterval(given), given).toThrow(
+        /interval.*a duration of at least 1 minute such as "15 minutes", "15m" or "2 hours"/,
+      );
+  });
+});
 
 const RESULT = `__typename
   ... on Error { message }

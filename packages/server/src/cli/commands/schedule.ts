@@ -74,7 +74,7 @@ export function registerSchedule(program: Command, ctx: CliContext) {
     .description('sync <crm> <entity|all> every interval or on a cron expression')
     .argument('<crm>', 'the CRM plugin, e.g. hubspot')
     .argument('<entity>', 'an entity of that CRM, or "all"')
-    .option('--every <interval>', 'e.g. "15 minutes", "2 hours" (at least 1 minute)')
+    .option('--every <interval>', 'e.g. "15 minutes", "15m", "2h", "1d" (at least 1 minute)')
     .option('--cron <expression>', 'e.g. "*/5 * * * *"')
     .option('--full', 'read everything; keep local rows whose remote timestamp is newer')
     .option('--force', 'read everything and overwrite')
