@@ -1,8 +1,6 @@
+import { stripVTControlCharacters as plain } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { table } from './output.js';
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('table', () => {
   for (const color of [false, true]) {

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { SyncRun } from '@crmsync/core';
@@ -29,9 +30,6 @@ export function statusText(status: string, color: boolean): string {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes
-const ANSI = /\x1b\[[0-9;]*m/g;
-
 export function table(head: string[], rows: Array<Array<string | number>>, color: boolean): string {
   const t = new Table({
     head,
@@ -45,7 +43,7 @@ export function table(head: string[], rows: Array<Array<string | number>>, color
     .toString()
     .split('\n')
     .filter((line) => {
-      if (!line.replace(ANSI, '').startsWith('├')) return true;
+      if (!stripVTControlCharacters(line).startsWith('├')) return true;
       if (ruled) return false;
       ruled = true;
       return true;

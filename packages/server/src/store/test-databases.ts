@@ -33,6 +33,17 @@ export async function postgresUnavailable(
   }
 }
 
+/**
+ * Why `tests` (e.g. "the PostgreSQL store tests") are skipped here, or null when PostgreSQL is
+ * reachable. Under `CI=true` an unreachable server throws instead: those tests must run in CI.
+ */
+export async function postgresSkipReason(tests: string): Promise<string | null> {
+  const problem = await postgresUnavailable();
+  if (problem && process.env.CI === 'true') throw new Error(`${problem}; ${tests} must run in CI`);
+  if (problem) console.warn(`Skipping ${tests}: ${problem}`);
+  return problem;
+}
+
 export async function createPostgresTestDatabase(
   adminUrl = POSTGRES_TEST_ADMIN_URL,
 ): Promise<TestDatabase> {
