@@ -11,6 +11,10 @@ export default defineConfig({
         find: /^@crmsync\/core\/testing$/,
         replacement: src('./packages/core/src/testing/index.ts'),
       },
+      {
+        find: /^@crmsync\/core\/fake-api$/,
+        replacement: src('./packages/core/src/testing/fake-api/index.ts'),
+      },
       { find: /^@crmsync\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@crmsync\/(plugin-[a-z0-9]+)$/, replacement: src('./packages/$1/src/index.ts') },
     ],
