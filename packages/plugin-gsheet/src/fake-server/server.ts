@@ -9,6 +9,7 @@ import {
   type LoggedRequest,
   reply,
 } from '@crmsync/core/fake-api';
+import { error, QUOTA_EXCEEDED } from './errors.js';
 import { DRIVE_SCOPES, type IssuedToken, SHEETS_SCOPES, tokenEndpoint } from './token.js';
 import { type Cell, type FakeSpreadsheet, gridCols, gridRows, valueRange } from './values.js';
 
@@ -36,32 +37,6 @@ export interface ServiceAccountKey {
   token_uri: string;
 }
 
-const STATUS_NAMES: Record<number, string> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'UNAUTHENTICATED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  429: 'RESOURCE_EXHAUSTED',
-  500: 'INTERNAL',
-  503: 'UNAVAILABLE',
-};
-const error = (code: number, message: string): FakeReply =>
-  reply(code, { error: { code, message, status: STATUS_NAMES[code] ?? 'UNKNOWN' } });
-const QUOTA_EXCEEDED = reply(429, {
-  error: {
-    code: 429,
-    message:
-      "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:100000000001'.",
-    status: 'RESOURCE_EXHAUSTED',
-    details: [
-      {
-        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-        reason: 'RATE_LIMIT_EXCEEDED',
-        domain: 'googleapis.com',
-      },
-    ],
-  },
-});
 const SCOPE_ERROR = error(403, 'Request had insufficient authentication scopes.');
 const canRead = (sheet: FakeSpreadsheet, token: IssuedToken) =>
   !sheet.sharedWith || sheet.sharedWith.includes(token.subject);
