@@ -16,6 +16,10 @@ export default defineConfig({
         replacement: src('./packages/core/src/testing/fake-api/index.ts'),
       },
       { find: /^@crmsync\/core$/, replacement: src('./packages/core/src/index.ts') },
+      {
+        find: /^@crmsync\/(plugin-[a-z0-9]+)\/fake-server$/,
+        replacement: src('./packages/$1/src/fake-server/index.ts'),
+      },
       { find: /^@crmsync\/(plugin-[a-z0-9]+)$/, replacement: src('./packages/$1/src/index.ts') },
     ],
   },
