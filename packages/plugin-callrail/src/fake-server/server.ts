@@ -81,6 +81,7 @@ export class CallRailFakeServer {
   readonly apiKey: string;
   readonly accountId: string;
   readonly data: CallRailData;
+  /** The kit underneath: request log, fault queue, limits, latency, clock. */
   readonly api: FakeApi;
   private nextCall: number;
 
@@ -148,14 +149,6 @@ export class CallRailFakeServer {
   /** Every answered request, in order. */
   get requests(): RecordedRequest[] {
     return this.api.requests;
-  }
-
-  get latencyMs(): number {
-    return typeof this.api.latencyMs === 'number' ? this.api.latencyMs : 0;
-  }
-
-  set latencyMs(ms: number) {
-    this.api.latencyMs = ms;
   }
 
   injectFault(fault: CallRailFault, collection?: string): void {

@@ -66,6 +66,7 @@ export class SheetsFakeServer {
     clientSecret: randomBytes(12).toString('hex'),
     refreshToken: `1//${randomBytes(16).toString('hex')}`,
   };
+  /** The kit underneath: request log, fault queue, limits, latency, clock. */
   readonly api: FakeApi;
   private readonly publicKey: string;
   private readonly tokens = new Map<string, IssuedToken>();
@@ -144,14 +145,6 @@ export class SheetsFakeServer {
   /** Every answered request, in order. */
   get requests(): LoggedRequest[] {
     return this.api.requests;
-  }
-
-  get latencyMs(): number {
-    return typeof this.api.latencyMs === 'number' ? this.api.latencyMs : 0;
-  }
-
-  set latencyMs(ms: number) {
-    this.api.latencyMs = ms;
   }
 
   injectFault(fault: SheetsFault): void {

@@ -41,6 +41,7 @@ export type FakeFault =
  * // point the plugin at fake.baseUrl with HUBSPOT_ACCESS_TOKEN=fake.accessToken
  */
 export class FakeHubspotServer {
+  /** The kit underneath: request log, fault queue, limits, latency, clock. */
   readonly api: FakeApi;
   readonly accessToken: string;
   readonly #stores = new Map<string, ObjectStore>();
@@ -118,14 +119,6 @@ export class FakeHubspotServer {
       tokenRequests: log.filter(token).length,
       unauthorized: log.filter((r) => r.status === 401).length,
     };
-  }
-
-  get latencyMs(): number {
-    return typeof this.api.latencyMs === 'number' ? this.api.latencyMs : 0;
-  }
-
-  set latencyMs(ms: number) {
-    this.api.latencyMs = ms;
   }
 
   /** The records of an object type (name or id), for tests to read and change. */
