@@ -6,7 +6,7 @@ import {
   RateLimiter,
   restPages,
 } from '@crmsync/core';
-import type { FakerEntity, FakerRecord } from './fake-server/dataset.js';
+import type { FakerEntity, FakerRecord } from './types.js';
 import { type FakerServer, startFakerServer } from './fake-server/server.js';
 
 export interface FakerConfig {

@@ -1,6 +1,6 @@
 import { defineEntity } from '@crmsync/core';
 import type { FakerClient } from '../client.js';
-import type { FakerRecord } from '../fake-server/dataset.js';
+import type { FakerRecord } from '../types.js';
 import { fetchEntity } from './fetch.js';
 
 export const deals = defineEntity<FakerClient, FakerRecord>({

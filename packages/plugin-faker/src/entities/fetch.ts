@@ -1,6 +1,6 @@
 import type { FetchRequest, Page } from '@crmsync/core';
 import type { FakerClient } from '../client.js';
-import type { FakerEntity, FakerRecord } from '../fake-server/dataset.js';
+import type { FakerEntity, FakerRecord } from '../types.js';
 
 /** Every faker entity reads the same way: cursor pages filtered on `updated_at`. */
 export function fetchEntity(entity: FakerEntity) {

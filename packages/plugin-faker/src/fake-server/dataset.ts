@@ -1,10 +1,6 @@
 import { mix } from './pools.js';
+import type { FakerEntity, FakerRecord } from '../types.js';
 import { fakeRecord } from './records.js';
-
-export const FAKER_ENTITIES = ['contacts', 'companies', 'deals', 'activities'] as const;
-export type FakerEntity = (typeof FAKER_ENTITIES)[number];
-
-export type FakerRecord = Record<string, string | number | boolean | null>;
 
 export interface DatasetOptions {
   seed?: number;

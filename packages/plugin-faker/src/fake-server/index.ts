@@ -1,10 +1,5 @@
-export {
-  type DatasetOptions,
-  FAKER_ENTITIES,
-  FakerDataset,
-  type FakerEntity,
-  type FakerRecord,
-} from './dataset.js';
+export { FAKER_ENTITIES, type FakerEntity, type FakerRecord } from '../types.js';
+export { type DatasetOptions, FakerDataset } from './dataset.js';
 export {
   type FakerFault,
   type FakerServer,

@@ -1,4 +1,4 @@
-import type { FakerEntity, FakerRecord } from './dataset.js';
+import type { FakerEntity, FakerRecord } from '../types.js';
 import { mix, pick, pools } from './pools.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,6 @@
 import { FakeApi, type FakeRequest, ok, reply } from '@crmsync/core/fake-api';
-import { type DatasetOptions, FAKER_ENTITIES, FakerDataset, type FakerEntity } from './dataset.js';
+import { FAKER_ENTITIES, type FakerEntity } from '../types.js';
+import { type DatasetOptions, FakerDataset } from './dataset.js';
 
 export interface FakerServerOptions extends DatasetOptions {
   /** Bearer token the API requires. */
