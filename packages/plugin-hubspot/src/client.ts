@@ -6,18 +6,11 @@ import {
   type Page,
   type RequestMetrics,
 } from '@crmsync/core';
-import { searchChanged } from './delta-search.js';
+import { type SearchPosition, searchChanged } from './delta-search.js';
 import { HubspotRateLimiter } from './rate-limit.js';
+import type { HubspotObject } from './types.js';
 
-/** A CRM object as the v3 API returns it: every property value a string (or null). */
-export interface HubspotObject {
-  id: string;
-  properties: Record<string, string | null>;
-  createdAt: string;
-  updatedAt: string;
-  archived?: boolean;
-  archivedAt?: string;
-}
+export type { HubspotObject } from './types.js';
 
 interface Paged<T> {
   results: T[];
@@ -40,16 +33,6 @@ export interface HubspotClientOptions {
   account?: string;
   /** Base backoff for 5xx retries, in ms. */
   backoffMs?: number;
-}
-
-/** Where a delta search got to: the last change stamp and the ids seen at it. */
-export interface SearchPosition {
-  property: string;
-  since: number;
-  until?: number;
-  properties: string[];
-  limit: number;
-  signal: AbortSignal;
 }
 
 const LIST_MAX = 100;
@@ -205,13 +188,6 @@ export interface AssociationResult {
     toObjectId: number | string;
     associationTypes: Array<{ category: string; typeId: number; label: string | null }>;
   }>;
-}
-
-/** The record's change stamp in ms: the property the search filters on, else `updatedAt`. */
-export function stampOf(r: HubspotObject, property: string): number {
-  const raw = r.properties?.[property] ?? r.updatedAt;
-  const text = String(raw ?? '');
-  return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
 }
 
 /**

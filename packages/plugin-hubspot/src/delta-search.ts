@@ -1,5 +1,28 @@
-import type { Logger, Page } from '@crmsync/core';
-import { type HubspotClient, type HubspotObject, type SearchPosition, stampOf } from './client.js';
+import type { HttpResponse, Logger, Page } from '@crmsync/core';
+import type { HubspotObject } from './types.js';
+
+/** The two parts of the client a delta search uses (the client passes itself). */
+export interface SearchClient {
+  readonly searchCap: number;
+  search<T>(objectType: string, body: unknown, signal: AbortSignal): Promise<HttpResponse<T>>;
+}
+
+/** Where a delta search got to: the last change stamp and the ids seen at it. */
+export interface SearchPosition {
+  property: string;
+  since: number;
+  until?: number;
+  properties: string[];
+  limit: number;
+  signal: AbortSignal;
+}
+
+/** The record's change stamp in ms: the property the search filters on, else `updatedAt`. */
+export function stampOf(r: HubspotObject, property: string): number {
+  const raw = r.properties?.[property] ?? r.updatedAt;
+  const text = String(raw ?? '');
+  return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+}
 
 interface SearchAnswer {
   results: HubspotObject[];
@@ -17,7 +40,7 @@ const SEARCH_MAX = 200;
  * GT that stamp.
  */
 export async function* searchChanged(
-  client: Pick<HubspotClient, 'search' | 'searchCap'>,
+  client: SearchClient,
   objectType: string,
   position: SearchPosition,
   logger: Logger,
@@ -94,7 +117,7 @@ export async function* searchChanged(
 
 /** All records stamped exactly `ts`, by id, skipping those already read. */
 async function* ties(
-  client: Pick<HubspotClient, 'search' | 'searchCap'>,
+  client: SearchClient,
   objectType: string,
   position: SearchPosition,
   ts: number,
