@@ -1,5 +1,5 @@
 import type { Crmsync } from '../app.js';
-import type { ApiRuntime, SchedulerHealth } from './context.js';
+import type { ApiRuntime, SchedulerHealth } from '../runtime/api-runtime.js';
 import { createApiRuntime } from './runtime.js';
 
 /**

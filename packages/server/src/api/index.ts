@@ -1,8 +1,12 @@
 export { apiRuntimeFromApp } from './app-runtime.js';
-export { httpRequestAuthorized, socketAuthorized, TOKEN_COOKIE } from './auth.js';
-export type { ApiContext, ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from './context.js';
+export { httpRequestAuthorized, socketAuthorized, TOKEN_COOKIE } from '../auth/token.js';
+export type { ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from '../runtime/api-runtime.js';
+export type { ApiContext } from './request-context.js';
 export { NotFoundError, RunAlreadyActiveError } from './errors.js';
-export { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
+export {
+  createPostgresEventTarget,
+  type PostgresEventTarget,
+} from '../events/postgres-event-target.js';
 export { printedSchema } from './print-schema.js';
 export {
   type ApiEventTarget,
@@ -12,8 +16,8 @@ export {
   type RunLogPayload,
   type RunProgressPayload,
   type RunStatusPayload,
-} from './pubsub.js';
-export { type RecordFilter, RecordQuery, type RecordSort } from './records-query.js';
+} from '../events/pubsub.js';
+export { type RecordFilter, RecordQuery, type RecordSort } from '../records/records-query.js';
 export {
   type ApiRuntimeParts,
   createApiRuntime,
@@ -26,7 +30,7 @@ export {
   type ScheduleInput,
   type SchedulePatch,
   type ScheduleService,
-} from './schedule-service.js';
+} from '../schedules/schedule-service.js';
 export {
   type ApiServer,
   type ApiServerOptions,

@@ -1,5 +1,5 @@
 import type { RunEvent, SyncOptions } from '@crmsync/core';
-import type { ApiRuntime } from './context.js';
+import type { ApiRuntime } from '../runtime/api-runtime.js';
 import { RunAlreadyActiveError } from './errors.js';
 
 interface Launch {

@@ -15,7 +15,7 @@ import {
 } from '@crmsync/core';
 import createDebug from 'debug';
 import type { PrismaStore } from '../store/index.js';
-import type { ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from './context.js';
+import type { ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from '../runtime/api-runtime.js';
 
 /** An installed plugin with its resolved config (secrets included: it never leaves the server). */
 export interface RuntimePlugin {

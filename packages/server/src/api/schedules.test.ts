@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeInterval, parseInterval } from './schedule-service.js';
+import { normalizeInterval, parseInterval } from '../schedules/schedule-service.js';
 import {
   engineThatStartsNothing,
   startTestApi,

@@ -10,17 +10,23 @@ import {
   maskError as yogaMaskError,
 } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { socketAuthorized, useApiToken } from './auth.js';
-import type { ApiContext, ApiRuntime } from './context.js';
+import { socketAuthorized, useApiToken } from '../auth/token.js';
+import type { ApiContext } from './request-context.js';
+import type { ApiRuntime } from '../runtime/api-runtime.js';
 import {
   type LimitOptions,
   protections,
   useNoIntrospection,
   useSecretScrubbing,
 } from './protections.js';
-import { type ApiEventTarget, type ApiPubSub, createApiPubSub, publishRunEvent } from './pubsub.js';
+import {
+  type ApiEventTarget,
+  type ApiPubSub,
+  createApiPubSub,
+  publishRunEvent,
+} from '../events/pubsub.js';
 import { RunControl } from './run-control.js';
-import { PrismaScheduleService, type ScheduleService } from './schedule-service.js';
+import { PrismaScheduleService, type ScheduleService } from '../schedules/schedule-service.js';
 import { apiSchema } from './schema/index.js';
 
 const debug = createDebug('crmsync:api');

@@ -4,9 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { InputError } from '@crmsync/core';
 import createDebug from 'debug';
-import { httpRequestAuthorized, TOKEN_COOKIE } from '../api/auth.js';
-import type { ApiRuntime } from '../api/context.js';
-import { type RecordFilter, RecordQuery, type RecordSort } from '../api/records-query.js';
+import { httpRequestAuthorized, TOKEN_COOKIE } from '../auth/token.js';
+import type { ApiRuntime } from '../runtime/api-runtime.js';
+import { type RecordFilter, RecordQuery, type RecordSort } from '../records/records-query.js';
 import { csvLine } from './csv.js';
 
 const debug = createDebug('crmsync:dashboard');

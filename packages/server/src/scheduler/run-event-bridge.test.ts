@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunProgressPayload, RunStatusPayload } from '../api/pubsub.js';
+import type { RunProgressPayload, RunStatusPayload } from '../events/pubsub.js';
 import { POSTGRES_TEST_ADMIN_URL, postgresUnavailable } from '../store/test-databases.js';
 import {
   type EventsTarget,

@@ -2,13 +2,13 @@ import type { RunEvent } from '@crmsync/core';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import createDebug from 'debug';
 import { Redis } from 'ioredis';
-import { createPostgresEventTarget } from '../api/postgres-event-target.js';
+import { createPostgresEventTarget } from '../events/postgres-event-target.js';
 import {
   type ApiEventTarget,
   type ApiPubSub,
   createApiPubSub,
   publishRunEvent,
-} from '../api/pubsub.js';
+} from '../events/pubsub.js';
 import { redact } from '../store/index.js';
 
 const log = createDebug('crmsync:scheduler:events');

@@ -6,7 +6,7 @@ import {
   type ScheduleInput,
   type SchedulePatch,
   type ScheduleService,
-} from '../api/schedule-service.js';
+} from '../schedules/schedule-service.js';
 import type { PrismaClient, SyncSchedule } from '../store/index.js';
 import { SYNC_JOB, type SyncJobData } from './sync-job.js';
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { CrmsyncError, InputError, type RunEvent, type SyncRun } from '@crmsync/core';
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
-import type { SchedulerHealth } from '../api/context.js';
+import type { SchedulerHealth } from '../runtime/api-runtime.js';
 import type { Crmsync } from '../app.js';
 import { createAgendaBackend, parseAgendaUrl, resolveAgendaUrl } from './agenda-backend.js';
 import { CrmSlots } from './crm-slots.js';

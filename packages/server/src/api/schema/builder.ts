@@ -7,7 +7,7 @@ import { Kind, type ValueNode } from 'graphql';
 import { graphql } from '../graphql-instance.js';
 import type PrismaTypes from '../../generated/pothos-types.js';
 import { getDatamodel } from '../../generated/pothos-types.js';
-import type { ApiContext } from '../context.js';
+import type { ApiContext } from '../request-context.js';
 import { NotFoundError, RunAlreadyActiveError } from '../errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ConfigFieldSpec, EntityDefinition, FieldSpec, PluginOptionSpec } from '@crmsync/core';
 import { countLiveRecords } from '../../store/index.js';
-import type { ApiPlugin } from '../context.js';
+import type { ApiPlugin } from '../../runtime/api-runtime.js';
 import { builder } from './builder.js';
 import { RunRef, RunStatusEnum } from './runs.js';
 

@@ -1,4 +1,5 @@
-import type { ApiContext, SchedulerHealth } from '../context.js';
+import type { ApiContext } from '../request-context.js';
+import type { SchedulerHealth } from '../../runtime/api-runtime.js';
 import { builder } from './builder.js';
 
 const HEALTH_TIMEOUT_MS = 5_000;

@@ -1,5 +1,6 @@
 import type { SyncHistory } from '../../store/index.js';
-import type { ApiContext, ApiPlugin } from '../context.js';
+import type { ApiContext } from '../request-context.js';
+import type { ApiPlugin } from '../../runtime/api-runtime.js';
 import {
   type Charts,
   latestRunIds,

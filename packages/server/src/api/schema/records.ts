@@ -1,6 +1,6 @@
 import { type EntityDefinition, InputError } from '@crmsync/core';
-import type { ApiContext } from '../context.js';
-import { type RecordFilterOp, RecordQuery } from '../records-query.js';
+import type { ApiContext } from '../request-context.js';
+import { type RecordFilterOp, RecordQuery } from '../../records/records-query.js';
 import { builder } from './builder.js';
 import { EntityRef, FieldDefinitionRef, fieldDefinitions } from './crms.js';
 

@@ -1,5 +1,5 @@
 import type { Prisma, SyncHistory } from '../../store/index.js';
-import type { ApiContext } from '../context.js';
+import type { ApiContext } from '../request-context.js';
 import { redactSecrets } from '../secrets.js';
 import { builder } from './builder.js';
 

@@ -1,5 +1,5 @@
 import { InputError } from '@crmsync/core';
-import type { ApiContext } from '../context.js';
+import type { ApiContext } from '../request-context.js';
 import { NotFoundError } from '../errors.js';
 import { builder } from './builder.js';
 

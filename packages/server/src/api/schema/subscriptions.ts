@@ -4,7 +4,7 @@ import type {
   RunProgressPayload,
   RunRef as RunKey,
   RunStatusPayload,
-} from '../pubsub.js';
+} from '../../events/pubsub.js';
 import { builder } from './builder.js';
 import { RunStatusEnum } from './runs.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunStatusPayload } from '../../api/pubsub.js';
+import type { RunStatusPayload } from '../../events/pubsub.js';
 import { openRunEventBridge } from '../../scheduler/run-event-bridge.js';
 import { runCli, type TestProject, testProject } from '../test-project.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { apiRuntimeFromApp } from '../../api/app-runtime.js';
-import type { SchedulerHealth } from '../../api/context.js';
-import type { ScheduleService } from '../../api/schedule-service.js';
+import type { SchedulerHealth } from '../../runtime/api-runtime.js';
+import type { ScheduleService } from '../../schedules/schedule-service.js';
 import { type ApiServer, resolveListenAddress, startApiServer } from '../../api/server.js';
 import type { Crmsync } from '../../app.js';
 import { createDashboardHandler, findDashboardDir } from '../../dashboard/index.js';

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresTestDatabase, type TestDatabase } from '../store/test-databases.js';
 import { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
 import { createApiPubSub, publishRunEvent, type RunProgressPayload } from './pubsub.js';
-import { collect, engineThatStartsNothing, startTestApi, testProviders } from './test-support.js';
+import {
+  collect,
+  engineThatStartsNothing,
+  startTestApi,
+  testProviders,
+} from '../api/test-support.js';
 
 const postgres = (await testProviders()).includes('postgresql');
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '@crmsync/core';
 import type { Prisma, PrismaClient, SyncSchedule } from '../store/index.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError } from '../errors.js';
 
 export interface ScheduleInput {
   crmSource: string;

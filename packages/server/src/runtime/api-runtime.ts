@@ -7,9 +7,6 @@ import type {
 } from '@crmsync/core';
 import type { PrismaClient } from '../store/index.js';
 import type { DatabaseProvider } from '../store/index.js';
-import type { ApiPubSub } from './pubsub.js';
-import type { RunControl } from './run-control.js';
-import type { ScheduleService } from './schedule-service.js';
 
 /** One installed plugin as the API sees it. Its resolved config stays server-side. */
 export interface ApiPlugin {
@@ -62,12 +59,4 @@ export interface ApiRuntime {
   schedulerHealth?(): Promise<SchedulerHealth>;
   /** Every configured secret value (credentials): scrubbed from any response as a last guard. */
   secretValues(): string[];
-}
-
-export interface ApiContext {
-  runtime: ApiRuntime;
-  prisma: PrismaClient;
-  pubsub: ApiPubSub;
-  runs: RunControl;
-  schedules: ScheduleService;
 }
