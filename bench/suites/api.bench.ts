@@ -13,7 +13,7 @@ import {
   createSqliteTestDatabase,
   postgresUnavailable,
   type TestDatabase,
-} from '../../packages/server/src/store/test-databases.js';
+} from '../../packages/server/test/store/test-databases.js';
 import { createRequire } from 'node:module';
 import type * as GraphqlWs from 'graphql-ws';
 import type WsTypes from 'ws';

@@ -10,7 +10,7 @@ import { SqliteBackend } from '../../packages/server/src/scheduler/sqlite-backen
 import {
   createPostgresTestDatabase,
   postgresUnavailable,
-} from '../../packages/server/src/store/test-databases.js';
+} from '../../packages/server/test/store/test-databases.js';
 import type { BenchContext, BenchSuite } from '../lib.js';
 
 // Agenda and its PostgreSQL backend are the server package's dependencies, not the root's.

@@ -7,7 +7,7 @@ import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,
   postgresUnavailable,
-} from '../../packages/server/src/store/test-databases.js';
+} from '../../packages/server/test/store/test-databases.js';
 import { type BenchContext, type BenchSuite, describeCpu, median, runInChild } from '../lib.js';
 import { benchLiveCount } from './store-count.js';
 import { postgresRawInsert, readSynced, sqliteRawInsert } from './store-raw.js';

@@ -1,5 +1,5 @@
 import { openStore } from '../../packages/server/src/store/index.js';
-import { createSqliteTestDatabase } from '../../packages/server/src/store/test-databases.js';
+import { createSqliteTestDatabase } from '../../packages/server/test/store/test-databases.js';
 
 /**
  * Child process of store.bench.ts: writes `count` generated records through the store's bulk

@@ -8,7 +8,7 @@ import {
   findDashboardDir,
 } from '../../packages/server/src/dashboard/index.js';
 import { openStore } from '../../packages/server/src/store/index.js';
-import { createSqliteTestDatabase } from '../../packages/server/src/store/test-databases.js';
+import { createSqliteTestDatabase } from '../../packages/server/test/store/test-databases.js';
 import type { BenchSuite } from '../lib.js';
 import { benchPlugins, fillHistory } from './api.bench.js';
 

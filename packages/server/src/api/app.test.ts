@@ -12,10 +12,10 @@ import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,
   type TestDatabase,
-} from '../store/test-databases.js';
+} from '../../test/store/test-databases.js';
 import { apiRuntimeFromApp } from './app-runtime.js';
 import { type ApiServer, startApiServer } from './server.js';
-import { collect, ListenerCountingTarget, testProviders } from './test-support.js';
+import { collect, ListenerCountingTarget, testProviders } from '../../test/api/test-support.js';
 
 const providers = await testProviders();
 

@@ -1,12 +1,12 @@
 import type { RecordWrite } from '@crmsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedRuns } from './test-seed.js';
+import { seedRuns } from '../../test/api/test-seed.js';
 import {
   engineThatStartsNothing,
   startTestApi,
   type TestApi,
   testProviders,
-} from './test-support.js';
+} from '../../test/api/test-support.js';
 
 const providers = await testProviders();
 

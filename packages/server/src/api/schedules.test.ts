@@ -5,7 +5,7 @@ import {
   startTestApi,
   type TestApi,
   testProviders,
-} from './test-support.js';
+} from '../../test/api/test-support.js';
 
 const providers = await testProviders();
 

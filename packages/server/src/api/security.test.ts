@@ -2,13 +2,13 @@ import createDebug from 'debug';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveListenAddress } from './server.js';
-import { seedRuns } from './test-seed.js';
+import { seedRuns } from '../../test/api/test-seed.js';
 import {
   CALLRAIL_SECRET,
   engineThatStartsNothing,
   startTestApi,
   type TestApi,
-} from './test-support.js';
+} from '../../test/api/test-support.js';
 
 const TOKEN = 'api-token-0b9d7e31';
 

@@ -6,7 +6,7 @@ import {
   startTestApi,
   type TestApi,
   testProviders,
-} from './test-support.js';
+} from '../../test/api/test-support.js';
 
 const providers = await testProviders();
 

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.js';
-import { acmePluginSource, runCli, type TestProject, testProject } from './test-project.js';
+import {
+  acmePluginSource,
+  runCli,
+  type TestProject,
+  testProject,
+} from '../../test/cli/test-project.js';
 
 const SECRET = 'acme-secret-token-7f3a9c';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestProject, testProject } from './test-project.js';
+import { type TestProject, testProject } from '../../test/cli/test-project.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));

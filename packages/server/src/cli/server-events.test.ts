@@ -12,7 +12,9 @@ import WebSocket from 'ws';
 // `crmsync server` with workers elsewhere: a sync running in another process publishes its
 // events over Redis, and a graphql-ws subscriber of the server receives them.
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const CHILD = fileURLToPath(new URL('../scheduler/run-event-bridge.child.ts', import.meta.url));
+const CHILD = fileURLToPath(
+  new URL('../../test/scheduler/run-event-bridge.child.ts', import.meta.url),
+);
 const REDIS_URL = process.env.CRMSYNC_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function redisProblem(): Promise<string | null> {

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { CrmsyncError } from '@crmsync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCrmsync } from '../app.js';
-import { acmePluginSource, runCli, type TestProject, testProject } from '../cli/test-project.js';
+import {
+  acmePluginSource,
+  runCli,
+  type TestProject,
+  testProject,
+} from '../../test/cli/test-project.js';
 import { loadConfigFile } from './config-file.js';
 
 describe('crmsync.config.{ts,mjs,js,json}', () => {

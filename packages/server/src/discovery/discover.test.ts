@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acmePluginSource, type TestProject, testProject } from '../cli/test-project.js';
+import { acmePluginSource, type TestProject, testProject } from '../../test/cli/test-project.js';
 import { discoverPlugins } from './discover.js';
 
 describe('discoverPlugins', () => {

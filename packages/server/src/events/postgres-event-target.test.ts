@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTestDatabase, type TestDatabase } from '../store/test-databases.js';
+import { createPostgresTestDatabase, type TestDatabase } from '../../test/store/test-databases.js';
 import { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
 import { createApiPubSub, publishRunEvent, type RunProgressPayload } from './pubsub.js';
 import {
@@ -7,7 +7,7 @@ import {
   engineThatStartsNothing,
   startTestApi,
   testProviders,
-} from '../api/test-support.js';
+} from '../../test/api/test-support.js';
 
 const postgres = (await testProviders()).includes('postgresql');
 

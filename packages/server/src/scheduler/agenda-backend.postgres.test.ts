@@ -3,7 +3,7 @@ import {
   createPostgresTestDatabase,
   postgresUnavailable,
   type TestDatabase,
-} from '../store/test-databases.js';
+} from '../../test/store/test-databases.js';
 import { createAgendaBackend, parseAgendaUrl } from './agenda-backend.js';
 
 // Workers that start together each run @agendajs/postgres-backend's schema statements; run

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunProgressPayload, RunStatusPayload } from '../events/pubsub.js';
-import { POSTGRES_TEST_ADMIN_URL, postgresUnavailable } from '../store/test-databases.js';
+import { POSTGRES_TEST_ADMIN_URL, postgresUnavailable } from '../../test/store/test-databases.js';
 import {
   type EventsTarget,
   openRunEventBridge,
@@ -15,7 +15,9 @@ import {
 // A sync in one process, a subscriber in another: progress must cross over Redis pub/sub and
 // over PostgreSQL LISTEN/NOTIFY. Each test uses its own channel.
 
-const CHILD = fileURLToPath(new URL('./run-event-bridge.child.ts', import.meta.url));
+const CHILD = fileURLToPath(
+  new URL('../../test/scheduler/run-event-bridge.child.ts', import.meta.url),
+);
 const REDIS_URL = process.env.CRMSYNC_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function redisUnavailable(): Promise<string | null> {

@@ -7,7 +7,7 @@ import {
   createPostgresTestDatabase,
   postgresUnavailable,
   type TestDatabase,
-} from '../store/test-databases.js';
+} from '../../test/store/test-databases.js';
 import { type Scheduler, startScheduler } from './start-scheduler.js';
 
 // Several processes on one PostgreSQL database, Agenda on @agendajs/postgres-backend: one
@@ -18,7 +18,9 @@ const unavailable = await postgresUnavailable();
 if (unavailable && process.env.CI === 'true') throw new Error(unavailable);
 if (unavailable) console.warn(`scheduler PostgreSQL tests skipped: ${unavailable}`);
 
-const workerScript = fileURLToPath(new URL('./test-worker-process.ts', import.meta.url));
+const workerScript = fileURLToPath(
+  new URL('../../test/scheduler/test-worker-process.ts', import.meta.url),
+);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until<T>(

@@ -8,7 +8,7 @@ import {
   createPostgresTestDatabase,
   postgresUnavailable,
   type TestDatabase,
-} from '../store/test-databases.js';
+} from '../../test/store/test-databases.js';
 import { SqliteBackend } from './sqlite-backend.js';
 
 // Scenarios modelled on Agenda's shared backend suites (test/shared/*-test-suite.ts), run

@@ -2,7 +2,11 @@ import type { RecordWrite, RunCounts } from '@crmsync/core';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaStore } from './prisma-store.js';
-import { postgresBackend, type StoreBackend, sqliteBackend } from './store-backends.js';
+import {
+  postgresBackend,
+  type StoreBackend,
+  sqliteBackend,
+} from '../../test/store/store-backends.js';
 
 const backends: StoreBackend[] = [sqliteBackend(), await postgresBackend()];
 

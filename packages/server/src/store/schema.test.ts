@@ -6,7 +6,7 @@ import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,
   postgresSkipReason,
-} from './test-databases.js';
+} from '../../test/store/test-databases.js';
 
 // The tables as a database sees them after the shipped migrations, on both databases: the
 // source documents' SyncHistory columns by their exact names, and the three history indexes

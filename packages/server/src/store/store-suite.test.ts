@@ -1,6 +1,6 @@
 import { describeStoreSuite } from '@crmsync/core/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { postgresBackend, sqliteBackend } from './store-backends.js';
+import { postgresBackend, sqliteBackend } from '../../test/store/store-backends.js';
 
 // The store suite every Store passes (core's MemoryStore runs it too), on both databases:
 // each test gets a fresh migrated store (SQLite: a new file; PostgreSQL: a new schema).

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunStatusPayload } from '../../events/pubsub.js';
 import { openRunEventBridge } from '../../scheduler/run-event-bridge.js';
-import { runCli, type TestProject, testProject } from '../test-project.js';
+import { runCli, type TestProject, testProject } from '../../../test/cli/test-project.js';
 
 // `crmsync schedule …` and `crmsync worker` on the embedded SQLite database: the schedule
 // row, its Agenda job (our SQLite backend, same file), and a worker process running it.

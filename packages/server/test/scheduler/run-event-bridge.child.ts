@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fakerPlugin } from '@crmsync/plugin-faker';
-import { createCrmsync } from '../app.js';
-import { type EventsTarget, openRunEventBridge } from './run-event-bridge.js';
+import { createCrmsync } from '../../src/app.js';
+import { type EventsTarget, openRunEventBridge } from '../../src/scheduler/run-event-bridge.js';
 
 // The worker side of run-event-bridge.test.ts, in its own process: a real faker sync whose
 // engine events go out over the bridge. Prints the run id as its last line.

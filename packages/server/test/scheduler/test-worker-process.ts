@@ -1,6 +1,6 @@
 import { fakerPlugin } from '@crmsync/plugin-faker';
-import { createCrmsync } from '../app.js';
-import { startScheduler } from './start-scheduler.js';
+import { createCrmsync } from '../../src/app.js';
+import { startScheduler } from '../../src/scheduler/start-scheduler.js';
 
 // A worker process for the multi-process tests: `node --import tsx test-worker-process.ts
 // <database-url> <worker-id>`. The same code as `crmsync worker`, with a short engine lease and

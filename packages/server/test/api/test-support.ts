@@ -2,7 +2,7 @@ import { type CrmPlugin, SyncEngine } from '@crmsync/core';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { fileURLToPath } from 'node:url';
-import { openStore, type PrismaStore } from '../store/index.js';
+import { openStore, type PrismaStore } from '../../src/store/index.js';
 import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,
@@ -14,8 +14,8 @@ import {
   type RuntimeEngine,
   type RuntimePlugin,
   syncEngineRuntime,
-} from './runtime.js';
-import { type ApiServer, type ApiServerOptions, startApiServer } from './server.js';
+} from '../../src/api/runtime.js';
+import { type ApiServer, type ApiServerOptions, startApiServer } from '../../src/api/server.js';
 
 export type Provider = 'sqlite' | 'postgresql';
 

@@ -1,5 +1,5 @@
-import { Prisma, type PrismaClient } from '../store/index.js';
-import { newRunId } from '../store/run-id.js';
+import { Prisma, type PrismaClient } from '../../src/store/index.js';
+import { newRunId } from '../../src/store/run-id.js';
 
 export interface SeedRun {
   crm: string;

@@ -1,5 +1,5 @@
-import { openStore } from './open-store.js';
-import type { PrismaStore } from './prisma-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { PrismaStore } from '../../src/store/prisma-store.js';
 import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildProgram } from './program.js';
+import { buildProgram } from '../../src/cli/program.js';
 
 /**
  * A throwaway project folder for CLI and discovery tests: its own `package.json`, a
