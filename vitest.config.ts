@@ -25,6 +25,7 @@ export default defineConfig({
   },
   test: {
     include: [
+      'test/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'examples/*/src/**/*.test.ts',
