@@ -178,7 +178,7 @@ export function registerNew(program: Command, ctx: CliContext) {
         if (!made.workspace)
           lines.push(
             '',
-            `${where} is in no workspace's packages: add it to your workspace globs, or install it into your crmsync project (pnpm add ${where}), so crmsync finds it.`,
+            `${where} is in no workspace's packages: add it to your workspace globs, or install it into your crmsync project (pnpm add ${where.startsWith('.') ? where : `./${where}`}), so crmsync finds it.`,
           );
         ctx.io.out(`${lines.join('\n')}\n`);
       },
