@@ -108,16 +108,22 @@ describe('crmsync new plugin <name>', () => {
     expect(read(plugin, 'src/index.ts')).toContain("displayName: 'Zoho CRM'");
   });
 
-  it('outside a workspace creates ./plugin-<name>, or in --dir, and says crmsync will not find it yet', async () => {
+  it('outside a workspace creates ./plugin-<name>, or in --dir, and says how crmsync will find it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'crmsync-new-'));
     temps.push(dir);
     const here = await runCli(['--cwd', dir, 'new', 'plugin', 'close']);
     expect(here.code).toBe(0);
     expect(existsSync(path.join(dir, 'plugin-close/src/entities/leads.ts'))).toBe(true);
-    expect(here.out).toContain("plugin-close is in no workspace's packages");
+    expect(here.out).toContain('cd plugin-close && pnpm install && pnpm test');
+    expect(here.out).toContain('in your crmsync project: pnpm add ./plugin-close');
     const there = await runCli(['--cwd', dir, 'new', 'plugin', 'copper', '--dir', 'crms']);
     expect(there.code).toBe(0);
     expect(existsSync(path.join(dir, 'crms/plugin-copper/package.json'))).toBe(true);
+    const ws = workspace();
+    const excluded = await runCli(['--cwd', ws, 'new', 'plugin', 'copper', '--dir', 'tools']);
+    expect(excluded.out).toContain(
+      `tools/plugin-copper is not one of the packages of the workspace at ${ws}`,
+    );
   });
 
   it('refuses a name that is not lowercase letters and digits, naming the argument', async () => {

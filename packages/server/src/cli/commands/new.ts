@@ -41,6 +41,8 @@ export interface NewPlugin {
   packageName: string;
   /** The workspace around the new package, when its globs include it (discovery finds it). */
   workspace: Workspace | null;
+  /** The workspace around the new package, when its globs leave it out. */
+  outside: Workspace | null;
 }
 
 function parseOptions(options: NewPluginOptions) {
@@ -131,6 +133,7 @@ export function createPluginPackage(options: NewPluginOptions): NewPlugin {
     dir: target,
     packageName: names.packageName,
     workspace: enclosing && workspaceIncludes(enclosing, target) ? enclosing : null,
+    outside: enclosing && !workspaceIncludes(enclosing, target) ? enclosing : null,
   };
 }
 
@@ -166,19 +169,29 @@ export function registerNew(program: Command, ctx: CliContext) {
         const cwd = globalOptions(command).cwd ?? process.cwd();
         const made = createPluginPackage({ name, cwd, ...opts });
         const where = relative(cwd, made.dir) || '.';
+        const path = where.startsWith('.') ? where : `./${where}`;
+        const steps = made.workspace
+          ? [
+              'pnpm install',
+              `pnpm vitest run ${where}   # the plugin kit against its fake server`,
+              `pnpm --filter ${made.packageName} build`,
+              `crmsync list   # ${name} is found in the workspace once built`,
+            ]
+          : [
+              `cd ${where} && pnpm install && pnpm test   # the plugin kit against its fake server`,
+              'pnpm build',
+              `then, in your crmsync project: pnpm add ${path}   # crmsync finds installed plugins`,
+            ];
         const lines = [
           `created ${where} (${made.packageName})`,
           '',
           'next:',
-          '  pnpm install',
-          `  pnpm vitest run ${where}   # the plugin kit against its fake server`,
-          `  pnpm --filter ${made.packageName} build`,
-          `  crmsync list   # ${name} is found in the workspace once built`,
+          ...steps.map((s) => `  ${s}`),
         ];
-        if (!made.workspace)
+        if (!made.workspace && made.outside)
           lines.push(
             '',
-            `${where} is in no workspace's packages: add it to your workspace globs, or install it into your crmsync project (pnpm add ${where.startsWith('.') ? where : `./${where}`}), so crmsync finds it.`,
+            `${where} is not one of the packages of the workspace at ${made.outside.root}: add it to its globs to have it found there.`,
           );
         ctx.io.out(`${lines.join('\n')}\n`);
       },
