@@ -114,8 +114,10 @@ export function createPluginPackage(options: NewPluginOptions): NewPlugin {
   };
   const fill = (text: string) =>
     text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m);
+  // crmsync's own base config is the one the template is written for; another workspace's may
+  // not suit it, so there the plugin carries its own copy.
   const baseConfig = enclosing && join(enclosing.root, 'tsconfig.base.json');
-  const sharedBase = baseConfig && existsSync(baseConfig) ? baseConfig : null;
+  const sharedBase = inRepo && baseConfig && existsSync(baseConfig) ? baseConfig : null;
   for (const file of templateFiles(TEMPLATE_DIR)) {
     const out = file.slice(0, -'.tmpl'.length);
     if (out === 'tsconfig.base.json' && sharedBase) continue;
