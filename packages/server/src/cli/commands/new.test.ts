@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -16,6 +17,11 @@ import { runCli } from '../test-project.js';
 
 const serverDir = fileURLToPath(new URL('../../../', import.meta.url));
 const buildTemplate = path.join(serverDir, 'scripts/build-template.mjs');
+const templateDir = path.join(serverDir, 'templates/plugin');
+const templateFiles = (dir: string, rel = ''): string[] =>
+  readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? templateFiles(dir, path.join(rel, e.name)) : [path.join(rel, e.name)],
+  );
 const temps: string[] = [];
 afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
@@ -63,17 +69,27 @@ describe('crmsync new plugin <name>', () => {
     expect(index).toContain("displayName: 'Kitcheck'");
     expect(index).toContain('KITCHECK_API_TOKEN');
     expect(index).toContain('KITCHECK_BASE_URL');
-    expect(read(kitPlugin, 'src/client.ts')).toContain('export class KitcheckClient');
-    for (const file of [
-      'README.md',
-      'src/client.ts',
-      'src/entities/leads.ts',
-      'src/fake-server/index.ts',
-      'src/fake-server/server.ts',
-      'src/plugin.test.ts',
-      'tsconfig.json',
-      'tsconfig.build.json',
-    ])
+    // Every other file is the template's with its placeholders filled in, whatever the example
+    // it was generated from holds.
+    const filled = {
+      '{{name}}': 'kitcheck',
+      '{{Name}}': 'Kitcheck',
+      '{{NAME}}': 'KITCHECK',
+      '{{displayName}}': 'Kitcheck',
+      '{{packageName}}': '@crmsync/plugin-kitcheck',
+    };
+    const sources = templateFiles(templateDir).filter((f) => /\.(ts|md)\.tmpl$/.test(f));
+    expect(sources).toEqual(
+      expect.arrayContaining(['src/index.ts.tmpl', 'src/plugin.test.ts.tmpl']),
+    );
+    for (const file of sources) {
+      const expected = Object.entries(filled).reduce(
+        (text, [from, to]) => text.replaceAll(from, to),
+        read(templateDir, file),
+      );
+      expect(read(kitPlugin, file.slice(0, -'.tmpl'.length)), file).toBe(expected);
+    }
+    for (const file of templateFiles(kitPlugin))
       expect(read(kitPlugin, file), file).not.toMatch(/acme|\{\{/i);
     // not crmsync's own workspace: the plugin carries its own compiler options
     expect(JSON.parse(read(kitPlugin, 'tsconfig.json')).extends).toBe('./tsconfig.base.json');
