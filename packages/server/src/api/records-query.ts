@@ -49,11 +49,42 @@ export interface RecordPage {
 }
 
 const NUMERIC = new Set(['integer', 'decimal']);
-const COLUMNS: Record<string, string> = {
-  externalId: 'external_id',
-  lastSyncedAt: 'last_synced_at',
-  remoteUpdatedAt: 'remote_updated_at',
-};
+// Maps, and own properties of the field schema only: a field named `constructor` or
+// `__proto__` must not find an inherited member of a plain object.
+const COLUMNS = new Map([
+  ['externalId', 'external_id'],
+  ['lastSyncedAt', 'last_synced_at'],
+  ['remoteUpdatedAt', 'remote_updated_at'],
+]);
+const COMPARISONS = new Map<RecordFilterOp, string>([
+  ['EQUALS', '='],
+  ['NOT_EQUALS', '<>'],
+  ['GT', '>'],
+  ['GTE', '>='],
+  ['LT', '<'],
+  ['LTE', '<='],
+]);
+const OPS: readonly RecordFilterOp[] = [
+  ...COMPARISONS.keys(),
+  'CONTAINS',
+  'IS_EMPTY',
+  'IS_NOT_EMPTY',
+];
+
+/** The largest page a records query returns. */
+export const MAX_PAGE_SIZE = 500;
+
+/** `first` as given, or a typed error: never bent silently into range. */
+export function checkPageSize(first: number | null | undefined, fallback = 50): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
+    throw new InputError('first', `an integer from 1 to ${MAX_PAGE_SIZE}`, n);
+  return n;
+}
+
+function fieldSpec(fields: FieldSchema, name: string) {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
 
 /**
  * Reads a page of an entity's records with keyset pagination: the cursor holds the sort value
@@ -110,10 +141,18 @@ export class RecordQuery {
     if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
     if (request.search) {
       const pattern = `%${request.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // Scalar values at any depth, never keys: searching "first_name" must not match every row.
       where.push(
         this.#provider === 'postgresql'
-          ? Prisma.sql`(data::text ILIKE ${pattern} ESCAPE '\\' OR external_id ILIKE ${pattern} ESCAPE '\\')`
-          : Prisma.sql`(data LIKE ${pattern} ESCAPE '\\' OR external_id LIKE ${pattern} ESCAPE '\\')`,
+          ? Prisma.sql`(external_id ILIKE ${pattern} ESCAPE '\\' OR EXISTS (
+              SELECT 1 FROM jsonb_path_query(data::jsonb, 'strict $.**') AS v(value)
+              WHERE jsonb_typeof(v.value) NOT IN ('object', 'array', 'null')
+                AND (v.value #>> '{}') ILIKE ${pattern} ESCAPE '\\'))`
+          : Prisma.sql`(external_id LIKE ${pattern} ESCAPE '\\' OR EXISTS (
+              SELECT 1 FROM json_tree(crm_record.data) AS v
+              WHERE v.type NOT IN ('object', 'array', 'null')
+                AND (CASE v.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+                     ELSE CAST(v.atom AS TEXT) END) LIKE ${pattern} ESCAPE '\\'))`,
       );
     }
     for (const filter of request.filters ?? []) where.push(this.#filter(filter, request.fields));
@@ -121,7 +160,10 @@ export class RecordQuery {
   }
 
   #filter(filter: RecordFilter, fields: FieldSchema): Prisma.Sql {
-    const spec = fields[filter.field];
+    if (!OPS.includes(filter.op)) {
+      throw new InputError(`filters.op`, `one of ${OPS.join(', ')}`, filter.op);
+    }
+    const spec = fieldSpec(fields, filter.field);
     if (!spec) {
       throw new InputError(
         'filters.field',
@@ -151,20 +193,20 @@ export class RecordQuery {
     }
     const left = numeric ? this.#number(filter.field) : text;
     const right = numeric ? Prisma.sql`${Number(value)}` : Prisma.sql`${value}`;
-    const op = { EQUALS: '=', NOT_EQUALS: '<>', GT: '>', GTE: '>=', LT: '<', LTE: '<=' }[filter.op];
+    const op = COMPARISONS.get(filter.op) ?? '=';
     return Prisma.sql`${left} ${Prisma.raw(op)} ${right}`;
   }
 
   /** The sort expression, never null so that row-value keyset comparisons hold. */
   #sortKey(field: string, fields: FieldSchema): Prisma.Sql {
-    const column = COLUMNS[field];
+    const column = COLUMNS.get(field);
     if (column) {
       if (field === 'externalId') return Prisma.sql`external_id`;
       return this.#provider === 'postgresql'
         ? Prisma.sql`COALESCE(${Prisma.raw(column)}, 'epoch'::timestamp)`
         : Prisma.sql`COALESCE(${Prisma.raw(column)}, 0)`;
     }
-    const spec = fields[field];
+    const spec = fieldSpec(fields, field);
     if (!spec) {
       throw new InputError(
         'sort.field',

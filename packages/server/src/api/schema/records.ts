@@ -1,6 +1,6 @@
 import { type EntityDefinition, InputError } from '@crmsync/core';
 import type { ApiContext } from '../context.js';
-import { type RecordFilterOp, RecordQuery } from '../records-query.js';
+import { checkPageSize, type RecordFilterOp, RecordQuery } from '../records-query.js';
 import { builder } from './builder.js';
 import { EntityRef, FieldDefinitionRef, fieldDefinitions } from './crms.js';
 
@@ -111,7 +111,10 @@ builder.queryFields((t) => ({
       args: {
         crm: t.arg.string({ required: true }),
         entity: t.arg.string({ required: true }),
-        search: t.arg.string({ required: false, description: 'Matches any field or the id.' }),
+        search: t.arg.string({
+          required: false,
+          description: 'Matches the value of any field, or the id (never field names).',
+        }),
         filters: t.arg({ type: [RecordFilterInput], required: false }),
         sort: t.arg({ type: RecordSortInput, required: false }),
         includeDeleted: t.arg.boolean({ required: false, defaultValue: false }),
@@ -122,7 +125,7 @@ builder.queryFields((t) => ({
         }
         const entity = entityOf(ctx, args.crm, args.entity);
         if (!entity) throw new InputError('entity', `an entity of ${args.crm}`, args.entity);
-        const first = Math.min(Math.max(args.first ?? 50, 1), 500);
+        const first = checkPageSize(args.first);
         const query = new RecordQuery(ctx.prisma, ctx.runtime.provider);
         const request = {
           crm: args.crm,
