@@ -213,9 +213,7 @@ describe('runFinished for one run', () => {
       (items) => items.length === 1,
       5_000,
     );
-    expect(await done).toEqual([
-      { runFinished: { runId, status: 'partial', run: { id: runId } } },
-    ]);
+    expect(await done).toEqual([{ runFinished: { runId, status: 'partial', run: { id: runId } } }]);
   });
 
   it('delivers the end of a run still running when it comes', async () => {

@@ -181,9 +181,17 @@ describe.each(providers)('records of an entity on %s', (provider) => {
   it('searches values only, never the keys of the record', async () => {
     for (const key of ['customer_name', 'answered', 'duration"', 'id'])
       expect((await page({ search: key })).totalCount).toBe(0);
-    expect((await page({ search: 'hopper 1' })).edges.map((e) => e.node.externalId)).toEqual(
-      ['CAL001', 'CAL011', 'CAL012', 'CAL013', 'CAL014', 'CAL016', 'CAL017', 'CAL018', 'CAL019'],
-    );
+    expect((await page({ search: 'hopper 1' })).edges.map((e) => e.node.externalId)).toEqual([
+      'CAL001',
+      'CAL011',
+      'CAL012',
+      'CAL013',
+      'CAL014',
+      'CAL016',
+      'CAL017',
+      'CAL018',
+      'CAL019',
+    ]);
   });
 
   it('refuses inherited member names as sort or filter fields, naming the allowed ones', async () => {
