@@ -1,5 +1,6 @@
 import { InputError, isCrmsyncError } from '@crmsync/core';
 import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
+import { graphql } from './graphql-instance.js';
 
 /** A start refused because the (crm, entity) already has a run in progress. */
 export class RunAlreadyActiveError extends Error {
@@ -59,7 +60,22 @@ export function createErrorMasking(scrub: (text: string) => string) {
         extensions: { code: original.kind.toUpperCase() },
       });
     }
-    return yogaMaskError(error, message, isDev);
+    const masked = yogaMaskError(error, message, isDev);
+    // A GraphQLError let through unmasked was thrown on purpose about the request (a scalar
+    // or cursor that does not parse): give it the code a client can branch on.
+    const extensions = (masked as { extensions?: Record<string, unknown> }).extensions ?? {};
+    if (
+      masked === error &&
+      masked instanceof graphql.GraphQLError &&
+      extensions.code === undefined
+    ) {
+      return createGraphQLError(masked.message, {
+        extensions: { ...extensions, code: 'BAD_USER_INPUT' },
+        ...(masked.path && { path: masked.path }),
+        ...(masked.nodes && { nodes: masked.nodes }),
+      });
+    }
+    return masked;
   };
   return (error: unknown, message: string, isDev?: boolean): Error => {
     const masked = typed(error, message, isDev);

@@ -90,6 +90,23 @@ describe('a request the server cannot parse', () => {
       'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
     );
     expect(status).toBe('HTTP/1.1 400 Bad Request');
+    const badHost = await rawRequest(
+      t.api.port,
+      `GET /graphql?query=%7B__typename%7D HTTP/1.1\r\nHost: ! !\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(badHost).toBe('HTTP/1.1 400 Bad Request');
+  });
+
+  it('gives a GraphQL error about the request a code, like every other', async () => {
+    const { body } = await t.gql(
+      '{ runs(after: "") { totalCount } }',
+      {},
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(body.errors![0]).toMatchObject({
+      message: expect.stringMatching(/cursor/i),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('answers 500 to a handler that throws, and logs it without credentials', async () => {

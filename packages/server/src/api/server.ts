@@ -164,6 +164,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const server = createServer((req, res) => {
     // Nothing a request carries may throw out of here: an uncaught error would end the process.
     try {
+      // A target or Host that makes no URL is the client's error (yoga would answer 500).
+      new URL(req.url ?? '/', `http://${req.headers.host || 'localhost'}`);
       if (!originAllowed(req.headers, corsOrigins)) {
         return void res
           .writeHead(403, { 'content-type': 'text/plain' })
