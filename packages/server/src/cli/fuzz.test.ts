@@ -60,9 +60,17 @@ const command = fc.oneof(
 const argv = fc
   .tuple(
     command,
-    fc.array(fc.oneof(word, flag, fc.tuple(flag, value).map(([f, v]) => `${f}=${v}`), value), {
-      maxLength: 6,
-    }),
+    fc.array(
+      fc.oneof(
+        word,
+        flag,
+        fc.tuple(flag, value).map(([f, v]) => `${f}=${v}`),
+        value,
+      ),
+      {
+        maxLength: 6,
+      },
+    ),
   )
   .map(([cmd, rest]) => [...cmd, ...rest])
   .filter((args) => !LONG_RUNNING.has(args[0] ?? '') && !args.some((a) => RELOCATING.test(a)));
