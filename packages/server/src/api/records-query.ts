@@ -82,6 +82,15 @@ export function checkPageSize(first: number | null | undefined, fallback = 50): 
   return n;
 }
 
+/** Text a database can take as a parameter: PostgreSQL refuses NUL and unpaired surrogates. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function storable(field: string, text: string): string {
+  if (UNSTORABLE.test(text))
+    throw new InputError(field, 'text without NUL characters or unpaired surrogates', text);
+  return text;
+}
+
 function fieldSpec(fields: FieldSchema, name: string) {
   return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
@@ -139,24 +148,38 @@ export class RecordQuery {
   #where(request: RecordPageRequest): Prisma.Sql[] {
     const where = [Prisma.sql`crm_source = ${request.crm}`, Prisma.sql`entity = ${request.entity}`];
     if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
-    if (request.search) {
-      const pattern = `%${request.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      // Scalar values at any depth, never keys: searching "first_name" must not match every row.
-      where.push(
-        this.#provider === 'postgresql'
-          ? Prisma.sql`(external_id ILIKE ${pattern} ESCAPE '\\' OR EXISTS (
-              SELECT 1 FROM jsonb_path_query(data::jsonb, 'strict $.**') AS v(value)
-              WHERE jsonb_typeof(v.value) NOT IN ('object', 'array', 'null')
-                AND (v.value #>> '{}') ILIKE ${pattern} ESCAPE '\\'))`
-          : Prisma.sql`(external_id LIKE ${pattern} ESCAPE '\\' OR EXISTS (
-              SELECT 1 FROM json_tree(crm_record.data) AS v
-              WHERE v.type NOT IN ('object', 'array', 'null')
-                AND (CASE v.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-                     ELSE CAST(v.atom AS TEXT) END) LIKE ${pattern} ESCAPE '\\'))`,
-      );
-    }
+    if (request.search) where.push(this.#search(storable('search', request.search)));
     for (const filter of request.filters ?? []) where.push(this.#filter(filter, request.fields));
     return where;
+  }
+
+  /**
+   * The id, or a scalar value at any depth of `data`, never a key: "first_name" must not match
+   * every row. Walking the JSON costs more than a LIKE on its text, so that LIKE goes first, as
+   * a necessary condition (a value's text is in the JSON text unless it holds a character JSON
+   * escapes: then the walk alone decides).
+   */
+  #search(search: string): Prisma.Sql {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const escaped = /["\\\u0000-\u001f]/.test(search);
+    if (this.#provider === 'postgresql') {
+      // jsonpath functions, not a set-returning walk: that one's row estimate makes the plan
+      // cost enough to trigger JIT compilation, a second per query. like_regex with flag "q"
+      // matches the text literally; numbers and booleans are compared as their JSON text.
+      const strings = `strict $.** ? (@.type() == "string" && @ like_regex ${JSON.stringify(search)} flag "iq")`;
+      const values = Prisma.sql`(jsonb_path_exists(data::jsonb, ${strings}::jsonpath)
+        OR jsonb_path_query_array(data::jsonb, 'strict $.** ? (@.type() == "number" || @.type() == "boolean")')::text ILIKE ${pattern} ESCAPE '\\')`;
+      const text = escaped ? Prisma.sql`TRUE` : Prisma.sql`data::text ILIKE ${pattern} ESCAPE '\\'`;
+      // CASE, not AND: PostgreSQL may evaluate AND's operands in any order.
+      return Prisma.sql`(external_id ILIKE ${pattern} ESCAPE '\\' OR CASE WHEN ${text} THEN ${values} ELSE FALSE END)`;
+    }
+    const values = Prisma.sql`EXISTS (
+      SELECT 1 FROM json_tree(crm_record.data) AS v
+      WHERE v.type NOT IN ('object', 'array', 'null')
+        AND (CASE v.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+             ELSE CAST(v.atom AS TEXT) END) LIKE ${pattern} ESCAPE '\\')`;
+    const text = escaped ? Prisma.sql`1` : Prisma.sql`data LIKE ${pattern} ESCAPE '\\'`;
+    return Prisma.sql`(external_id LIKE ${pattern} ESCAPE '\\' OR CASE WHEN ${text} THEN ${values} ELSE 0 END)`;
   }
 
   #filter(filter: RecordFilter, fields: FieldSchema): Prisma.Sql {
@@ -174,7 +197,7 @@ export class RecordQuery {
     const text = this.#text(filter.field);
     if (filter.op === 'IS_EMPTY') return Prisma.sql`(${text} IS NULL OR ${text} = '')`;
     if (filter.op === 'IS_NOT_EMPTY') return Prisma.sql`(${text} IS NOT NULL AND ${text} <> '')`;
-    const value = filter.value;
+    const value = filter.value == null ? filter.value : storable('filters.value', filter.value);
     if (value === null || value === undefined) {
       throw new InputError(
         'filters.value',

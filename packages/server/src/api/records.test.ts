@@ -179,8 +179,17 @@ describe.each(providers)('records of an entity on %s', (provider) => {
   });
 
   it('searches values only, never the keys of the record', async () => {
-    for (const key of ['customer_name', 'answered', 'duration"', 'id'])
+    for (const key of ['customer_name', 'answered', 'duration"', 'id', '"id":', 'a\\b'])
       expect((await page({ search: key })).totalCount).toBe(0);
+    // Numbers and booleans are values too.
+    expect((await page({ search: '24' })).edges.map((e) => e.node.externalId)).toEqual(['CAL007']);
+    expect((await page({ search: 'TRUE' })).totalCount).toBe(12);
+    const unstorable = await t.gql(RECORDS, {
+      crm: 'callrail',
+      entity: 'calls',
+      search: 'a\u0000',
+    });
+    expect(unstorable.body.errors![0]!.extensions).toMatchObject({ field: 'search' });
     expect((await page({ search: 'hopper 1' })).edges.map((e) => e.node.externalId)).toEqual([
       'CAL001',
       'CAL011',
