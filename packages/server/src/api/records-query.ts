@@ -83,10 +83,10 @@ export function checkPageSize(first: number | null | undefined, fallback = 50): 
 }
 
 /** Text a database can take as a parameter: PostgreSQL refuses NUL and unpaired surrogates. */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function storable(field: string, text: string): string {
-  if (UNSTORABLE.test(text))
+  if (text.includes('\u0000') || LONE_SURROGATE.test(text))
     throw new InputError(field, 'text without NUL characters or unpaired surrogates', text);
   return text;
 }
@@ -161,7 +161,7 @@ export class RecordQuery {
    */
   #search(search: string): Prisma.Sql {
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const escaped = /["\\\u0000-\u001f]/.test(search);
+    const escaped = [...search].some((c) => c === '"' || c === '\\' || c.charCodeAt(0) < 0x20);
     if (this.#provider === 'postgresql') {
       // jsonpath functions, not a set-returning walk: that one's row estimate makes the plan
       // cost enough to trigger JIT compilation, a second per query. like_regex with flag "q"
