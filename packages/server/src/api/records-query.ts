@@ -6,6 +6,7 @@ import {
   Prisma,
   type PrismaClient,
 } from '../store/index.js';
+import { decodeCursor, encodeCursor } from './record-cursor.js';
 
 export type RecordFilterOp =
   | 'EQUALS'
@@ -295,25 +296,4 @@ function toRecord(row: RawRecord): CrmRecord {
     deletedAt: toDate(row.deleted_at),
     lastRunId: row.last_run_id,
   };
-}
-
-function encodeCursor(value: unknown, id: string): string {
-  const v =
-    value instanceof Date
-      ? { d: value.toISOString() }
-      : typeof value === 'bigint'
-        ? Number(value)
-        : value;
-  return Buffer.from(JSON.stringify([v, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [unknown, string] {
-  try {
-    const [v, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if (typeof id !== 'string') throw new Error('bad id');
-    const value = v !== null && typeof v === 'object' && 'd' in v ? new Date(String(v.d)) : v;
-    return [value, id];
-  } catch {
-    throw new InputError('after', 'a cursor returned by a previous page of the same query', cursor);
-  }
 }

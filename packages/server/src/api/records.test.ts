@@ -174,6 +174,15 @@ describe.each(providers)('records of an entity on %s', (provider) => {
     expect(badSort.body.errors![0]!.extensions).toMatchObject({ field: 'sort.field' });
     const badCursor = await t.gql(RECORDS, { crm: 'callrail', entity: 'calls', after: 'garbage' });
     expect(badCursor.body.errors![0]!.extensions).toMatchObject({ field: 'after' });
+    for (const forged of [
+      [{ a: 1 }, 'CAL001'],
+      [{ d: 'nope' }, 'CAL001'],
+      [[1], 'CAL001'],
+    ]) {
+      const after = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      const { body } = await t.gql(RECORDS, { crm: 'callrail', entity: 'calls', after });
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
     const badEntity = await t.gql(RECORDS, { crm: 'callrail', entity: 'nope' });
     expect(badEntity.body.errors![0]!.extensions).toMatchObject({ field: 'entity' });
   });
