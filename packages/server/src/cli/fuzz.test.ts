@@ -91,7 +91,7 @@ describe('arbitrary CLI arguments', () => {
         expect(err).not.toMatch(/\n\s+at \S+ \(|Unexpected error/);
         if (code !== 0) expect(err.trim(), JSON.stringify(args)).not.toBe('');
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
