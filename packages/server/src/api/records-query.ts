@@ -8,16 +8,20 @@ import {
 } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './record-cursor.js';
 
-export type RecordFilterOp =
-  | 'EQUALS'
-  | 'NOT_EQUALS'
-  | 'CONTAINS'
-  | 'GT'
-  | 'GTE'
-  | 'LT'
-  | 'LTE'
-  | 'IS_EMPTY'
-  | 'IS_NOT_EMPTY';
+/** The filter operators, shared by the GraphQL enum and the CSV export's query check. */
+export const RECORD_FILTER_OPS = [
+  'EQUALS',
+  'NOT_EQUALS',
+  'CONTAINS',
+  'GT',
+  'GTE',
+  'LT',
+  'LTE',
+  'IS_EMPTY',
+  'IS_NOT_EMPTY',
+] as const;
+
+export type RecordFilterOp = (typeof RECORD_FILTER_OPS)[number];
 
 export interface RecordFilter {
   field: string;
@@ -65,12 +69,6 @@ const COMPARISONS = new Map<RecordFilterOp, string>([
   ['LT', '<'],
   ['LTE', '<='],
 ]);
-const OPS: readonly RecordFilterOp[] = [
-  ...COMPARISONS.keys(),
-  'CONTAINS',
-  'IS_EMPTY',
-  'IS_NOT_EMPTY',
-];
 
 /** The largest page a records query returns. */
 export const MAX_PAGE_SIZE = 500;
@@ -184,8 +182,8 @@ export class RecordQuery {
   }
 
   #filter(filter: RecordFilter, fields: FieldSchema): Prisma.Sql {
-    if (!OPS.includes(filter.op)) {
-      throw new InputError(`filters.op`, `one of ${OPS.join(', ')}`, filter.op);
+    if (!RECORD_FILTER_OPS.includes(filter.op)) {
+      throw new InputError('filters.op', `one of ${RECORD_FILTER_OPS.join(', ')}`, filter.op);
     }
     const spec = fieldSpec(fields, filter.field);
     if (!spec) {

@@ -7,7 +7,12 @@ import createDebug from 'debug';
 import { z } from 'zod';
 import { httpRequestAuthorized, TOKEN_COOKIE } from '../api/auth.js';
 import type { ApiRuntime } from '../api/context.js';
-import { type RecordFilter, RecordQuery, type RecordSort } from '../api/records-query.js';
+import {
+  RECORD_FILTER_OPS,
+  type RecordFilter,
+  RecordQuery,
+  type RecordSort,
+} from '../api/records-query.js';
 import { scrubText } from '../api/secrets.js';
 import { csvLine } from './csv.js';
 
@@ -29,17 +34,7 @@ const TYPES = new Map([
 const FILTERS = z.array(
   z.object({
     field: z.string(),
-    op: z.enum([
-      'EQUALS',
-      'NOT_EQUALS',
-      'CONTAINS',
-      'GT',
-      'GTE',
-      'LT',
-      'LTE',
-      'IS_EMPTY',
-      'IS_NOT_EMPTY',
-    ]),
+    op: z.enum(RECORD_FILTER_OPS),
     value: z.union([z.string(), z.number(), z.boolean()]).transform(String).nullish(),
   }),
 );
@@ -162,7 +157,7 @@ function parseExportQuery(url: URL) {
     if (!checked.success) {
       throw new InputError(
         'filters',
-        'a JSON array of {field, op: EQUALS|NOT_EQUALS|CONTAINS|GT|GTE|LT|LTE|IS_EMPTY|IS_NOT_EMPTY, value: string}',
+        `a JSON array of {field, op: ${RECORD_FILTER_OPS.join('|')}, value: string}`,
         rawFilters,
       );
     }

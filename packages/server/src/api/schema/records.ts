@@ -1,6 +1,6 @@
 import { type EntityDefinition, InputError } from '@crmsync/core';
 import type { ApiContext } from '../context.js';
-import { checkPageSize, type RecordFilterOp, RecordQuery } from '../records-query.js';
+import { checkPageSize, RECORD_FILTER_OPS, RecordQuery } from '../records-query.js';
 import { builder } from './builder.js';
 import { EntityRef, FieldDefinitionRef, fieldDefinitions } from './crms.js';
 
@@ -58,19 +58,7 @@ export const CrmRecordRef = builder.prismaObject('CrmRecord', {
   }),
 });
 
-const RecordFilterOpEnum = builder.enumType('RecordFilterOp', {
-  values: [
-    'EQUALS',
-    'NOT_EQUALS',
-    'CONTAINS',
-    'GT',
-    'GTE',
-    'LT',
-    'LTE',
-    'IS_EMPTY',
-    'IS_NOT_EMPTY',
-  ] as const satisfies readonly RecordFilterOp[],
-});
+const RecordFilterOpEnum = builder.enumType('RecordFilterOp', { values: RECORD_FILTER_OPS });
 
 const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
 
