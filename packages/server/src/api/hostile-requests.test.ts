@@ -121,6 +121,31 @@ describe('a request the server cannot parse', () => {
   });
 });
 
+describe('a malformed operation over the WebSocket', () => {
+  it('gets a GraphQL error and leaves the socket open', async () => {
+    const t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing });
+    try {
+      const client = t.ws();
+      const run = (query: string) =>
+        new Promise<unknown>((resolve, reject) => {
+          client.subscribe(
+            { query },
+            { next: resolve, error: (e) => resolve({ error: e }), complete: () => {} },
+          );
+          setTimeout(() => reject(new Error('no answer')), 5_000);
+        });
+      expect(await run('{')).toMatchObject({
+        error: [{ message: expect.stringMatching(/^Syntax Error/) }],
+      });
+      expect(await run('{ overview { activeRuns } }')).toEqual({
+        data: { overview: { activeRuns: 0 } },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('cross-origin browsers', () => {
   const QUERY = JSON.stringify({ query: '{ overview { activeRuns } }' });
   const post = (t: TestApi, origin?: string) =>

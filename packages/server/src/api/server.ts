@@ -19,6 +19,7 @@ import {
 import { type ApiEventTarget, type ApiPubSub, createApiPubSub, publishRunEvent } from './pubsub.js';
 import { RunControl } from './run-control.js';
 import { PrismaScheduleService, type ScheduleService } from './schedule-service.js';
+import { graphql } from './graphql-instance.js';
 import { apiSchema } from './schema/index.js';
 import { scrubText } from './secrets.js';
 
@@ -214,7 +215,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           socket: ctx.extra.socket,
           params: payload,
         });
-        const document = enveloped.parse(payload.query);
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          // A syntax error is the client's: an error message, not a socket closed with 4500.
+          if (error instanceof graphql.GraphQLError) return [error];
+          throw error;
+        }
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
