@@ -18,6 +18,7 @@ export async function startCallRailKitFixture(options: { size: number }) {
       CALLRAIL_DAILY_LIMIT: 10_000,
     },
     pluginOptions: {},
+    badCredentials: { CALLRAIL_API_KEY: 'wrong-callrail-key-0000' },
     /** Changes the most recent calls: inside the default 7-day window of a delta. */
     mutate: async (count: number) => fake.mutateCalls(count),
     addRecords: async (count: number, at: Date) => fake.addCalls(count, at),
