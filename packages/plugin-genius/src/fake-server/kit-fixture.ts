@@ -3,6 +3,12 @@ import { toNaive } from '../timezone.js';
 import { DEFAULT_ADMIN_URL, GeniusTestDatabase } from './database.js';
 import { MysqlProxy } from './proxy.js';
 
+const withPassword = (url: URL, password: string) => {
+  const copy = new URL(url);
+  copy.password = password;
+  return copy.toString();
+};
+
 /**
  * What the plugin test kit needs from Genius, built on a throw-away MariaDB database behind
  * a MySQL proxy: the kit's entity is `appointments`; "server errors" are dropped connections;
@@ -26,6 +32,7 @@ export async function startGeniusKitFixture(options: { size: number; timeZone?: 
     proxy,
     config: { GENIUS_DATABASE_URL: url.toString(), GENIUS_TIMEZONE: timeZone, GENIUS_POOL_SIZE: 2 },
     pluginOptions: {},
+    badCredentials: { GENIUS_DATABASE_URL: withPassword(url, 'wrong-genius-password') },
     mutate: (count: number) => db.touch('appointment', 'id', count),
     addRecords: (count: number, at: Date) => db.append('appointment', 'id', count, at),
     /** Breaks the required `prospect_id` (and moves `updated_at`, so a delta serves them too). */
