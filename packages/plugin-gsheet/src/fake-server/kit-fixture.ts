@@ -71,7 +71,9 @@ export async function startGsheetKitFixture(options: { size: number }) {
     },
     /** Deletes the first data rows, as someone removing leads from the sheet would. */
     async remove(count: number): Promise<string[]> {
-      const ids = rows().slice(1, 1 + count).map(leadId);
+      const ids = rows()
+        .slice(1, 1 + count)
+        .map(leadId);
       for (let i = 0; i < count; i++) fake.deleteRow(KIT_SPREADSHEET, TAB, 2);
       return ids;
     },
