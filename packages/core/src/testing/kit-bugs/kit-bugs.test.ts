@@ -17,6 +17,8 @@ const CAUGHT_BY: Record<KitBug, PluginKitScenario> = {
   'ignores-checkpoint': 'resume',
   'drops-end-date': 'end-date',
   'shifts-since': 'boundaries',
+  'shifts-since-earlier': 'boundaries',
+  'includes-until': 'boundaries',
   'never-soft-deletes': 'deletes',
   'no-cursor-follow': 'cursor',
   'ignores-batch-size': 'batch-size',

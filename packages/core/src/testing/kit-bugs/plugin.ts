@@ -16,6 +16,8 @@ export const KIT_BUGS = [
   'ignores-checkpoint',
   'drops-end-date',
   'shifts-since',
+  'shifts-since-earlier',
+  'includes-until',
   'never-soft-deletes',
   'no-cursor-follow',
   'ignores-batch-size',
@@ -40,7 +42,10 @@ export function widgetsPlugin(bug?: KitBug): CrmPlugin<HttpClient> {
   async function* pages(http: HttpClient, request: FetchRequest): AsyncGenerator<Page<Widget>> {
     const start = request.checkpoint?.cursor;
     let cursor = typeof start === 'string' && bug !== 'ignores-checkpoint' ? start : undefined;
-    const shift = bug === 'shifts-since' ? 60_000 : 0;
+    const shift = bug === 'shifts-since' ? 60_000 : bug === 'shifts-since-earlier' ? -60_000 : 0;
+    // One millisecond past the bound turns the fake's `<` into `<=`.
+    const until =
+      request.until && new Date(request.until.getTime() + (bug === 'includes-until' ? 1 : 0));
     const since = request.since && new Date(request.since.getTime() + shift).toISOString();
     const limit =
       bug === 'ignores-batch-size'
@@ -53,7 +58,7 @@ export function widgetsPlugin(bug?: KitBug): CrmPlugin<HttpClient> {
         limit,
         cursor,
         updated_since: since,
-        updated_before: bug === 'drops-end-date' ? undefined : request.until?.toISOString(),
+        updated_before: bug === 'drops-end-date' ? undefined : until?.toISOString(),
       };
       let body: WidgetsPage;
       try {
