@@ -21,6 +21,7 @@ describePluginKit({
     calls: {
       // CallRail's `end_date` includes its instant: a call exactly on the bound is read (again).
       bounds: { since: 'inclusive', until: 'inclusive' },
+      maxPageSize: 250,
       unsupported: {
         deletes: 'CallRail reports no deleted calls: no archived flag, no deleted feed',
       },

@@ -10,6 +10,8 @@ describePluginKit({
   // Contacts, companies, deals, meetings and appointments are one code path (objects.ts).
   coverage: 'every-delta-kind',
   entities: {
+    // The list endpoint's maximum (search allows 200; the scenario's first read lists).
+    contacts: { maxPageSize: 100 },
     owners: { skip: `${noControls} owners` },
     associations: { skip: `${noControls} association links` },
   },
