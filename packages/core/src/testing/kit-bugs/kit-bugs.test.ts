@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { HttpClient } from '../../http/http-client.js';
 import { collectPluginKit, describePluginKit } from '../plugin-kit.js';
 import type { PluginKitOptions, PluginKitScenario } from '../plugin-kit-types.js';
 import { WIDGETS_MAX_PAGE } from './fake.js';
 import { startWidgetsFixture } from './fixture.js';
 import { KIT_BUGS, type KitBug, widgetsPlugin } from './plugin.js';
 
-const kitOptions = (bug?: KitBug): PluginKitOptions<unknown> => ({
-  plugin: widgetsPlugin(bug) as PluginKitOptions<unknown>['plugin'],
+const kitOptions = (bug?: KitBug): PluginKitOptions<HttpClient> => ({
+  plugin: widgetsPlugin(bug),
   size: 30,
   setup: ({ size }) => startWidgetsFixture(size),
   entities: { widgets: { maxPageSize: WIDGETS_MAX_PAGE } },
