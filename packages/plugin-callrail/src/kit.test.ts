@@ -1,23 +1,25 @@
-import { describePluginKit, type EntityKitOptions } from '@crmsync/core/testing';
-import { startCallRailKitFixture } from './fake-server/index.js';
+import { describePluginKit } from '@crmsync/core/testing';
+import {
+  startCallRailCompaniesKitFixture,
+  startCallRailKitFixture,
+} from './fake-server/kit-fixture.js';
 import callrailPlugin from './index.js';
-
-// The account-setup lists (read whole every run) have no kit controls in the fake yet.
-const setupLists: Record<string, EntityKitOptions> = Object.fromEntries(
-  callrailPlugin.entities
-    .filter((e) => e.delta.kind === 'none')
-    .map((e) => [
-      e.name,
-      { skip: 'the CallRail fake has kit controls (change, add, corrupt) for calls only' },
-    ]),
-);
 
 describePluginKit({
   plugin: callrailPlugin,
-  // Calls, form submissions and text messages are one code path (list.ts, trailing window).
+  // Calls, form submissions and text messages are one code path (list.ts, trailing window);
+  // companies stands for the account-setup lists read whole (users, tags, trackers).
   coverage: 'every-delta-kind',
   entities: {
-    ...setupLists,
+    accounts: {
+      skip: 'the key sees one account, which a fake cannot multiply or remove: companies stands for the lists read whole',
+    },
+    companies: {
+      maxPageSize: 250,
+      unsupported: {
+        'start-date': 'account-setup lists have no date filter: every read is the whole list',
+      },
+    },
     calls: {
       // CallRail's `end_date` includes its instant: a call exactly on the bound is read (again).
       bounds: { since: 'inclusive', until: 'inclusive' },
@@ -27,5 +29,8 @@ describePluginKit({
       },
     },
   },
-  setup: ({ size }) => startCallRailKitFixture({ size }),
+  setup: ({ size, entity }) =>
+    entity === 'companies'
+      ? startCallRailCompaniesKitFixture({ size })
+      : startCallRailKitFixture({ size }),
 });
