@@ -69,6 +69,18 @@ export async function startGsheetKitFixture(options: { size: number }) {
       fake.setRows(KIT_SPREADSHEET, TAB, [...rows(), ...added]);
       return added.map(leadId);
     },
+    /**
+     * Retitles the last column, as a sheet's owner making a column of their own (the plugin
+     * names fields after the header), and fills it in for `ids`.
+     */
+    async setCustomField(ids: string[], value: string): Promise<string> {
+      fake.setCell(KIT_SPREADSHEET, TAB, 1, col('notes'), 'Kit Custom');
+      rows().forEach((row, i) => {
+        if (i > 0 && ids.includes(leadId(row)))
+          fake.setCell(KIT_SPREADSHEET, TAB, i + 1, col('notes'), value);
+      });
+      return 'kit_custom';
+    },
     /** Deletes the first data rows, as someone removing leads from the sheet would. */
     async remove(count: number): Promise<string[]> {
       const ids = rows()
