@@ -1,8 +1,11 @@
 import { callrailId, type Json } from './data.js';
 import { CallRailFakeServer } from './server.js';
 
-/** Config pointing the plugin at the fake, and the wrong key the `auth` scenario tries. */
-const settings = (fake: CallRailFakeServer) => ({
+/**
+ * Config pointing the plugin at the fake, the wrong key the `auth` scenario tries, and faults
+ * and page sizes of one collection.
+ */
+const settings = (fake: CallRailFakeServer, collection: string) => ({
   config: {
     CALLRAIL_API_KEY: fake.apiKey,
     CALLRAIL_ACCOUNT_ID: fake.accountId,
@@ -12,6 +15,20 @@ const settings = (fake: CallRailFakeServer) => ({
   },
   pluginOptions: {},
   badCredentials: { CALLRAIL_API_KEY: 'wrong-callrail-key-0000' },
+  injectFault(
+    fault:
+      | { kind: 'rate-limit'; retryAfterSeconds: number }
+      | { kind: 'server-error'; count: number },
+  ) {
+    // CallRail sends no Retry-After: the fake answers a bare 429 whatever the kit asks.
+    fake.injectFault(
+      fault.kind === 'rate-limit'
+        ? { kind: 'rate-limit' }
+        : { kind: 'server-error', count: fault.count },
+      collection,
+    );
+  },
+  requestedPageSizes: () => fake.pageSizes(collection),
 });
 
 /**
@@ -24,25 +41,11 @@ export async function startCallRailKitFixture(options: { size: number }) {
   const fake = await CallRailFakeServer.start({ size: options.size });
   return {
     fake,
-    ...settings(fake),
     /** Changes the most recent calls: inside the default 7-day window of a delta. */
     mutate: async (count: number) => fake.mutateCalls(count),
     addRecords: async (count: number, at: Date) => fake.addCalls(count, at),
     corrupt: async (count: number) => fake.corruptCalls(count),
-    injectFault(
-      fault:
-        | { kind: 'rate-limit'; retryAfterSeconds: number }
-        | { kind: 'server-error'; count: number },
-    ) {
-      // CallRail sends no Retry-After: the fake answers a bare 429 whatever the kit asks.
-      fake.injectFault(
-        fault.kind === 'rate-limit'
-          ? { kind: 'rate-limit' }
-          : { kind: 'server-error', count: fault.count },
-        'calls',
-      );
-    },
-    requestedPageSizes: () => fake.pageSizes('calls'),
+    ...settings(fake, 'calls'),
     close: () => fake.close(),
   };
 }
@@ -69,7 +72,6 @@ export async function startCallRailCompaniesKitFixture(options: { size: number }
   const ids = (list: Json[]) => list.map((c) => String(c.id));
   return {
     fake,
-    ...settings(fake),
     async mutate(count: number): Promise<string[]> {
       const changed = companies.slice(0, count);
       for (const c of changed) c.name = `Renamed ${String(c.id)}`;
@@ -89,19 +91,7 @@ export async function startCallRailCompaniesKitFixture(options: { size: number }
     async remove(count: number): Promise<string[]> {
       return ids(companies.splice(0, count));
     },
-    injectFault(
-      fault:
-        | { kind: 'rate-limit'; retryAfterSeconds: number }
-        | { kind: 'server-error'; count: number },
-    ) {
-      fake.injectFault(
-        fault.kind === 'rate-limit'
-          ? { kind: 'rate-limit' }
-          : { kind: 'server-error', count: fault.count },
-        'companies',
-      );
-    },
-    requestedPageSizes: () => fake.pageSizes('companies'),
+    ...settings(fake, 'companies'),
     close: () => fake.close(),
   };
 }

@@ -3,11 +3,39 @@ import { toNaive } from '../timezone.js';
 import { DEFAULT_ADMIN_URL, GeniusTestDatabase } from './database.js';
 import { MysqlProxy } from './proxy.js';
 
-const withPassword = (url: URL, password: string) => {
-  const copy = new URL(url);
-  copy.password = password;
-  return copy.toString();
-};
+type KitFault =
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  | { kind: 'server-error'; count: number };
+
+/**
+ * A MySQL proxy in front of `db` and what the kit reads through it for `table`: the plugin
+ * config (and a wrong password), dropped connections for "server errors", the LIMIT of each
+ * query as its page size.
+ */
+async function proxied(db: GeniusTestDatabase, table: string, timeZone: string) {
+  const admin = new URL(DEFAULT_ADMIN_URL);
+  const proxy = await MysqlProxy.start(admin.hostname, Number(admin.port || 3306));
+  const url = new URL(db.url);
+  url.port = String(proxy.port);
+  const wrong = new URL(url);
+  wrong.password = 'wrong-genius-password';
+  const from = new RegExp(`FROM \`${table}\``);
+  return {
+    proxy,
+    config: { GENIUS_DATABASE_URL: url.toString(), GENIUS_TIMEZONE: timeZone, GENIUS_POOL_SIZE: 2 },
+    pluginOptions: {},
+    badCredentials: { GENIUS_DATABASE_URL: wrong.toString() },
+    injectFault(fault: KitFault) {
+      if (fault.kind === 'rate-limit')
+        throw new Error('a database has no rate limit (declared unsupported)');
+      proxy.dropNext(fault.count, from);
+    },
+    requestedPageSizes: () =>
+      proxy.queries
+        .filter((q) => from.test(q))
+        .map((q) => Number(/LIMIT (\d+)\s*$/.exec(q)?.[1] ?? Number.NaN)),
+  };
+}
 
 /** Empties a table of a shared database and fills it with `size` generated rows again. */
 async function refill(database: Promise<GeniusTestDatabase>, table: string, size: number) {
@@ -38,18 +66,11 @@ export async function startGeniusKitFixture(options: {
         size: Math.min(options.size, 30),
         sizes: { appointment: options.size },
       });
-  const admin = new URL(DEFAULT_ADMIN_URL);
-  const proxy = await MysqlProxy.start(admin.hostname, Number(admin.port || 3306));
-  const url = new URL(db.url);
-  url.port = String(proxy.port);
-  const table = /FROM `appointment`/;
+  const reader = await proxied(db, 'appointment', timeZone);
 
   return {
     db,
-    proxy,
-    config: { GENIUS_DATABASE_URL: url.toString(), GENIUS_TIMEZONE: timeZone, GENIUS_POOL_SIZE: 2 },
-    pluginOptions: {},
-    badCredentials: { GENIUS_DATABASE_URL: withPassword(url, 'wrong-genius-password') },
+    ...reader,
     mutate: (count: number) => db.touch('appointment', 'id', count),
     addRecords: (count: number, at: Date) => db.append('appointment', 'id', count, at),
     /** Breaks the required `prospect_id` (and moves `updated_at`, so a delta serves them too). */
@@ -62,19 +83,6 @@ export async function startGeniusKitFixture(options: {
       );
       return ids;
     },
-    injectFault(
-      fault:
-        | { kind: 'rate-limit'; retryAfterSeconds: number }
-        | { kind: 'server-error'; count: number },
-    ) {
-      if (fault.kind === 'rate-limit')
-        throw new Error('a database has no rate limit (declared unsupported)');
-      proxy.dropNext(fault.count, table);
-    },
-    requestedPageSizes: () =>
-      proxy.queries
-        .filter((q) => table.test(q))
-        .map((q) => Number(/LIMIT (\d+)\s*$/.exec(q)?.[1] ?? Number.NaN)),
     async setUpdatedAt(externalId: string, at: Date): Promise<void> {
       await db.execute(`UPDATE appointment SET updated_at = ? WHERE ${quoteIdent('id')} = ?`, [
         toNaive(at, timeZone).slice(0, 19),
@@ -82,7 +90,7 @@ export async function startGeniusKitFixture(options: {
       ]);
     },
     async close(): Promise<void> {
-      await proxy.close();
+      await reader.proxy.close();
       if (!shared) await db.drop();
     },
   };
@@ -102,11 +110,7 @@ export async function startGeniusReferenceKitFixture(options: {
   const timeZone = 'America/New_York';
   const t = quoteIdent(options.table);
   const db = await refill(options.database, options.table, options.size);
-  const admin = new URL(DEFAULT_ADMIN_URL);
-  const proxy = await MysqlProxy.start(admin.hostname, Number(admin.port || 3306));
-  const url = new URL(db.url);
-  url.port = String(proxy.port);
-  const from = new RegExp(`FROM \`${options.table}\``);
+  const reader = await proxied(db, options.table, timeZone);
   const ids = async (order: 'ASC' | 'DESC', count: number) =>
     (await db.execute(`SELECT id FROM ${t} ORDER BY id ${order} LIMIT ?`, [count])).map((r) =>
       String(r.id),
@@ -114,10 +118,7 @@ export async function startGeniusReferenceKitFixture(options: {
 
   return {
     db,
-    proxy,
-    config: { GENIUS_DATABASE_URL: url.toString(), GENIUS_TIMEZONE: timeZone, GENIUS_POOL_SIZE: 2 },
-    pluginOptions: {},
-    badCredentials: { GENIUS_DATABASE_URL: withPassword(url, 'wrong-genius-password') },
+    ...reader,
     async mutate(count: number): Promise<string[]> {
       const changed = await ids('ASC', count);
       await db.execute(`UPDATE ${t} SET label = CONCAT('Renamed ', id) WHERE id IN (?)`, [changed]);
@@ -134,19 +135,6 @@ export async function startGeniusReferenceKitFixture(options: {
       await db.execute(`DELETE FROM ${t} WHERE id IN (?)`, [removed]);
       return removed;
     },
-    injectFault(
-      fault:
-        | { kind: 'rate-limit'; retryAfterSeconds: number }
-        | { kind: 'server-error'; count: number },
-    ) {
-      if (fault.kind === 'rate-limit')
-        throw new Error('a database has no rate limit (declared unsupported)');
-      proxy.dropNext(fault.count, from);
-    },
-    requestedPageSizes: () =>
-      proxy.queries
-        .filter((q) => from.test(q))
-        .map((q) => Number(/LIMIT (\d+)\s*$/.exec(q)?.[1] ?? Number.NaN)),
-    close: () => proxy.close(),
+    close: () => reader.proxy.close(),
   };
 }
