@@ -1,6 +1,6 @@
 import type { Prisma, SyncHistory } from '../../store/index.js';
 import type { ApiContext } from '../request-context.js';
-import { redactSecrets } from '../secrets.js';
+import { redactSecrets } from '../../auth/secrets.js';
 import { builder } from './builder.js';
 
 export const RunStatusEnum = builder.enumType('RunStatus', {
