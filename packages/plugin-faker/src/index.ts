@@ -15,6 +15,7 @@ export const fakerPlugin = defineCrmPlugin<FakerClient, FakerConfig>({
   name: 'faker',
   displayName: 'Faker (sample data)',
   kind: 'api',
+  demo: true,
   description: 'Deterministic sample CRM data from a local fake API. Needs no credentials.',
   config: {
     baseUrl: {

@@ -174,6 +174,8 @@ export interface CrmPlugin<Client = unknown, Cfg extends PluginConfigValues = Pl
   displayName: string;
   kind: PluginKind;
   description?: string;
+  /** Sample data needing no credentials: `crmsync start` syncs and schedules it on a fresh install. */
+  demo?: boolean;
   config: ConfigSpec;
   options?: PluginOptionsSpec;
   /** Delta overlap subtracted from the last successful run's start; default 5 minutes. */

@@ -10,7 +10,7 @@ export { SqliteJobRepository } from './sqlite-job-repository.js';
 export { type Scheduler, type StartSchedulerOptions, startScheduler } from './start-scheduler.js';
 export { SYNC_JOB, type SyncJobData } from './sync-job.js';
 export { type WorkerBeat, WorkerRegistry } from './worker-registry.js';
-export { ensureDemoSchedule } from './demo-schedule.js';
+export { demoPlugin, ensureDemoSchedule } from './demo-schedule.js';
 export {
   type EventsTarget,
   openRunEventBridge,

@@ -224,6 +224,33 @@ describe('startScheduler on SQLite', () => {
     expect(await ensureDemoSchedule(app, s)).toBeNull();
   });
 
+  it('picks the demo by the plugin flag, not by name: a demo plugin under any name, never a non-demo faker', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crmsync-scheduler-'));
+    const env = { FAKER_BASE_URL: faker.url, FAKER_TOKEN: 'good-token' };
+    const sample = await createCrmsync({
+      cwd: dir,
+      database: `file:${path.join(dir, 'sample.db')}`,
+      plugins: [{ ...fakerPlugin, name: 'sample', demo: true }],
+      env,
+    });
+    const plain = await createCrmsync({
+      cwd: dir,
+      database: `file:${path.join(dir, 'plain.db')}`,
+      plugins: [{ ...fakerPlugin, demo: false }],
+      env,
+    });
+    cleanups.push(async () => {
+      await sample.close();
+      await plain.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const demo = await ensureDemoSchedule(sample, await scheduler(sample, { processJobs: false }));
+    expect(demo).toMatchObject({ crmSource: 'sample', syncType: 'all' });
+    expect(
+      await ensureDemoSchedule(plain, await scheduler(plain, { processJobs: false })),
+    ).toBeNull();
+  });
+
   it('pauses a schedule whose stored options cannot start a sync, naming the option', async () => {
     const { app } = await open();
     const s = await scheduler(app);

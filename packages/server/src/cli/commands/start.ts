@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { ensureDemoSchedule, startScheduler } from '../../scheduler/index.js';
+import { demoPlugin, ensureDemoSchedule, startScheduler } from '../../scheduler/index.js';
 import type { CliContext } from '../context.js';
 import { type ServeFlags, serve, untilStopped } from './server.js';
 
 /**
  * `crmsync start`: everything in one process — the API, the dashboard and the scheduler running
- * scheduled syncs. On a fresh install with the faker demo CRM, syncs it once so the dashboard
- * has data and schedules `faker all` every 2 minutes so scheduled runs arrive on their own.
+ * scheduled syncs. On a fresh install with a demo plugin (`demo: true`, e.g. the faker), syncs
+ * it once so the dashboard has data and schedules `<demo> all` every 2 minutes so scheduled runs
+ * arrive on their own.
  */
 export function registerStart(program: Command, ctx: CliContext) {
   program
@@ -18,9 +19,10 @@ export function registerStart(program: Command, ctx: CliContext) {
       ctx.io.out('crmsync started\n');
       const { app, stop } = await serve(ctx, command, flags, async (opened) => {
         const scheduler = await startScheduler({ app: opened, env: ctx.env, kind: 'start' });
-        if (await ensureDemoSchedule(opened, scheduler))
+        const scheduled = await ensureDemoSchedule(opened, scheduler);
+        if (scheduled)
           ctx.io.out(
-            '  first start: scheduled faker all every 2 minutes (crmsync schedule list)\n',
+            `  first start: scheduled ${scheduled.crmSource} all every 2 minutes (crmsync schedule list)\n`,
           );
         return {
           schedulerHealth: scheduler.health,
@@ -28,13 +30,13 @@ export function registerStart(program: Command, ctx: CliContext) {
           stop: () => scheduler.stop(),
         };
       });
-      const demo = app.plugins.find((p) => p.plugin.name === 'faker' && p.configured);
+      const demo = demoPlugin(app);
       const stopDemo = new AbortController();
       let demoSync: Promise<unknown> = Promise.resolve();
       if (demo && (await app.history({ limit: 1 })).length === 0) {
-        ctx.io.out('  first start: syncing the faker demo CRM\n');
+        ctx.io.out(`  first start: syncing the ${demo} demo CRM\n`);
         demoSync = app
-          .sync('faker', 'all', {}, { trigger: 'api', signal: stopDemo.signal })
+          .sync(demo, 'all', {}, { trigger: 'api', signal: stopDemo.signal })
           .catch((e: unknown) => ctx.io.err(`demo sync failed: ${(e as Error).message}\n`));
       }
       await untilStopped();
