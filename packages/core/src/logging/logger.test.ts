@@ -1,3 +1,4 @@
+import createDebug from 'debug';
 import { describe, expect, it } from 'vitest';
 import { contentHash, stableStringify } from '../hash.js';
 import { createLogger, redact, silentLogger } from './logger.js';
@@ -101,5 +102,20 @@ describe('logger', () => {
       process.stderr.write = original;
     }
     expect(written).toBe('warn crmsync:x: to stderr\n');
+  });
+
+  it('without a level, writes debug lines once DEBUG turns its namespace on, as raw debug did', () => {
+    const lines: string[] = [];
+    // Made before DEBUG is enabled, like a module-level logger in the server.
+    const log = createLogger('crmsync:test:late', { sink: (l) => lines.push(l.message) });
+    log.debug('before');
+    createDebug.enable('crmsync:test:*');
+    try {
+      log.debug('after');
+    } finally {
+      createDebug.disable();
+    }
+    log.debug('disabled again');
+    expect(lines).toEqual(['after']);
   });
 });

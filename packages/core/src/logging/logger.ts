@@ -6,7 +6,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 export interface LoggerOptions {
-  /** Lowest level written; `debug` also needs `DEBUG=crmsync:*` unless `sink` is given. */
+  /**
+   * Lowest level written; `debug` also needs `DEBUG=crmsync:*` unless `sink` is given. Default:
+   * `debug` when `DEBUG` turns the namespace on (as a raw `debug` logger would), else `info`.
+   */
   level?: LogLevel;
   /** Values removed from every message and detail (CRM tokens, API token). */
   secrets?: readonly string[];
@@ -41,9 +44,11 @@ function redactDetails(details: Record<string, unknown> | undefined, secrets: re
  * log.child('run').warn('slow page', { ms: 900 });
  */
 export function createLogger(namespace: string, options: LoggerOptions = {}): Logger {
-  const level = options.level ?? 'info';
-  const secrets = options.secrets ?? [];
   const dbg = createDebug(namespace);
+  const level = options.level;
+  // Read at each line, not once: DEBUG may be enabled after a module-level logger was made.
+  const lowest = () => ORDER[level ?? (dbg.enabled ? 'debug' : 'info')];
+  const secrets = options.secrets ?? [];
   // Asking for debug level (`--debug`) turns the namespace on without DEBUG=crmsync:*.
   if (level === 'debug') dbg.enabled = true;
   const write = (
@@ -51,7 +56,7 @@ export function createLogger(namespace: string, options: LoggerOptions = {}): Lo
     message: string,
     details?: Record<string, unknown>,
   ) => {
-    if (ORDER[lvl] < ORDER[level]) return;
+    if (ORDER[lvl] < lowest()) return;
     const clean = redact(message, secrets);
     const cleanDetails = redactDetails(details, secrets);
     if (options.sink)
