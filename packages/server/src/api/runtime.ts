@@ -1,5 +1,6 @@
 import {
   type CrmPlugin,
+  createLogger,
   createRequestMetrics,
   InputError,
   parsePluginOptions,
@@ -7,13 +8,11 @@ import {
   type SyncEngine,
   type EntityDefinition,
   type HealthResult,
-  type Logger,
   type PluginConfigValues,
   type RunEventListener,
   secretValues,
   type SyncOptions,
 } from '@crmsync/core';
-import createDebug from 'debug';
 import type { PrismaStore } from '../store/index.js';
 import type { ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from '../runtime/api-runtime.js';
 
@@ -44,24 +43,16 @@ export interface ApiRuntimeParts {
   secrets?: () => string[];
 }
 
-function debugLogger(namespace: string): Logger {
-  const log = createDebug(namespace);
-  return {
-    debug: (message, details) => log('%s %o', message, details ?? {}),
-    info: (message, details) => log('%s %o', message, details ?? {}),
-    warn: (message, details) => log('warn %s %o', message, details ?? {}),
-    error: (message, details) => log('error %s %o', message, details ?? {}),
-    child: (child) => debugLogger(child),
-  };
-}
-
 /** Pings the CRM with a client of its own, closed afterwards. */
 async function pluginHealth(entry: RuntimePlugin, signal: AbortSignal): Promise<HealthResult> {
   const { plugin } = entry;
   if (!plugin.health) throw new Error(`${plugin.name} has no health check`);
   const client = await plugin.createClient({
     config: entry.config,
-    logger: debugLogger(`crmsync:plugin:${plugin.name}:health`),
+    logger: createLogger(`crmsync:plugin:${plugin.name}:health`, {
+      level: 'warn',
+      secrets: secretValues(plugin, entry.config),
+    }),
     metrics: createRequestMetrics(),
     signal,
   });

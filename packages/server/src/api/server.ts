@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { createLogger, InputError, type LoggerOptions } from '@crmsync/core';
-import createDebug from 'debug';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -29,7 +28,7 @@ import { graphql } from './graphql-instance.js';
 import { apiSchema } from './schema/index.js';
 import { scrubText } from '../auth/secrets.js';
 
-const debug = createDebug('crmsync:api');
+const apiLog = createLogger('crmsync:api');
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_HOST = '127.0.0.1';
@@ -119,7 +118,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const yogaLog =
     (level: string) =>
     (...args: unknown[]) =>
-      debug('%s %s', level, scrub(inspect(args, { depth: 4 })));
+      apiLog.debug(`${level} ${scrub(inspect(args, { depth: 4 }))}`);
 
   const pubsub = options.pubsub ?? createApiPubSub(options.eventTarget);
   const unsubscribe = runtime.subscribe((event) => publishRunEvent(pubsub, event));
@@ -254,7 +253,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  debug('listening on %s:%d', address.address, address.port);
+  apiLog.debug(`listening on ${address.address}:${address.port}`);
 
   let closed = false;
   return {

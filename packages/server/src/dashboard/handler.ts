@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { InputError } from '@crmsync/core';
-import createDebug from 'debug';
+import { createLogger, InputError } from '@crmsync/core';
 import { z } from 'zod';
 import { httpRequestAuthorized, TOKEN_COOKIE } from '../auth/token.js';
 import {
@@ -16,7 +15,7 @@ import type { ApiRuntime } from '../runtime/api-runtime.js';
 import { scrubText } from '../auth/secrets.js';
 import { csvLine } from './csv.js';
 
-const debug = createDebug('crmsync:dashboard');
+const log = createLogger('crmsync:dashboard');
 
 // A Map: a file named `x.constructor` must not find Object's constructor as its type.
 const TYPES = new Map([
@@ -65,10 +64,8 @@ export function createDashboardHandler(options: DashboardOptions) {
     const run = (work: Promise<void>) =>
       work.catch((error: unknown) => {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        debug(
-          'request %s failed: %s',
-          url.pathname,
-          scrubText(message, options.runtime.secretValues()),
+        log.debug(
+          `request ${url.pathname} failed: ${scrubText(message, options.runtime.secretValues())}`,
         );
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
         else res.destroy();

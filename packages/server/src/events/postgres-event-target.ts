@@ -1,8 +1,8 @@
-import createDebug from 'debug';
+import { createLogger } from '@crmsync/core';
 import pg from 'pg';
 import type { ApiEventTarget } from './pubsub.js';
 
-const debug = createDebug('crmsync:api:pg-events');
+const log = createLogger('crmsync:api:pg-events');
 
 /** PostgreSQL's NOTIFY payload limit is 8000 bytes; larger events are dropped with a debug line. */
 const MAX_PAYLOAD = 7_900;
@@ -30,7 +30,7 @@ export async function createPostgresEventTarget(options: {
   const channel = options.channel ?? 'crmsync_events';
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
   const client = new pg.Client({ connectionString: options.connectionString });
-  client.on('error', (error) => debug('connection error: %s', error.message));
+  client.on('error', (error) => log.debug(`connection error: ${error.message}`));
   await client.connect();
   await client.query(`LISTEN ${channel}`);
   const listeners = new Map<string, Set<Listener>>();
@@ -64,7 +64,7 @@ export async function createPostgresEventTarget(options: {
     dispatchEvent(event: Event) {
       const payload = JSON.stringify({ type: event.type, detail: (event as CustomEvent).detail });
       if (Buffer.byteLength(payload) > MAX_PAYLOAD) {
-        debug('dropped a %s event of %d bytes (NOTIFY limit)', event.type, payload.length);
+        log.debug(`dropped a ${event.type} event of ${payload.length} bytes (NOTIFY limit)`);
         return false;
       }
       // One query at a time on this connection, in dispatch order: pg queues concurrent
@@ -73,7 +73,7 @@ export async function createPostgresEventTarget(options: {
         .then(() => client.query('SELECT pg_notify($1, $2)', [channel, payload]))
         .then(
           () => undefined,
-          (error: Error) => debug('NOTIFY failed: %s', error.message),
+          (error: Error) => log.debug(`NOTIFY failed: ${error.message}`),
         );
       return true;
     },

@@ -1,6 +1,6 @@
+import { createLogger } from '@crmsync/core';
 import type { RunEvent } from '@crmsync/core';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import createDebug from 'debug';
 import { Redis } from 'ioredis';
 import { createPostgresEventTarget } from '../events/postgres-event-target.js';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../events/pubsub.js';
 import { redact } from '../store/index.js';
 
-const log = createDebug('crmsync:scheduler:events');
+const log = createLogger('crmsync:scheduler:events');
 
 /** Where live run events cross processes, parsed once from a URL. */
 export type EventsTarget =
@@ -102,7 +102,7 @@ export async function openRunEventBridge(
     close = () => pgTarget.close();
   }
   const pubsub = createApiPubSub(eventTarget);
-  log('run events over %s', target.kind);
+  log.debug(`run events over ${target.kind}`);
   return {
     kind: target.kind,
     eventTarget,

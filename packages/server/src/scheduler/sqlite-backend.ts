@@ -1,10 +1,10 @@
+import { createLogger } from '@crmsync/core';
 import type { AgendaBackend, JobRepository, NotificationChannel } from 'agenda';
 import Database from 'better-sqlite3';
-import createDebug from 'debug';
 import { SqliteJobRepository } from './sqlite-job-repository.js';
 import { SqliteNotificationChannel } from './sqlite-notification-channel.js';
 
-const log = createDebug('crmsync:scheduler:sqlite-backend');
+const log = createLogger('crmsync:scheduler:sqlite-backend');
 
 export interface SqliteBackendOptions {
   /** A file path (or `:memory:`, useful only within one Agenda instance). */
@@ -67,13 +67,13 @@ export class SqliteBackend implements AgendaBackend {
   async connect(): Promise<void> {
     if (!this.#db?.open) this.#open();
     await this.repository.connect();
-    log('connected to %s', this.#options.path);
+    log.debug(`connected to ${this.#options.path}`);
   }
 
   async disconnect(): Promise<void> {
     if (this.#db?.open) this.#db.close();
     this.#db = undefined;
     this.#repository = undefined;
-    log('closed %s', this.#options.path);
+    log.debug(`closed ${this.#options.path}`);
   }
 }

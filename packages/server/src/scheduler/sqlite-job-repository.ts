@@ -1,3 +1,4 @@
+import { createLogger } from '@crmsync/core';
 import { randomUUID } from 'node:crypto';
 import {
   computeJobState,
@@ -13,10 +14,9 @@ import {
   toJobId,
 } from 'agenda';
 import type BetterSqlite3 from 'better-sqlite3';
-import createDebug from 'debug';
 import { dataMatches, matchesUnique } from './job-match.js';
 
-const log = createDebug('crmsync:scheduler:sqlite-repository');
+const log = createLogger('crmsync:scheduler:sqlite-repository');
 
 /** One row of the jobs table: dates are epoch milliseconds, JSON columns are text. */
 interface JobRow {
@@ -170,7 +170,7 @@ export class SqliteJobRepository implements JobRepository {
       CREATE UNIQUE INDEX IF NOT EXISTS "${t}_single_job_idx" ON "${t}" (name) WHERE type = 'single';
       CREATE INDEX IF NOT EXISTS "${t}_locked_at_idx" ON "${t}" (locked_at) WHERE locked_at IS NOT NULL;
     `);
-    log('table %s ready', t);
+    log.debug(`table ${t} ready`);
   }
 
   #all(sql: string, ...params: unknown[]): JobRow[] {
@@ -397,7 +397,7 @@ export class SqliteJobRepository implements JobRepository {
         lockDeadline.getTime(),
       ),
     );
-    if (row) log('locked %s %s', jobName, row.id);
+    if (row) log.debug(`locked ${jobName} ${row.id}`);
     return row ? rowToJob(row) : undefined;
   }
 
@@ -530,7 +530,7 @@ export class SqliteJobRepository implements JobRepository {
       return this.#insert(c);
     });
     if (!saved) {
-      log('job %s was not found for update, returning it unchanged', _id);
+      log.debug(`job ${_id} was not found for update, returning it unchanged`);
       return job;
     }
     return rowToJob(saved) as JobParameters<DATA>;

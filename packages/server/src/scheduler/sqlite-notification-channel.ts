@@ -1,8 +1,8 @@
+import { createLogger } from '@crmsync/core';
 import { BaseNotificationChannel, type JobNotification, toJobId } from 'agenda';
 import Database from 'better-sqlite3';
-import createDebug from 'debug';
 
-const log = createDebug('crmsync:scheduler:sqlite-notifications');
+const log = createLogger('crmsync:scheduler:sqlite-notifications');
 
 interface NotificationRow {
   seq: number;
@@ -65,7 +65,7 @@ export class SqliteNotificationChannel extends BaseNotificationChannel {
     this.#timer = setInterval(() => this.#poll(), this.#options.pollMs ?? 100);
     this.#timer.unref();
     this.setState('connected');
-    log('listening on %s after seq %d', this.#table, this.#lastSeq);
+    log.debug(`listening on ${this.#table} after seq ${this.#lastSeq}`);
   }
 
   async disconnect(): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  createLogger,
   type BeginRunInput,
   CrmsyncError,
   type FinishRunInput,
@@ -15,7 +16,6 @@ import {
   type UpsertOptions,
   type UpsertResult,
 } from '@crmsync/core';
-import createDebug from 'debug';
 import type { DatabaseProvider, DatabaseTarget } from './database-url.js';
 import { countLiveRecords } from './live-count.js';
 import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
@@ -31,7 +31,7 @@ import { toSyncEvent, toSyncRun } from './run-row.js';
 import { newRunId } from './run-id.js';
 import { SqliteRecordTable } from './sqlite-record-table.js';
 
-const debug = createDebug('crmsync:store');
+const log = createLogger('crmsync:store');
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
 export const MAX_EVENTS_PER_RUN = 1_000;
@@ -93,7 +93,7 @@ export class PrismaStore implements Store {
             migrateSqlite(db, migrations),
           )
         : await migratePostgres(this.#pool(), migrations, this.target.schema);
-    if (applied.length > 0) debug('applied migrations %o', applied);
+    if (applied.length > 0) log.debug('applied migrations', { applied });
     return applied;
   }
 
