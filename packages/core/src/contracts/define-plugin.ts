@@ -5,6 +5,7 @@ import {
   type ConfigSpec,
   CORE_CONTRACT_VERSION,
   type CrmPlugin,
+  type EntityDefinition,
   type HealthResult,
   type PluginConfigValues,
 } from './plugin.js';
@@ -61,9 +62,15 @@ export type ConfigValues<S extends ConfigInput> = {
  * `healthEntity`, else of the first entity), `closeClient` (default: nothing to release).
  */
 export interface CrmPluginDefinition<S extends ConfigInput, Client>
-  extends Omit<CrmPlugin<Client, ConfigValues<S>>, 'contractVersion' | 'config' | 'health'> {
+  extends Omit<
+    CrmPlugin<Client, ConfigValues<S>>,
+    'contractVersion' | 'config' | 'health' | 'entities'
+  > {
   contractVersion?: number;
   config: S;
+  /** The client type comes from `createClient`; entities only have to accept it. */
+  // biome-ignore lint/suspicious/noExplicitAny: entities differ in their raw record and checkpoint types
+  entities: EntityDefinition<NoInfer<Client>, any, any>[];
   /** A cheap entity (few records, no heavy filter) the default health probe reads one record of. */
   healthEntity?: string;
   health?(client: Client, signal: AbortSignal): Promise<HealthResult>;
@@ -104,10 +111,14 @@ export function defineCrmPlugin<Client>(
     contractVersion: definition.contractVersion ?? CORE_CONTRACT_VERSION,
     config,
     createClient(context) {
-      // What the types promise: every required, ungrouped setting is there.
+      // What the types promise, whoever resolved the values (a host, a test): defaults filled
+      // in, every required setting outside a group there.
+      const values = { ...context.config };
+      const unset = (key: string) => values[key] === undefined || values[key] === '';
+      for (const [key, f] of Object.entries(config))
+        if (unset(key) && f.default !== undefined) values[key] = f.default;
       const missing = Object.entries(config)
-        .filter(([key, f]) => f.required && !f.group && f.default === undefined)
-        .filter(([key]) => context.config[key] === undefined || context.config[key] === '')
+        .filter(([key, f]) => f.required && !f.group && unset(key))
         .map(([, f]) => f.env);
       if (missing.length > 0)
         throw new CrmsyncError(
@@ -115,11 +126,12 @@ export function defineCrmPlugin<Client>(
           `${definition.name} is not configured: set ${missing.join(', ')}`,
           { crm: definition.name },
         );
-      return definition.createClient(context as Parameters<typeof definition.createClient>[0]);
+      return definition.createClient({
+        ...context,
+        config: values as Parameters<typeof definition.createClient>[0]['config'],
+      });
     },
-    health:
-      definition.health ??
-      ((client, signal) => probe(plugin, client, signal, healthEntity)),
+    health: definition.health ?? ((client, signal) => probe(plugin, client, signal, healthEntity)),
   };
   return plugin;
 }

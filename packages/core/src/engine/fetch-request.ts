@@ -7,7 +7,10 @@ const DEFAULT_PAGE_SIZE = 100;
  * The page size a run asks: `--batch-size` when given, else the entity's own default, else
  * 100; never more than the entity's `pageSize.max`, so a CRM is never asked a page it refuses.
  */
-export function pageSizeFor(entity: Pick<EntityDefinition, 'pageSize'>, batchSize?: number): number {
+export function pageSizeFor(
+  entity: Pick<EntityDefinition, 'pageSize'>,
+  batchSize?: number,
+): number {
   const asked = batchSize ?? entity.pageSize?.default ?? DEFAULT_PAGE_SIZE;
   return entity.pageSize ? Math.min(asked, entity.pageSize.max) : asked;
 }

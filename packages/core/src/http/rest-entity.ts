@@ -189,7 +189,12 @@ export function restEntity<Raw>(
   const sourceOf = (field: string) => spec.fields[field]?.source ?? field;
   const idPath = sourceOf(primaryKey);
   const deltaPath = delta.kind === 'none' ? undefined : sourceOf(delta.field);
-  const { since: _s, until: _u, format: _f, ...deltaSpec } = delta as RestDeltaSpec & {
+  const {
+    since: _s,
+    until: _u,
+    format: _f,
+    ...deltaSpec
+  } = delta as RestDeltaSpec & {
     since?: unknown;
     until?: unknown;
     format?: unknown;

@@ -99,7 +99,10 @@ export function restPages<R>(
     case 'cursor':
       return cursorPages(
         async (cursor) => {
-          const paging = { ...size(p.limitParam), ...(cursor !== undefined && { [p.param]: cursor }) };
+          const paging = {
+            ...size(p.limitParam),
+            ...(cursor !== undefined && { [p.param]: cursor }),
+          };
           const page =
             p.in === 'body' ? await get(spec.path, {}, paging) : await get(spec.path, paging);
           const next = getPath(page.body, p.next);
