@@ -1,5 +1,4 @@
 import type { Checkpoint, EntityDefinition } from '../contracts/plugin.js';
-import type { Logger } from '../contracts/logger.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -23,12 +22,12 @@ export function pageSizeFor(
 export function resumeCheckpoint(
   entity: Pick<EntityDefinition, 'name' | 'checkpoint'>,
   checkpoint: Checkpoint | undefined,
-  logger: Logger,
+  warn: (message: string) => void,
 ): Checkpoint | undefined {
   if (!checkpoint || !entity.checkpoint) return checkpoint;
   const parsed = entity.checkpoint.safeParse(checkpoint);
   if (parsed.success) return parsed.data;
-  logger.warn(
+  warn(
     `${entity.name}: the stored checkpoint does not match this plugin's checkpoint shape (${parsed.error.issues[0]?.message ?? 'invalid'}); reading from the start instead`,
   );
   return undefined;

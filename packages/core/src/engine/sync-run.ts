@@ -194,7 +194,7 @@ export class SyncRunExecution {
         ...(this.#plan.until && { until: this.#plan.until }),
         ...(options.maxRecords !== undefined && { maxRecords: options.maxRecords }),
       };
-      const resume = resumeCheckpoint(entity, checkpoint, logger);
+      const resume = resumeCheckpoint(entity, checkpoint, (m) => this.#log('warn', m));
       if (resume) request.checkpoint = resume;
       const processor: Processor = entity.processor ?? createDefaultProcessor(entity, this.#crm);
       const context: ValidationContext = {
