@@ -98,7 +98,7 @@ export function defineCrmPlugin<Client, Cfg extends PluginConfigValues = PluginC
 ): CrmPlugin<Client, Cfg>;
 export function defineCrmPlugin<const S extends ConfigInput, Client>(
   definition: CrmPluginDefinition<S, Client>,
-): CrmPlugin<Client, ConfigValues<S>>;
+): CrmPlugin<Client>;
 export function defineCrmPlugin<Client>(
   definition: CrmPluginDefinition<ConfigInput, Client>,
 ): CrmPlugin<Client, PluginConfigValues> {
@@ -106,19 +106,27 @@ export function defineCrmPlugin<Client>(
   const config: ConfigSpec = Object.fromEntries(
     Object.entries(definition.config).map(([key, field]) => [key, configField(key, field)]),
   );
+  type Values = Parameters<typeof definition.createClient>[0]['config'];
+  // What the types promise, whoever resolved the values (a host, a test): defaults filled in.
+  const withDefaults = (given: PluginConfigValues): Values => {
+    const values = { ...given };
+    for (const [key, f] of Object.entries(config))
+      if (unset(values[key]) && f.default !== undefined) values[key] = f.default;
+    return values as Values;
+  };
+  const { configureEntities } = definition;
   const plugin: CrmPlugin<Client, PluginConfigValues> = {
     ...rest,
     contractVersion: definition.contractVersion ?? CORE_CONTRACT_VERSION,
     config,
+    ...(configureEntities && {
+      configureEntities: (values: PluginConfigValues) => configureEntities(withDefaults(values)),
+    }),
     createClient(context) {
-      // What the types promise, whoever resolved the values (a host, a test): defaults filled
-      // in, every required setting outside a group there.
-      const values = { ...context.config };
-      const unset = (key: string) => values[key] === undefined || values[key] === '';
-      for (const [key, f] of Object.entries(config))
-        if (unset(key) && f.default !== undefined) values[key] = f.default;
+      const values = withDefaults(context.config);
+      // …and every required setting outside a group is there.
       const missing = Object.entries(config)
-        .filter(([key, f]) => f.required && !f.group && unset(key))
+        .filter(([key, f]) => f.required && !f.group && unset(values[key]))
         .map(([, f]) => f.env);
       if (missing.length > 0)
         throw new CrmsyncError(
@@ -126,15 +134,14 @@ export function defineCrmPlugin<Client>(
           `${definition.name} is not configured: set ${missing.join(', ')}`,
           { crm: definition.name },
         );
-      return definition.createClient({
-        ...context,
-        config: values as Parameters<typeof definition.createClient>[0]['config'],
-      });
+      return definition.createClient({ ...context, config: values });
     },
     health: definition.health ?? ((client, signal) => probe(plugin, client, signal, healthEntity)),
   };
   return plugin;
 }
+
+const unset = (value: unknown) => value === undefined || value === '';
 
 function configField(key: string, field: ConfigFieldInput): ConfigFieldSpec {
   const { type, env, secret, ...rest } = field;
