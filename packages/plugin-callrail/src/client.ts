@@ -11,11 +11,6 @@ export interface CallRailClientOptions {
   baseUrl: string;
   accountId: string;
   transport: CallRailTransport;
-  /**
-   * The trailing window (days) the entities declare in `delta.windowMs`; the engine subtracts
-   * it from a delta's `since`. A `window-days` option different from it moves `since` by the difference.
-   */
-  windowDays: number;
 }
 
 /** A list endpoint: where it lives and which key holds its records. */
@@ -56,7 +51,6 @@ const MAX_PER_PAGE = 250;
  */
 export class CallRailClient {
   readonly accountId: string;
-  readonly windowDays: number;
   private readonly baseUrl: string;
   private readonly transport: CallRailTransport;
 
@@ -64,7 +58,6 @@ export class CallRailClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.accountId = options.accountId;
     this.transport = options.transport;
-    this.windowDays = options.windowDays;
   }
 
   url(path: string | null, query: Record<string, string | number | undefined> = {}): string {
@@ -149,11 +142,7 @@ export class CallRailClient {
     if (cp && typeof cp.start_date === 'string' && typeof cp.end_date === 'string') {
       return { start: cp.start_date, end: cp.end_date };
     }
-    const option = Number(request.options['window-days']);
-    const days = Number.isFinite(option) && option > 0 ? option : this.windowDays;
-    // The engine already subtracted the entity's default window from a delta's `since`.
-    const extra = request.mode === 'delta' ? days - this.windowDays : 0;
-    const w = eventWindow(request, extra, new Date(), request.logger);
+    const w = eventWindow(request, new Date(), request.logger);
     return { start: w.start.toISOString(), end: w.end.toISOString() };
   }
 }

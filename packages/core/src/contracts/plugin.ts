@@ -73,14 +73,24 @@ export interface HealthResult {
  * - `updated-since`: the CRM filters by a remote timestamp that moves on every update.
  * - `created-since`: the timestamp moves only on creation (append-only logs).
  * - `trailing-window`: no modified filter; every run re-reads `windowMs` of event time
- *   before the delta start (CallRail calls change after they are created).
+ *   before the delta start (CallRail calls change after they are created), or the days of
+ *   the plugin option `windowOption` names when a run sets it.
  * - `none`: read everything every run; unchanged rows are skipped by hash and rows missing
  *   from a complete read are soft-deleted (a spreadsheet).
  */
 export type DeltaSpec =
   | { kind: 'updated-since'; field: string }
   | { kind: 'created-since'; field: string }
-  | { kind: 'trailing-window'; field: string; windowMs: number }
+  | {
+      kind: 'trailing-window';
+      field: string;
+      windowMs: number;
+      /**
+       * A plugin option, in days, that replaces `windowMs` for a run (CallRail's
+       * `--window-days`): the engine reaches back that far, so the plugin uses `since` as given.
+       */
+      windowOption?: string;
+    }
   | { kind: 'none' };
 
 export type SyncMode = 'full' | 'delta' | 'force' | 'start-date';

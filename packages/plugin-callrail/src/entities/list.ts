@@ -34,7 +34,13 @@ export function callrailEntity(
     description: spec.description,
     primaryKey: spec.primaryKey ?? 'id',
     delta: list.dateField
-      ? { kind: 'trailing-window', field: list.dateField, windowMs: DEFAULT_WINDOW_DAYS * DAY_MS }
+      ? {
+          kind: 'trailing-window',
+          field: list.dateField,
+          windowMs: DEFAULT_WINDOW_DAYS * DAY_MS,
+          // The engine reaches back `--window-days` (or 7) before the delta start; the client adds nothing.
+          windowOption: 'window-days',
+        }
       : { kind: 'none' },
     fields: spec.fields,
     ...(spec.createdAtField ? { createdAtField: spec.createdAtField } : {}),
