@@ -14,7 +14,10 @@ export interface FakeFault {
   after?: number;
   /** Milliseconds to wait before answering; `'forever'`: no answer until the fake closes. */
   stall?: number | 'forever';
-  /** Which requests it applies to. Default: every routed request. */
+  /**
+   * Which requests it applies to. Default: every routed request behind the auth check (not
+   * a route declared `auth: false`, such as a token endpoint).
+   */
   match?: (request: FakeRequest) => boolean;
 }
 
@@ -34,9 +37,12 @@ export class FaultQueue {
       this.#pending.push({ fault, left: fault.times ?? 1, skip: fault.after ?? 0 });
   }
 
-  /** The fault answering `request`, consuming one of its `times`; `undefined` when none. */
-  take(request: FakeRequest): FakeFault | undefined {
-    const i = this.#pending.findIndex((p) => !p.fault.match || p.fault.match(request));
+  /**
+   * The fault answering `request`, consuming one of its `times`; `undefined` when none.
+   * `open`: the request's route is outside the auth check (only a `match` selects it).
+   */
+  take(request: FakeRequest, open = false): FakeFault | undefined {
+    const i = this.#pending.findIndex((p) => (p.fault.match ? p.fault.match(request) : !open));
     const entry = this.#pending[i];
     if (!entry) return undefined;
     if (entry.skip > 0) {

@@ -113,7 +113,11 @@ describe('FakeApi faults and latency', () => {
     // users takes the 429 (the 503 does not match it), calls: one through, two 503s, then served.
     expect(statuses).toEqual([200, 429, 503, 503, 200]);
     api.fault({ status: 500 });
+    // A token endpoint outside the auth check is not faulted unless a fault's match says so.
+    expect((await get(`${url}/token`, { method: 'POST' })).status).toBe(200);
     expect((await get(`${url}/v1/x/1.json`)).body).toEqual({ code: 'fault_500' });
+    api.fault({ status: 500, match: (r) => r.path === '/token' });
+    expect((await get(`${url}/token`, { method: 'POST' })).status).toBe(500);
     api.fault({ status: 500 });
     api.faults.reset();
     expect((await get(`${url}/v1/x/1.json`)).status).toBe(200);

@@ -141,7 +141,7 @@ export class FakeApi {
       request.params = match.params;
       request.route = match.route.pattern;
     }
-    const open = match && match !== 'method' && match.route.options.auth === false;
+    const open = !!match && match !== 'method' && match.route.options.auth === false;
     let limitHeaders: Record<string, string> = {};
     try {
       if (!open) {
@@ -157,7 +157,7 @@ export class FakeApi {
       if (!match) return this.#notFound(request);
       if (match === 'method')
         return (this.#options.methodNotAllowed ?? ((r) => this.#notFound(r)))(request);
-      const fault = this.faults.take(request);
+      const fault = this.faults.take(request, open);
       if (fault?.stall === 'forever') await new Promise<void>((r) => this.#stalled.add(r));
       else if (fault?.stall) await sleep(fault.stall);
       if (fault?.status !== undefined)
