@@ -47,20 +47,26 @@ function crm(version: 1 | 2, pageSize?: { default: number; max: number }) {
   return { plugin, asked, failNext: () => (failAfterFirstPage = true) };
 }
 
+/** An engine over a fresh store, and `--full` runs of the `rows` entity of a given plugin. */
+function fullReads() {
+  const store = new MemoryStore();
+  const engine = new SyncEngine({ store, logger: silentLogger() });
+  const run = (plugin: ReturnType<typeof crm>['plugin']) =>
+    engine.runEntity({
+      plugin,
+      entity: 'rows',
+      config: {},
+      trigger: 'cli',
+      options: { full: true },
+    });
+  return { store, run };
+}
+
 describe('the request the engine hands to fetch', () => {
   it('drops a checkpoint the entity no longer parses, says so, and reads from the start', async () => {
-    const store = new MemoryStore();
-    const engine = new SyncEngine({ store, logger: silentLogger() });
+    const { store, run } = fullReads();
     const old = crm(1);
     old.failNext();
-    const run = (plugin: typeof old.plugin) =>
-      engine.runEntity({
-        plugin,
-        entity: 'rows',
-        config: {},
-        trigger: 'cli',
-        options: { full: true },
-      });
     const failed = await run(old.plugin);
     expect(failed).toMatchObject({ status: 'failed', checkpoint: { page: 0 } });
 
@@ -76,18 +82,9 @@ describe('the request the engine hands to fetch', () => {
   });
 
   it('hands a checkpoint that parses to fetch as the schema parsed it', async () => {
-    const store = new MemoryStore();
-    const engine = new SyncEngine({ store, logger: silentLogger() });
+    const { run } = fullReads();
     const first = crm(2);
     first.failNext();
-    const run = (plugin: typeof first.plugin) =>
-      engine.runEntity({
-        plugin,
-        entity: 'rows',
-        config: {},
-        trigger: 'cli',
-        options: { full: true },
-      });
     await run(first.plugin);
     const again = crm(2);
     await run(again.plugin);
