@@ -1,9 +1,10 @@
-import type { FetchRequest, Logger } from '@crmsync/core';
+import { createRequestMetrics, type FetchRequest, type Logger } from '@crmsync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRailClient, type CallRailRecord } from './client.js';
 import { calls } from './entities/calls.js';
 import { companies } from './entities/companies.js';
 import { textMessages } from './entities/text_messages.js';
+import { createCallRailTransport } from './transport.js';
 import { CallRailFakeServer } from './fake-server/index.js';
 
 const DAY = 86_400_000;
@@ -11,16 +12,19 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () 
 let fake: CallRailFakeServer;
 afterEach(async () => fake?.close());
 
-/** A plain authenticated GET: these tests exercise paging and dates, not retries. */
+/** The plugin's transport with short backoffs: these tests exercise paging and dates. */
 function client(): CallRailClient {
   return new CallRailClient({
     baseUrl: fake.baseUrl,
     accountId: fake.accountId,
-    transport: async <T>(url: string) => {
-      const res = await fetch(url, { headers: { authorization: `Token token="${fake.apiKey}"` } });
-      if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    },
+    transport: createCallRailTransport({
+      apiKey: fake.apiKey,
+      baseUrl: `${fake.baseUrl}/a/${fake.accountId}`,
+      quotas: [],
+      metrics: createRequestMetrics(),
+      logger: quiet,
+      backoffMs: 10,
+    }),
   });
 }
 

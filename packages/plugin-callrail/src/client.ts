@@ -1,10 +1,21 @@
-import { type Checkpoint, CrmsyncError, type FetchRequest, type Page } from '@crmsync/core';
+import {
+  type Checkpoint,
+  CrmsyncError,
+  type FetchRequest,
+  type HttpClient,
+  type Page,
+} from '@crmsync/core';
 import { eventWindow } from './window.js';
 
 export type CallRailRecord = Record<string, unknown>;
 
-/** Sends one authenticated GET and returns the parsed JSON (retries and limits are its job). */
-export type CallRailTransport = <T>(url: string, signal: AbortSignal) => Promise<T>;
+/**
+ * Sends one authenticated GET and returns the parsed JSON (retries and limits are its job);
+ * `http` is the same client, based at the account, for the declared (restEntity) lists.
+ */
+export type CallRailTransport = (<T>(url: string, signal: AbortSignal) => Promise<T>) & {
+  readonly http: HttpClient;
+};
 
 export interface CallRailClientOptions {
   /** `https://api.callrail.com/v3` or a fake's base. */
@@ -51,6 +62,7 @@ const MAX_PER_PAGE = 250;
  */
 export class CallRailClient {
   readonly accountId: string;
+  readonly http: HttpClient;
   private readonly baseUrl: string;
   private readonly transport: CallRailTransport;
 
@@ -58,6 +70,7 @@ export class CallRailClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.accountId = options.accountId;
     this.transport = options.transport;
+    this.http = options.transport.http;
   }
 
   url(path: string | null, query: Record<string, string | number | undefined> = {}): string {

@@ -76,7 +76,7 @@ export const callrailPlugin = defineCrmPlugin({
       accountId: config.CALLRAIL_ACCOUNT_ID,
       transport: createCallRailTransport({
         apiKey: config.CALLRAIL_API_KEY,
-        baseUrl: config.CALLRAIL_BASE_URL,
+        baseUrl: `${config.CALLRAIL_BASE_URL}/a/${encodeURIComponent(config.CALLRAIL_ACCOUNT_ID)}`,
         quotas: [
           { limit: config.CALLRAIL_HOURLY_LIMIT, windowMs: HOUR },
           { limit: config.CALLRAIL_DAILY_LIMIT, windowMs: 24 * HOUR },
