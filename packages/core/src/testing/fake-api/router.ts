@@ -5,6 +5,8 @@ export type FakeHandler = (request: FakeRequest) => FakeReply | Promise<FakeRepl
 export interface RouteOptions {
   /** `false`: the route answers without the API's auth check (token endpoints). */
   auth?: boolean;
+  /** `false`: answers are left out of the request log (control endpoints). */
+  log?: boolean;
 }
 
 interface Route {

@@ -201,14 +201,17 @@ export class FakeApi {
       body: Buffer.concat(chunks).toString('utf8'),
     };
     const answer = await this.dispatch(request);
-    this.requests.push({
-      method: request.method,
-      path: request.path,
-      query: request.query,
-      status: answer.status,
-      at: this.clock.now(),
-      ...(request.route !== undefined && { route: request.route }),
-    });
+    const matched = this.router.match(request.method, request.path);
+    const logged = !(matched && matched !== 'method' && matched.route.options.log === false);
+    if (logged)
+      this.requests.push({
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        status: answer.status,
+        at: this.clock.now(),
+        ...(request.route !== undefined && { route: request.route }),
+      });
     if (res.destroyed || res.headersSent) return;
     const text =
       answer.body === undefined
