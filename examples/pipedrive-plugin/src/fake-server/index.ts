@@ -146,7 +146,13 @@ function compare(a: number[], b: number[]): number {
 export async function pipedriveFixture(
   entity: PipedriveEntity,
   size: number,
-): Promise<PluginKitFixture & Awaited<ReturnType<typeof startFakePipedrive>>> {
+): Promise<
+  PluginKitFixture &
+    Awaited<ReturnType<typeof startFakePipedrive>> & {
+      remove(count: number): Promise<string[]>;
+      badCredentials: Record<string, string>;
+    }
+> {
   const fake = await startFakePipedrive(size);
   const records = fake.data[entity];
   const touch = (id: string, patch: Partial<Row> = {}, at = fake.api.clock.now()) =>
@@ -154,6 +160,16 @@ export async function pipedriveFixture(
   return {
     ...fake,
     config: { PIPEDRIVE_API_TOKEN: fake.token, PIPEDRIVE_BASE_URL: fake.baseUrl },
+    badCredentials: { PIPEDRIVE_API_TOKEN: 'not-a-token', PIPEDRIVE_BASE_URL: fake.baseUrl },
+    /** Pipedrive keeps a deleted record in its lists, flagged, with a new update_time. */
+    async remove(count: number) {
+      const ids = records
+        .all()
+        .slice(0, count)
+        .map((r) => r.id);
+      for (const id of ids) touch(id, { is_deleted: true });
+      return ids;
+    },
     async mutate(count) {
       const ids = records
         .all()

@@ -231,7 +231,7 @@ export function restEntity<Raw>(
           { pageSize: size, signal: request.signal, ...(resume && { checkpoint: position }) },
         );
         for await (const page of stream) {
-          yield { ...page, ...split(page.records, request.until) } as Page<Raw, RestCheckpoint>;
+          yield { ...page, ...split(page.records, request) } as Page<Raw, RestCheckpoint>;
         }
       }
       if (deletes && 'feed' in deletes) {
@@ -263,15 +263,20 @@ export function restEntity<Raw>(
   };
 
   /**
-   * Flagged records become deleted ids; records changed at or after `until` are left out when
-   * the API could not be told (no until parameter, or a coarser format than the bound).
+   * Flagged records become deleted ids. Records changed outside [since, until) are left out:
+   * the API may not have been told exactly (no until parameter, a format coarser than the
+   * bound, which is rounded outwards), and a read returns what the engine asked, no more.
    */
-  function split(list: Raw[], until: Date | undefined): { records: Raw[]; deletedIds?: string[] } {
+  function split(
+    list: Raw[],
+    { since, until }: Pick<FetchRequest, 'since' | 'until'>,
+  ): { records: Raw[]; deletedIds?: string[] } {
     const flag = deletes && 'flag' in deletes ? deletes : undefined;
     const kept: Raw[] = [];
     const deleted: string[] = [];
     for (const record of list) {
-      if (until && deltaPath && timeOf(getPath(record, deltaPath)) >= until.getTime()) continue;
+      const at = deltaPath ? timeOf(getPath(record, deltaPath)) : Number.NaN;
+      if ((since && at < since.getTime()) || (until && at >= until.getTime())) continue;
       if (flag && getPath(record, flag.flag) === (flag.equals ?? true))
         deleted.push(String(getPath(record, idPath)));
       else kept.push(record);
