@@ -31,6 +31,7 @@ export const pipedrivePlugin = defineCrmPlugin({
       auth: headerAuth('x-api-token', config.PIPEDRIVE_API_TOKEN),
       limiter: new RateLimiter([{ requests: config.PIPEDRIVE_BURST_LIMIT, perMs: 2_000 }]),
       metrics,
+      backoffMs: 250, // a 5xx burst clears within the 2 s burst window
       // Seconds left in the burst window, sent on every answer and on the 429.
       onRateLimit: ({ headers }) =>
         Number(headers.get('x-ratelimit-reset') ?? Number.NaN) * 1000 || undefined,
