@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FetchRequest, Page } from '../contracts/plugin.js';
 import { silentLogger } from '../logging/logger.js';
 import { FakeApi } from '../testing/fake-api/server.js';
-import { ok } from '../testing/fake-api/types.js';
+import { jsonBody, ok } from '../testing/fake-api/types.js';
 import { HttpClient } from './http-client.js';
 import { deltaQuery, type RestCheckpoint, type RestEntitySpec, restEntity } from './rest-entity.js';
 
@@ -177,6 +177,38 @@ describe('restEntity', () => {
     const resumed = await read(entity, http, { checkpoint: { phase: 'deletes', page: 2 } });
     expect(resumed.flatMap((p) => p.deletedIds ?? [])).toEqual([]);
     expect(api.requests.map((r) => r.path)).toEqual(['/deleted']);
+  });
+
+  it('pages a POST search by a cursor it sends in the body, beside the fixed body', async () => {
+    const { api, http } = await serve();
+    const bodies: unknown[] = [];
+    api.post('/search', (r) => {
+      const body = jsonBody(r) as { after?: number; limit: number };
+      bodies.push(body);
+      const from = body.after ?? 0;
+      const next = from + body.limit < 5 ? from + body.limit : undefined;
+      const ids = [1, 2, 3, 4, 5].slice(from, from + body.limit);
+      return ok({ results: ids.map((id) => ({ id })), ...(next && { paging: { after: next } }) });
+    });
+    const search = spec({
+      path: '/search',
+      records: 'results',
+      body: { filter: 'open' },
+      pagination: {
+        style: 'cursor',
+        param: 'after',
+        next: 'paging.after',
+        limitParam: 'limit',
+        in: 'body',
+      },
+      delta: { kind: 'none' },
+    });
+    const pages = await read(search, http);
+    expect(pages.map((p) => p.records.map((r) => r.id))).toEqual([[1, 2, 3, 4], [5]]);
+    expect(bodies).toEqual([
+      { filter: 'open', limit: 4 },
+      { filter: 'open', limit: 4, after: '4' },
+    ]);
   });
 
   it('declares full-read detection, its page sizes and its checkpoint shape to the engine', () => {
