@@ -15,6 +15,7 @@ import {
   type RuntimePlugin,
   syncEngineRuntime,
 } from './runtime.js';
+import type { ApiRuntime } from './context.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from './server.js';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -105,6 +106,8 @@ export const CALLRAIL_SECRET = 'callrail-secret-4f7c2a9e1b';
 export interface TestApi {
   api: ApiServer;
   store: PrismaStore;
+  /** The runtime the server serves (for handlers mounted beside it, e.g. the dashboard's). */
+  runtime: ApiRuntime;
   callrail: CallRailFake;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -187,6 +190,7 @@ async function startOn(db: TestDatabase, options: TestApiOptions): Promise<TestA
   return {
     api,
     store,
+    runtime,
     callrail,
     async gql(query, variables = {}, headers = {}) {
       const res = await fetch(api.url, {
