@@ -1,16 +1,20 @@
 import { createRequestMetrics, MemoryStore, SyncEngine, silentLogger } from '@crmsync/core';
 import { describePluginKit } from '@crmsync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pipedriveFixture } from './fake-server/index.js';
+import { type PipedriveEntity, pipedriveFixture } from './fake-server/index.js';
 import pipedrivePlugin from './index.js';
 
-for (const entity of ['persons', 'organizations', 'deals'] as const) {
-  describePluginKit({
-    plugin: pipedrivePlugin,
-    entity,
-    setup: ({ size }) => pipedriveFixture(entity, size),
-  });
-}
+// Every scenario of the plugin kit, for each entity: bounds, resume, deletions by the
+// `is_deleted` flag, the 500-record page cap, wrong credentials, faults, bad records.
+describePluginKit({
+  plugin: pipedrivePlugin,
+  setup: ({ size, entity }) => pipedriveFixture(entity as PipedriveEntity, size),
+  entities: {
+    persons: { maxPageSize: 500 },
+    organizations: { maxPageSize: 500 },
+    deals: { maxPageSize: 500 },
+  },
+});
 
 describe('pipedrive example', () => {
   const open: Array<() => Promise<void>> = [];
