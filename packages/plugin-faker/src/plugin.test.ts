@@ -9,7 +9,7 @@ import {
 } from '@crmsync/core';
 import { describePluginKit, MemoryStore } from '@crmsync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakerEntity } from './fake-server/dataset.js';
+import type { FakerEntity } from './types.js';
 import { type FakerServer, startFakerServer } from './fake-server/server.js';
 import { FakerClient, fakerPlugin } from './index.js';
 

@@ -1,8 +1,8 @@
+import { defineCrmPlugin } from '../../contracts/define-plugin.js';
 import { CrmsyncError, isCrmsyncError } from '../../contracts/errors.js';
 import {
   type CrmPlugin,
   CORE_CONTRACT_VERSION,
-  defineCrmPlugin,
   defineEntity,
   type FetchRequest,
   type Page,
