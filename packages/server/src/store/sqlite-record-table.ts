@@ -116,8 +116,21 @@ export class SqliteRecordTable implements RecordTable {
     return this.#run(RUNS.progress(runId, update));
   }
 
-  async insertRun(run: SyncRun): Promise<void> {
-    await this.#run(RUNS.insert(run));
+  async insertRun(run: SyncRun): Promise<boolean> {
+    try {
+      await this.#run(RUNS.insert(run));
+      return true;
+    } catch (error) {
+      if (
+        (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
+      )
+        return false;
+      throw error;
+    }
+  }
+
+  async runningRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    return this.#oneRun(RUNS.running(crmSource, syncType));
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
