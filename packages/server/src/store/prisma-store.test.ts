@@ -402,7 +402,11 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
           startTime,
         });
         // One running run per entity: each ends before the next begins.
-        await store.finishRun(run.id, { status: 'success', counts: zero, performanceMetrics: null });
+        await store.finishRun(run.id, {
+          status: 'success',
+          counts: zero,
+          performanceMetrics: null,
+        });
         ids.push(run.id);
       }
       expect((await store.listRuns({ crmSource: 'gsheet' })).map((run) => run.id)).toEqual(

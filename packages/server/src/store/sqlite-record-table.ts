@@ -121,10 +121,7 @@ export class SqliteRecordTable implements RecordTable {
       await this.#run(RUNS.insert(run));
       return true;
     } catch (error) {
-      if (
-        (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
-      )
-        return false;
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
       throw error;
     }
   }
