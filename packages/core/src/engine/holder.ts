@@ -25,7 +25,10 @@ function processAlive(pid: number): boolean {
  * that no longer exists (a `kill -9`, a crash). A worker id without `host:pid` is judged by
  * the lease alone.
  */
-export function deadHolderReason(holder: RunningRunInfo, now: Date): string | null {
+export function deadHolderReason(
+  holder: Pick<RunningRunInfo, 'workerId' | 'startTime' | 'heartbeatAt' | 'leaseMs'>,
+  now: Date,
+): string | null {
   const last = holder.heartbeatAt ?? holder.startTime;
   if (now.getTime() - last.getTime() > holder.leaseMs)
     return `the process running it (${holder.workerId ?? 'unknown worker'}) stopped sending heartbeats at ${last.toISOString()}`;

@@ -306,6 +306,13 @@ export class PostgresRecordTable implements RecordTable {
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A backend terminated (pg_terminate_backend, a restart) while this client is checked out
+    // is also reported as an 'error' event: unheard, it would crash the process. The failed
+    // query rejects as well; the client is discarded rather than returned to the pool.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -318,6 +325,7 @@ export class PostgresRecordTable implements RecordTable {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
