@@ -57,7 +57,8 @@ export class PrismaStore implements Store {
   readonly #records: RecordTable;
   #closed = false;
 
-  constructor(target: DatabaseTarget) {
+  /** `sqliteBusyTimeoutMs`: how long a SQLite write waits for another process's lock. */
+  constructor(target: DatabaseTarget, options: { sqliteBusyTimeoutMs?: number } = {}) {
     this.target = target;
     this.provider = target.provider;
     this.location =
@@ -69,7 +70,7 @@ export class PrismaStore implements Store {
       this.#records = new PostgresRecordTable(this.#connection.pool);
     } else {
       if (!target.filename) throw new Error('a SQLite target needs a filename');
-      this.#records = new SqliteRecordTable(target.filename);
+      this.#records = new SqliteRecordTable(target.filename, options.sqliteBusyTimeoutMs);
     }
   }
 

@@ -1,0 +1,215 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SyncEngine } from '@crmsync/core';
+import { type FakerServer, fakerPlugin, startFakerServer } from '@crmsync/plugin-faker';
+import { openStore } from '../../src/store/open-store.js';
+import type { PrismaStore } from '../../src/store/prisma-store.js';
+import {
+  createPostgresTestDatabase,
+  createSqliteTestDatabase,
+  postgresSkipReason,
+  type TestDatabase,
+} from '../../src/store/test-databases.js';
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** What the fault suite counts across its cases; printed at the end of each file. */
+export const figures = { faults: 0, lost: 0, duplicated: 0, leftRunning: 0, crashes: 0 };
+
+export function printFigures(file: string, startedAt: number): void {
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  console.log(
+    `[fault suite] ${file}: faults injected ${figures.faults}, records lost ${figures.lost}, duplicated ${figures.duplicated}, runs left running ${figures.leftRunning}, crashes ${figures.crashes} (${seconds} s)`,
+  );
+}
+
+export type Backend = 'sqlite' | 'postgresql';
+
+/** The backends to run on: SQLite always, PostgreSQL unless unreachable (fails under CI=true). */
+export async function backends(what: string): Promise<Backend[]> {
+  const skip = await postgresSkipReason(what);
+  return skip === null ? ['sqlite', 'postgresql'] : ['sqlite'];
+}
+
+export function createDatabase(backend: Backend): Promise<TestDatabase> {
+  return backend === 'sqlite'
+    ? Promise.resolve(createSqliteTestDatabase())
+    : createPostgresTestDatabase();
+}
+
+/** The source: a faker API whose records never change on their own. */
+export function startSource(size: number): Promise<FakerServer> {
+  return startFakerServer({
+    size,
+    seed: 7,
+    changesPerMinute: 0,
+    anchor: new Date('2026-01-01T00:00:00Z'),
+  });
+}
+
+export const fakerConfig = (source: FakerServer) => ({
+  baseUrl: source.url,
+  token: source.token,
+  size: 0,
+  seed: 0,
+  changesPerMinute: 0,
+  requestsPerSecond: 1_000,
+});
+
+export interface Contents {
+  count: number;
+  distinct: number;
+  digest: string;
+  ids: Set<string>;
+}
+
+function contents(rows: Array<{ externalId: string; contentHash: string }>): Contents {
+  const ids = new Set(rows.map((r) => r.externalId));
+  const lines = rows.map((r) => `${r.externalId}:${r.contentHash}`).sort();
+  return {
+    count: rows.length,
+    distinct: ids.size,
+    digest: createHash('sha256').update(lines.join('\n')).digest('hex'),
+    ids,
+  };
+}
+
+/** The live records of an entity as a store holds them. */
+export async function storeContents(store: PrismaStore, entity: string): Promise<Contents> {
+  const rows = await store.prisma.crmRecord.findMany({
+    where: { crmSource: 'faker', entity, deletedAt: null },
+    select: { externalId: true, contentHash: true },
+  });
+  return contents(rows);
+}
+
+/** What the store must hold: the entity synced once, with no fault, into a fresh SQLite file. */
+export async function referenceContents(source: FakerServer, entity: string): Promise<Contents> {
+  const database = createSqliteTestDatabase();
+  const store = await openStore({ databaseUrl: database.url });
+  try {
+    const engine = new SyncEngine({ store });
+    const run = await engine.runEntity({
+      plugin: fakerPlugin,
+      entity,
+      config: fakerConfig(source),
+      options: { batchSize: 500 },
+    });
+    if (run.status !== 'success')
+      throw new Error(`reference sync ${run.status}: ${run.errorMessage}`);
+    return await storeContents(store, entity);
+  } finally {
+    await store.close();
+    await database.drop();
+  }
+}
+
+/** Counts what the store lost or duplicated against the reference, and runs left running. */
+export async function tally(store: PrismaStore, entity: string, reference: Contents) {
+  const held = await storeContents(store, entity);
+  const lost = [...reference.ids].filter((id) => !held.ids.has(id)).length;
+  figures.lost += lost;
+  figures.duplicated += held.count - held.distinct;
+  const running = await store.listRuns({ status: 'running' });
+  figures.leftRunning += running.length;
+  return { held, lost, running };
+}
+
+export interface Child {
+  process: ChildProcess;
+  code: Promise<number | null>;
+  signal: Promise<NodeJS.Signals | null>;
+  out(): string;
+  err(): string;
+}
+
+function start(args: string[], env: Record<string, string>, cwd: string, typescript = true): Child {
+  const child = spawn(process.execPath, [...(typescript ? ['--import', 'tsx'] : []), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (code, signal) => resolve([code, signal])),
+  );
+  return {
+    process: child,
+    code: closed.then(([code]) => code),
+    signal: closed.then(([, signal]) => signal),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** `crmsync <args>` as a process, on `databaseUrl`, reading the faker `source`. */
+export function cli(
+  args: string[],
+  databaseUrl: string,
+  source: FakerServer,
+): Child & {
+  done: () => void;
+} {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'crmsync-fault-'));
+  const child = start(
+    [fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)), '--cwd', cwd, ...args],
+    { DATABASE_URL: databaseUrl, FAKER_BASE_URL: source.url, FAKER_TOKEN: source.token },
+    repo,
+  );
+  return { ...child, done: () => rmSync(cwd, { recursive: true, force: true }) };
+}
+
+/** sync-child.ts: the engine in another process (a worker, the API), with its own lease. */
+export function syncChild(args: Record<string, unknown>): Child {
+  return start([here('./sync-child.ts'), JSON.stringify(args)], {}, repo);
+}
+
+/** lock-holder.mjs: another process holding the SQLite write lock for `ms`. */
+export async function holdSqliteLock(file: string, ms: number): Promise<Child> {
+  const child = start([here('./lock-holder.mjs'), file, String(ms)], {}, here('../..'), false);
+  await until(() => child.out().includes('locked'), 30_000);
+  return child;
+}
+
+/** A process that ended with an uncaught error or an unhandled 'error' event crashed. */
+export function crashed(child: Child): boolean {
+  const crash =
+    /Unhandled 'error' event|uncaughtException|UnhandledPromiseRejection|^\s+at .*node:internal/m.test(
+      child.err(),
+    );
+  if (crash) figures.crashes++;
+  return crash;
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The running run of an entity once it has stored at least `processed` records. */
+export async function runningPast(store: PrismaStore, entity: string, processed: number) {
+  let id = '';
+  await until(async () => {
+    const [run] = await store.listRuns({ crmSource: 'faker', syncType: entity, status: 'running' });
+    if (run && run.counts.processed >= processed && run.checkpoint) id = run.id;
+    return id !== '';
+  }, 40_000);
+  return id;
+}
+
+export { openStore, type FakerServer, type PrismaStore, type TestDatabase };
