@@ -8,6 +8,12 @@ export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}`;
 }
 
+/**
+ * The runs this process is executing now. A running row of this process that is not among them
+ * was left behind (its finish could not be written): it holds nothing any more.
+ */
+export const liveRunIds = new Set<string>();
+
 /** Whether a process of this machine is alive (signal 0 checks without sending anything). */
 function processAlive(pid: number): boolean {
   try {
@@ -26,7 +32,7 @@ function processAlive(pid: number): boolean {
  * the lease alone.
  */
 export function deadHolderReason(
-  holder: Pick<RunningRunInfo, 'workerId' | 'startTime' | 'heartbeatAt' | 'leaseMs'>,
+  holder: Pick<RunningRunInfo, 'id' | 'workerId' | 'startTime' | 'heartbeatAt' | 'leaseMs'>,
   now: Date,
 ): string | null {
   const last = holder.heartbeatAt ?? holder.startTime;
@@ -35,7 +41,12 @@ export function deadHolderReason(
   const match = /^(.+):(\d+)$/.exec(holder.workerId ?? '');
   if (!match) return null;
   const pid = Number(match[2]);
-  if (match[1] !== hostname() || pid === process.pid || processAlive(pid)) return null;
+  if (match[1] !== hostname()) return null;
+  if (pid === process.pid)
+    return liveRunIds.has(holder.id)
+      ? null
+      : `its process (${holder.workerId}) is no longer running it (its end could not be saved)`;
+  if (processAlive(pid)) return null;
   return `the process running it (${holder.workerId}) is gone`;
 }
 

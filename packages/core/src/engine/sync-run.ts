@@ -26,7 +26,7 @@ import { hashContent } from '../hash.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { groupKey } from '../store/groups.js';
 import { classifyError, errorMessage, isStoreFault } from './classify.js';
-import { deadHolderReason, reapInterrupted } from './holder.js';
+import { deadHolderReason, liveRunIds, reapInterrupted } from './holder.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
 
 export interface StoreRetry {
@@ -41,6 +41,9 @@ export const DEFAULT_STORE_RETRY: StoreRetry = {
   minTimeoutMs: 200,
   maxTimeoutMs: 5_000,
 };
+
+/** Finishing a run's row: about 20 s of backoff, so a database back soon gets a truthful row. */
+const FINISH_RETRY: StoreRetry = { retries: 10, minTimeoutMs: 200, maxTimeoutMs: 3_000 };
 
 /** A store error that retries did not cure: the run fails, no record is counted. */
 const isStoreDown = (error: unknown): boolean =>
@@ -204,6 +207,7 @@ export class SyncRunExecution {
           workerId: this.#s.workerId,
           leaseMs: this.#s.leaseMs,
         });
+        liveRunIds.add(this.#run.id);
         return resumeFrom;
       } catch (error) {
         if (!(error instanceof RunAlreadyRunningError)) throw error;
@@ -592,8 +596,8 @@ export class SyncRunExecution {
     what: string,
     call: () => Promise<T>,
     signal: AbortSignal | null = this.#abort.signal,
+    retry: StoreRetry = this.#s.storeRetry ?? DEFAULT_STORE_RETRY,
   ): Promise<T> {
-    const retry = this.#s.storeRetry ?? DEFAULT_STORE_RETRY;
     try {
       return await pRetry(call, {
         retries: retry.retries,
@@ -759,8 +763,10 @@ export class SyncRunExecution {
             // A failed run keeps its checkpoint so the next run can resume from it.
             checkpoint: outcome.status === 'failed' ? this.#checkpoint : null,
           }),
-        // A cancelled run still finishes its row: no signal stops these retries.
+        // A cancelled run still finishes its row: no signal stops these retries, and they wait
+        // longer for the database to come back than a write does.
         null,
+        FINISH_RETRY,
       );
     } catch (error) {
       this.#s.logger.error(
@@ -775,6 +781,7 @@ export class SyncRunExecution {
         endTime: new Date(),
       };
     }
+    liveRunIds.delete(this.#run.id);
     this.#s.emit({ type: 'run-finished', run: finished });
     return finished;
   }
