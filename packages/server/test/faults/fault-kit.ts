@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SyncEngine } from '@crmsync/core';
 import { type FakerServer, fakerPlugin, startFakerServer } from '@crmsync/plugin-faker';
-import { openStore } from '../../src/store/open-store.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type OpenStoreOptions, openStore } from '../../src/store/open-store.js';
 import type { PrismaStore } from '../../src/store/prisma-store.js';
 import {
   createPostgresTestDatabase,
@@ -118,6 +119,54 @@ export async function tally(store: PrismaStore, entity: string, reference: Conte
   const running = await store.listRuns({ status: 'running' });
   figures.leftRunning += running.length;
   return { held, lost, running };
+}
+
+/**
+ * The faker source of a test file and what a store must hold of `entity` after syncing it;
+ * the file's figures are printed after its tests.
+ */
+export function useSource(file: string, size: number, entity = 'contacts') {
+  const started = performance.now();
+  const context = {} as { source: FakerServer; reference: Contents };
+  beforeAll(async () => {
+    context.source = await startSource(size);
+    context.reference = await referenceContents(context.source, entity);
+  });
+  afterAll(async () => {
+    await context.source?.close();
+    printFigures(file, started);
+  });
+  return context;
+}
+
+/** The store holds exactly the source's records (count, keys, content); no run is left running. */
+export async function expectStoreEqualsSource(
+  store: PrismaStore,
+  reference: Contents,
+  entity = 'contacts',
+): Promise<void> {
+  const { held, lost, running } = await tally(store, entity, reference);
+  expect({ lost, running: running.length }).toEqual({ lost: 0, running: 0 });
+  expect(held).toEqual(reference);
+}
+
+/** `work` on a fresh migrated database of `backend` (its own), closed and dropped after. */
+export async function withDatabase(
+  backend: Backend,
+  work: (database: TestDatabase, store: PrismaStore) => Promise<void>,
+  options: Omit<OpenStoreOptions, 'databaseUrl'> = {},
+): Promise<void> {
+  const database = await createDatabase(backend);
+  try {
+    const store = await openStore({ ...options, databaseUrl: database.url });
+    try {
+      await work(database, store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await database.drop();
+  }
 }
 
 export interface Child {
