@@ -26,7 +26,7 @@ for (const backend of await backends('the process fault tests')) {
   describe(`on ${backend}`, () => {
     it(
       'a CLI sync killed with -9 is reaped and resumed by the next CLI sync, within the lease',
-      { timeout: 90_000 },
+      { timeout: 150_000 },
       () =>
         withDatabase(backend, async (database, store) => {
           const { source } = fixture;
