@@ -65,6 +65,8 @@ export interface SyncCallOptions {
   trigger?: RunTrigger;
   signal?: AbortSignal;
   onEvent?: RunEventListener;
+  /** Another live run holds the entity: wait for it to end rather than refuse. */
+  waitIfRunning?: boolean;
 }
 
 export interface PluginSummary {
@@ -245,6 +247,7 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
         trigger: call.trigger ?? 'library',
         ...(call.signal && { signal: call.signal }),
         ...(call.onEvent && { onEvent: call.onEvent }),
+        ...(call.waitIfRunning && { waitIfRunning: true }),
       };
       if (entity === 'all') return engine.runAll(params);
       return [await engine.runEntity({ ...params, entity })];

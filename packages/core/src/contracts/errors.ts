@@ -1,4 +1,4 @@
-import type { ErrorKind } from './run.js';
+import type { ErrorKind, RunTrigger } from './run.js';
 
 export interface ErrorContext {
   crm?: string;
@@ -48,4 +48,34 @@ export class InputError extends CrmsyncError {
 
 export function isCrmsyncError(error: unknown): error is CrmsyncError {
   return error instanceof CrmsyncError;
+}
+
+/** The run that holds a (crm, entity), as a refused `beginRun` reports it. */
+export interface RunningRunInfo {
+  id: string;
+  crmSource: string;
+  syncType: string;
+  trigger: RunTrigger;
+  workerId: string | null;
+  startTime: Date;
+  heartbeatAt: Date | null;
+  leaseMs: number;
+}
+
+/**
+ * `beginRun` refused: another run of the same (crm, entity) is still `running`. One running
+ * (non-dry) run per entity is the store's rule, whichever entry point began it.
+ */
+export class RunAlreadyRunningError extends CrmsyncError {
+  readonly running: RunningRunInfo;
+
+  constructor(running: RunningRunInfo) {
+    super(
+      'transient',
+      `${running.crmSource} ${running.syncType} is already being synced by run ${running.id} (trigger ${running.trigger}, worker ${running.workerId ?? 'unknown'}, started ${running.startTime.toISOString()}); wait for it to finish or cancel it`,
+      { crm: running.crmSource, entity: running.syncType },
+    );
+    this.name = 'RunAlreadyRunningError';
+    this.running = running;
+  }
 }

@@ -13,7 +13,9 @@ export type ErrorKind =
   | 'data'
   | 'system'
   | 'config'
-  | 'cancelled';
+  | 'cancelled'
+  /** The database refused or lost the connection (not a bad record): retried, then the run fails. */
+  | 'store';
 
 /** The universal flags, as a run receives them. */
 export interface SyncOptions {

@@ -78,6 +78,16 @@ export interface RunQuery {
  * const run = await store.beginRun({ crmSource: 'faker', syncType: 'contacts', ... });
  */
 export interface Store {
+  /**
+   * The database as an error message may name it (a file, or a URL without its password);
+   * absent when there is nothing useful to say.
+   */
+  readonly location?: string;
+  /**
+   * Writes the run's `running` row. Refuses (throws RunAlreadyRunningError, naming the holder)
+   * when the run is not a dry run and another non-dry run of the same (crm, entity) is still
+   * `running`: one running run per entity, whatever process or entry point began it.
+   */
   beginRun(input: BeginRunInput): Promise<SyncRun>;
   updateRunProgress(runId: string, update: RunProgressUpdate): Promise<void>;
   /** Finishes a run. Refuses (throws) to finish a run that is not `running`. */

@@ -1,4 +1,5 @@
-export { classifyError, errorMessage } from './classify.js';
+export { classifyError, errorMessage, isStoreFault } from './classify.js';
+export { deadHolderReason, defaultWorkerId, reapInterrupted } from './holder.js';
 export { limitHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from './heap.js';
 export { orderEntities } from './order.js';
 export {
@@ -18,3 +19,4 @@ export {
   SyncEngine,
   type SyncEngineOptions,
 } from './sync-engine.js';
+export { DEFAULT_STORE_RETRY, type StoreRetry } from './sync-run.js';

@@ -1,13 +1,13 @@
-import { hostname } from 'node:os';
-import { CrmsyncError, InputError } from '../contracts/errors.js';
+import { CrmsyncError, InputError, RunAlreadyRunningError } from '../contracts/errors.js';
 import type { RunEvent, RunEventListener } from '../contracts/events.js';
 import type { Logger } from '../contracts/logger.js';
 import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
 import type { RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
 import type { Store } from '../contracts/store.js';
 import { createLogger, silentLogger } from '../logging/logger.js';
+import { defaultWorkerId } from './holder.js';
 import { orderEntities } from './order.js';
-import { SyncRunExecution } from './sync-run.js';
+import { type StoreRetry, SyncRunExecution } from './sync-run.js';
 
 export interface SyncEngineOptions {
   store: Store;
@@ -20,6 +20,10 @@ export interface SyncEngineOptions {
   progressIntervalMs?: number;
   /** Records per store write. Default 500. */
   writeBatchSize?: number;
+  /** Backoff of store calls while the database is at fault (locked, busy, disconnected). */
+  storeRetry?: StoreRetry;
+  /** How often a run told to wait for another run of its entity looks again. Default 500 ms. */
+  waitPollMs?: number;
 }
 
 export interface RunEntityParams {
@@ -32,6 +36,11 @@ export interface RunEntityParams {
   onEvent?: RunEventListener;
   /** Reuse a client; otherwise the plugin creates (and closes) one per run. */
   client?: unknown;
+  /**
+   * When another live run holds the entity: wait for it to end, then run. Otherwise the run is
+   * refused with a RunAlreadyRunningError (no history row written).
+   */
+  waitIfRunning?: boolean;
 }
 
 export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
@@ -91,17 +100,22 @@ export class SyncEngine {
   readonly #heartbeatIntervalMs: number;
   readonly #progressIntervalMs: number;
   readonly #writeBatchSize: number;
+  readonly #extra: Pick<SyncEngineOptions, 'storeRetry' | 'waitPollMs'>;
 
   constructor(options: SyncEngineOptions) {
     this.store = options.store;
     this.#logger = options.logger ?? silentLogger();
     this.#debugLogger = options.logger ? null : createLogger('crmsync:engine', { level: 'debug' });
-    this.#workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.#workerId = options.workerId ?? defaultWorkerId();
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#heartbeatIntervalMs =
       options.heartbeatIntervalMs ?? Math.min(5_000, Math.floor(this.#leaseMs / 3));
     this.#progressIntervalMs = options.progressIntervalMs ?? 1_000;
     this.#writeBatchSize = options.writeBatchSize ?? 500;
+    this.#extra = {
+      ...(options.storeRetry && { storeRetry: options.storeRetry }),
+      ...(options.waitPollMs !== undefined && { waitPollMs: options.waitPollMs }),
+    };
   }
 
   get workerId(): string {
@@ -115,8 +129,9 @@ export class SyncEngine {
   }
 
   /**
-   * Runs one entity and resolves with its finished history row — failed runs included. Throws
-   * (an InputError) only for bad parameters, before any row is written.
+   * Runs one entity and resolves with its finished history row — failed runs included. Throws,
+   * before any row is written, an InputError for bad parameters and a RunAlreadyRunningError
+   * when a live run of another process or entry point holds the entity.
    */
   async runEntity(params: RunEntityParams): Promise<SyncRun> {
     const entity = entitiesFor(params.plugin, params.config).find((e) => e.name === params.entity);
@@ -141,6 +156,7 @@ export class SyncEngine {
         heartbeatIntervalMs: this.#heartbeatIntervalMs,
         progressIntervalMs: this.#progressIntervalMs,
         writeBatchSize: this.#writeBatchSize,
+        ...this.#extra,
         emit: (event) => this.#emit(event, params.onEvent),
       },
       {
@@ -151,12 +167,17 @@ export class SyncEngine {
         trigger: params.trigger ?? 'library',
         ...(params.signal && { signal: params.signal }),
         ...(params.client !== undefined && { client: params.client }),
+        ...(params.waitIfRunning && { waitIfRunning: true }),
       },
     );
     return execution.execute();
   }
 
-  /** Runs every entity (or the named ones) in `dependsOn` order, going on after a failure. */
+  /**
+   * Runs every entity (or the named ones) in `dependsOn` order, going on after a failure and
+   * past an entity another run holds; when one was held, throws that refusal at the end (the
+   * runs made are in the history).
+   */
   async runAll(params: RunAllParams): Promise<SyncRun[]> {
     checkSyncOptions(params.options ?? {});
     const all = entitiesFor(params.plugin, params.config);
@@ -172,10 +193,18 @@ export class SyncEngine {
       chosen = all.filter((e) => params.entities?.includes(e.name));
     }
     const runs: SyncRun[] = [];
+    let refused: RunAlreadyRunningError | null = null;
     for (const entity of orderEntities(chosen, params.plugin.name)) {
       if (params.signal?.aborted) break;
-      runs.push(await this.runEntity({ ...params, entity: entity.name }));
+      try {
+        runs.push(await this.runEntity({ ...params, entity: entity.name }));
+      } catch (error) {
+        if (!(error instanceof RunAlreadyRunningError)) throw error;
+        this.#logger.warn(error.message);
+        refused ??= error;
+      }
     }
+    if (refused) throw refused;
     return runs;
   }
 

@@ -1,5 +1,6 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { CrmsyncError } from '../contracts/errors.js';
+import pRetry from 'p-retry';
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
+import { CrmsyncError, RunAlreadyRunningError } from '../contracts/errors.js';
 import type { RunEvent } from '../contracts/events.js';
 import type { Logger } from '../contracts/logger.js';
 import { createRequestMetrics, type PerformanceMetrics } from '../contracts/metrics.js';
@@ -24,9 +25,30 @@ import type { RecordWrite, Store, UpsertOptions } from '../contracts/store.js';
 import { hashContent } from '../hash.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { groupKey } from '../store/groups.js';
-import { classifyError, errorMessage } from './classify.js';
+import { classifyError, errorMessage, isStoreFault } from './classify.js';
+import { deadHolderReason, liveRunIds, reapInterrupted } from './holder.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
 import { pageSizeFor, resumeCheckpoint } from './fetch-request.js';
+
+export interface StoreRetry {
+  retries: number;
+  minTimeoutMs: number;
+  maxTimeoutMs: number;
+}
+
+/** About 12 s of backoff (each attempt may also wait on the database's own lock timeout). */
+export const DEFAULT_STORE_RETRY: StoreRetry = {
+  retries: 6,
+  minTimeoutMs: 200,
+  maxTimeoutMs: 5_000,
+};
+
+/** Finishing a run's row: about 20 s of backoff, so a database back soon gets a truthful row. */
+const FINISH_RETRY: StoreRetry = { retries: 10, minTimeoutMs: 200, maxTimeoutMs: 3_000 };
+
+/** A store error that retries did not cure: the run fails, no record is counted. */
+const isStoreDown = (error: unknown): boolean =>
+  error instanceof CrmsyncError && error.kind === 'store';
 
 /** Records mapped between two turns of the event loop (see #preparePage). */
 const PREPARE_SLICE = 100;
@@ -42,6 +64,10 @@ export interface SyncRunSettings {
   heartbeatIntervalMs: number;
   progressIntervalMs: number;
   writeBatchSize: number;
+  /** Backoff of a store call while the database is at fault; default DEFAULT_STORE_RETRY. */
+  storeRetry?: StoreRetry;
+  /** How often a run waiting for another (`waitIfRunning`) looks again; default 500 ms. */
+  waitPollMs?: number;
   emit(event: RunEvent): void;
 }
 
@@ -53,6 +79,8 @@ export interface SyncRunInput {
   trigger: RunTrigger;
   signal?: AbortSignal;
   client?: unknown;
+  /** When another run holds the entity: wait for it to end rather than refuse. */
+  waitIfRunning?: boolean;
 }
 
 const zeroCounts = (): RunCounts => ({
@@ -113,36 +141,7 @@ export class SyncRunExecution {
   }
 
   async execute(): Promise<SyncRun> {
-    const { store } = this.#s;
-    const { plugin, entity, options } = this.#in;
-    const [lastSuccess, lastRun] = await Promise.all([
-      findDeltaBase(store, this.#crm, this.#entityName),
-      store.lastRun(this.#crm, this.#entityName),
-    ]);
-    this.#plan = planRun({
-      delta: entity.delta,
-      options,
-      lastSuccessfulRun: lastSuccess,
-      overlapMs: plugin.deltaOverlapMs,
-    });
-    const resumeFrom = !options.dryRun && canResume(lastRun, this.#plan) ? lastRun : null;
-    // Until this run writes a page, its resume point is the one it started from: if it dies
-    // early too, the run after it still resumes rather than starting over.
-    this.#checkpoint = resumeFrom?.checkpoint ?? null;
-
-    this.#run = await store.beginRun({
-      crmSource: this.#crm,
-      syncType: this.#entityName,
-      endpoint: entity.name,
-      mode: this.#plan.mode,
-      trigger: this.#in.trigger,
-      dryRun: options.dryRun === true,
-      configuration: describeOptions(options, this.#plan),
-      sinceTime: this.#plan.since ?? null,
-      resumedFromRunId: resumeFrom?.id ?? null,
-      workerId: this.#s.workerId,
-      leaseMs: this.#s.leaseMs,
-    });
+    const resumeFrom = await this.#begin();
     this.#started = performance.now();
     this.#s.emit({ type: 'run-started', run: this.#run });
     this.#log(
@@ -169,6 +168,69 @@ export class SyncRunExecution {
       this.#in.signal?.removeEventListener('abort', onAbort);
     }
     return this.#finish(outcome);
+  }
+
+  /**
+   * Plans the run and writes its `running` row. The store refuses a second running run of the
+   * entity: a holder whose process is provably dead is reaped as interrupted and this run is
+   * planned again (so it resumes from the holder's checkpoint); a live one refuses this run
+   * (RunAlreadyRunningError), or, with `waitIfRunning`, is waited for.
+   */
+  async #begin(): Promise<SyncRun | null> {
+    const { store } = this.#s;
+    const { plugin, entity, options } = this.#in;
+    for (;;) {
+      const [lastSuccess, lastRun] = await Promise.all([
+        findDeltaBase(store, this.#crm, this.#entityName),
+        store.lastRun(this.#crm, this.#entityName),
+      ]);
+      this.#plan = planRun({
+        delta: entity.delta,
+        options,
+        lastSuccessfulRun: lastSuccess,
+        overlapMs: plugin.deltaOverlapMs,
+      });
+      const resumeFrom = !options.dryRun && canResume(lastRun, this.#plan) ? lastRun : null;
+      // Until this run writes a page, its resume point is the one it started from: if it dies
+      // early too, the run after it still resumes rather than starting over.
+      this.#checkpoint = resumeFrom?.checkpoint ?? null;
+      try {
+        this.#run = await store.beginRun({
+          crmSource: this.#crm,
+          syncType: this.#entityName,
+          endpoint: entity.name,
+          mode: this.#plan.mode,
+          trigger: this.#in.trigger,
+          dryRun: options.dryRun === true,
+          configuration: describeOptions(options, this.#plan),
+          sinceTime: this.#plan.since ?? null,
+          resumedFromRunId: resumeFrom?.id ?? null,
+          workerId: this.#s.workerId,
+          leaseMs: this.#s.leaseMs,
+        });
+        liveRunIds.add(this.#run.id);
+        return resumeFrom;
+      } catch (error) {
+        if (!(error instanceof RunAlreadyRunningError)) throw error;
+        const dead = deadHolderReason(error.running, new Date());
+        if (dead) {
+          const reaped = await reapInterrupted(store, error.running.id, dead);
+          if (reaped) this.#s.emit({ type: 'run-finished', run: reaped });
+        } else if (this.#in.waitIfRunning) {
+          await this.#waitForEnd(error.running.id);
+        } else throw error;
+      }
+    }
+  }
+
+  /** Polls a running run until it ends (or its process is provably gone, or we are cancelled). */
+  async #waitForEnd(runId: string) {
+    for (;;) {
+      this.#throwIfCancelled(this.#in.signal);
+      const run = await this.#s.store.getRun(runId);
+      if (run?.status !== 'running' || deadHolderReason(run, new Date())) return;
+      await sleep(this.#s.waitPollMs ?? 500);
+    }
   }
 
   async #stream(checkpoint: Checkpoint | undefined, resumed: boolean) {
@@ -267,11 +329,9 @@ export class SyncRunExecution {
           await this.#writeBehind(async () => {
             for (const batch of prepared.batches) await this.#flush(batch);
             if (page.deletedIds?.length && !options.dryRun) {
-              this.#counts.deleted += await this.#s.store.softDeleteRecords(
-                this.#crm,
-                this.#entityName,
-                page.deletedIds,
-                this.#run.id,
+              const ids = page.deletedIds;
+              this.#counts.deleted += await this.#storeCall('soft-deleting records', () =>
+                this.#s.store.softDeleteRecords(this.#crm, this.#entityName, ids, this.#run.id),
               );
             }
             // The page's resume point and high-water mark count once its records are stored.
@@ -296,11 +356,8 @@ export class SyncRunExecution {
       const fullRead = this.#plan.mode !== 'start-date' && !this.#plan.until && !resumed;
       const deletesMissing = readsAll && complete && fullRead && !notModified;
       if (seen && deletesMissing && !options.dryRun) {
-        this.#counts.deleted += await this.#s.store.softDeleteMissing(
-          this.#crm,
-          this.#entityName,
-          seen,
-          this.#run.id,
+        this.#counts.deleted += await this.#storeCall('soft-deleting missing records', () =>
+          this.#s.store.softDeleteMissing(this.#crm, this.#entityName, seen, this.#run.id),
         );
       } else if (seen && grouped && completeGroups?.size && !options.dryRun) {
         // Each listed group's records were all in the page that listed it, so this holds for a
@@ -357,12 +414,9 @@ export class SyncRunExecution {
       );
       return;
     }
-    this.#counts.deleted += await store.softDeleteMissingInGroups(
-      this.#crm,
-      this.#entityName,
-      { fields, groups },
-      keep,
-      this.#run.id,
+    const deleteInGroups = store.softDeleteMissingInGroups.bind(store);
+    this.#counts.deleted += await this.#storeCall('soft-deleting missing records', () =>
+      deleteInGroups(this.#crm, this.#entityName, { fields, groups }, keep, this.#run.id),
     );
   }
 
@@ -387,8 +441,8 @@ export class SyncRunExecution {
     return `cancelled: ${why}`;
   }
 
-  #throwIfCancelled() {
-    if (this.#abort.signal.aborted) {
+  #throwIfCancelled(signal: AbortSignal | undefined = this.#abort.signal) {
+    if (signal?.aborted) {
       throw new CrmsyncError('cancelled', this.#cancelMessage(), {
         crm: this.#crm,
         entity: this.#entityName,
@@ -486,9 +540,20 @@ export class SyncRunExecution {
     if (this.#in.options.dryRun) return;
     const started = performance.now();
     const options: UpsertOptions = { runId: this.#run.id, policy: this.#plan.policy };
+    const upsert = (records: RecordWrite[]) =>
+      this.#storeCall(`writing ${records.length} record(s)`, () =>
+        this.#s.store.upsertRecords(this.#crm, this.#entityName, records, options),
+      );
     try {
-      this.#count(await this.#s.store.upsertRecords(this.#crm, this.#entityName, batch, options));
-    } catch (batchError) {
+      let batchError: unknown;
+      try {
+        this.#count(await upsert(batch));
+        return;
+      } catch (error) {
+        // A store that stayed down fails the run; only a refused record is written alone.
+        if (isStoreDown(error)) throw error;
+        batchError = error;
+      }
       // One bad record must fail alone: write the batch one by one.
       this.#log(
         'warn',
@@ -497,10 +562,9 @@ export class SyncRunExecution {
       let failures = 0;
       for (const record of batch) {
         try {
-          this.#count(
-            await this.#s.store.upsertRecords(this.#crm, this.#entityName, [record], options),
-          );
+          this.#count(await upsert([record]));
         } catch (error) {
+          if (isStoreDown(error)) throw error;
           failures++;
           this.#recordFailure(
             record.externalId,
@@ -521,6 +585,46 @@ export class SyncRunExecution {
       }
     } finally {
       this.#writeMs += performance.now() - started;
+    }
+  }
+
+  /**
+   * A store call, retried with backoff while the database is at fault (locked, busy, a
+   * serialization failure, a dropped connection: `isStoreFault`); still failing after the
+   * retries, it throws a `store` error naming the CRM, entity and database. Any other error
+   * (a refused record) is thrown as it is, at once.
+   */
+  async #storeCall<T>(
+    what: string,
+    call: () => Promise<T>,
+    signal: AbortSignal | null = this.#abort.signal,
+    retry: StoreRetry = this.#s.storeRetry ?? DEFAULT_STORE_RETRY,
+  ): Promise<T> {
+    try {
+      return await pRetry(call, {
+        retries: retry.retries,
+        minTimeout: retry.minTimeoutMs,
+        maxTimeout: retry.maxTimeoutMs,
+        factor: 2,
+        ...(signal && { signal }),
+        shouldRetry: (error) => isStoreFault(error),
+        onFailedAttempt: (error) => {
+          if (isStoreFault(error) && error.retriesLeft > 0)
+            this.#log(
+              'warn',
+              `${this.#crm} ${this.#entityName}: the database failed ${what} (${errorMessage(error)}); retrying (attempt ${error.attemptNumber + 1} of ${retry.retries + 1})`,
+            );
+        },
+      });
+    } catch (error) {
+      if (!isStoreFault(error) || signal?.aborted) throw error;
+      const where = this.#s.store.location ? ` (${this.#s.store.location})` : '';
+      throw new CrmsyncError(
+        'store',
+        `${this.#crm} ${this.#entityName}: the database${where} failed ${what} after ${retry.retries + 1} attempts: ${errorMessage(error)}`,
+        { crm: this.#crm, entity: this.#entityName },
+        { cause: error },
+      );
     }
   }
 
@@ -648,16 +752,24 @@ export class SyncRunExecution {
     await this.#persist();
     let finished: SyncRun;
     try {
-      finished = await store.finishRun(this.#run.id, {
-        status: outcome.status,
-        counts: { ...this.#counts },
-        errorMessage: message,
-        errorKind,
-        performanceMetrics: this.#performance(),
-        highWaterMark: this.#highWater,
-        // A failed run keeps its checkpoint so the next run can resume from it.
-        checkpoint: outcome.status === 'failed' ? this.#checkpoint : null,
-      });
+      finished = await this.#storeCall(
+        'finishing the run',
+        () =>
+          store.finishRun(this.#run.id, {
+            status: outcome.status,
+            counts: { ...this.#counts },
+            errorMessage: message,
+            errorKind,
+            performanceMetrics: this.#performance(),
+            highWaterMark: this.#highWater,
+            // A failed run keeps its checkpoint so the next run can resume from it.
+            checkpoint: outcome.status === 'failed' ? this.#checkpoint : null,
+          }),
+        // A cancelled run still finishes its row: no signal stops these retries, and they wait
+        // longer for the database to come back than a write does.
+        null,
+        FINISH_RETRY,
+      );
     } catch (error) {
       this.#s.logger.error(
         `could not finish run ${this.#run.id} of ${this.#crm} ${this.#entityName}: ${errorMessage(error)}; it will be reaped as interrupted`,
@@ -671,6 +783,7 @@ export class SyncRunExecution {
         endTime: new Date(),
       };
     }
+    liveRunIds.delete(this.#run.id);
     this.#s.emit({ type: 'run-finished', run: finished });
     return finished;
   }

@@ -6,4 +6,4 @@ export {
   type StoredRecordState,
   type UpsertPlan,
 } from './upsert-plan.js';
-export { newRun } from './new-run.js';
+export { alreadyRunning, newRun } from './new-run.js';

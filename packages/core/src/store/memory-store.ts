@@ -18,7 +18,7 @@ import type {
   UpsertResult,
 } from '../contracts/store.js';
 import { groupKey, groupOf } from './groups.js';
-import { newRun } from './new-run.js';
+import { alreadyRunning, newRun } from './new-run.js';
 import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
@@ -46,6 +46,7 @@ type MemoryRow = Omit<StoredRecord, 'data' | 'remoteUpdatedAt' | 'remoteCreatedA
  * const engine = new SyncEngine({ store });
  */
 export class MemoryStore implements Store {
+  readonly location = 'memory';
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();
@@ -56,6 +57,16 @@ export class MemoryStore implements Store {
 
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
     this.#open();
+    if (!input.dryRun) {
+      const holder = [...this.#runs.values()].find(
+        (r) =>
+          r.status === 'running' &&
+          !r.dryRun &&
+          r.crmSource === input.crmSource &&
+          r.syncType === input.syncType,
+      );
+      if (holder) throw alreadyRunning(clone(holder));
+    }
     const run = newRun(randomUUID(), { ...input, configuration: clone(input.configuration) });
     this.#runs.set(run.id, run);
     this.#runSeq.set(run.id, this.#runSeq.size);

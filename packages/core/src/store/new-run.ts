@@ -1,3 +1,4 @@
+import { RunAlreadyRunningError } from '../contracts/errors.js';
 import type { BeginRunInput, SyncRun } from '../contracts/run.js';
 
 /** The history row `beginRun` creates: running, nothing counted yet. Every store starts here. */
@@ -26,4 +27,21 @@ export function newRun(id: string, input: BeginRunInput): SyncRun {
     heartbeatAt: null,
     leaseMs: input.leaseMs,
   };
+}
+
+/**
+ * The refusal of a `beginRun` whose (crm, entity) is held by `holder`, a running non-dry run.
+ * Dry runs write no record, so they neither hold an entity nor are refused by one.
+ */
+export function alreadyRunning(holder: SyncRun): RunAlreadyRunningError {
+  return new RunAlreadyRunningError({
+    id: holder.id,
+    crmSource: holder.crmSource,
+    syncType: holder.syncType,
+    trigger: holder.trigger,
+    workerId: holder.workerId,
+    startTime: holder.startTime,
+    heartbeatAt: holder.heartbeatAt,
+    leaseMs: holder.leaseMs,
+  });
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunAlreadyRunningError } from '../contracts/errors.js';
 import type { BeginRunInput, FinishRunInput, RunCounts } from '../contracts/run.js';
 import type { RecordWrite, Store } from '../contracts/store.js';
 import { contentHash, hashContent } from '../hash.js';
@@ -216,14 +217,64 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
     it('orders runs begun in the same millisecond by when they were begun', async () => {
       const at = new Date('2026-01-01T00:00:00.000Z');
       const a = await store.beginRun(begin({ startTime: at }));
-      const b = await store.beginRun(begin({ startTime: at }));
-      const c = await store.beginRun(begin({ startTime: at }));
-      expect((await store.listRuns()).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
       await store.finishRun(a.id, finish());
+      const b = await store.beginRun(begin({ startTime: at }));
       await store.finishRun(b.id, finish());
+      const c = await store.beginRun(begin({ startTime: at }));
       await store.finishRun(c.id, finish({ status: 'failed' }));
+      expect((await store.listRuns()).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
       expect((await store.lastRun('acme', 'contacts'))?.id).toBe(c.id);
       expect((await store.lastSuccessfulRun('acme', 'contacts'))?.id).toBe(b.id);
+    });
+
+    it('refuses a second running run of an entity, naming the run that holds it', async () => {
+      const started = new Date('2026-02-03T04:05:06.789Z');
+      const holder = await store.beginRun(
+        begin({ trigger: 'schedule', workerId: 'host-a:123', startTime: started }),
+      );
+      const refusal = await store.beginRun(begin({ trigger: 'cli' })).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(RunAlreadyRunningError);
+      const running = (refusal as RunAlreadyRunningError).running;
+      expect(running).toMatchObject({
+        id: holder.id,
+        crmSource: 'acme',
+        syncType: 'contacts',
+        trigger: 'schedule',
+        workerId: 'host-a:123',
+      });
+      expect(running.startTime.toISOString()).toBe(started.toISOString());
+      expect((refusal as Error).message).toContain(holder.id);
+      expect((refusal as Error).message).toContain('acme contacts');
+      // Nothing was written for the refused run.
+      expect((await store.listRuns()).map((r) => r.id)).toEqual([holder.id]);
+      // Other entities and CRMs are free; dry runs neither hold an entity nor are refused.
+      await store.beginRun(begin({ syncType: 'deals' }));
+      await store.beginRun(begin({ crmSource: 'other' }));
+      const dry = await store.beginRun(begin({ dryRun: true }));
+      await store.beginRun(begin({ dryRun: true, syncType: 'tasks' }));
+      await expect(store.beginRun(begin({ syncType: 'tasks' }))).resolves.toMatchObject({
+        status: 'running',
+      });
+      expect(dry.status).toBe('running');
+      // Once the holder finished, the entity can be run again.
+      await store.finishRun(holder.id, finish({ status: 'failed', errorMessage: 'interrupted' }));
+      await expect(store.beginRun(begin())).resolves.toMatchObject({ status: 'running' });
+    });
+
+    it('lets exactly one of many concurrent beginRun calls of an entity through', async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => store.beginRun(begin({ workerId: `w${i}` }))),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.filter(
+        (r) => r.status === 'rejected' && r.reason instanceof RunAlreadyRunningError,
+      );
+      expect(won).toHaveLength(1);
+      expect(refused).toHaveLength(5);
+      expect(await store.listRuns({ status: 'running' })).toHaveLength(1);
     });
 
     it('refuses to update or finish a run that does not exist', async () => {

@@ -1,4 +1,9 @@
-import type { RunEvent, SyncOptions } from '@crmsync/core';
+import {
+  deadHolderReason,
+  RunAlreadyRunningError,
+  type RunEvent,
+  type SyncOptions,
+} from '@crmsync/core';
 import type { ApiRuntime } from '../runtime/api-runtime.js';
 import { RunAlreadyActiveError } from './errors.js';
 
@@ -54,17 +59,20 @@ export class RunControl {
     // Reserved before the database check, so two concurrent starts cannot both pass it.
     this.#launches.add(launch);
     try {
-      const elsewhere = await this.#runtime.prisma.syncHistory.findFirst({
-        where: { crmSource: request.crm, syncType: { in: request.entities }, status: 'running' },
+      // The store refuses a second running run of an entity whatever begins it (beginRun); this
+      // look only lets `all` be refused whole, up front. A holder whose process is provably gone
+      // does not count: the engine reaps it and resumes from its checkpoint.
+      const elsewhere = await this.#runtime.prisma.syncHistory.findMany({
+        where: {
+          crmSource: request.crm,
+          syncType: { in: request.entities },
+          status: 'running',
+          dryRun: false,
+        },
         orderBy: { startTime: 'desc' },
-        select: { id: true, syncType: true, heartbeatAt: true, startTime: true, leaseMs: true },
       });
-      if (
-        elsewhere &&
-        Date.now() - (elsewhere.heartbeatAt ?? elsewhere.startTime).getTime() < elsewhere.leaseMs
-      ) {
-        throw new RunAlreadyActiveError(request.crm, elsewhere.syncType, elsewhere.id);
-      }
+      const live = elsewhere.find((run) => deadHolderReason(run, new Date()) === null);
+      if (live) throw new RunAlreadyActiveError(request.crm, live.syncType, live.id);
     } catch (error) {
       this.#launches.delete(launch);
       throw error;
@@ -99,7 +107,12 @@ export class RunControl {
           (error: unknown) => {
             if (!settled) {
               settled = true;
-              reject(error);
+              // Another process began the entity between the look above and beginRun.
+              reject(
+                error instanceof RunAlreadyRunningError
+                  ? new RunAlreadyActiveError(request.crm, error.running.syncType, error.running.id)
+                  : error,
+              );
             }
           },
         )

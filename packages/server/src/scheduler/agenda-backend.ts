@@ -77,6 +77,8 @@ class SerializedPostgresBackend extends PostgresBackend {
 
   override async connect(): Promise<void> {
     const lock = new pg.Client({ connectionString: this.#connectionString });
+    // A dropped connection must fail connect(), not crash the process with an 'error' event.
+    lock.on('error', () => {});
     await lock.connect();
     try {
       await lock.query(`SELECT pg_advisory_lock(hashtext('crmsync.agenda_schema'))`);

@@ -95,6 +95,13 @@ export async function migratePostgres(
   schema?: string,
 ): Promise<string[]> {
   const client = await pool.connect();
+  // A dropped connection is also an 'error' event on a checked-out client: heard here (the
+  // query fails too), and the client discarded, rather than a crashed process.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [POSTGRES_LOCK_KEY]);
     try {
@@ -128,6 +135,7 @@ export async function migratePostgres(
       await client.query('SELECT pg_advisory_unlock($1)', [POSTGRES_LOCK_KEY]);
     }
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }

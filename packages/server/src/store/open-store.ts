@@ -8,6 +8,8 @@ export interface OpenStoreOptions {
   cwd?: string;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** How long a SQLite write waits for another process's lock before it fails (default 10 s). */
+  sqliteBusyTimeoutMs?: number;
 }
 
 /**
@@ -19,7 +21,12 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions = {}): Promise<PrismaStore> {
   const cwd = options.cwd ?? process.cwd();
   const url = options.databaseUrl ?? resolveDatabaseUrl(process.env, cwd);
-  const store = new PrismaStore(parseDatabaseUrl(url, cwd));
+  const store = new PrismaStore(
+    parseDatabaseUrl(url, cwd),
+    options.sqliteBusyTimeoutMs === undefined
+      ? {}
+      : { sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs },
+  );
   try {
     await store.connect();
     if (options.migrate !== false) await store.migrate();

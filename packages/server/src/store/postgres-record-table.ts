@@ -130,8 +130,22 @@ export class PostgresRecordTable implements RecordTable {
     return this.#run(RUNS.progress(runId, update));
   }
 
-  async insertRun(run: SyncRun): Promise<void> {
-    await this.#run(RUNS.insert(run));
+  async insertRun(run: SyncRun): Promise<boolean> {
+    try {
+      await this.#run(RUNS.insert(run));
+      return true;
+    } catch (error) {
+      if (
+        (error as { code?: unknown; constraint?: unknown }).code === '23505' &&
+        (error as { constraint?: unknown }).constraint === 'sync_history_running_idx'
+      )
+        return false;
+      throw error;
+    }
+  }
+
+  async runningRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    return this.#oneRun(RUNS.running(crmSource, syncType));
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
@@ -292,6 +306,13 @@ export class PostgresRecordTable implements RecordTable {
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A backend terminated (pg_terminate_backend, a restart) while this client is checked out
+    // is also reported as an 'error' event: unheard, it would crash the process. The failed
+    // query rejects as well; the client is discarded rather than returned to the pool.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -304,6 +325,7 @@ export class PostgresRecordTable implements RecordTable {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -1,9 +1,12 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createLogger } from '@crmsync/core';
 import pg from 'pg';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-postgresql/client.js';
 import { PrismaClient as SqlitePrismaClient } from '../generated/prisma-sqlite/client.js';
 import { type DatabaseProvider, type DatabaseTarget, parseDatabaseUrl } from './database-url.js';
+
+const log = createLogger('crmsync:store');
 
 /**
  * The one client type for both databases. Both generated clients come from the same
@@ -58,6 +61,13 @@ export function connectDatabase(target: DatabaseTarget): DatabaseConnection {
     });
     // An idle client's error (server restart) must not crash the process; the next query fails instead.
     pool.on('error', () => {});
+    // Nor a checked-out client's, between two of its queries (pg_terminate_backend, a
+    // failover): pg emits that as an 'error' event, and the pool only listens on idle clients.
+    // Every client keeps a listener for life; the query it is asked next fails instead, is
+    // retried by the engine as a store fault, and the pool drops the broken client.
+    pool.on('connect', (client) => {
+      client.on('error', (error) => log.debug(`a PostgreSQL connection failed: ${error.message}`));
+    });
     const client = new PostgresPrismaClient({
       adapter: new PrismaPg(pool, { disposeExternalPool: true, schema: target.schema }),
     });

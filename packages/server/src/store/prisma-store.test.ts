@@ -405,6 +405,12 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
           leaseMs: 1_000,
           startTime,
         });
+        // One running run per entity: each ends before the next begins.
+        await store.finishRun(run.id, {
+          status: 'success',
+          counts: zero,
+          performanceMetrics: null,
+        });
         ids.push(run.id);
       }
       expect((await store.listRuns({ crmSource: 'gsheet' })).map((run) => run.id)).toEqual(
@@ -415,10 +421,12 @@ describe.each(backends)('PrismaStore on $name', (backend) => {
     it('finds running runs whose heartbeat, or start when none, is older than their lease', async () => {
       await freshStore();
       const now = new Date('2026-08-01T12:00:00Z');
+      // Each of another entity: one running run per entity.
+      let entity = 0;
       const begin = (startTime: Date, leaseMs: number) =>
         store.beginRun({
           crmSource: 'genius',
-          syncType: 'jobs',
+          syncType: `jobs-${++entity}`,
           mode: 'full',
           trigger: 'schedule',
           dryRun: false,

@@ -1,4 +1,5 @@
 import {
+  alreadyRunning,
   createLogger,
   type BeginRunInput,
   CrmsyncError,
@@ -16,7 +17,7 @@ import {
   type UpsertOptions,
   type UpsertResult,
 } from '@crmsync/core';
-import type { DatabaseProvider, DatabaseTarget } from './database-url.js';
+import { type DatabaseProvider, type DatabaseTarget, redact } from './database-url.js';
 import { countLiveRecords } from './live-count.js';
 import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
 import { PostgresRecordTable } from './postgres-record-table.js';
@@ -50,20 +51,26 @@ export class PrismaStore implements Store {
   readonly prisma: PrismaClient;
   readonly provider: DatabaseProvider;
   readonly target: DatabaseTarget;
+  /** The database as messages name it: the SQLite file, or the URL without its password. */
+  readonly location: string;
   readonly #connection: DatabaseConnection;
   readonly #records: RecordTable;
   #closed = false;
 
-  constructor(target: DatabaseTarget) {
+  /** `sqliteBusyTimeoutMs`: how long a SQLite write waits for another process's lock. */
+  constructor(target: DatabaseTarget, options: { sqliteBusyTimeoutMs?: number } = {}) {
     this.target = target;
     this.provider = target.provider;
+    this.location =
+      target.filename ??
+      `${redact(target.url)}${target.schema ? ` (schema ${target.schema})` : ''}`;
     this.#connection = connectDatabase(target);
     this.prisma = this.#connection.prisma;
     if (this.#connection.pool) {
       this.#records = new PostgresRecordTable(this.#connection.pool);
     } else {
       if (!target.filename) throw new Error('a SQLite target needs a filename');
-      this.#records = new SqliteRecordTable(target.filename);
+      this.#records = new SqliteRecordTable(target.filename, options.sqliteBusyTimeoutMs);
     }
   }
 
@@ -109,7 +116,19 @@ export class PrismaStore implements Store {
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
     this.#assertOpen();
     const run = newRun(newRunId(), input);
-    await this.#records.insertRun(run);
+    // The unique index on running rows decides between two processes beginning at once; the
+    // holder is looked up after the refusal (a second try when it finished in between).
+    for (let attempt = 0; !(await this.#records.insertRun(run)); attempt++) {
+      const holder = await this.#records.runningRun(input.crmSource, input.syncType);
+      if (holder || attempt > 0)
+        throw holder
+          ? alreadyRunning(holder)
+          : new CrmsyncError(
+              'system',
+              `sync run of ${input.crmSource} ${input.syncType} refused by the one-running-run index, but no running run was found`,
+              { crm: input.crmSource, entity: input.syncType },
+            );
+    }
     // Read back, so the caller holds exactly what is stored (times at the column's precision).
     const stored = await this.#records.getRun(run.id);
     if (!stored) throw new CrmsyncError('system', `sync run ${run.id} vanished as it began`);

@@ -59,7 +59,13 @@ export interface RecordTable {
    * An event of a run that does not exist fails the whole call (see `unknownRunError`).
    */
   appendEvents(events: SyncEventInput[], keepPerRun: number): Promise<void>;
-  insertRun(run: SyncRun): Promise<void>;
+  /**
+   * Inserts a new run's row. False, with nothing written, when the run is not a dry run and its
+   * (crm, entity) already has a running non-dry run (the unique index `sync_history_running_idx`).
+   */
+  insertRun(run: SyncRun): Promise<boolean>;
+  /** The running, non-dry run of a CRM's entity, if any. */
+  runningRun(crmSource: string, syncType: string): Promise<SyncRun | null>;
   /** Finishes a running run; false when it is not running (or does not exist). */
   finishRun(runId: string, input: FinishRunInput): Promise<boolean>;
   getRun(runId: string): Promise<SyncRun | null>;

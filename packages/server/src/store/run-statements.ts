@@ -75,6 +75,12 @@ export function runStatements(codec: ColumnCodec, param: (n: number) => string) 
         ORDER BY start_time DESC, id DESC LIMIT 1`,
       values: [crmSource, syncType, codec.bool(false)],
     }),
+    /** The running, non-dry run of a CRM's entity: the one `sync_history_running_idx` allows. */
+    running: (crmSource: string, syncType: string): Statement => ({
+      sql: `${SELECT_RUN} WHERE crm_source = ${param(1)} AND sync_type = ${param(2)}
+        AND status = 'running' AND dry_run = ${param(3)} LIMIT 1`,
+      values: [crmSource, syncType, codec.bool(false)],
+    }),
     /** DELETE of a run's oldest log lines beyond the newest `keep`. */
     capEvents: (runId: string, keep: number): Statement => ({
       sql: `DELETE FROM sync_event WHERE run_id = ${param(1)} AND id <= (SELECT id FROM sync_event

@@ -46,6 +46,8 @@ const HISTORY_INDEXES = [
   ['crm_source', 'sync_type', 'start_time desc'],
   ['status', 'start_time desc'],
   ['end_time desc'],
+  // Partial and unique: one running, non-dry run per (crm, entity).
+  ['crm_source', 'sync_type'],
 ];
 
 const RECORD_COLUMNS = [
@@ -65,7 +67,7 @@ const RECORD_COLUMNS = [
 const sorted = (lists: string[][]) => lists.map((l) => l.join(', ')).sort();
 
 describe('the migrated SQLite database', () => {
-  it('has the seed columns and the three history indexes', async () => {
+  it('has the seed columns, the three history indexes and the one-running-run index', async () => {
     const database = createSqliteTestDatabase();
     try {
       const store = await openStore({ databaseUrl: database.url });
@@ -114,7 +116,7 @@ describe('the migrated SQLite database', () => {
 const pgProblem = await postgresSkipReason('the PostgreSQL schema test');
 
 describe.skipIf(pgProblem !== null)('the migrated PostgreSQL database', () => {
-  it('has the seed columns and the three history indexes', async () => {
+  it('has the seed columns, the three history indexes and the one-running-run index', async () => {
     const database = await createPostgresTestDatabase();
     try {
       const store = await openStore({ databaseUrl: database.url });

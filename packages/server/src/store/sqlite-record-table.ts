@@ -65,8 +65,11 @@ export class SqliteRecordTable implements RecordTable {
   /** Statements of the run bookkeeping (progress, events), prepared once per SQL text. */
   readonly #bookkeeping = new Map<string, Database.Statement>();
   #selectExisting: Database.Statement | undefined;
+  readonly #busyTimeoutMs: number;
 
-  constructor(filename: string) {
+  /** `busyTimeoutMs`: how long a write waits for another connection's lock before failing. */
+  constructor(filename: string, busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS) {
+    this.#busyTimeoutMs = busyTimeoutMs;
     this.db = new Database(filename, { timeout: SYNC_BUSY_WAIT_MS });
     configureSqlite(this.db);
   }
@@ -116,8 +119,18 @@ export class SqliteRecordTable implements RecordTable {
     return this.#run(RUNS.progress(runId, update));
   }
 
-  async insertRun(run: SyncRun): Promise<void> {
-    await this.#run(RUNS.insert(run));
+  async insertRun(run: SyncRun): Promise<boolean> {
+    try {
+      await this.#run(RUNS.insert(run));
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw error;
+    }
+  }
+
+  async runningRun(crmSource: string, syncType: string): Promise<SyncRun | null> {
+    return this.#oneRun(RUNS.running(crmSource, syncType));
   }
 
   async finishRun(runId: string, input: FinishRunInput): Promise<boolean> {
@@ -255,7 +268,7 @@ export class SqliteRecordTable implements RecordTable {
 
   /** Runs `work` (which must be synchronous and atomic), retrying while the database is locked. */
   async #whenUnlocked<T>(work: () => T): Promise<T> {
-    const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+    const deadline = Date.now() + this.#busyTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
         return work();

@@ -145,7 +145,8 @@ const ChartsRef = builder.objectRef<Charts>('Charts').implement({
 const ErrorKindCountRef = builder.objectRef<ErrorKindCount>('ErrorKindCount').implement({
   fields: (t) => ({
     kind: t.exposeString('kind', {
-      description: 'auth | rate_limit | transient | data | system | config | cancelled | unknown',
+      description:
+        'auth | rate_limit | transient | data | system | config | cancelled | store | unknown',
     }),
     count: t.exposeInt('count'),
   }),

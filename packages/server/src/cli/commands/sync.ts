@@ -71,6 +71,7 @@ export function registerSync(program: Command, ctx: CliContext) {
     )
     .option('--debug', 'verbose logs')
     .option('--json', 'print the finished runs as JSON')
+    .option('--wait', 'when another run of the entity is running, wait for it to end, then run')
     .allowUnknownOption()
     .allowExcessArguments()
     .action(
@@ -88,11 +89,12 @@ export function registerSync(program: Command, ctx: CliContext) {
             installed.plugin.options ?? {},
             crm,
           );
-          const { json, ...flags } = opts;
+          const { json, wait, ...flags } = opts;
           const options = app.parseOptions(crm, flags, pluginArgs);
           const runs: SyncRun[] = await app.sync(crm, entity, options, {
             trigger: 'cli',
             signal: controller.signal,
+            waitIfRunning: wait === true,
             onEvent: json ? undefined : progress.listener,
           });
           if (json) ctx.io.out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
