@@ -2,11 +2,11 @@ import pRetry, { AbortError } from 'p-retry';
 import { CrmsyncError } from '../contracts/errors.js';
 import type { Logger } from '../contracts/logger.js';
 import type { RequestMetrics } from '../contracts/metrics.js';
-import { redact } from '../logging/logger.js';
+import { redact, redactUrlCredentials } from '../logging/logger.js';
 import type { AuthStrategy } from './auth.js';
 import { parseRetryAfter, statusError, vendorMessage } from './http-errors.js';
 import type { RateLimiter } from './rate-limit.js';
-import { type RawResponse, send as sendRequest } from './transport.js';
+import { type Deadline, deadline, type RawResponse, send as sendRequest } from './transport.js';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -15,8 +15,16 @@ export interface HttpClientOptions {
   auth?: AuthStrategy;
   limiter?: RateLimiter;
   metrics?: RequestMetrics;
-  /** Per-request timeout. Default 30 s. */
+  /**
+   * Per attempt: from sending the request to the last byte of the body (a body that stalls
+   * half-way times out too). Default 30 s.
+   */
   timeoutMs?: number;
+  /**
+   * Per page: every attempt, backoff and rate-limit wait of one request together. Default
+   * 10 min, so a page cannot hold a run however the CRM stalls.
+   */
+  pageBudgetMs?: number;
   /** Attempts for transient and rate-limit failures. Default 5. */
   retries?: number;
   /** Base backoff in ms (doubled per attempt, with jitter). Default 500. */
@@ -123,11 +131,36 @@ export class HttpClient {
   async request<T>(path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const o = this.options;
     const url = this.url(path, options.query);
+    const budgetMs = o.pageBudgetMs ?? 600_000;
+    // Everything below waits on `budget`: it aborts when the caller cancels or the page's
+    // budget is spent.
+    const budget = deadline(budgetMs, options.signal);
+    try {
+      return await this.#retrying<T>(url, options, budget.signal);
+    } catch (error) {
+      if (!budget.expired() || options.signal?.aborted) throw error;
+      throw new CrmsyncError(
+        'transient',
+        `${o.crm}: ${this.#where(url, options)}: no complete answer within the page budget of ${budgetMs} ms (${this.#clean(url)})`,
+        { crm: o.crm },
+        { cause: error },
+      );
+    } finally {
+      budget.dispose();
+    }
+  }
+
+  #retrying<T>(
+    url: string,
+    options: RequestOptions,
+    signal: AbortSignal,
+  ): Promise<HttpResponse<T>> {
+    const o = this.options;
     let refreshed = false;
     const sent: SentAuth = {};
     const attempt = async (): Promise<HttpResponse<T>> => {
       try {
-        return await this.#once<T>(url, options, sent);
+        return await this.#once<T>(url, options, sent, signal);
       } catch (error) {
         if (
           error instanceof CrmsyncError &&
@@ -137,8 +170,8 @@ export class HttpClient {
           o.auth?.refresh
         ) {
           refreshed = true;
-          const signal = options.signal ?? new AbortController().signal;
-          if (await o.auth.refresh(signal, sent.headers)) return this.#once<T>(url, options, sent);
+          if (await o.auth.refresh(signal, sent.headers))
+            return this.#once<T>(url, options, sent, signal);
         }
         throw error;
       }
@@ -154,7 +187,7 @@ export class HttpClient {
           const tooLong =
             error instanceof CrmsyncError &&
             (error.context.retryAfterMs ?? 0) > (o.maxRetryAfterMs ?? 300_000);
-          if (options.signal?.aborted || tooLong || (kind !== 'transient' && kind !== 'rate_limit'))
+          if (signal.aborted || tooLong || (kind !== 'transient' && kind !== 'rate_limit'))
             throw new AbortError(error as Error);
           throw error;
         }
@@ -164,7 +197,7 @@ export class HttpClient {
         minTimeout: o.backoffMs ?? 500,
         factor: 2,
         randomize: true,
-        ...(options.signal && { signal: options.signal }),
+        signal,
         onFailedAttempt: async (error) => {
           // The last attempt failed: nothing follows, so neither count a retry nor wait.
           if (error.retriesLeft === 0) return;
@@ -184,56 +217,68 @@ export class HttpClient {
               o.metrics.throttledMs += wait;
             }
             (options.limiter ?? o.limiter)?.pause(wait);
-            if (!(options.limiter ?? o.limiter)) await delay(wait, options.signal);
+            if (!(options.limiter ?? o.limiter)) await delay(wait, signal);
           }
         },
       },
     );
   }
 
-  async #once<T>(url: string, options: RequestOptions, sent: SentAuth): Promise<HttpResponse<T>> {
+  async #once<T>(
+    url: string,
+    options: RequestOptions,
+    sent: SentAuth,
+    signal: AbortSignal,
+  ): Promise<HttpResponse<T>> {
     const o = this.options;
     const limiter = options.limiter ?? o.limiter;
-    const send = async () => {
-      const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      // Credentials go only to the CRM's own origin, never to a host a next link points at.
-      const auth =
-        o.auth && new URL(url).origin === this.#origin ? await o.auth.headers(signal) : {};
-      sent.headers = auth;
-      const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-      if (o.metrics) o.metrics.apiCalls++;
-      return sendRequest(url, {
-        method: options.method ?? 'GET',
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...o.headers,
-          ...auth,
-          ...options.headers,
-        },
-        ...(body !== undefined && { body }),
-        signal,
-      }).catch((error: unknown) => {
-        if (options.signal?.aborted) throw error;
-        throw this.#networkError(error, url);
-      });
+    // The attempt's clock starts when the request leaves, not while the limiter holds it.
+    const send = async (): Promise<{ res: RawResponse; attempt: Deadline }> => {
+      const attempt = deadline(o.timeoutMs ?? 30_000, signal);
+      try {
+        // Credentials go only to the CRM's own origin, never to a host a next link points at.
+        const auth =
+          o.auth && new URL(url).origin === this.#origin
+            ? await o.auth.headers(attempt.signal)
+            : {};
+        sent.headers = auth;
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        if (o.metrics) o.metrics.apiCalls++;
+        const res = await sendRequest(url, {
+          method: options.method ?? 'GET',
+          headers: {
+            accept: 'application/json',
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+            ...o.headers,
+            ...auth,
+            ...options.headers,
+          },
+          ...(body !== undefined && { body }),
+          signal: attempt.signal,
+        });
+        return { res, attempt };
+      } catch (error) {
+        attempt.dispose();
+        throw this.#failure(error, url, options, signal, attempt, 'an answer');
+      }
     };
-    let res: RawResponse;
+    let sentRequest: { res: RawResponse; attempt: Deadline };
     if (limiter) {
-      const { result, waitedMs } = await limiter.schedule(send, options.signal);
-      res = result;
+      const { result, waitedMs } = await limiter.schedule(send, signal);
+      sentRequest = result;
       if (o.metrics && waitedMs > 50) {
         o.metrics.throttled++;
         o.metrics.throttledMs += Math.round(waitedMs);
       }
-    } else res = await send();
+    } else sentRequest = await send();
+    const { res, attempt } = sentRequest;
     let text: string;
     try {
       text = await res.text();
     } catch (error) {
-      if (options.signal?.aborted) throw error;
-      throw this.#networkError(error, url);
+      throw this.#failure(error, url, options, signal, attempt, 'the whole body');
+    } finally {
+      attempt.dispose();
     }
     let body: unknown = text;
     if (text && (res.headers.get('content-type') ?? '').includes('json')) {
@@ -251,7 +296,7 @@ export class HttpClient {
     const vendor = this.#clean(
       (o.errorMessage?.(body, res.status) ?? vendorMessage(body) ?? res.statusText) || '',
     );
-    const where = `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
+    const where = this.#where(url, options);
     const retryAfterMs =
       res.status === 429
         ? (o.onRateLimit?.({ headers: res.headers, body }) ??
@@ -269,9 +314,27 @@ export class HttpClient {
     });
   }
 
-  /** A connection refused or reset, or no answer in time: transient, retried. */
-  #networkError(error: unknown, url: string): CrmsyncError {
+  /**
+   * Why an attempt failed: the caller's or the budget's abort passes through as is; the
+   * attempt's own timeout and a refused, reset or closed connection are transient, retried.
+   */
+  #failure(
+    error: unknown,
+    url: string,
+    options: RequestOptions,
+    signal: AbortSignal,
+    attempt: Deadline,
+    waitingFor: string,
+  ): unknown {
     const o = this.options;
+    if (signal.aborted || error instanceof CrmsyncError) return error;
+    if (attempt.expired())
+      return new CrmsyncError(
+        'transient',
+        `${o.crm}: no answer within ${o.timeoutMs ?? 30_000} ms to ${this.#where(url, options)}: waited for ${waitingFor} (${this.#clean(url)})`,
+        { crm: o.crm },
+        { cause: error },
+      );
     const e = error as Error & { code?: unknown };
     // undici puts the system code (ECONNREFUSED, ECONNRESET) on the error or on its cause.
     const code = typeof e.code === 'string' ? e.code : (e.cause as { code?: unknown })?.code;
@@ -279,13 +342,18 @@ export class HttpClient {
       typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
     return new CrmsyncError(
       'transient',
-      `${o.crm}: ${e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean(why)}`} (${this.#clean(url)})`,
-      { crm: o.crm },
+      `${o.crm}: network error: ${this.#clean(why)} (${this.#clean(url)})`,
+      { crm: o.crm, ...(typeof code === 'string' && { code }) },
       { cause: error },
     );
   }
 
+  /** `GET /v1/contacts`, credentials and query left out. */
+  #where(url: string, options: RequestOptions): string {
+    return `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
+  }
+
   #clean(text: string): string {
-    return redact(text, this.options.auth?.secrets() ?? []);
+    return redactUrlCredentials(redact(text, this.options.auth?.secrets() ?? []));
   }
 }

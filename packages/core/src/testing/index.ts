@@ -9,3 +9,4 @@ export type {
 } from './plugin-kit-types.js';
 export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
 export * from './fake-api/index.js';
+export { type Fault, type FaultProxy, type FaultRule, startFaultProxy } from './fault-proxy.js';
