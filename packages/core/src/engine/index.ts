@@ -1,4 +1,4 @@
-export { classifyError, errorMessage } from './classify.js';
+export { classifyError, errorMessage, isAuthFailure, isCrmLevelFailure } from './classify.js';
 export { limitHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from './heap.js';
 export { orderEntities } from './order.js';
 export {

@@ -3,9 +3,10 @@ import { CrmsyncError, InputError } from '../contracts/errors.js';
 import type { RunEvent, RunEventListener } from '../contracts/events.js';
 import type { Logger } from '../contracts/logger.js';
 import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
-import type { RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
+import type { ErrorKind, RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
 import type { Store } from '../contracts/store.js';
 import { createLogger, silentLogger } from '../logging/logger.js';
+import { isCrmLevelFailure } from './classify.js';
 import { orderEntities } from './order.js';
 import { SyncRunExecution } from './sync-run.js';
 
@@ -32,6 +33,8 @@ export interface RunEntityParams {
   onEvent?: RunEventListener;
   /** Reuse a client; otherwise the plugin creates (and closes) one per run. */
   client?: unknown;
+  /** Appended to the run's message if it fails. */
+  failureNote?: (error: unknown, kind: ErrorKind) => string | undefined;
 }
 
 export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
@@ -151,12 +154,16 @@ export class SyncEngine {
         trigger: params.trigger ?? 'library',
         ...(params.signal && { signal: params.signal }),
         ...(params.client !== undefined && { client: params.client }),
+        ...(params.failureNote && { failureNote: params.failureNote }),
       },
     );
     return execution.execute();
   }
 
-  /** Runs every entity (or the named ones) in `dependsOn` order, going on after a failure. */
+  /**
+   * Runs every entity (or the named ones) in `dependsOn` order, going on after an entity's
+   * failure but stopping at a CRM-level one (auth refused, connection refused, host unknown).
+   */
   async runAll(params: RunAllParams): Promise<SyncRun[]> {
     checkSyncOptions(params.options ?? {});
     const all = entitiesFor(params.plugin, params.config);
@@ -172,9 +179,20 @@ export class SyncEngine {
       chosen = all.filter((e) => params.entities?.includes(e.name));
     }
     const runs: SyncRun[] = [];
-    for (const entity of orderEntities(chosen, params.plugin.name)) {
+    const ordered = orderEntities(chosen, params.plugin.name);
+    for (const [index, entity] of ordered.entries()) {
       if (params.signal?.aborted) break;
-      runs.push(await this.runEntity({ ...params, entity: entity.name }));
+      // Refused credentials or an unreachable CRM fail every entity alike: stop at the first,
+      // with one failed run that says what was left, rather than one failure per entity.
+      let stop = false;
+      const rest = ordered.slice(index + 1).map((e) => e.name);
+      const failureNote = (error: unknown, kind: ErrorKind) => {
+        if (rest.length === 0 || !isCrmLevelFailure(error, kind)) return undefined;
+        stop = true;
+        return `sync all stopped: ${rest.length} more ${rest.length === 1 ? 'entity' : 'entities'} of ${params.plugin.name} not attempted (${rest.join(', ')})`;
+      };
+      runs.push(await this.runEntity({ ...params, entity: entity.name, failureNote }));
+      if (stop) break;
     }
     return runs;
   }
