@@ -42,15 +42,15 @@ describe('credentials inside a CRM base URL', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crmsync-fault-credentials-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('appear in no history row, no CLI output and no run event when the CRM refuses the connection', async () => {
+  it('appear in no history row, no CLI output and no run event when the CRM refuses the connection; sync all stops at once', async () => {
     const env = {
       FAKER_BASE_URL: `http://crm-user:${SECRET}@127.0.0.1:${await closedPort()}`,
       FAKER_TOKEN: 'a-token-that-is-not-the-password',
       FAKER_BACKOFF_MS: '1',
     };
-    const cli = await crmsync(['--cwd', dir, 'sync', 'faker', 'contacts'], env);
+    const cli = await crmsync(['--cwd', dir, 'sync', 'faker', 'all'], env);
     expect(cli.code).toBe(1);
-    expect(cli.err + cli.out).toMatch(/faker contacts: .*ECONNREFUSED/);
+    expect(cli.err + cli.out).toMatch(/faker \w+: network error: .*ECONNREFUSED/);
     expect(cli.err + cli.out).not.toContain(SECRET);
 
     const app = await createCrmsync({
@@ -61,10 +61,12 @@ describe('credentials inside a CRM base URL', () => {
     });
     try {
       const events: RunEvent[] = [];
-      const [run] = await app.sync('faker', 'contacts', {}, { onEvent: (e) => events.push(e) });
-      expect(run).toMatchObject({ status: 'failed', errorKind: 'transient' });
-      expect(run?.errorMessage).toMatch(
-        /^faker contacts: .*ECONNREFUSED.*http:\/\/\*\*\*@127\.0\.0\.1/,
+      const runs = await app.sync('faker', 'all', {}, { onEvent: (e) => events.push(e) });
+      // One failed run for the CRM, not one per entity: the others would fail alike.
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ status: 'failed', errorKind: 'transient' });
+      expect(runs[0]?.errorMessage).toMatch(
+        /^faker \w+: network error: .*ECONNREFUSED.*http:\/\/\*\*\*@127\.0\.0\.1.*; sync all stopped: 3 more entities of faker not attempted \(/,
       );
       expect(events.length).toBeGreaterThan(0);
       expect(JSON.stringify(events)).not.toContain(SECRET);
