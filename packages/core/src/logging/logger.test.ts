@@ -119,6 +119,15 @@ describe('credentials inside URLs', () => {
     expect(lines[0]).toContain('mysql://***@db:3306/genius');
   });
 
+  it('never make a log line throw, even with a detail JSON cannot hold', () => {
+    const lines: unknown[] = [];
+    const log = createLogger('crmsync:test', { sink: (l) => lines.push(l.details) });
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => log.warn('page', { cycle, count: 1n })).not.toThrow();
+    expect(lines).toEqual([{ unprintable: true }]);
+  });
+
   it('leave a URL without credentials, and an e-mail address, as they were', () => {
     const text = 'GET https://api.example.com/v1?after=a@b mailto ann@example.com';
     expect(redact(text, [])).toBe(text);

@@ -43,7 +43,13 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 function redactDetails(details: Record<string, unknown> | undefined, secrets: readonly string[]) {
   if (!details) return details;
-  const json = JSON.stringify(details);
+  let json: string;
+  try {
+    json = JSON.stringify(details);
+  } catch {
+    // A detail JSON cannot hold (a BigInt, a cycle) must not turn a log line into a crash.
+    return { unprintable: true };
+  }
   const clean = redact(json, secrets);
   return clean === json ? details : (JSON.parse(clean) as Record<string, unknown>);
 }
