@@ -67,7 +67,7 @@ describe('HttpClient timeouts', () => {
   it('gives up on stalled headers after timeoutMs, even when garbage is collected meanwhile, and retries', async () => {
     const proxy = await proxied();
     proxy.inject({ fault: { kind: 'stall-headers' } });
-    const http = new HttpClient({ crm: 'acme', baseUrl: proxy.url, timeoutMs: 300, backoffMs: 1 });
+    const http = new HttpClient({ crm: 'acme', baseUrl: proxy.url, timeoutMs: 1000, backoffMs: 1 });
     const started = performance.now();
     const res = await underGc(
       http.get<{ page: string }>('/v1/contacts', { signal: new AbortController().signal }),
@@ -83,7 +83,7 @@ describe('HttpClient timeouts', () => {
     const http = new HttpClient({
       crm: 'acme',
       baseUrl: proxy.url,
-      timeoutMs: 800,
+      timeoutMs: 2000,
       retries: 0,
     });
     const started = performance.now();
@@ -94,13 +94,13 @@ describe('HttpClient timeouts', () => {
     expect(error).toBeInstanceOf(CrmsyncError);
     expect(error.kind).toBe('transient');
     expect(error.message).toMatch(
-      /^acme: no answer within 800 ms to GET \/v1\/deals: waited for the whole body/,
+      /^acme: no answer within 2000 ms to GET \/v1\/deals: waited for the whole body/,
     );
     // Retried, the next attempt gets the whole page.
     const retried = new HttpClient({
       crm: 'acme',
       baseUrl: proxy.url,
-      timeoutMs: 800,
+      timeoutMs: 2000,
       backoffMs: 1,
     });
     expect((await retried.get<{ page: string }>('/v1/deals')).body.page).toBe('/v1/deals');

@@ -76,5 +76,6 @@ describe('credentials inside a CRM base URL', () => {
     } finally {
       await app.close();
     }
-  });
+    // The CLI starts through tsx: on a loaded machine that alone can take many seconds.
+  }, 90_000);
 });
