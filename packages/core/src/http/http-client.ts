@@ -77,7 +77,7 @@ export class HttpClient {
     // budget is spent.
     const budget = deadline(budgetMs, options.signal);
     try {
-      return await this.#retrying<T>(url, options, budget.signal);
+      return await this.#retrying<T>(url, options, budget);
     } catch (error) {
       if (!budget.expired() || options.signal?.aborted) throw error;
       throw new CrmsyncError(
@@ -91,17 +91,14 @@ export class HttpClient {
     }
   }
 
-  #retrying<T>(
-    url: string,
-    options: RequestOptions,
-    signal: AbortSignal,
-  ): Promise<HttpResponse<T>> {
+  #retrying<T>(url: string, options: RequestOptions, budget: Deadline): Promise<HttpResponse<T>> {
     const o = this.options;
+    const { signal } = budget;
     let refreshed = false;
     const sent: SentAuth = {};
     const attempt = async (): Promise<HttpResponse<T>> => {
       try {
-        return await this.#once<T>(url, options, sent, signal);
+        return await this.#once<T>(url, options, sent, budget);
       } catch (error) {
         if (
           error instanceof CrmsyncError &&
@@ -112,7 +109,7 @@ export class HttpClient {
         ) {
           refreshed = true;
           if (await o.auth.refresh(signal, sent.headers))
-            return this.#once<T>(url, options, sent, signal);
+            return this.#once<T>(url, options, sent, budget);
         }
         throw error;
       }
@@ -158,7 +155,12 @@ export class HttpClient {
               o.metrics.throttledMs += wait;
             }
             (options.limiter ?? o.limiter)?.pause(wait);
-            if (!(options.limiter ?? o.limiter)) await delay(wait, signal);
+            if (!(options.limiter ?? o.limiter)) {
+              // The CRM asked for this wait: it is not the page being slow.
+              budget.pause();
+              await delay(wait, signal);
+              budget.resume();
+            }
           }
         },
       },
@@ -169,12 +171,15 @@ export class HttpClient {
     url: string,
     options: RequestOptions,
     sent: SentAuth,
-    signal: AbortSignal,
+    budget: Deadline,
   ): Promise<HttpResponse<T>> {
     const o = this.options;
+    const { signal } = budget;
     const limiter = options.limiter ?? o.limiter;
-    // The attempt's clock starts when the request leaves, not while the limiter holds it.
+    // Neither clock runs while the limiter holds the request: pacing under the CRM's quota
+    // (an hourly window may hold it for long) is not the CRM being slow.
     const send = async (): Promise<{ res: RawResponse; attempt: Deadline }> => {
+      budget.resume();
       const attempt = deadline(o.timeoutMs ?? 30_000, signal);
       try {
         // Credentials go only to the CRM's own origin, never to a host a next link points at.
@@ -205,6 +210,7 @@ export class HttpClient {
     };
     let sentRequest: { res: RawResponse; attempt: Deadline };
     if (limiter) {
+      budget.pause();
       const { result, waitedMs } = await limiter.schedule(send, signal);
       sentRequest = result;
       if (o.metrics && waitedMs > 50) {

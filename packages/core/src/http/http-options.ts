@@ -16,8 +16,9 @@ export interface HttpClientOptions {
    */
   timeoutMs?: number;
   /**
-   * Per page: every attempt, backoff and rate-limit wait of one request together. Default
-   * 10 min, so a page cannot hold a run however the CRM stalls.
+   * Per page: every attempt and backoff of one request together; waits for the rate limit
+   * (the limiter's pacing, a Retry-After) do not count. Default 10 min, so a page cannot hold
+   * a run however the CRM stalls.
    */
   pageBudgetMs?: number;
   /** Attempts for transient and rate-limit failures. Default 5. */

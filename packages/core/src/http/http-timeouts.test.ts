@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CrmsyncError } from '../contracts/errors.js';
 import { startFaultProxy } from '../testing/fault-proxy.js';
 import { HttpClient } from './http-client.js';
+import { RateLimiter } from './rate-limit.js';
 
 // A full garbage collection on demand: Node 20 collected the timeout signal of a request
 // waiting on a stalled CRM, so the timeout never fired (finding 3 of issue 20).
@@ -126,6 +127,25 @@ describe('HttpClient timeouts', () => {
     expect(error.message).toMatch(
       /^acme: GET \/v1\/slow: no complete answer within the page budget of 700 ms/,
     );
+  }, 15_000);
+
+  it('does not count the wait the rate limiter imposes against the page budget', async () => {
+    const proxy = await proxied();
+    const limiter = new RateLimiter([{ requests: 1, perMs: 900 }]);
+    closers.push(() => limiter.stop());
+    const http = new HttpClient({
+      crm: 'acme',
+      baseUrl: proxy.url,
+      limiter,
+      timeoutMs: 2000,
+      pageBudgetMs: 500,
+    });
+    const started = performance.now();
+    // The second page waits ~900 ms for the quota window: longer than its budget.
+    await http.get('/v1/a');
+    const second = await http.get<{ page: string }>('/v1/b');
+    expect(second.body.page).toBe('/v1/b');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(800);
   }, 15_000);
 
   it('still stops at once when the caller cancels, not as a timeout', async () => {

@@ -75,6 +75,9 @@ export async function send(url: string, init: RawRequest): Promise<RawResponse> 
 export interface Deadline {
   signal: AbortSignal;
   expired(): boolean;
+  /** Stops the clock (a wait that must not count); `resume` starts it again. */
+  pause(): void;
+  resume(): void;
   /** Stops the timer and lets go of the parent; call it once the work is done. */
   dispose(): void;
 }
@@ -87,18 +90,33 @@ export interface Deadline {
 export function deadline(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   let expired = false;
-  const timer = setTimeout(() => {
+  let remaining = ms;
+  let since = Date.now();
+  const fire = () => {
     expired = true;
     controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError'));
-  }, ms);
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(fire, ms);
   const onParent = () => controller.abort(parent?.reason);
   if (parent?.aborted) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
   return {
     signal: controller.signal,
     expired: () => expired,
+    pause() {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      remaining -= Date.now() - since;
+    },
+    resume() {
+      if (timer !== undefined || controller.signal.aborted) return;
+      since = Date.now();
+      timer = setTimeout(fire, Math.max(0, remaining));
+    },
     dispose() {
       clearTimeout(timer);
+      timer = undefined;
       parent?.removeEventListener('abort', onParent);
     },
   };
