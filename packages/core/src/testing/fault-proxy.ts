@@ -18,7 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `stall-body`: the upstream headers and half the body, then nothing more;
  * - `rate-limit`: 429 with `Retry-After` (seconds, fractions allowed) when given.
  */
-export type Fault =
+export type ProxyFault =
   | { kind: 'status'; status?: number }
   | { kind: 'html' }
   | { kind: 'malformed-json' }
@@ -28,8 +28,8 @@ export type Fault =
   | { kind: 'stall-body' }
   | { kind: 'rate-limit'; retryAfterSeconds?: number };
 
-export interface FaultRule {
-  fault: Fault;
+export interface ProxyFaultRule {
+  fault: ProxyFault;
   /** How many matching requests get it (default 1). */
   times?: number;
   /** Only requests whose path (with query) matches; default every request. */
@@ -40,9 +40,9 @@ export interface FaultProxy {
   /** Where to point the client instead of the target (`http://127.0.0.1:<port>`). */
   url: string;
   /** Queues faults: each request takes the first rule it matches, until the rule is used up. */
-  inject(...rules: FaultRule[]): void;
+  inject(...rules: ProxyFaultRule[]): void;
   /** Faults served so far, by kind. */
-  readonly injected: Record<Fault['kind'], number>;
+  readonly injected: Record<ProxyFault['kind'], number>;
   /** Requests received, faulted or not. */
   readonly requests: number;
   /** Rules not used up yet. */
@@ -50,7 +50,7 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const KINDS: Fault['kind'][] = [
+const KINDS: ProxyFault['kind'][] = [
   'status',
   'html',
   'malformed-json',
@@ -105,12 +105,12 @@ function forward(target: URL, req: IncomingMessage, body: Buffer): Promise<Upstr
  */
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
-  const rules: Array<FaultRule & { left: number }> = [];
+  const rules: Array<ProxyFaultRule & { left: number }> = [];
   const injected = Object.fromEntries(KINDS.map((k) => [k, 0])) as FaultProxy['injected'];
   const sockets = new Set<Socket>();
   let requests = 0;
 
-  const take = (path: string): Fault | undefined => {
+  const take = (path: string): ProxyFault | undefined => {
     const index = rules.findIndex((r) => r.left > 0 && (!r.match || r.match.test(path)));
     const rule = rules[index];
     if (!rule) return undefined;
@@ -120,7 +120,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     return rule.fault;
   };
 
-  const answer = async (fault: Fault | undefined, req: IncomingMessage, res: ServerResponse) => {
+  const answer = async (
+    fault: ProxyFault | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => {
     const body = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

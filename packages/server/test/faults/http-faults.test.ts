@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type StoredRecord, SyncEngine, type SyncRun } from '@crmsync/core';
 import {
   type FaultProxy,
-  type FaultRule,
+  type ProxyFaultRule,
   MemoryStore,
   startFaultProxy,
 } from '@crmsync/core/testing';
@@ -32,7 +32,7 @@ const LATER_PAGES = /^\/v1\/contacts\?.*\bafter=/;
 
 interface Case {
   name: string;
-  rules: FaultRule[];
+  rules: ProxyFaultRule[];
   /** History of the case's runs, newest last: status and kind, and what the message says. */
   expect: Array<{ status: SyncRun['status']; kind?: string; message?: RegExp }>;
 }
