@@ -47,20 +47,17 @@ export const fakerConfig = {
   timeoutMs: {
     env: 'FAKER_TIMEOUT_MS',
     type: 'integer',
-    default: 30_000,
-    description: 'Per request attempt, until the last byte of the body',
+    description: 'Per request attempt, until the last byte of the body (default 30000)',
   },
   pageBudgetMs: {
     env: 'FAKER_PAGE_BUDGET_MS',
     type: 'integer',
-    default: 600_000,
-    description: 'Per page: every attempt and backoff together',
+    description: 'Per page: every attempt and backoff together (default 600000)',
   },
   backoffMs: {
     env: 'FAKER_BACKOFF_MS',
     type: 'integer',
-    default: 100,
-    description: 'First wait before retrying a failed request (doubles per attempt)',
+    description: 'First wait before retrying a failed request, doubled per attempt (default 100)',
   },
 } as const satisfies ConfigInput;
 
