@@ -14,6 +14,7 @@ import type {
 } from '../contracts/plugin.js';
 import type { Processor, ValidationContext } from '../contracts/processor.js';
 import type {
+  ErrorKind,
   EventLevel,
   RunCounts,
   RunTrigger,
@@ -81,6 +82,8 @@ export interface SyncRunInput {
   client?: unknown;
   /** When another run holds the entity: wait for it to end rather than refuse. */
   waitIfRunning?: boolean;
+  /** Appended to a failed run's message (what `sync all` did not attempt after it). */
+  failureNote?: (error: unknown, kind: ErrorKind) => string | undefined;
 }
 
 const zeroCounts = (): RunCounts => ({
@@ -740,12 +743,16 @@ export class SyncRunExecution {
       // The plugin may have thrown its own AbortError at the signal: the reason is ours.
       if (errorKind === 'cancelled' && !message.startsWith('cancelled'))
         message = this.#abort.signal.aborted ? this.#cancelMessage() : `cancelled: ${message}`;
-      // Say which CRM and entity; a cancelled run's message still starts with "cancelled:".
-      if (!message.includes(this.#crm))
+      // Say which CRM and entity (a client's "hubspot: …" gains the entity); a cancelled
+      // run's message still starts with "cancelled:".
+      const who = `${this.#crm} ${this.#entityName}`;
+      if (!message.includes(who))
         message =
           errorKind === 'cancelled'
-            ? `${message} (${this.#crm} ${this.#entityName})`
-            : `${this.#crm} ${this.#entityName}: ${message}`;
+            ? `${message} (${who})`
+            : `${who}: ${message.startsWith(`${this.#crm}: `) ? message.slice(this.#crm.length + 2) : message}`;
+      const note = this.#in.failureNote?.(outcome.error, errorKind);
+      if (note) message = `${message}; ${note}`;
       this.#log('error', message);
     }
     this.#progress(true);
