@@ -16,7 +16,7 @@ import {
   createSqliteTestDatabase,
   postgresSkipReason,
   type TestDatabase,
-} from '../../src/store/test-databases.js';
+} from '../store/test-databases.js';
 
 // The HTTP half of the fault suite (issue 20, item 6): real syncs of the faker CRM through a
 // scripted fault proxy, on SQLite and PostgreSQL. After each case the store must hold exactly
