@@ -70,7 +70,7 @@ describe('credentials inside a CRM base URL', () => {
       );
       expect(events.length).toBeGreaterThan(0);
       expect(JSON.stringify(events)).not.toContain(SECRET);
-      const history = await app.history({ crm: 'faker' });
+      const history = await app.history({ crmSource: 'faker' });
       expect(history.map((r) => r.status)).toEqual(['failed', 'failed']);
       expect(JSON.stringify(history)).not.toContain(SECRET);
     } finally {

@@ -206,7 +206,7 @@ describe.each(providers)('syncing the faker CRM through a fault proxy, on %s', (
     expect(served).toBe(injected);
     figures.faults += served;
 
-    const history = (await app.history({ crm: 'faker' })).reverse();
+    const history = (await app.history({ crmSource: 'faker' })).reverse();
     figures.leftRunning += history.filter((r) => r.status === 'running').length;
     expect(history.map((r) => r.status)).toEqual(c.expect.map((e) => e.status));
     for (const [i, e] of c.expect.entries()) {

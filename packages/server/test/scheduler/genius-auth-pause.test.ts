@@ -57,7 +57,7 @@ describe.skipIf(skipReason !== null)(
         expect(row.pausedReason).not.toContain(PASSWORD);
         // Past the next second's tick: the paused schedule starts nothing more.
         await new Promise((r) => setTimeout(r, 1_500));
-        const runs = await app.history({ crm: 'genius', limit: 100 });
+        const runs = await app.history({ crmSource: 'genius', limit: 100 });
         expect(runs).toHaveLength(1);
         expect(runs[0]).toMatchObject({ status: 'failed', errorKind: 'auth', trigger: 'schedule' });
         expect(runs[0]?.errorMessage).toMatch(
