@@ -1,4 +1,5 @@
 export { classifyError, errorMessage } from './classify.js';
+export { dispatchRunEvent, type SyncHook } from './hooks.js';
 export { limitHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from './heap.js';
 export { orderEntities } from './order.js';
 export {
@@ -15,6 +16,7 @@ export {
   entitiesFor,
   type RunAllParams,
   type RunEntityParams,
+  type RunParams,
   SyncEngine,
   type SyncEngineOptions,
 } from './sync-engine.js';
