@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeInterval, parseInterval } from './schedule-service.js';
-import {
-  engineThatStartsNothing,
-  startTestApi,
-  type TestApi,
-  testProviders,
-} from './test-support.js';
+import { startTestApi, type TestApi, testProviders } from './test-support.js';
 
 const providers = await testProviders();
 
@@ -42,7 +37,7 @@ const SCHEDULE = 'id crmSource syncType interval cron options enabled pausedReas
 describe.each(providers)('schedule mutations on %s', (provider) => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({ provider, engine: engineThatStartsNothing });
+    t = await startTestApi({ provider });
   });
   afterAll(() => t?.close());
 
