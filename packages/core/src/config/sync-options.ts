@@ -28,6 +28,9 @@ const blank = (v: unknown) => (v === null || v === '' ? undefined : v);
 
 const day10 = (d: Date) => d.toISOString().slice(0, 10);
 
+/** A refused value as the error shows it: `9` whether it came as the CLI's "9" or JSON's 9. */
+const shown = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+
 /** The zod schema of one flag or plugin option, from its shape in the flag table. */
 export function shapeSchema(shape: OptionShape): z.ZodType {
   switch (shape.type) {
@@ -95,7 +98,7 @@ export function parseSyncOptions(raw: Record<string, unknown>): SyncOptions {
   }
   for (const flag of SYNC_FLAGS) {
     const parsed = shapeSchema(flag).safeParse(input[flag.key]);
-    if (!parsed.success) throw new InputError(flag.cli, expectedText(flag), input[flag.key]);
+    if (!parsed.success) throw new InputError(flag.cli, expectedText(flag), shown(input[flag.key]));
     input[flag.key] = parsed.data;
   }
   const o = input as { [K in SyncFlagKey]?: unknown };
@@ -138,7 +141,7 @@ export function parsePluginOptions(
   for (const [name, spec] of Object.entries(specs)) {
     const value = raw[name] !== undefined ? raw[name] : raw[camel(name)];
     const parsed = shapeSchema(spec).safeParse(value);
-    if (!parsed.success) throw new InputError(name, expectedText(spec), value);
+    if (!parsed.success) throw new InputError(name, expectedText(spec), shown(value));
     if (parsed.data !== undefined) out[name] = parsed.data;
     else if (spec.default !== undefined) out[name] = spec.default;
   }

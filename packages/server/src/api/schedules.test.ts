@@ -120,12 +120,12 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
       [
         { crm: 'salesforce', entity: 'calls', interval: '1 hour' },
         'crm',
-        'an installed CRM: callrail',
+        'one of the installed CRMs: callrail',
       ],
       [
         { crm: 'callrail', entity: 'leads', interval: '1 hour' },
         'entity',
-        'all or an entity of callrail',
+        "all, or one of callrail's entities",
       ],
       [{ crm: 'callrail', entity: 'all' }, 'interval', 'exactly one of interval and cron'],
       [
@@ -152,6 +152,11 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
         { crm: 'callrail', entity: 'all', interval: '1 hour', options: [1] },
         'options',
         'a JSON object',
+      ],
+      [
+        { crm: 'callrail', entity: 'all', interval: '1 hour', options: { batchSize: 0 } },
+        'batch-size',
+        'a whole number from 1 to 10000',
       ],
     ];
     for (const [input, field, expected] of cases) {

@@ -175,8 +175,8 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
   it('validates every flag and plugin option, naming the field and what was expected', async () => {
     const before = await t.store.prisma.syncHistory.count();
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ crm: 'pipedrive', entity: 'deals' }, 'crm', 'an installed CRM: callrail'],
-      [{ crm: 'callrail', entity: 'deals' }, 'entity', 'all or an entity of callrail'],
+      [{ crm: 'pipedrive', entity: 'deals' }, 'crm', 'one of the installed CRMs: callrail'],
+      [{ crm: 'callrail', entity: 'deals' }, 'entity', "all, or one of callrail's entities"],
       [
         { crm: 'callrail', entity: 'calls', batchSize: 0 },
         'batch-size',

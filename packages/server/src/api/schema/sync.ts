@@ -7,9 +7,8 @@ type InputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>
 
 /** A universal flag as a GraphQL input field, typed and described from core's flag table. */
 function flagField(t: InputFields, flag: SyncFlag) {
-  const description = flag.valueName
-    ? `${flag.valueName}: ${flag.description} (--${flag.cli})`
-    : `${flag.description} (--${flag.cli})`;
+  const format = flag.type === 'day' ? `${flag.valueName}: ` : '';
+  const description = `${format}${flag.description} (--${flag.cli})`;
   if (flag.type === 'boolean') return t.boolean({ required: false, description });
   if (flag.type === 'integer') return t.int({ required: false, description });
   return t.string({ required: false, description });
