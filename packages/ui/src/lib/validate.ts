@@ -37,8 +37,11 @@ export function emptySyncForm(entity: string, options: PluginOption[]): SyncForm
   };
 }
 
+const OPTION_TYPES = ['boolean', 'integer', 'string', 'enum'] as const;
+
+/** The option's shape for the flag table's checks; the schema types `type` as a plain string. */
 const shapeOf = (o: PluginOption) => ({
-  type: o.type,
+  type: OPTION_TYPES.find((t) => t === o.type) ?? 'string',
   ...(o.min !== null && { min: o.min }),
   ...(o.max !== null && { max: o.max }),
   ...(o.choices && { choices: o.choices }),
