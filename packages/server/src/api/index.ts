@@ -17,6 +17,7 @@ export { type RecordFilter, RecordQuery, type RecordSort } from './records-query
 export {
   type ApiRuntimeParts,
   createApiRuntime,
+  noSyncs,
   type RuntimeEngine,
   type RuntimePlugin,
 } from './runtime.js';

@@ -24,6 +24,16 @@ export interface RuntimeEngine {
   syncs: ApiSyncs;
 }
 
+/** For a host that serves the API over a store but runs no sync: every start is refused. */
+export function noSyncs(reason: string): ApiSyncs {
+  return {
+    parse: () => {
+      throw new Error(reason);
+    },
+    start: () => Promise.reject(new Error(reason)),
+  };
+}
+
 export interface ApiRuntimeParts {
   store: PrismaStore;
   plugins: RuntimePlugin[];
