@@ -11,7 +11,15 @@ export default defineConfig({
         find: /^@crmsync\/core\/testing$/,
         replacement: src('./packages/core/src/testing/index.ts'),
       },
+      {
+        find: /^@crmsync\/core\/fake-api$/,
+        replacement: src('./packages/core/src/testing/fake-api/index.ts'),
+      },
       { find: /^@crmsync\/core$/, replacement: src('./packages/core/src/index.ts') },
+      {
+        find: /^@crmsync\/(plugin-[a-z0-9]+)\/fake-server$/,
+        replacement: src('./packages/$1/src/fake-server/index.ts'),
+      },
       { find: /^@crmsync\/(plugin-[a-z0-9]+)$/, replacement: src('./packages/$1/src/index.ts') },
     ],
   },

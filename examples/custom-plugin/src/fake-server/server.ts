@@ -1,21 +1,31 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { FakeApi, type FakeRequest, ok, reply } from '@crmsync/core/fake-api';
 import type { AcmeLead } from '../client.js';
 
 type Fault = { kind: 'rate-limit'; retryAfterSeconds: number } | { kind: 'server-error' };
 
+const acmeError = (status: number, code: string, message: string, headers = {}) =>
+  reply(status, { error: { code, message } }, headers);
+const cursor = (offset: number) => Buffer.from(String(offset)).toString('base64url');
+
 /**
  * Acme's API as our tests see it: `GET /v1/leads` with Bearer auth, `updated_since` (≥) and
  * `updated_before` (<), leads sorted by (updated_at, id), an opaque `next_cursor` that is null
- * on the last page, 401/429/5xx with Acme's `{error:{code,message}}` body. Knobs: record count,
- * changes over time, corrupt records, queued faults, the page sizes asked for.
+ * on the last page, 401/429/5xx with Acme's `{error:{code,message}}` body. Built on the core
+ * fake-API kit, which does auth, faults and the request log. Knobs: record count, changes over
+ * time, corrupt records, queued faults, the page sizes asked for.
  */
 export class FakeAcmeServer {
   readonly token = 'acme-test-token-123';
   readonly leads = new Map<string, AcmeLead>();
-  readonly pageSizes: number[] = [];
-  readonly #faults: Fault[] = [];
-  #server!: Server;
+  readonly api = new FakeApi({
+    name: 'acme',
+    auth: {
+      kind: 'bearer',
+      token: this.token,
+      reject: () => acmeError(401, 'unauthorized', 'invalid token'),
+    },
+    notFound: (r) => acmeError(404, 'not_found', r.path),
+  });
   baseUrl = '';
 
   static async start(size: number): Promise<FakeAcmeServer> {
@@ -34,53 +44,43 @@ export class FakeAcmeServer {
         updated_at: at,
       });
     }
-    fake.#server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
-      };
-      if (req.headers.authorization !== `Bearer ${fake.token}`)
-        return send(401, { error: { code: 'unauthorized', message: 'invalid token' } });
-      if (url.pathname !== '/v1/leads')
-        return send(404, { error: { code: 'not_found', message: url.pathname } });
-      const fault = fake.#faults.shift();
-      if (fault?.kind === 'rate-limit')
-        return send(
-          429,
-          { error: { code: 'rate_limited', message: 'slow down' } },
-          { 'retry-after': String(fault.retryAfterSeconds) },
-        );
-      if (fault?.kind === 'server-error')
-        return send(503, { error: { code: 'unavailable', message: 'try again' } });
-      const limit = Number(url.searchParams.get('limit') ?? 50);
-      fake.pageSizes.push(limit);
-      const since = url.searchParams.get('updated_since');
-      const before = url.searchParams.get('updated_before');
-      const all = [...fake.leads.values()]
-        .filter((l) => (!since || l.updated_at >= since) && (!before || l.updated_at < before))
-        .sort((a, b) => a.updated_at.localeCompare(b.updated_at) || Number(a.id) - Number(b.id));
-      const offset = Number(
-        Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || 0,
-      );
-      const data = all.slice(offset, offset + limit);
-      const next =
-        offset + limit < all.length
-          ? Buffer.from(String(offset + limit)).toString('base64url')
-          : null;
-      send(200, { data, next_cursor: next, total: all.length });
-    });
-    await new Promise<void>((resolve) => fake.#server.listen(0, '127.0.0.1', resolve));
-    fake.baseUrl = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    fake.api.get('/v1/leads', (r) => fake.#list(r));
+    fake.baseUrl = await fake.api.listen();
     return fake;
   }
 
+  /** `limit` of every list request, in order. */
+  get pageSizes(): number[] {
+    return this.api.requests
+      .filter((r) => r.route === '/v1/leads' && r.status === 200)
+      .map((r) => Number(r.query.get('limit') ?? 50));
+  }
+
   injectFault(fault: Fault) {
-    this.#faults.push(fault);
+    this.api.fault(
+      fault.kind === 'rate-limit'
+        ? {
+            ...acmeError(429, 'rate_limited', 'slow down', {
+              'retry-after': String(fault.retryAfterSeconds),
+            }),
+          }
+        : { ...acmeError(503, 'unavailable', 'try again') },
+    );
   }
 
   close(): Promise<void> {
-    this.#server.closeAllConnections();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return this.api.close();
+  }
+
+  #list(r: FakeRequest) {
+    const limit = Number(r.query.get('limit') ?? 50);
+    const since = r.query.get('updated_since');
+    const before = r.query.get('updated_before');
+    const all = [...this.leads.values()]
+      .filter((l) => (!since || l.updated_at >= since) && (!before || l.updated_at < before))
+      .sort((a, b) => a.updated_at.localeCompare(b.updated_at) || Number(a.id) - Number(b.id));
+    const offset = Number(Buffer.from(r.query.get('cursor') ?? '', 'base64url').toString() || 0);
+    const next = offset + limit < all.length ? cursor(offset + limit) : null;
+    return ok({ data: all.slice(offset, offset + limit), next_cursor: next, total: all.length });
   }
 }

@@ -1,5 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  FakeApi,
+  FakeClock,
+  type FakeReply,
+  type FakeRequest,
+  type LoggedRequest,
+  reply,
+} from '@crmsync/core/fake-api';
 import {
   CALL_EXTRA_FIELDS,
   type CallRailData,
@@ -55,18 +61,17 @@ export interface CallRailFakeOptions {
   now?: () => number;
 }
 
-export interface RecordedRequest {
-  path: string;
-  query: URLSearchParams;
-  status: number;
-  at: number;
-}
+/** A request the fake answered (the kit's log entry). */
+export type RecordedRequest = LoggedRequest;
+
+const error = (status: number, message: string): FakeReply => reply(status, { error: message });
 
 /**
- * CallRail API v3 as our tests see it: `Token token="…"` auth, account-scoped `.json` paths,
- * `page`/`per_page` paging with `total_pages`/`total_records`, relative paging for calls,
- * date filters by event time (30 days when none is given; an error past 25 months), hourly
- * and daily request limits answered by a bare 429, and `{"error": "…"}` bodies.
+ * CallRail API v3 as our tests see it, built on core's fake-API kit: `Token token="…"` auth,
+ * account-scoped `.json` paths, `page`/`per_page` paging with `total_pages`/`total_records`,
+ * relative paging for calls, date filters by event time (30 days when none is given; an error
+ * past 25 months), hourly and daily request limits answered by a bare 429, and
+ * `{"error": "…"}` bodies.
  *
  * @example
  * const fake = await CallRailFakeServer.start({ size: 500, latencyMs: 50 });
@@ -76,52 +81,85 @@ export class CallRailFakeServer {
   readonly apiKey: string;
   readonly accountId: string;
   readonly data: CallRailData;
-  readonly requests: RecordedRequest[] = [];
-  latencyMs: number;
-  private readonly server: Server;
-  private readonly options: Required<
-    Omit<CallRailFakeOptions, 'apiKey' | 'accountId' | 'size' | 'latencyMs'>
-  >;
-  private readonly faults: Array<{ fault: CallRailFault; collection?: string }> = [];
-  private readonly served: number[] = [];
+  /** The kit underneath: request log, fault queue, limits, latency, clock. */
+  readonly api: FakeApi;
   private nextCall: number;
-  private port = 0;
 
   private constructor(options: CallRailFakeOptions) {
     this.apiKey = options.apiKey ?? 'test-callrail-key';
     this.accountId = options.accountId ?? 'ACC8154748ae6bd4e278a7cddd38a662f4f';
-    this.latencyMs = options.latencyMs ?? 0;
-    this.options = {
-      hourlyLimit: options.hourlyLimit ?? 1000,
-      dailyLimit: options.dailyLimit ?? 10_000,
-      hourMs: options.hourMs ?? HOUR,
-      dayMs: options.dayMs ?? DAY,
-      now: options.now ?? Date.now,
-    };
-    const size = options.size ?? 120;
-    this.data = generateAccount(this.accountId, size, this.options.now());
-    this.nextCall = size + 1;
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        this.send(res, 500, { error: `fake failure: ${String(error)}` });
-      });
+    const clock = new FakeClock(options.now ?? Date.now);
+    // CallRail documents no Retry-After and no rate-limit headers: the status is the signal.
+    const quota = (name: string, max: number, windowMs: number) => ({
+      name,
+      max,
+      windowMs,
+      reject: () => error(429, 'API rate limit exceeded'),
     });
+    this.api = new FakeApi({
+      name: 'callrail',
+      clock,
+      latencyMs: options.latencyMs ?? 0,
+      auth: {
+        kind: 'header',
+        name: 'authorization',
+        value: `Token token="${this.apiKey}"`,
+        reject: () => error(401, 'HTTP Token: Access denied.'),
+      },
+      rateLimits: [
+        quota('hourly', options.hourlyLimit ?? 1000, options.hourMs ?? HOUR),
+        quota('daily', options.dailyLimit ?? 10_000, options.dayMs ?? DAY),
+      ],
+      notFound: (r) =>
+        r.method === 'GET'
+          ? error(404, 'Not Found')
+          : error(405, 'Method not allowed in this fake'),
+      faultBody: (status) =>
+        error(
+          status,
+          status === 502
+            ? 'Bad Gateway'
+            : status === 429
+              ? 'API rate limit exceeded'
+              : 'Internal Server Error',
+        ).body,
+      onError: (_, e) => error(500, `fake failure: ${String(e)}`),
+    });
+    const size = options.size ?? 120;
+    this.data = generateAccount(this.accountId, size, clock.now());
+    this.nextCall = size + 1;
+    this.api
+      .get('/v3/a.json', (r) => this.list(r, { key: 'accounts' }, this.data.accounts))
+      .get('/v3/a/:account.json', (r) => this.account(r) ?? reply(200, this.data.accounts[0] ?? {}))
+      .get('/v3/a/:account/:collection.json', (r) => this.account(r) ?? this.collection(r))
+      .get('/v3/a/:account/:collection/:id.json', (r) => this.account(r) ?? this.collection(r));
   }
 
   static async start(options: CallRailFakeOptions = {}): Promise<CallRailFakeServer> {
     const fake = new CallRailFakeServer(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    await fake.api.listen();
     return fake;
   }
 
   /** What `CALLRAIL_BASE_URL` should be. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}/v3`;
+    return `${this.api.url}/v3`;
+  }
+
+  /** Every answered request, in order. */
+  get requests(): RecordedRequest[] {
+    return this.api.requests;
   }
 
   injectFault(fault: CallRailFault, collection?: string): void {
-    this.faults.push({ fault, ...(collection ? { collection } : {}) });
+    const status = fault.kind === 'rate-limit' ? 429 : fault.kind === 'bad-gateway' ? 502 : 500;
+    this.api.fault({
+      status,
+      times: fault.kind === 'rate-limit' ? 1 : fault.count,
+      ...(collection && {
+        match: (r: FakeRequest) => (r.params.collection ?? 'accounts') === collection,
+      }),
+    });
   }
 
   /** `per_page` of list requests of a collection, in order. */
@@ -141,7 +179,7 @@ export class CallRailFakeServer {
       call.tags = ['Appointment Set'];
       call.lead_status = 'good_lead';
       call.value = '1500.00';
-      call.note = `Updated ${new Date(this.options.now()).toISOString()}`;
+      call.note = `Updated ${this.api.clock.date().toISOString()}`;
       return String(call.id);
     });
   }
@@ -166,115 +204,57 @@ export class CallRailFakeServer {
     });
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.api.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    const record = (status: number) =>
-      this.requests.push({
-        path: url.pathname,
-        query: url.searchParams,
-        status,
-        at: this.options.now(),
-      });
-
-    if (req.headers.authorization !== `Token token="${this.apiKey}"`) {
-      record(401);
-      return this.send(res, 401, { error: 'HTTP Token: Access denied.' });
-    }
-    if (!this.takeQuota()) {
-      record(429);
-      // CallRail documents no Retry-After and no rate-limit headers: the status is the signal.
-      return this.send(res, 429, { error: 'API rate limit exceeded' });
-    }
-    if (req.method !== 'GET') {
-      record(405);
-      return this.send(res, 405, { error: 'Method not allowed in this fake' });
-    }
-    const match = /^\/v3\/a(?:\/([^/]+?))?(?:\/([a-z_-]+))?(?:\/([^/]+?))?\.json$/.exec(
-      url.pathname,
-    );
-    if (!match) {
-      record(404);
-      return this.send(res, 404, { error: 'Not Found' });
-    }
-    const [, account, collectionName, itemId] = match;
-    const fault = this.takeFault(collectionName ?? 'accounts');
-    if (fault) {
-      record(fault);
-      return this.send(res, fault, {
-        error: fault === 502 ? 'Bad Gateway' : 'Internal Server Error',
-      });
-    }
-    if (account === undefined) {
-      return record(this.list(res, url, { key: 'accounts' }, this.data.accounts));
-    }
-    if (account !== this.accountId) {
-      record(404);
-      return this.send(res, 404, { error: 'Account not found' });
-    }
-    if (collectionName === undefined) {
-      record(200);
-      return this.send(res, 200, this.data.accounts[0] ?? {});
-    }
-    const collection = COLLECTIONS[collectionName];
-    if (!collection) {
-      record(404);
-      return this.send(res, 404, { error: 'Not Found' });
-    }
-    if (itemId !== undefined) {
-      const item = this.data[collection.key].find((r) => String(r.id) === itemId);
-      record(item ? 200 : 404);
-      return item
-        ? this.send(res, 200, this.shape(collection, item, url.searchParams))
-        : this.send(res, 404, { error: 'Not Found' });
-    }
-    const status = this.list(res, url, collection, this.data[collection.key]);
-    record(status);
+  /** The 404 for another account's path; `undefined` for this one's. */
+  private account(r: FakeRequest): FakeReply | undefined {
+    return r.params.account === this.accountId ? undefined : error(404, 'Account not found');
   }
 
-  private list(res: ServerResponse, url: URL, collection: Collection, all: Json[]): number {
-    const q = url.searchParams;
+  private collection(r: FakeRequest): FakeReply {
+    const collection = COLLECTIONS[r.params.collection ?? ''];
+    if (!collection) return error(404, 'Not Found');
+    if (r.params.id === undefined) return this.list(r, collection, this.data[collection.key]);
+    const item = this.data[collection.key].find((x) => String(x.id) === r.params.id);
+    return item ? reply(200, this.shape(collection, item, r.query)) : error(404, 'Not Found');
+  }
+
+  private list(r: FakeRequest, collection: Collection, all: Json[]): FakeReply {
+    const q = r.query;
     let items = all;
     if (collection.dateField) {
-      const window = dateWindow(q, this.options.now());
-      if ('error' in window) return this.send(res, 400, { error: window.error });
+      const window = dateWindow(q, this.api.clock.now());
+      if ('error' in window) return error(400, window.error);
       const field = collection.dateField;
-      items = items.filter((r) => {
-        const t = Date.parse(String(r[field]));
+      items = items.filter((x) => {
+        const t = Date.parse(String(x[field]));
         return t >= window.start && t <= window.end;
       });
     }
     const sort = q.get('sort') ?? collection.dateField ?? 'id';
     const order = q.get('order') ?? (collection.dateField ? 'desc' : 'asc');
-    if (order !== 'asc' && order !== 'desc')
-      return this.send(res, 400, { error: `Invalid order: ${order}` });
-    if (items.length > 0 && !(sort in (items[0] as Json))) {
-      return this.send(res, 400, { error: `Invalid sort field: ${sort}` });
-    }
+    if (order !== 'asc' && order !== 'desc') return error(400, `Invalid order: ${order}`);
+    if (items.length > 0 && !(sort in (items[0] as Json)))
+      return error(400, `Invalid sort field: ${sort}`);
     const dir = order === 'asc' ? 1 : -1;
     items = [...items].sort((a, b) => dir * compare(a[sort], b[sort]) || compare(a.id, b.id));
     const perPageRaw = Number(q.get('per_page') ?? 100);
-    if (!Number.isInteger(perPageRaw) || perPageRaw < 1) {
-      return this.send(res, 400, { error: `Invalid per_page: ${q.get('per_page')}` });
-    }
+    if (!Number.isInteger(perPageRaw) || perPageRaw < 1)
+      return error(400, `Invalid per_page: ${q.get('per_page')}`);
     const perPage = Math.min(250, perPageRaw);
-    const shape = (r: Json) => this.shape(collection, r, q);
+    const shape = (x: Json) => this.shape(collection, x, q);
     if (q.get('relative_pagination') === 'true') {
       if (!collection.relative)
-        return this.send(res, 400, { error: 'relative_pagination is only supported for calls' });
-      if (q.has('page'))
-        return this.send(res, 400, { error: 'page cannot be combined with relative_pagination' });
+        return error(400, 'relative_pagination is only supported for calls');
+      if (q.has('page')) return error(400, 'page cannot be combined with relative_pagination');
       const offset = Number(q.get('offset') ?? 0);
       const slice = items.slice(offset, offset + perPage);
       const hasNext = offset + perPage < items.length;
-      const next = new URL(url.toString());
+      const next = new URL(r.url.toString());
       next.searchParams.set('offset', String(offset + perPage));
-      return this.send(res, 200, {
+      return reply(200, {
         per_page: perPage,
         has_next_page: hasNext,
         next_page: hasNext ? next.toString() : null,
@@ -282,10 +262,9 @@ export class CallRailFakeServer {
       });
     }
     const page = Number(q.get('page') ?? 1);
-    if (!Number.isInteger(page) || page < 1)
-      return this.send(res, 400, { error: `Invalid page: ${q.get('page')}` });
+    if (!Number.isInteger(page) || page < 1) return error(400, `Invalid page: ${q.get('page')}`);
     const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-    return this.send(res, 200, {
+    return reply(200, {
       page,
       per_page: perPage,
       total_pages: totalPages,
@@ -303,42 +282,6 @@ export class CallRailFakeServer {
       if (!CALL_EXTRA_FIELDS.includes(k) || asked.has(k)) out[k] = v;
     }
     return out;
-  }
-
-  /** Sliding hourly and daily windows, per account (this fake serves one key). */
-  private takeQuota(): boolean {
-    const now = this.options.now();
-    while (this.served.length > 0 && (this.served[0] as number) <= now - this.options.dayMs)
-      this.served.shift();
-    const inHour = this.served.filter((t) => t > now - this.options.hourMs).length;
-    if (inHour >= this.options.hourlyLimit || this.served.length >= this.options.dailyLimit)
-      return false;
-    this.served.push(now);
-    return true;
-  }
-
-  private takeFault(collection: string): number | undefined {
-    const i = this.faults.findIndex((f) => !f.collection || f.collection === collection);
-    if (i < 0) return undefined;
-    const entry = this.faults[i] as { fault: CallRailFault };
-    const fault = entry.fault;
-    if (fault.kind === 'rate-limit') {
-      this.faults.splice(i, 1);
-      return 429;
-    }
-    fault.count--;
-    if (fault.count <= 0) this.faults.splice(i, 1);
-    return fault.kind === 'bad-gateway' ? 502 : 500;
-  }
-
-  private send(res: ServerResponse, status: number, body: unknown): number {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-    return status;
   }
 }
 

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 /** A HubSpot error answer: status, `{status:"error", message, correlationId, category…}` body, headers. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body.message));
-  }
-}
+import { FakeHttpError as HttpError } from '@crmsync/core/fake-api';
+
+export { HttpError };
 
 export const errorBody = (
   message: string,

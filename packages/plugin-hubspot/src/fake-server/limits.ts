@@ -1,37 +1,73 @@
-/** A rolling window (HubSpot's `TEN_SECONDLY_ROLLING`): at most `max` hits in any `windowMs`. */
-export class RollingWindow {
-  readonly max: number;
-  readonly windowMs: number;
-  #hits: number[] = [];
+import { randomUUID } from 'node:crypto';
+import {
+  type LimitState,
+  type RateLimitRule,
+  type RateLimits,
+  reply,
+} from '@crmsync/core/fake-api';
 
-  constructor(max: number, windowMs: number) {
-    this.max = max;
-    this.windowMs = windowMs;
-  }
+/** HubSpot's 429 body; `policyName` says which limit (`TEN_SECONDLY_ROLLING`, `SECONDLY`, `DAILY`). */
+export function rateLimitedBody(policyName: string) {
+  const which =
+    policyName === 'DAILY'
+      ? 'daily'
+      : policyName === 'SECONDLY'
+        ? 'secondly'
+        : 'ten_secondly_rolling';
+  return {
+    status: 'error',
+    message: `You have reached your ${which} limit.`,
+    errorType: 'RATE_LIMIT',
+    correlationId: randomUUID(),
+    policyName,
+    requestId: randomUUID(),
+  };
+}
 
-  #prune(now: number) {
-    let drop = 0;
-    while (drop < this.#hits.length && (this.#hits[drop] as number) <= now - this.windowMs) drop++;
-    if (drop) this.#hits = this.#hits.slice(drop);
-  }
+const isSearch = (r: { method: string; path: string }) =>
+  r.method === 'POST' && /\/search$/.test(r.path);
 
-  /** Counts a hit when there is room; false when the window is full. */
-  take(now = Date.now()): boolean {
-    this.#prune(now);
-    if (this.#hits.length >= this.max) return false;
-    this.#hits.push(now);
-    return true;
-  }
+/** The daily request count: never resets while the fake runs; search requests do not count. */
+export const dailyRule = (max: number): RateLimitRule => ({
+  name: 'daily',
+  max,
+  windowMs: Number.POSITIVE_INFINITY,
+  applies: (r) => !isSearch(r),
+  reject: () => reply(429, rateLimitedBody('DAILY')),
+});
 
-  remaining(now = Date.now()): number {
-    this.#prune(now);
-    return Math.max(0, this.max - this.#hits.length);
-  }
+/** Search requests per rolling second; search answers carry no rate-limit headers. */
+export const searchRule = (max: number): RateLimitRule => ({
+  name: 'search',
+  max,
+  windowMs: 1_000,
+  applies: isSearch,
+  reject: () => reply(429, rateLimitedBody('SECONDLY')),
+});
 
-  /** Hits in the last `ms` (for the secondly header). */
-  within(ms: number, now = Date.now()): number {
-    let n = 0;
-    for (let i = this.#hits.length - 1; i >= 0 && (this.#hits[i] as number) > now - ms; i--) n++;
-    return n;
-  }
+/** Requests per rolling 10 s (`TEN_SECONDLY_ROLLING`), with HubSpot's headers on every answer. */
+export function generalRule(max: number, limits: () => RateLimits): RateLimitRule {
+  const headers = (state: LimitState): Record<string, string> => {
+    const daily = limits().window('daily');
+    const secondly = Math.ceil(max / 10);
+    return {
+      'X-HubSpot-RateLimit-Daily': String(daily.max),
+      'X-HubSpot-RateLimit-Daily-Remaining': String(daily.remaining(state.now)),
+      'X-HubSpot-RateLimit-Interval-Milliseconds': '10000',
+      'X-HubSpot-RateLimit-Max': String(max),
+      'X-HubSpot-RateLimit-Remaining': String(state.window.remaining(state.now)),
+      'X-HubSpot-RateLimit-Secondly': String(secondly),
+      'X-HubSpot-RateLimit-Secondly-Remaining': String(
+        Math.max(0, secondly - state.window.within(1000, state.now)),
+      ),
+    };
+  };
+  return {
+    name: 'ten-secondly',
+    max,
+    windowMs: 10_000,
+    applies: (r) => !isSearch(r),
+    reject: (_, state) => reply(429, rateLimitedBody('TEN_SECONDLY_ROLLING'), headers(state)),
+    headers: (_, state) => headers(state),
+  };
 }
