@@ -17,10 +17,16 @@ function bearer(value: unknown): string | null {
   return match ? match[1]!.trim() : null;
 }
 
+/** The token cookie's value; a malformed %-encoding is no token (401), never a thrown URIError. */
 function cookieToken(cookie: string | null | undefined): string | null {
   for (const part of (cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return null;
+    }
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type Plugin, usePayloadFormatter } from 'graphql-yoga';
 import { graphql } from './graphql-instance.js';
+import { hasUrlCredentials, scrubText } from './secrets.js';
 
 export interface LimitOptions {
   /** Deepest selection allowed (default 12: a run's events' nodes sit at depth 5). */
@@ -39,19 +40,21 @@ export function useNoIntrospection(): Plugin {
 }
 
 /**
- * Replaces any configured secret value found in a result (query, mutation or subscription
- * event) with `[redacted]`. Responses are built from rows and plugin metadata that never hold
- * secrets; this guards against a plugin that puts one in an error message or a run's options.
+ * Replaces any configured secret value found in a result's data (query, mutation or
+ * subscription event) with `[redacted]`, and masks credentials inside URLs
+ * (`http://u:secret@host`, which a network error may print). Data is built from rows and plugin
+ * metadata that should hold no secrets; this guards against a plugin or a history row that
+ * holds one anyway. Error messages are scrubbed where they are masked (createErrorMasking):
+ * the errors must stay GraphQLError instances for the masking to know them.
  */
 export function useSecretScrubbing(secretValues: () => string[]): Plugin {
   return usePayloadFormatter((result) => {
-    const secrets = secretValues().filter((s) => s.length >= 4);
-    if (secrets.length === 0) return false;
-    const text = JSON.stringify(result);
-    if (!secrets.some((s) => text.includes(JSON.stringify(s).slice(1, -1)))) return false;
-    let scrubbed = text;
-    for (const s of secrets)
-      scrubbed = scrubbed.split(JSON.stringify(s).slice(1, -1)).join('[redacted]');
-    return JSON.parse(scrubbed);
+    if (result.data == null) return false;
+    const secrets = secretValues()
+      .filter((s) => s.length >= 4)
+      .map((s) => JSON.stringify(s).slice(1, -1));
+    const text = JSON.stringify(result.data);
+    if (!hasUrlCredentials(text) && !secrets.some((s) => text.includes(s))) return false;
+    return { ...result, data: JSON.parse(scrubText(text, secrets)) };
   }) as Plugin;
 }

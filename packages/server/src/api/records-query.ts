@@ -6,17 +6,22 @@ import {
   Prisma,
   type PrismaClient,
 } from '../store/index.js';
+import { decodeCursor, encodeCursor } from './record-cursor.js';
 
-export type RecordFilterOp =
-  | 'EQUALS'
-  | 'NOT_EQUALS'
-  | 'CONTAINS'
-  | 'GT'
-  | 'GTE'
-  | 'LT'
-  | 'LTE'
-  | 'IS_EMPTY'
-  | 'IS_NOT_EMPTY';
+/** The filter operators, shared by the GraphQL enum and the CSV export's query check. */
+export const RECORD_FILTER_OPS = [
+  'EQUALS',
+  'NOT_EQUALS',
+  'CONTAINS',
+  'GT',
+  'GTE',
+  'LT',
+  'LTE',
+  'IS_EMPTY',
+  'IS_NOT_EMPTY',
+] as const;
+
+export type RecordFilterOp = (typeof RECORD_FILTER_OPS)[number];
 
 export interface RecordFilter {
   field: string;
@@ -49,11 +54,45 @@ export interface RecordPage {
 }
 
 const NUMERIC = new Set(['integer', 'decimal']);
-const COLUMNS: Record<string, string> = {
-  externalId: 'external_id',
-  lastSyncedAt: 'last_synced_at',
-  remoteUpdatedAt: 'remote_updated_at',
-};
+// Maps, and own properties of the field schema only: a field named `constructor` or
+// `__proto__` must not find an inherited member of a plain object.
+const COLUMNS = new Map([
+  ['externalId', 'external_id'],
+  ['lastSyncedAt', 'last_synced_at'],
+  ['remoteUpdatedAt', 'remote_updated_at'],
+]);
+const COMPARISONS = new Map<RecordFilterOp, string>([
+  ['EQUALS', '='],
+  ['NOT_EQUALS', '<>'],
+  ['GT', '>'],
+  ['GTE', '>='],
+  ['LT', '<'],
+  ['LTE', '<='],
+]);
+
+/** The largest page a records query returns. */
+export const MAX_PAGE_SIZE = 500;
+
+/** `first` as given, or a typed error: never bent silently into range. */
+export function checkPageSize(first: number | null | undefined, fallback = 50): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
+    throw new InputError('first', `an integer from 1 to ${MAX_PAGE_SIZE}`, n);
+  return n;
+}
+
+/** Text a database can take as a parameter: PostgreSQL refuses NUL and unpaired surrogates. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function storable(field: string, text: string): string {
+  if (text.includes('\u0000') || LONE_SURROGATE.test(text))
+    throw new InputError(field, 'text without NUL characters or unpaired surrogates', text);
+  return text;
+}
+
+function fieldSpec(fields: FieldSchema, name: string) {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
 
 /**
  * Reads a page of an entity's records with keyset pagination: the cursor holds the sort value
@@ -108,20 +147,45 @@ export class RecordQuery {
   #where(request: RecordPageRequest): Prisma.Sql[] {
     const where = [Prisma.sql`crm_source = ${request.crm}`, Prisma.sql`entity = ${request.entity}`];
     if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
-    if (request.search) {
-      const pattern = `%${request.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(
-        this.#provider === 'postgresql'
-          ? Prisma.sql`(data::text ILIKE ${pattern} ESCAPE '\\' OR external_id ILIKE ${pattern} ESCAPE '\\')`
-          : Prisma.sql`(data LIKE ${pattern} ESCAPE '\\' OR external_id LIKE ${pattern} ESCAPE '\\')`,
-      );
-    }
+    if (request.search) where.push(this.#search(storable('search', request.search)));
     for (const filter of request.filters ?? []) where.push(this.#filter(filter, request.fields));
     return where;
   }
 
+  /**
+   * The id, or a scalar value at any depth of `data`, never a key: "first_name" must not match
+   * every row. Walking the JSON costs more than a LIKE on its text, so that LIKE goes first, as
+   * a necessary condition (a value's text is in the JSON text unless it holds a character JSON
+   * escapes: then the walk alone decides).
+   */
+  #search(search: string): Prisma.Sql {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const escaped = [...search].some((c) => c === '"' || c === '\\' || c.charCodeAt(0) < 0x20);
+    if (this.#provider === 'postgresql') {
+      // jsonpath functions, not a set-returning walk: that one's row estimate makes the plan
+      // cost enough to trigger JIT compilation, a second per query. like_regex with flag "q"
+      // matches the text literally; numbers and booleans are compared as their JSON text.
+      const strings = `strict $.** ? (@.type() == "string" && @ like_regex ${JSON.stringify(search)} flag "iq")`;
+      const values = Prisma.sql`(jsonb_path_exists(data::jsonb, ${strings}::jsonpath)
+        OR jsonb_path_query_array(data::jsonb, 'strict $.** ? (@.type() == "number" || @.type() == "boolean")')::text ILIKE ${pattern} ESCAPE '\\')`;
+      const text = escaped ? Prisma.sql`TRUE` : Prisma.sql`data::text ILIKE ${pattern} ESCAPE '\\'`;
+      // CASE, not AND: PostgreSQL may evaluate AND's operands in any order.
+      return Prisma.sql`(external_id ILIKE ${pattern} ESCAPE '\\' OR CASE WHEN ${text} THEN ${values} ELSE FALSE END)`;
+    }
+    const values = Prisma.sql`EXISTS (
+      SELECT 1 FROM json_tree(crm_record.data) AS v
+      WHERE v.type NOT IN ('object', 'array', 'null')
+        AND (CASE v.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+             ELSE CAST(v.atom AS TEXT) END) LIKE ${pattern} ESCAPE '\\')`;
+    const text = escaped ? Prisma.sql`1` : Prisma.sql`data LIKE ${pattern} ESCAPE '\\'`;
+    return Prisma.sql`(external_id LIKE ${pattern} ESCAPE '\\' OR CASE WHEN ${text} THEN ${values} ELSE 0 END)`;
+  }
+
   #filter(filter: RecordFilter, fields: FieldSchema): Prisma.Sql {
-    const spec = fields[filter.field];
+    if (!RECORD_FILTER_OPS.includes(filter.op)) {
+      throw new InputError('filters.op', `one of ${RECORD_FILTER_OPS.join(', ')}`, filter.op);
+    }
+    const spec = fieldSpec(fields, filter.field);
     if (!spec) {
       throw new InputError(
         'filters.field',
@@ -132,7 +196,7 @@ export class RecordQuery {
     const text = this.#text(filter.field);
     if (filter.op === 'IS_EMPTY') return Prisma.sql`(${text} IS NULL OR ${text} = '')`;
     if (filter.op === 'IS_NOT_EMPTY') return Prisma.sql`(${text} IS NOT NULL AND ${text} <> '')`;
-    const value = filter.value;
+    const value = filter.value == null ? filter.value : storable('filters.value', filter.value);
     if (value === null || value === undefined) {
       throw new InputError(
         'filters.value',
@@ -151,20 +215,20 @@ export class RecordQuery {
     }
     const left = numeric ? this.#number(filter.field) : text;
     const right = numeric ? Prisma.sql`${Number(value)}` : Prisma.sql`${value}`;
-    const op = { EQUALS: '=', NOT_EQUALS: '<>', GT: '>', GTE: '>=', LT: '<', LTE: '<=' }[filter.op];
+    const op = COMPARISONS.get(filter.op) ?? '=';
     return Prisma.sql`${left} ${Prisma.raw(op)} ${right}`;
   }
 
   /** The sort expression, never null so that row-value keyset comparisons hold. */
   #sortKey(field: string, fields: FieldSchema): Prisma.Sql {
-    const column = COLUMNS[field];
+    const column = COLUMNS.get(field);
     if (column) {
       if (field === 'externalId') return Prisma.sql`external_id`;
       return this.#provider === 'postgresql'
         ? Prisma.sql`COALESCE(${Prisma.raw(column)}, 'epoch'::timestamp)`
         : Prisma.sql`COALESCE(${Prisma.raw(column)}, 0)`;
     }
-    const spec = fields[field];
+    const spec = fieldSpec(fields, field);
     if (!spec) {
       throw new InputError(
         'sort.field',
@@ -230,25 +294,4 @@ function toRecord(row: RawRecord): CrmRecord {
     deletedAt: toDate(row.deleted_at),
     lastRunId: row.last_run_id,
   };
-}
-
-function encodeCursor(value: unknown, id: string): string {
-  const v =
-    value instanceof Date
-      ? { d: value.toISOString() }
-      : typeof value === 'bigint'
-        ? Number(value)
-        : value;
-  return Buffer.from(JSON.stringify([v, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [unknown, string] {
-  try {
-    const [v, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if (typeof id !== 'string') throw new Error('bad id');
-    const value = v !== null && typeof v === 'object' && 'd' in v ? new Date(String(v.d)) : v;
-    return [value, id];
-  } catch {
-    throw new InputError('after', 'a cursor returned by a previous page of the same query', cursor);
-  }
 }

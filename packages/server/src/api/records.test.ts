@@ -169,8 +169,81 @@ describe.each(providers)('records of an entity on %s', (provider) => {
     expect(badSort.body.errors![0]!.extensions).toMatchObject({ field: 'sort.field' });
     const badCursor = await t.gql(RECORDS, { crm: 'callrail', entity: 'calls', after: 'garbage' });
     expect(badCursor.body.errors![0]!.extensions).toMatchObject({ field: 'after' });
+    for (const forged of [
+      [{ a: 1 }, 'CAL001'],
+      [{ d: 'nope' }, 'CAL001'],
+      [[1], 'CAL001'],
+    ]) {
+      const after = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      const { body } = await t.gql(RECORDS, { crm: 'callrail', entity: 'calls', after });
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
     const badEntity = await t.gql(RECORDS, { crm: 'callrail', entity: 'nope' });
     expect(badEntity.body.errors![0]!.extensions).toMatchObject({ field: 'entity' });
+  });
+
+  it('searches values only, never the keys of the record', async () => {
+    for (const key of ['customer_name', 'answered', 'duration"', 'id', '"id":', 'a\\b'])
+      expect((await page({ search: key })).totalCount).toBe(0);
+    // Numbers and booleans are values too.
+    expect((await page({ search: '24' })).edges.map((e) => e.node.externalId)).toEqual(['CAL007']);
+    expect((await page({ search: 'TRUE' })).totalCount).toBe(12);
+    const unstorable = await t.gql(RECORDS, {
+      crm: 'callrail',
+      entity: 'calls',
+      search: 'a\u0000',
+    });
+    expect(unstorable.body.errors![0]!.extensions).toMatchObject({ field: 'search' });
+    expect((await page({ search: 'hopper 1' })).edges.map((e) => e.node.externalId)).toEqual([
+      'CAL001',
+      'CAL011',
+      'CAL012',
+      'CAL013',
+      'CAL014',
+      'CAL016',
+      'CAL017',
+      'CAL018',
+      'CAL019',
+    ]);
+  });
+
+  it('refuses inherited member names as sort or filter fields, naming the allowed ones', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const sort = await t.gql(RECORDS, {
+        crm: 'callrail',
+        entity: 'calls',
+        sort: { field: name, direction: 'ASC' },
+      });
+      expect(sort.body.errors![0]!.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'sort.field',
+      });
+      expect(sort.body.errors![0]!.extensions!.expected).toContain('customer_name');
+      const filter = await t.gql(RECORDS, {
+        crm: 'callrail',
+        entity: 'calls',
+        filters: [{ field: name, op: 'EQUALS', value: 'x' }],
+      });
+      expect(filter.body.errors![0]!.message).toContain(`"${name}"`);
+      expect(filter.body.errors![0]!.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'filters.field',
+      });
+      expect(filter.body.errors![0]!.extensions!.expected).toContain('customer_name');
+    }
+  });
+
+  it('refuses a page size outside 1..500 instead of bending it', async () => {
+    for (const first of [0, -1, 501]) {
+      const { body } = await t.gql(RECORDS, { crm: 'callrail', entity: 'calls', first });
+      expect(body.data?.records ?? null).toBeNull();
+      expect(body.errors![0]!.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'first',
+        expected: 'an integer from 1 to 500',
+      });
+    }
+    expect((await page({ first: 500 })).edges).toHaveLength(24);
   });
 
   it('describes one entity with its field schema', async () => {

@@ -1,17 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError, isCrmsyncError } from '@crmsync/core';
+import { inspect } from 'node:util';
+import { createLogger, InputError, type LoggerOptions } from '@crmsync/core';
 import createDebug from 'debug';
 import { useServer } from 'graphql-ws/use/ws';
-import {
-  createGraphQLError,
-  createYoga,
-  type Plugin,
-  maskError as yogaMaskError,
-} from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { socketAuthorized, useApiToken } from './auth.js';
 import type { ApiContext, ApiRuntime } from './context.js';
+import { createErrorMasking } from './errors.js';
+import { CROSS_ORIGIN_REFUSAL, originAllowed, parseCorsOrigins } from './origins.js';
 import {
   type LimitOptions,
   protections,
@@ -21,7 +19,9 @@ import {
 import { type ApiEventTarget, type ApiPubSub, createApiPubSub, publishRunEvent } from './pubsub.js';
 import { RunControl } from './run-control.js';
 import { PrismaScheduleService, type ScheduleService } from './schedule-service.js';
+import { graphql } from './graphql-instance.js';
 import { apiSchema } from './schema/index.js';
+import { scrubText } from './secrets.js';
 
 const debug = createDebug('crmsync:api');
 
@@ -48,6 +48,8 @@ export interface ApiServerOptions extends LimitOptions {
   extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Overrides the NODE_ENV / CRMSYNC_INTROSPECTION rule. */
   introspection?: boolean;
+  /** Where the server's warnings and errors go (default stderr), secrets already removed. */
+  logSink?: LoggerOptions['sink'];
 }
 
 export interface ApiServer {
@@ -81,26 +83,6 @@ export function resolveListenAddress(options: {
   return { host, port: rawPort };
 }
 
-/** Bad input (core InputError) reaches the client with its field and what was expected; anything else is masked. */
-function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const original = (error as { originalError?: unknown }).originalError ?? error;
-  if (original instanceof InputError) {
-    return createGraphQLError(original.message, {
-      extensions: {
-        code: 'BAD_USER_INPUT',
-        field: original.context.field,
-        expected: original.context.expected,
-      },
-    });
-  }
-  if (isCrmsyncError(original)) {
-    return createGraphQLError(original.message, {
-      extensions: { code: original.kind.toUpperCase() },
-    });
-  }
-  return yogaMaskError(error, message, isDev);
-}
-
 /**
  * Serves the GraphQL API (queries, mutations over HTTP; subscriptions over graphql-ws on the
  * same port and path) for a crmsync runtime.
@@ -119,6 +101,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const introspection =
     options.introspection ?? (env.NODE_ENV !== 'production' || env.CRMSYNC_INTROSPECTION === '1');
   const { runtime } = options;
+  // Read before anything starts: a malformed allow-list is a startup error naming the entry.
+  const corsOrigins = parseCorsOrigins(env.CRMSYNC_CORS_ORIGINS);
+  const scrub = (text: string) => scrubText(text, runtime.secretValues());
+  const log = (level: 'warn' | 'error', message: string) =>
+    createLogger('crmsync:api', {
+      level: 'warn',
+      secrets: runtime.secretValues(),
+      ...(options.logSink && { sink: options.logSink }),
+    })[level](scrub(message));
+  const yogaLog =
+    (level: string) =>
+    (...args: unknown[]) =>
+      debug('%s %s', level, scrub(inspect(args, { depth: 4 })));
 
   const pubsub = options.pubsub ?? createApiPubSub(options.eventTarget);
   const unsubscribe = runtime.subscribe((event) => publishRunEvent(pubsub, event));
@@ -142,27 +137,63 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     graphqlEndpoint: GRAPHQL_PATH,
     context: () => context,
     plugins,
-    maskedErrors: { maskError },
+    maskedErrors: { maskError: createErrorMasking(scrub) },
     graphiql: introspection ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
+    // Same-origin pages need no CORS headers; other origins get them only when allowed.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin && corsOrigins.has(origin) ? { origin: [origin], credentials: true } : false;
+    },
     logging: {
-      debug: (...args) => debug('%o', args),
-      info: (...args) => debug('%o', args),
-      warn: (...args) => debug('warn %o', args),
-      error: (...args) => debug('error %o', args),
+      debug: yogaLog('debug'),
+      info: yogaLog('info'),
+      warn: yogaLog('warn'),
+      error: yogaLog('error'),
     },
   });
 
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) return yoga(req, res);
-    if (options.extraHandler?.(req, res)) return;
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    const status = isBadRequest(error) ? 400 : 500;
+    const what = error instanceof Error ? error.message : String(error);
+    log(status === 400 ? 'warn' : 'error', `${req.method} ${req.url} → ${status}: ${what}`);
+    if (res.headersSent) return void res.destroy();
     res
-      .writeHead(404, { 'content-type': 'text/plain' })
-      .end('Not found: the GraphQL API is at /graphql\n');
+      .writeHead(status, { 'content-type': 'text/plain' })
+      .end(status === 400 ? 'Bad request\n' : 'Internal error\n');
+  };
+  const server = createServer((req, res) => {
+    // Nothing a request carries may throw out of here: an uncaught error would end the process.
+    try {
+      // A target or Host that makes no URL is the client's error (yoga would answer 500).
+      new URL(req.url ?? '/', `http://${req.headers.host || 'localhost'}`);
+      if (!originAllowed(req.headers, corsOrigins)) {
+        return void res
+          .writeHead(403, { 'content-type': 'text/plain' })
+          .end(`${CROSS_ORIGIN_REFUSAL}\n`);
+      }
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) {
+        return void Promise.resolve(yoga(req, res)).catch((error) => fail(req, res, error));
+      }
+      if (options.extraHandler?.(req, res)) return;
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('Not found: the GraphQL API is at /graphql\n');
+    } catch (error) {
+      fail(req, res, error);
+    }
   });
 
-  const wss = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wss = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    // A page of another origin must not ride the user's cookie into a socket (403 at upgrade).
+    verifyClient: (info, done) =>
+      originAllowed(info.req.headers, corsOrigins)
+        ? done(true)
+        : done(false, 403, 'Forbidden: cross-origin'),
+  });
   const ws = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
@@ -184,7 +215,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           socket: ctx.extra.socket,
           params: payload,
         });
-        const document = enveloped.parse(payload.query);
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          // A syntax error is the client's: an error message, not a socket closed with 4500.
+          if (error instanceof graphql.GraphQLError) return [error];
+          throw error;
+        }
         const args = {
           schema: enveloped.schema,
           operationName: payload.operationName,
@@ -233,6 +271,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A malformed request (bad %-encoding, a target that is no URL, bad input): 400, not 500. */
+function isBadRequest(error: unknown): boolean {
+  return (
+    error instanceof URIError ||
+    error instanceof InputError ||
+    (error instanceof TypeError && (error as { code?: unknown }).code === 'ERR_INVALID_URL')
+  );
 }
 
 interface EnvelopedRoot {

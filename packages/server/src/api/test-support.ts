@@ -14,6 +14,7 @@ import {
   type TestDatabase,
 } from '../store/test-databases.js';
 import { apiRuntimeFromApp } from './app-runtime.js';
+import type { ApiRuntime } from './context.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from './server.js';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -106,6 +107,8 @@ export interface TestApi {
   /** The crmsync app the server runs on, as `crmsync server` builds it. */
   app: Crmsync;
   store: PrismaStore;
+  /** The runtime the server serves (for handlers mounted beside it, e.g. the dashboard's). */
+  runtime: ApiRuntime;
   callrail: CallRailFake;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -188,6 +191,7 @@ async function startOn(db: TestDatabase, options: TestApiOptions): Promise<TestA
     api,
     app,
     store,
+    runtime,
     callrail,
     async gql(query, variables = {}, headers = {}) {
       const res = await fetch(api.url, {

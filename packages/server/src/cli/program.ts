@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerHistory } from './commands/history.js';
 import { registerList } from './commands/list.js';
+import { registerNew } from './commands/new.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServer } from './commands/server.js';
 import { registerStart } from './commands/start.js';
@@ -23,6 +24,7 @@ const COMMANDS = [
   registerStart,
   registerWorker,
   registerSchedule,
+  registerNew,
 ];
 
 /** This package's version (src/cli and dist/cli both sit two levels below package.json). */

@@ -1,4 +1,11 @@
-/** One CSV cell per RFC 4180: quoted when it holds a comma, quote, or line break. */
+/** What a spreadsheet reads as the start of a formula (OWASP's CSV-injection rule). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell per RFC 4180: quoted when it holds a comma, quote, or line break. A text that a
+ * spreadsheet would run as a formula gets a leading `'`; numbers, dates and JSON are written as
+ * they are (a number cannot carry a formula, and `-3` must stay a number).
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text =
@@ -6,7 +13,9 @@ export function csvCell(value: unknown): string {
       ? value.toISOString()
       : typeof value === 'object'
         ? JSON.stringify(value)
-        : String(value);
+        : typeof value === 'string' && FORMULA_START.test(value)
+          ? `'${value}`
+          : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -4,24 +4,40 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { InputError } from '@crmsync/core';
 import createDebug from 'debug';
+import { z } from 'zod';
 import { httpRequestAuthorized, TOKEN_COOKIE } from '../api/auth.js';
 import type { ApiRuntime } from '../api/context.js';
-import { type RecordFilter, RecordQuery, type RecordSort } from '../api/records-query.js';
+import {
+  RECORD_FILTER_OPS,
+  type RecordFilter,
+  RecordQuery,
+  type RecordSort,
+} from '../api/records-query.js';
+import { scrubText } from '../api/secrets.js';
 import { csvLine } from './csv.js';
 
 const debug = createDebug('crmsync:dashboard');
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
+// A Map: a file named `x.constructor` must not find Object's constructor as its type.
+const TYPES = new Map([
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.json', 'application/json'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.ico', 'image/x-icon'],
+  ['.txt', 'text/plain; charset=utf-8'],
+  ['.woff2', 'font/woff2'],
+]);
+
+const FILTERS = z.array(
+  z.object({
+    field: z.string(),
+    op: z.enum(RECORD_FILTER_OPS),
+    value: z.union([z.string(), z.number(), z.boolean()]).transform(String).nullish(),
+  }),
+);
 
 export interface DashboardOptions {
   runtime: ApiRuntime;
@@ -48,7 +64,12 @@ export function createDashboardHandler(options: DashboardOptions) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = (work: Promise<void>) =>
       work.catch((error: unknown) => {
-        debug('request %s failed: %O', url.pathname, error);
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        debug(
+          'request %s failed: %s',
+          url.pathname,
+          scrubText(message, options.runtime.secretValues()),
+        );
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
         else res.destroy();
       });
@@ -126,13 +147,21 @@ function parseExportQuery(url: URL) {
   let filters: RecordFilter[] = [];
   const rawFilters = url.searchParams.get('filters');
   if (rawFilters) {
+    let parsed: unknown;
     try {
-      filters = JSON.parse(rawFilters) as RecordFilter[];
+      parsed = JSON.parse(rawFilters);
     } catch {
-      throw new InputError('filters', 'a JSON array of {field, op, value}', rawFilters);
+      parsed = undefined;
     }
-    if (!Array.isArray(filters))
-      throw new InputError('filters', 'a JSON array of {field, op, value}');
+    const checked = FILTERS.safeParse(parsed);
+    if (!checked.success) {
+      throw new InputError(
+        'filters',
+        `a JSON array of {field, op: ${RECORD_FILTER_OPS.join('|')}, value: string}`,
+        rawFilters,
+      );
+    }
+    filters = checked.data;
   }
   let sort: RecordSort | null = null;
   const rawSort = url.searchParams.get('sort');
@@ -212,13 +241,19 @@ async function serveStatic(
   res: ServerResponse,
 ) {
   const root = normalize(dir.endsWith(sep) ? dir : dir + sep);
-  const candidate = normalize(join(root, decodeURIComponent(pathname)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return sendJson(res, 400, { error: 'Bad request: malformed %-encoding in the path' });
+  }
+  const candidate = normalize(join(root, decoded));
   let file = candidate.startsWith(root) ? candidate : join(root, 'index.html');
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) file = join(root, 'index.html');
   const immutable = file.includes(`${sep}_app${sep}immutable${sep}`);
   res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': TYPES.get(extname(file)) ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acmePluginSource, type TestProject, testProject } from '../cli/test-project.js';
@@ -109,5 +109,90 @@ describe('discoverPlugins', () => {
     expect(names(found)).not.toContain('faker');
     expect(names(found).filter((n) => n === 'acme')).toHaveLength(1);
     expect(found.plugins.find((p) => p.plugin.name === 'local')?.source).toBe('./plugins/local.js');
+  });
+});
+
+describe('discoverPlugins in a workspace', () => {
+  let project: TestProject;
+  afterEach(() => project.remove());
+
+  const names = (r: Awaited<ReturnType<typeof discoverPlugins>>) =>
+    r.plugins.map((p) => p.plugin.name);
+  /** A workspace package declaring a plugin, built (dist/index.js written) or not. */
+  const workspacePlugin = (
+    dir: string,
+    name: string,
+    built: boolean,
+    manifest: Record<string, unknown> = {},
+  ) => {
+    project.write(
+      `${dir}/package.json`,
+      JSON.stringify({
+        name: `@ws/${name}`,
+        type: 'module',
+        crmsync: { plugin: './dist/index.js' },
+        ...manifest,
+      }),
+    );
+    if (built) project.write(`${dir}/dist/index.js`, acmePluginSource(1, name));
+  };
+
+  it("finds the workspace's built plugins from any folder in it, with no root dependency", async () => {
+    project = testProject('crmsync-discover-');
+    project.write('pnpm-workspace.yaml', "packages:\n  - 'packages/*'\n  - '!packages/skipped'\n");
+    workspacePlugin('packages/plugin-pipedrive', 'pipedrive', true);
+    workspacePlugin('packages/skipped', 'skipped', true);
+    workspacePlugin('elsewhere/plugin-outside', 'outside', true);
+    project.write('packages/app/package.json', JSON.stringify({ name: 'app' }));
+    for (const cwd of [project.dir, path.join(project.dir, 'packages/app')]) {
+      const found = await discoverPlugins({ cwd });
+      expect(names(found)).toContain('pipedrive');
+      expect(names(found)).not.toContain('skipped');
+      expect(names(found)).not.toContain('outside');
+      expect(found.plugins.find((p) => p.plugin.name === 'pipedrive')?.source).toBe(
+        '@ws/pipedrive',
+      );
+      expect(found.problems).toEqual([]);
+    }
+  });
+
+  it('reports a workspace plugin that is not built with the command that builds it; a private one stays quiet', async () => {
+    project = testProject('crmsync-discover-');
+    project.write(
+      'package.json',
+      JSON.stringify({ name: 'ws', private: true, workspaces: ['plugins/**'] }),
+    );
+    workspacePlugin('plugins/crm/plugin-copper', 'copper', false);
+    workspacePlugin('plugins/example', 'example', false, { private: true });
+    const found = await discoverPlugins({ cwd: project.dir });
+    expect(names(found)).not.toContain('copper');
+    expect(found.problems).toEqual([
+      {
+        source: '@ws/copper',
+        message: `@ws/copper (${path.join('plugins', 'crm', 'plugin-copper')}) is a plugin of this workspace that is not built yet: ./dist/index.js is missing; run pnpm --filter @ws/copper build`,
+      },
+    ]);
+  });
+
+  it('loads a package folder a config names, by its crmsync key', async () => {
+    project = testProject('crmsync-discover-');
+    project.write(
+      '../crmsync-discover-vendor/package.json',
+      JSON.stringify({ name: 'vendored', type: 'module', crmsync: { plugin: './lib/plugin.js' } }),
+    );
+    const vendor = project.write(
+      '../crmsync-discover-vendor/lib/plugin.js',
+      acmePluginSource(1, 'vendored'),
+    );
+    try {
+      const found = await discoverPlugins({
+        cwd: project.dir,
+        load: ['../crmsync-discover-vendor'],
+      });
+      expect(names(found)).toContain('vendored');
+      expect(found.problems).toEqual([]);
+    } finally {
+      rmSync(path.dirname(path.dirname(vendor)), { recursive: true, force: true });
+    }
   });
 });

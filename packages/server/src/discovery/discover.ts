@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CrmPlugin, CrmsyncError, checkPluginCompatibility } from '@crmsync/core';
+import { findWorkspace, workspacePackageDirs } from './workspace.js';
 
 export interface DiscoveredPlugin {
   plugin: CrmPlugin;
@@ -17,6 +18,7 @@ export interface DiscoveryProblem {
 
 interface PackageJson {
   name?: string;
+  private?: boolean;
   crmsync?: { plugin?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
@@ -80,12 +82,32 @@ async function pluginFrom(specifier: string): Promise<unknown> {
   );
 }
 
+async function readManifest(dir: string): Promise<PackageJson | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as PackageJson;
+  } catch {
+    return null;
+  }
+}
+
+/** A path in a config's `load`: a module file, or a package folder whose `crmsync` key names it. */
+async function loadSpecifier(spec: string, cwd: string): Promise<string> {
+  if (!spec.startsWith('.') && !spec.startsWith('/')) return spec;
+  const path = resolve(cwd, spec);
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return pathToFileURL(path).href;
+  const entry = (await readManifest(path))?.crmsync?.plugin;
+  return pathToFileURL(entry ? join(path, entry) : path).href;
+}
+
 /**
- * Finds installed plugins: packages whose package.json has a `crmsync` key, in the
- * node_modules folders above `cwd` (scoped `@scope/` folders and pnpm's symlinks included)
- * and above crmsync itself, the project's `file:`/`link:` dependencies, plus the modules a
- * config file names. A plugin built for another core contract is reported, not loaded; two
- * packages declaring the same plugin name load once (the first found: the project's own).
+ * Finds installed plugins: packages whose package.json has a `crmsync` key, among the packages
+ * of the workspace around `cwd` (pnpm-workspace.yaml or package.json `workspaces` globs), in
+ * the node_modules folders above `cwd` (scoped `@scope/` folders and pnpm's symlinks included)
+ * and above crmsync itself, the project's `file:`/`link:` dependencies, plus the modules and
+ * package folders a config file names. A workspace plugin that is not built yet is reported
+ * with the command that builds it (a private one, such as an example, is skipped quietly). A
+ * plugin built for another core contract is reported, not loaded; two packages declaring the
+ * same plugin name load once (the first found: the workspace's, then the project's own).
  */
 export async function discoverPlugins(options: {
   cwd: string;
@@ -96,36 +118,33 @@ export async function discoverPlugins(options: {
   const roots = [...nodeModulesUp(options.cwd), ...nodeModulesUp(here)];
   const seenDirs = new Set<string>();
   const found: Array<{ source: string; specifier: string }> = [];
-  const dirs = [...(await linkedDependencyDirs(options.cwd))];
+  const problems: DiscoveryProblem[] = [];
+  const workspace = findWorkspace(options.cwd);
+  const workspaceDirs = new Set(workspace ? workspacePackageDirs(workspace) : []);
+  const dirs = [...workspaceDirs, ...(await linkedDependencyDirs(options.cwd))];
   for (const root of roots) dirs.push(...(await packageDirs(root)));
   for (const dir of dirs) {
     const real = await realpath(dir).catch(() => dir);
     if (seenDirs.has(real)) continue;
     seenDirs.add(real);
-    const manifestPath = join(real, 'package.json');
-    if (!existsSync(manifestPath)) continue;
-    let manifest: PackageJson;
-    try {
-      manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as PackageJson;
-    } catch {
+    const manifest = await readManifest(real);
+    if (!manifest?.crmsync?.plugin) continue;
+    const source = manifest.name ?? real;
+    const entry = join(real, manifest.crmsync.plugin);
+    if (workspace && workspaceDirs.has(dir) && !existsSync(entry)) {
+      if (!manifest.private)
+        problems.push({
+          source,
+          message: `${source} (${relative(workspace.root, real)}) is a plugin of this workspace that is not built yet: ${manifest.crmsync.plugin} is missing; run pnpm --filter ${source} build`,
+        });
       continue;
     }
-    if (!manifest.crmsync?.plugin) continue;
-    found.push({
-      source: manifest.name ?? real,
-      specifier: pathToFileURL(join(real, manifest.crmsync.plugin)).href,
-    });
+    found.push({ source, specifier: pathToFileURL(entry).href });
   }
-  for (const spec of options.load ?? []) {
-    const specifier =
-      spec.startsWith('.') || spec.startsWith('/')
-        ? pathToFileURL(resolve(options.cwd, spec)).href
-        : spec;
-    found.push({ source: spec, specifier });
-  }
+  for (const spec of options.load ?? [])
+    found.push({ source: spec, specifier: await loadSpecifier(spec, options.cwd) });
   const disabled = new Set(options.disable ?? []);
   const plugins: DiscoveredPlugin[] = [];
-  const problems: DiscoveryProblem[] = [];
   const names = new Set<string>();
   for (const { source, specifier } of found) {
     try {

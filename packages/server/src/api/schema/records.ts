@@ -1,6 +1,6 @@
 import { type EntityDefinition, InputError } from '@crmsync/core';
 import type { ApiContext } from '../context.js';
-import { type RecordFilterOp, RecordQuery } from '../records-query.js';
+import { checkPageSize, RECORD_FILTER_OPS, RecordQuery } from '../records-query.js';
 import { builder } from './builder.js';
 import { EntityRef, FieldDefinitionRef, fieldDefinitions } from './crms.js';
 
@@ -58,19 +58,7 @@ export const CrmRecordRef = builder.prismaObject('CrmRecord', {
   }),
 });
 
-const RecordFilterOpEnum = builder.enumType('RecordFilterOp', {
-  values: [
-    'EQUALS',
-    'NOT_EQUALS',
-    'CONTAINS',
-    'GT',
-    'GTE',
-    'LT',
-    'LTE',
-    'IS_EMPTY',
-    'IS_NOT_EMPTY',
-  ] as const satisfies readonly RecordFilterOp[],
-});
+const RecordFilterOpEnum = builder.enumType('RecordFilterOp', { values: RECORD_FILTER_OPS });
 
 const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
 
@@ -111,7 +99,10 @@ builder.queryFields((t) => ({
       args: {
         crm: t.arg.string({ required: true }),
         entity: t.arg.string({ required: true }),
-        search: t.arg.string({ required: false, description: 'Matches any field or the id.' }),
+        search: t.arg.string({
+          required: false,
+          description: 'Matches the value of any field, or the id (never field names).',
+        }),
         filters: t.arg({ type: [RecordFilterInput], required: false }),
         sort: t.arg({ type: RecordSortInput, required: false }),
         includeDeleted: t.arg.boolean({ required: false, defaultValue: false }),
@@ -122,7 +113,7 @@ builder.queryFields((t) => ({
         }
         const entity = entityOf(ctx, args.crm, args.entity);
         if (!entity) throw new InputError('entity', `an entity of ${args.crm}`, args.entity);
-        const first = Math.min(Math.max(args.first ?? 50, 1), 500);
+        const first = checkPageSize(args.first);
         const query = new RecordQuery(ctx.prisma, ctx.runtime.provider);
         const request = {
           crm: args.crm,

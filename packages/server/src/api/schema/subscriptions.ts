@@ -1,4 +1,6 @@
-import { filter, pipe } from 'graphql-yoga';
+import { filter, pipe, Repeater } from 'graphql-yoga';
+import type { ApiContext } from '../context.js';
+import { NotFoundError } from '../errors.js';
 import type {
   RunLogPayload,
   RunProgressPayload,
@@ -95,8 +97,52 @@ builder.subscriptionFields((t) => ({
   runFinished: t.field({
     type: RunStatusChangeRef,
     args: { runId: t.arg.id({ required: false }), crm: t.arg.string({ required: false }) },
-    subscribe: (_root, args, ctx) =>
-      pipe(ctx.pubsub.subscribe('run:finished'), filter(matches<RunStatusPayload>(args))),
+    description:
+      'Runs as they finish. With `runId`: that run’s end, at once if it has already ended (a NOT_FOUND error for an unknown run).',
+    subscribe: (_root, args, ctx) => runFinished(ctx, args),
     resolve: (payload) => payload,
   }),
 }));
+
+/**
+ * Listens first, then reads the run: a run that ends between the two is still delivered (by
+ * the event), and one that had ended before the subscription is delivered from its row.
+ */
+function runFinished(
+  ctx: ApiContext,
+  args: { runId?: string | number | null; crm?: string | null },
+): AsyncIterable<RunStatusPayload> {
+  const live = pipe(ctx.pubsub.subscribe('run:finished'), filter(matches<RunStatusPayload>(args)));
+  if (args.runId == null) return live;
+  const runId = String(args.runId);
+  return new Repeater<RunStatusPayload>(async (push, stop) => {
+    const iterator = live[Symbol.asyncIterator]();
+    stop.then(() => iterator.return?.());
+    // The pub/sub listens from its first next(): ask before reading the row.
+    let next = iterator.next();
+    try {
+      const row = await ctx.prisma.syncHistory.findUnique({ where: { id: runId } });
+      if (!row) throw new NotFoundError('run', runId);
+      if (row.status !== 'running') {
+        if (args.crm == null || args.crm === row.crmSource) {
+          await push({
+            runId: row.id,
+            crmSource: row.crmSource,
+            syncType: row.syncType,
+            status: row.status,
+            at: (row.endTime ?? row.startTime).toISOString(),
+          });
+        }
+        return stop();
+      }
+      for (;;) {
+        const result = await Promise.race([next, stop.then(() => null)]);
+        if (!result || result.done) return stop();
+        await push(result.value);
+        next = iterator.next();
+      }
+    } catch (error) {
+      stop(error);
+    }
+  });
+}
