@@ -63,15 +63,7 @@ export class SyncService {
           resolve({ runId: run.id, runIds, request, done });
         },
       };
-      const done = this.#engine.run({
-        plugin: request.installed.plugin,
-        config: request.installed.config,
-        entity: request.entity,
-        options: request.options,
-        trigger: call.trigger,
-        ...(call.signal && { signal: call.signal }),
-        hooks: [announce, ...(call.hooks ?? [])],
-      });
+      const done = this.#engine.run(this.#params(request, call, [announce, ...(call.hooks ?? [])]));
       done.then(
         () => {
           if (!started)
@@ -89,16 +81,19 @@ export class SyncService {
   }
 
   /** Starts the sync and resolves with its finished runs. */
-  async run(request: SyncRequest, call: StartCall): Promise<SyncRun[]> {
-    const runs = this.#engine.run({
+  run(request: SyncRequest, call: StartCall): Promise<SyncRun[]> {
+    return this.#engine.run(this.#params(request, call, call.hooks ?? []));
+  }
+
+  #params(request: SyncRequest, call: StartCall, hooks: SyncHook[]) {
+    return {
       plugin: request.installed.plugin,
       config: request.installed.config,
       entity: request.entity,
       options: request.options,
       trigger: call.trigger,
       ...(call.signal && { signal: call.signal }),
-      ...(call.hooks && { hooks: call.hooks }),
-    });
-    return runs;
+      hooks,
+    };
   }
 }
