@@ -1,51 +1,29 @@
-import { CORE_CONTRACT_VERSION, CrmsyncError, defineCrmPlugin } from '@crmsync/core';
-import { AcmeClient } from './client.js';
+import { defineCrmPlugin } from '@crmsync/core';
+import { createAcmeClient } from './client.js';
 import { leads } from './entities/leads.js';
 
-/** The plugin object crmsync discovers through package.json's `"crmsync": {"plugin": …}`. */
-export const acmePlugin = defineCrmPlugin<AcmeClient>({
-  contractVersion: CORE_CONTRACT_VERSION,
+/**
+ * The plugin object crmsync discovers through package.json's `"crmsync": {"plugin": …}`.
+ * Each config key is its env var; its type flows into `createClient`, already parsed and
+ * checked (a required setting is there, a default filled in). Health is core's default probe:
+ * one record of the first entity.
+ */
+export const acmePlugin = defineCrmPlugin({
   name: 'acme',
   displayName: 'Acme CRM',
   kind: 'api',
   config: {
-    ACME_API_TOKEN: {
-      env: 'ACME_API_TOKEN',
-      description: 'API token',
-      secret: true,
-      required: true,
-    },
+    ACME_API_TOKEN: { type: 'secret', required: true, description: 'API token' },
     ACME_BASE_URL: {
-      env: 'ACME_BASE_URL',
-      description: 'API base URL',
       type: 'url',
       default: 'https://api.acme.example',
+      description: 'API base URL',
     },
   },
   entities: [leads],
-  createClient({ config, metrics }) {
-    if (typeof config.ACME_API_TOKEN !== 'string' || !config.ACME_API_TOKEN)
-      throw new CrmsyncError('config', 'acme: set ACME_API_TOKEN', { crm: 'acme' });
-    return new AcmeClient({
-      baseUrl: String(config.ACME_BASE_URL),
-      token: config.ACME_API_TOKEN,
-      metrics,
-    });
-  },
-  closeClient: (client) => client.close(),
-  async health(client, signal) {
-    const started = performance.now();
-    try {
-      await client.http.get('/v1/leads', { query: { limit: 1 }, signal });
-      return { ok: true, latencyMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: Math.round(performance.now() - started),
-        message: (error as Error).message,
-      };
-    }
-  },
+  createClient: ({ config, metrics }) =>
+    createAcmeClient({ baseUrl: config.ACME_BASE_URL, token: config.ACME_API_TOKEN, metrics }),
+  closeClient: async (client) => client.options.limiter?.stop(),
 });
 
 export default acmePlugin;

@@ -1,9 +1,10 @@
-import type { FetchRequest, Logger } from '@crmsync/core';
+import { createRequestMetrics, type FetchRequest, type Logger } from '@crmsync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallRailClient, type CallRailRecord } from './client.js';
 import { calls } from './entities/calls.js';
 import { companies } from './entities/companies.js';
 import { textMessages } from './entities/text_messages.js';
+import { createCallRailTransport } from './transport.js';
 import { CallRailFakeServer } from './fake-server/index.js';
 
 const DAY = 86_400_000;
@@ -11,17 +12,19 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () 
 let fake: CallRailFakeServer;
 afterEach(async () => fake?.close());
 
-/** A plain authenticated GET: these tests exercise paging and dates, not retries. */
-function client(windowDays = 7): CallRailClient {
+/** The plugin's transport with short backoffs: these tests exercise paging and dates. */
+function client(): CallRailClient {
   return new CallRailClient({
     baseUrl: fake.baseUrl,
     accountId: fake.accountId,
-    windowDays,
-    transport: async <T>(url: string) => {
-      const res = await fetch(url, { headers: { authorization: `Token token="${fake.apiKey}"` } });
-      if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    },
+    transport: createCallRailTransport({
+      apiKey: fake.apiKey,
+      baseUrl: `${fake.baseUrl}/a/${fake.accountId}`,
+      quotas: [],
+      metrics: createRequestMetrics(),
+      logger: quiet,
+      backoffMs: 10,
+    }),
   });
 }
 
@@ -63,7 +66,7 @@ describe('CallRailClient', () => {
     const changed = fake.mutateCalls(3);
     // The engine hands a delta a `since` that already reaches back the 7-day window.
     const since = new Date(Date.now() - 8 * DAY);
-    const { records } = await collect(calls.fetch(client(7), request({ mode: 'delta', since })));
+    const { records } = await collect(calls.fetch(client(), request({ mode: 'delta', since })));
     const expected = fake.data.calls.filter(
       (c) => Date.parse(String(c.start_time)) >= since.getTime(),
     );
@@ -74,14 +77,14 @@ describe('CallRailClient', () => {
     }
   });
 
-  it('honours the window-days option over the configured default', async () => {
+  it('sends the delta start it is handed: the engine has already reached back the window', async () => {
     fake = await CallRailFakeServer.start({ size: 120 });
-    const since = new Date(Date.now() - DAY);
+    const since = new Date(Date.now() - 30 * DAY);
     await collect(
-      calls.fetch(client(7), request({ mode: 'delta', since, options: { 'window-days': 30 } })),
+      calls.fetch(client(), request({ mode: 'delta', since, options: { 'window-days': 30 } })),
     );
     const sent = fake.requests.find((r) => r.path.endsWith('/calls.json'))?.query.get('start_date');
-    expect(Math.round((since.getTime() - Date.parse(String(sent))) / DAY)).toBe(30 - 7);
+    expect(sent).toBe(since.toISOString());
   });
 
   it('pages a numbered list and reports the total', async () => {

@@ -1,21 +1,27 @@
-import { type Checkpoint, CrmsyncError, type FetchRequest, type Page } from '@crmsync/core';
+import {
+  type Checkpoint,
+  CrmsyncError,
+  type FetchRequest,
+  type HttpClient,
+  type Page,
+} from '@crmsync/core';
 import { eventWindow } from './window.js';
 
 export type CallRailRecord = Record<string, unknown>;
 
-/** Sends one authenticated GET and returns the parsed JSON (retries and limits are its job). */
-export type CallRailTransport = <T>(url: string, signal: AbortSignal) => Promise<T>;
+/**
+ * Sends one authenticated GET and returns the parsed JSON (retries and limits are its job);
+ * `http` is the same client, based at the account, for the declared (restEntity) lists.
+ */
+export type CallRailTransport = (<T>(url: string, signal: AbortSignal) => Promise<T>) & {
+  readonly http: HttpClient;
+};
 
 export interface CallRailClientOptions {
   /** `https://api.callrail.com/v3` or a fake's base. */
   baseUrl: string;
   accountId: string;
   transport: CallRailTransport;
-  /**
-   * The trailing window (days) the entities declare in `delta.windowMs`; the engine subtracts
-   * it from a delta's `since`. A `window-days` option different from it moves `since` by the difference.
-   */
-  windowDays: number;
 }
 
 /** A list endpoint: where it lives and which key holds its records. */
@@ -56,7 +62,7 @@ const MAX_PER_PAGE = 250;
  */
 export class CallRailClient {
   readonly accountId: string;
-  readonly windowDays: number;
+  readonly http: HttpClient;
   private readonly baseUrl: string;
   private readonly transport: CallRailTransport;
 
@@ -64,7 +70,7 @@ export class CallRailClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.accountId = options.accountId;
     this.transport = options.transport;
-    this.windowDays = options.windowDays;
+    this.http = options.transport.http;
   }
 
   url(path: string | null, query: Record<string, string | number | undefined> = {}): string {
@@ -149,11 +155,7 @@ export class CallRailClient {
     if (cp && typeof cp.start_date === 'string' && typeof cp.end_date === 'string') {
       return { start: cp.start_date, end: cp.end_date };
     }
-    const option = Number(request.options['window-days']);
-    const days = Number.isFinite(option) && option > 0 ? option : this.windowDays;
-    // The engine already subtracted the entity's default window from a delta's `since`.
-    const extra = request.mode === 'delta' ? days - this.windowDays : 0;
-    const w = eventWindow(request, extra, new Date(), request.logger);
+    const w = eventWindow(request, new Date(), request.logger);
     return { start: w.start.toISOString(), end: w.end.toISOString() };
   }
 }

@@ -16,8 +16,8 @@ export interface QuotaWindow {
 export interface CallRailTransportOptions {
   apiKey: string;
   /**
-   * The API root the key may be sent to (`https://api.callrail.com/v3`); next-page links
-   * elsewhere go without it.
+   * Where relative paths start (the account: `https://api.callrail.com/v3/a/ACC…`); the key is
+   * sent only to its origin, so next-page links elsewhere go without it.
    */
   baseUrl: string;
   /** Per account: 1,000 per hour and 10,000 per day. */
@@ -60,8 +60,9 @@ export function createCallRailTransport(options: CallRailTransportOptions): Call
     errorMessage: callRailErrorMessage,
     refusedKind: 'config',
   });
-  return async <T>(url: string, signal: AbortSignal): Promise<T> =>
+  const get = async <T>(url: string, signal: AbortSignal): Promise<T> =>
     (await http.get<T>(url, { signal })).body;
+  return Object.assign(get, { http });
 }
 
 /** CallRail errors are JSON with an `error` (sometimes `errors`) member; fall back to the text. */

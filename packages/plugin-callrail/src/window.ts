@@ -17,19 +17,13 @@ export interface EventWindow {
 /**
  * The event-time window a trailing-window read asks for. CallRail answers only the last 30
  * days when no range is sent, so the plugin always sends one: a full read starts at the
- * retention floor; a delta starts at the engine's `since` — which already reaches back the
- * entity's `windowMs` (7 days) before the last run — moved by `extraDays` when the
- * `--window-days` option asks for a different window; everything is clamped to the floor.
+ * retention floor; a delta starts at the engine's `since`, which already reaches back the
+ * trailing window (`--window-days`, default 7) before the last run; both are clamped to the floor.
  */
-export function eventWindow(
-  request: FetchRequest,
-  extraDays: number,
-  now = new Date(),
-  logger?: Logger,
-): EventWindow {
+export function eventWindow(request: FetchRequest, now = new Date(), logger?: Logger): EventWindow {
   const floor = retentionFloor(now);
   const end = request.until && request.until < now ? request.until : now;
-  let start = request.since ? new Date(request.since.getTime() - extraDays * DAY) : floor;
+  let start = request.since ?? floor;
   if (start < floor) {
     if (request.since) {
       logger?.warn(

@@ -1,40 +1,59 @@
 import {
   bearerAuth,
   type ClientContext,
+  type ConfigInput,
+  type ConfigValues,
   HttpClient,
-  type Page,
   RateLimiter,
-  restPages,
 } from '@crmsync/core';
-import type { FakerEntity, FakerRecord } from './fake-server/dataset.js';
 import { type FakerServer, startFakerServer } from './fake-server/server.js';
 
-export interface FakerConfig {
-  baseUrl?: string;
-  token?: string;
-  size: number;
-  seed: number;
-  changesPerMinute: number;
-  requestsPerSecond: number;
-  [key: string]: unknown;
-}
+/** Keys predate the typed contract and are the config file's names, so each names its env var. */
+export const fakerConfig = {
+  baseUrl: {
+    env: 'FAKER_BASE_URL',
+    type: 'url',
+    description: 'A running faker API; unset = start one in-process on 127.0.0.1',
+  },
+  token: {
+    env: 'FAKER_TOKEN',
+    type: 'secret',
+    description: 'Bearer token of the faker API at FAKER_BASE_URL',
+  },
+  size: {
+    env: 'FAKER_SIZE',
+    type: 'integer',
+    default: 1000,
+    description: 'Contacts and activities in the embedded API (companies: a fifth, deals: half)',
+  },
+  seed: {
+    env: 'FAKER_SEED',
+    type: 'integer',
+    default: 42,
+    description: 'Seed of the generated data',
+  },
+  changesPerMinute: {
+    env: 'FAKER_CHANGES_PER_MINUTE',
+    type: 'integer',
+    default: 20,
+    description: 'Records the embedded API edits per minute, per entity',
+  },
+  requestsPerSecond: {
+    env: 'FAKER_REQUESTS_PER_SECOND',
+    type: 'integer',
+    default: 50,
+    description: 'Client-side rate limit',
+  },
+} as const satisfies ConfigInput;
+
+export type FakerConfig = ConfigValues<typeof fakerConfig>;
 
 /** Records served by the embedded API start on this fixed date, so every process sees the same ones. */
 const EMBEDDED_ANCHOR = new Date('2026-01-01T00:00:00.000Z');
 
-export interface ListOptions {
-  limit: number;
-  since?: Date;
-  until?: Date;
-  after?: string;
-  /** Extra latency the faker API adds to each page, to simulate a slow CRM. */
-  latencyMs?: number;
-  signal: AbortSignal;
-}
-
 /**
  * Talks to the faker API over HTTP through the core toolkit, like any CRM client: bearer
- * auth, a rate limiter, retries that honour Retry-After, cursor paging.
+ * auth, a rate limiter, retries that honour Retry-After, cursor paging (the entities' restEntity declarations).
  */
 export class FakerClient {
   readonly http: HttpClient;
@@ -88,40 +107,5 @@ export class FakerClient {
   async close(): Promise<void> {
     await this.#limiter?.stop();
     await this.#embedded?.close();
-  }
-
-  /**
-   * One entity as pages, oldest change first; each page's checkpoint is the cursor after it.
-   * Nothing odd about this API, so the read is a declaration.
-   */
-  pages(entity: FakerEntity, options: ListOptions): AsyncGenerator<Page<FakerRecord>> {
-    return restPages<FakerRecord>(
-      this.http,
-      {
-        path: `/v1/${entity}`,
-        records: 'results',
-        total: 'total',
-        pagination: {
-          style: 'cursor',
-          param: 'after',
-          next: 'paging.next.after',
-          limitParam: 'limit',
-        },
-        query: {
-          updated_since: options.since?.toISOString(),
-          updated_before: options.until?.toISOString(),
-          latency_ms: options.latencyMs || undefined,
-        },
-      },
-      {
-        pageSize: options.limit,
-        signal: options.signal,
-        ...(options.after && { checkpoint: { cursor: options.after } }),
-      },
-    );
-  }
-
-  async health(signal: AbortSignal): Promise<void> {
-    await this.http.get('/v1/health', { signal });
   }
 }

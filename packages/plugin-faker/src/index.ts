@@ -1,5 +1,5 @@
-import { CORE_CONTRACT_VERSION, defineCrmPlugin } from '@crmsync/core';
-import { FakerClient, type FakerConfig } from './client.js';
+import { defineCrmPlugin } from '@crmsync/core';
+import { FakerClient, fakerConfig } from './client.js';
 import { activities } from './entities/activities.js';
 import { companies } from './entities/companies.js';
 import { contacts } from './entities/contacts.js';
@@ -10,48 +10,13 @@ import { deals } from './entities/deals.js';
  * contacts, companies, deals and activities served by a local fake API, so a sync walks
  * the same HTTP path as a real CRM. With no `FAKER_BASE_URL` it starts that API itself.
  */
-export const fakerPlugin = defineCrmPlugin<FakerClient, FakerConfig>({
-  contractVersion: CORE_CONTRACT_VERSION,
+export const fakerPlugin = defineCrmPlugin({
   name: 'faker',
   displayName: 'Faker (sample data)',
   kind: 'api',
   description: 'Deterministic sample CRM data from a local fake API. Needs no credentials.',
-  config: {
-    baseUrl: {
-      env: 'FAKER_BASE_URL',
-      type: 'url',
-      description: 'A running faker API; unset = start one in-process on 127.0.0.1',
-    },
-    token: {
-      env: 'FAKER_TOKEN',
-      secret: true,
-      description: 'Bearer token of the faker API at FAKER_BASE_URL',
-    },
-    size: {
-      env: 'FAKER_SIZE',
-      type: 'integer',
-      default: 1000,
-      description: 'Contacts and activities in the embedded API (companies: a fifth, deals: half)',
-    },
-    seed: {
-      env: 'FAKER_SEED',
-      type: 'integer',
-      default: 42,
-      description: 'Seed of the generated data',
-    },
-    changesPerMinute: {
-      env: 'FAKER_CHANGES_PER_MINUTE',
-      type: 'integer',
-      default: 20,
-      description: 'Records the embedded API edits per minute, per entity',
-    },
-    requestsPerSecond: {
-      env: 'FAKER_REQUESTS_PER_SECOND',
-      type: 'integer',
-      default: 50,
-      description: 'Client-side rate limit',
-    },
-  },
+  config: fakerConfig,
+  healthEntity: 'companies',
   options: {
     'latency-ms': {
       type: 'integer',
@@ -64,11 +29,6 @@ export const fakerPlugin = defineCrmPlugin<FakerClient, FakerConfig>({
   entities: [contacts, companies, deals, activities],
   createClient: (context) => FakerClient.create(context),
   closeClient: (client) => client.close(),
-  async health(client, signal) {
-    const started = performance.now();
-    await client.health(signal);
-    return { ok: true, latencyMs: performance.now() - started };
-  },
 });
 
 export default fakerPlugin;

@@ -9,14 +9,18 @@ import {
 } from '@crmsync/core';
 import { describePluginKit, MemoryStore } from '@crmsync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakerEntity } from './fake-server/dataset.js';
 import { type FakerServer, startFakerServer } from './fake-server/server.js';
 import { FakerClient, fakerPlugin } from './index.js';
 
 describePluginKit({
   plugin: fakerPlugin,
-  entity: 'contacts',
-  async setup({ size }) {
-    const server = await startFakerServer({ size: { contacts: size }, seed: 7 });
+  // Its four entities are alike (updated-since, cursor paging): the first stands for them.
+  coverage: 'every-delta-kind',
+  unsupported: { deletes: 'the faker API never removes a record: it has nothing to report' },
+  async setup({ size, entity }) {
+    const type = entity as FakerEntity;
+    const server = await startFakerServer({ size: { [type]: size }, seed: 7 });
     return {
       config: {
         baseUrl: server.url,
@@ -26,12 +30,13 @@ describePluginKit({
         changesPerMinute: 0,
         requestsPerSecond: 1000,
       },
-      mutate: async (n) => server.mutate('contacts', n),
-      addRecords: async (n, at) => server.addRecords('contacts', n, at),
-      corrupt: async (n) => server.corrupt('contacts', n),
-      injectFault: (f) => server.injectFault('contacts', f),
-      requestedPageSizes: () => server.requestedPageSizes('contacts'),
-      setUpdatedAt: async (id, at) => server.setUpdatedAt('contacts', id, at),
+      badCredentials: { token: 'wrong-faker-token-0000' },
+      mutate: async (n) => server.mutate(type, n),
+      addRecords: async (n, at) => server.addRecords(type, n, at),
+      corrupt: async (n) => server.corrupt(type, n),
+      injectFault: (f) => server.injectFault(type, f),
+      requestedPageSizes: () => server.requestedPageSizes(type),
+      setUpdatedAt: async (id, at) => server.setUpdatedAt(type, id, at),
       close: () => server.close(),
     };
   },

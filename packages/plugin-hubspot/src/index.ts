@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   bearerAuth,
-  CORE_CONTRACT_VERSION,
   CrmsyncError,
   defineCrmPlugin,
   type EntityDefinition,
   oauthRefreshAuth,
-  type PluginConfigValues,
 } from '@crmsync/core';
 import { HubspotClient } from './client.js';
 import { appointments } from './entities/appointments.js';
@@ -35,69 +33,59 @@ const STANDARD: EntityDefinition<HubspotClient, any>[] = [
   associations,
 ];
 
-const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const count = (v: unknown, fallback: number) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
+// Credentials of the two groups are each optional; a blank one counts as unset.
+const text = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
 
 /**
  * HubSpot CRM: contacts, companies, deals, owners, appointments (0-421), meetings,
  * associations and configured custom objects, with a private-app token or an OAuth app.
  */
-export const hubspotPlugin = defineCrmPlugin<HubspotClient>({
-  contractVersion: CORE_CONTRACT_VERSION,
+export const hubspotPlugin = defineCrmPlugin({
   name: 'hubspot',
   displayName: 'HubSpot',
   kind: 'api',
   description: 'HubSpot CRM v3 objects, search and v4 associations',
   config: {
     HUBSPOT_ACCESS_TOKEN: {
-      env: 'HUBSPOT_ACCESS_TOKEN',
       description: 'Private-app access token (pat-…), sent as Authorization: Bearer',
-      secret: true,
+      type: 'secret',
       required: true,
       group: 'private-app',
     },
     HUBSPOT_CLIENT_ID: {
-      env: 'HUBSPOT_CLIENT_ID',
       description: 'OAuth app client id',
       required: true,
       group: 'oauth',
     },
     HUBSPOT_CLIENT_SECRET: {
-      env: 'HUBSPOT_CLIENT_SECRET',
       description: 'OAuth app client secret',
-      secret: true,
+      type: 'secret',
       required: true,
       group: 'oauth',
     },
     HUBSPOT_REFRESH_TOKEN: {
-      env: 'HUBSPOT_REFRESH_TOKEN',
       description: 'OAuth refresh token of the installing account',
-      secret: true,
+      type: 'secret',
       required: true,
       group: 'oauth',
     },
     HUBSPOT_BASE_URL: {
-      env: 'HUBSPOT_BASE_URL',
       description: 'API base URL',
       type: 'url',
       default: DEFAULT_BASE_URL,
     },
     HUBSPOT_RATE_LIMIT: {
-      env: 'HUBSPOT_RATE_LIMIT',
       description:
         'Requests per rolling 10 s of your tier (100 Free/Starter, 190 Pro/Enterprise, 110 OAuth apps); 0 = no client-side limit',
       type: 'integer',
       default: 100,
     },
     HUBSPOT_SEARCH_RATE_LIMIT: {
-      env: 'HUBSPOT_SEARCH_RATE_LIMIT',
       description: 'Search requests per second (HubSpot allows 5)',
       type: 'integer',
       default: 5,
     },
     HUBSPOT_CUSTOM_OBJECTS: {
-      env: 'HUBSPOT_CUSTOM_OBJECTS',
       description: 'Custom objects to sync: 2-123456:projects[:prop|prop],…',
     },
   },
@@ -109,14 +97,15 @@ export const hubspotPlugin = defineCrmPlugin<HubspotClient>({
     },
   },
   entities: STANDARD,
-  configureEntities(config: PluginConfigValues) {
+  healthEntity: 'owners',
+  configureEntities(config) {
     return [
       ...STANDARD,
       ...parseCustomObjects(config.HUBSPOT_CUSTOM_OBJECTS).map(customObjectEntity),
     ];
   },
   createClient({ config, logger, metrics }) {
-    const baseUrl = text(config.HUBSPOT_BASE_URL) ?? DEFAULT_BASE_URL;
+    const baseUrl = config.HUBSPOT_BASE_URL;
     const token = text(config.HUBSPOT_ACCESS_TOKEN);
     const clientId = text(config.HUBSPOT_CLIENT_ID);
     const clientSecret = text(config.HUBSPOT_CLIENT_SECRET);
@@ -146,24 +135,11 @@ export const hubspotPlugin = defineCrmPlugin<HubspotClient>({
       auth,
       metrics,
       logger: logger.child('crmsync:plugin:hubspot:client'),
-      rateLimit: count(config.HUBSPOT_RATE_LIMIT, 100),
-      searchRateLimit: count(config.HUBSPOT_SEARCH_RATE_LIMIT, 5),
+      rateLimit: config.HUBSPOT_RATE_LIMIT,
+      searchRateLimit: config.HUBSPOT_SEARCH_RATE_LIMIT,
     });
   },
   closeClient: (client) => client.close(),
-  async health(client, signal) {
-    const started = performance.now();
-    try {
-      await client.get('/crm/v3/objects/contacts', { limit: 1 }, signal);
-      return { ok: true, latencyMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      return {
-        ok: false,
-        latencyMs: Math.round(performance.now() - started),
-        message: (error as Error).message,
-      };
-    }
-  },
 });
 
 export default hubspotPlugin;

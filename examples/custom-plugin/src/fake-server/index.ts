@@ -15,6 +15,7 @@ export async function startFakeAcme(
   return {
     fake,
     config: { ACME_API_TOKEN: fake.token, ACME_BASE_URL: fake.baseUrl },
+    badCredentials: { ACME_API_TOKEN: 'wrong-acme-token-0000' },
     async mutate(count) {
       const ids = [...fake.leads.keys()].slice(0, count);
       for (const id of ids) change(id, { updated_at: new Date().toISOString() });

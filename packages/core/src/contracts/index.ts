@@ -3,6 +3,7 @@ export * from './events.js';
 export * from './fields.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './define-plugin.js';
 export * from './plugin.js';
 export * from './processor.js';
 export * from './run.js';

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { FieldSchema } from './fields.js';
 import type { Logger } from './logger.js';
 import type { RequestMetrics } from './metrics.js';
@@ -16,9 +17,10 @@ export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [1];
 export type PluginKind = 'api' | 'database' | 'file';
 
 /**
- * One credential or setting of a plugin. Values come from the environment (`env`) or from
- * the config file's `plugins.<name>.config.<key>`; env wins. `secret` values are never
- * printed, logged or returned by the API.
+ * One credential or setting of a plugin, as core keeps it (`defineCrmPlugin` fills `env` from
+ * the key and turns `type: 'secret'` into `secret: true`). Values come from the environment
+ * (`env`) or from the config file's `plugins.<name>.config.<key>`; env wins. `secret` values
+ * are never printed, logged or returned by the API.
  */
 export interface ConfigFieldSpec {
   env: string;
@@ -71,14 +73,24 @@ export interface HealthResult {
  * - `updated-since`: the CRM filters by a remote timestamp that moves on every update.
  * - `created-since`: the timestamp moves only on creation (append-only logs).
  * - `trailing-window`: no modified filter; every run re-reads `windowMs` of event time
- *   before the delta start (CallRail calls change after they are created).
+ *   before the delta start (CallRail calls change after they are created), or the days of
+ *   the plugin option `windowOption` names when a run sets it.
  * - `none`: read everything every run; unchanged rows are skipped by hash and rows missing
  *   from a complete read are soft-deleted (a spreadsheet).
  */
 export type DeltaSpec =
   | { kind: 'updated-since'; field: string }
   | { kind: 'created-since'; field: string }
-  | { kind: 'trailing-window'; field: string; windowMs: number }
+  | {
+      kind: 'trailing-window';
+      field: string;
+      windowMs: number;
+      /**
+       * A plugin option, in days, that replaces `windowMs` for a run (CallRail's
+       * `--window-days`): the engine reaches back that far, so the plugin uses `since` as given.
+       */
+      windowOption?: string;
+    }
   | { kind: 'none' };
 
 export type SyncMode = 'full' | 'delta' | 'force' | 'start-date';
@@ -86,28 +98,34 @@ export type SyncMode = 'full' | 'delta' | 'force' | 'start-date';
 /** Opaque, JSON-serialisable position in a stream (page cursor, last timestamp + id, …). */
 export type Checkpoint = Record<string, unknown>;
 
-export interface FetchRequest {
+export interface FetchRequest<Cp extends Checkpoint = Checkpoint> {
   mode: SyncMode;
   /** Lower bound of remote change time (inclusive). Absent on a full read. */
   since?: Date;
   /** Upper bound (exclusive), from `--end-date`. */
   until?: Date;
-  /** Page size to ask of the CRM (`--batch-size`). */
+  /**
+   * Page size to ask of the CRM: `--batch-size`, else the entity's `pageSize.default`, else
+   * 100 — never more than the entity's `pageSize.max`.
+   */
   batchSize: number;
   maxRecords?: number;
   signal: AbortSignal;
   /** The plugin's own options, parsed against its `options` spec. */
   options: Record<string, unknown>;
-  /** Where a previous, interrupted run of this entity got to. */
-  checkpoint?: Checkpoint;
+  /**
+   * Where a previous, interrupted run of this entity got to — already parsed by the engine
+   * with the entity's `checkpoint` schema when it has one.
+   */
+  checkpoint?: Cp;
   logger: Logger;
 }
 
 /** One page of raw records from the CRM, with where to resume after it. */
-export interface Page<Raw = unknown> {
+export interface Page<Raw = unknown, Cp extends Checkpoint = Checkpoint> {
   records: Raw[];
   /** Resume point after this page has been written. */
-  checkpoint?: Checkpoint;
+  checkpoint?: Cp;
   /** Total the CRM reports for the whole read, when it says. */
   estimatedTotal?: number;
   /** External ids the CRM reports as deleted/archived: soft-deleted locally. */
@@ -127,7 +145,11 @@ export interface Page<Raw = unknown> {
   completeGroups?: ReadonlyArray<readonly string[]>;
 }
 
-export interface EntityDefinition<Client = unknown, Raw = unknown> {
+export interface EntityDefinition<
+  Client = unknown,
+  Raw = unknown,
+  Cp extends Checkpoint = Checkpoint,
+> {
   /** `sync_type`: `contacts`, never `contacts_sync`. */
   name: string;
   displayName?: string;
@@ -162,8 +184,19 @@ export interface EntityDefinition<Client = unknown, Raw = unknown> {
   rules?: BusinessRule[];
   /** Replaces the default, field-schema-driven processor. */
   processor?: Processor<Raw>;
+  /**
+   * Page sizes the CRM allows. The engine asks `default` when no `--batch-size` was given and
+   * clamps a larger one to `max` (Pipedrive: 500).
+   */
+  pageSize?: { default: number; max: number };
+  /**
+   * The shape of this entity's checkpoint. The engine parses a stored checkpoint with it
+   * before `fetch`; one that does not parse (written by an older plugin version) is dropped
+   * with a warning and the read starts over, rather than failing every run after.
+   */
+  checkpoint?: ZodType<Cp>;
   /** Streams the entity page by page. Never collect everything in memory. */
-  fetch(client: Client, request: FetchRequest): AsyncIterable<Page<Raw>>;
+  fetch(client: Client, request: FetchRequest<Cp>): AsyncIterable<Page<Raw, Cp>>;
 }
 
 export interface CrmPlugin<Client = unknown, Cfg extends PluginConfigValues = PluginConfigValues> {
@@ -194,15 +227,8 @@ export interface CrmPlugin<Client = unknown, Cfg extends PluginConfigValues = Pl
   health?(client: Client, signal: AbortSignal): Promise<HealthResult>;
 }
 
-/** Identity helper that keeps a plugin object's types precise. */
-export function defineCrmPlugin<Client, Cfg extends PluginConfigValues = PluginConfigValues>(
-  plugin: CrmPlugin<Client, Cfg>,
-): CrmPlugin<Client, Cfg> {
-  return plugin;
-}
-
-export function defineEntity<Client, Raw = unknown>(
-  entity: EntityDefinition<Client, Raw>,
-): EntityDefinition<Client, Raw> {
+export function defineEntity<Client, Raw = unknown, Cp extends Checkpoint = Checkpoint>(
+  entity: EntityDefinition<Client, Raw, Cp>,
+): EntityDefinition<Client, Raw, Cp> {
   return entity;
 }

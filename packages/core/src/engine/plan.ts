@@ -57,7 +57,7 @@ export function planRun(input: PlanInput): RunPlan {
   const last = input.lastSuccessfulRun;
   if (last) {
     const overlap = input.overlapMs ?? DEFAULT_DELTA_OVERLAP_MS;
-    const window = delta.kind === 'trailing-window' ? delta.windowMs : 0;
+    const window = trailingWindowMs(delta, options.pluginOptions);
     const since = new Date(last.startTime.getTime() - overlap - window);
     const what =
       delta.kind === 'none'
@@ -70,6 +70,13 @@ export function planRun(input: PlanInput): RunPlan {
     policy: 'overwrite',
     reason: 'initial full sync: no successful run yet',
   });
+}
+
+/** How far before the delta start a run re-reads: the plugin option's days when set, else `windowMs`. */
+function trailingWindowMs(delta: DeltaSpec, pluginOptions: Record<string, unknown> = {}): number {
+  if (delta.kind !== 'trailing-window') return 0;
+  const days = delta.windowOption ? Number(pluginOptions[delta.windowOption]) : Number.NaN;
+  return days > 0 ? days * DAY_MS : delta.windowMs;
 }
 
 /** Whether an interrupted run's checkpoint can be used by a run with this plan. */

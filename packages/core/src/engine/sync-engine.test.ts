@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CrmsyncError, InputError } from '../contracts/errors.js';
 import type { RunEvent } from '../contracts/events.js';
+import { defineCrmPlugin } from '../contracts/define-plugin.js';
 import { createRequestMetrics } from '../contracts/metrics.js';
 import {
   type CrmPlugin,
   type DeltaSpec,
-  defineCrmPlugin,
   defineEntity,
   type FetchRequest,
   type Page,

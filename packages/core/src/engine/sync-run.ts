@@ -26,6 +26,7 @@ import { createDefaultProcessor } from '../mapping/processor.js';
 import { groupKey } from '../store/groups.js';
 import { classifyError, errorMessage } from './classify.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
+import { pageSizeFor, resumeCheckpoint } from './fetch-request.js';
 
 /** Records mapped between two turns of the event loop (see #preparePage). */
 const PREPARE_SLICE = 100;
@@ -185,15 +186,16 @@ export class SyncRunExecution {
     try {
       const request: FetchRequest = {
         mode: this.#plan.mode,
-        batchSize: options.batchSize ?? 100,
+        batchSize: pageSizeFor(entity, options.batchSize),
         signal: this.#abort.signal,
         options: options.pluginOptions ?? {},
         logger,
         ...(this.#plan.since && { since: this.#plan.since }),
         ...(this.#plan.until && { until: this.#plan.until }),
         ...(options.maxRecords !== undefined && { maxRecords: options.maxRecords }),
-        ...(checkpoint && { checkpoint }),
       };
+      const resume = resumeCheckpoint(entity, checkpoint, (m) => this.#log('warn', m));
+      if (resume) request.checkpoint = resume;
       const processor: Processor = entity.processor ?? createDefaultProcessor(entity, this.#crm);
       const context: ValidationContext = {
         crm: this.#crm,

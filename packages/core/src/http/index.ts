@@ -27,3 +27,16 @@ export {
   type RestStreamSpec,
   restPages,
 } from './rest-stream.js';
+export {
+  type BoundParam,
+  type DateFormat,
+  deltaQuery,
+  formatBound,
+  type RestCheckpoint,
+  type RestClient,
+  type RestDeletes,
+  type RestDeltaSpec,
+  type RestEntitySpec,
+  restCheckpoint,
+  restEntity,
+} from './rest-entity.js';

@@ -9,10 +9,17 @@ import {
   pageNumberPages,
 } from './paginate.js';
 
-/** How a REST list endpoint pages, said declaratively. Paths are dot paths into the body. */
+/**
+ * How a REST list endpoint pages, said declaratively. Paths are dot paths into the body.
+ * Page tokens (Google's `pageToken`/`nextPageToken`) are the `cursor` style under other names.
+ */
 export type PaginationSpec =
-  /** `?after=<token>`; the next token at `next` (HubSpot: `paging.next.after`), absent on the last page. */
-  | { style: 'cursor'; param: string; next: string; limitParam?: string }
+  /**
+   * `?after=<token>`; the next token at `next` (HubSpot: `paging.next.after`, Pipedrive:
+   * `additional_data.next_cursor`), absent or null on the last page. With `in: 'body'` the
+   * token and the limit go into a POST body instead (HubSpot's search).
+   */
+  | { style: 'cursor'; param: string; next: string; limitParam?: string; in?: 'query' | 'body' }
   /** `?page=N&per_page=M`; stops at `totalPages` when given, else on a short page. */
   | { style: 'page'; param: string; sizeParam: string; totalPages?: string; firstPage?: number }
   /** `?offset=N&limit=M`; stops on a short page or at the total. */
@@ -31,6 +38,8 @@ export interface RestStreamSpec {
   pagination: PaginationSpec;
   /** Fixed query parameters (filters, `properties`); undefined values are left out. */
   query?: RequestOptions['query'];
+  /** Sends POST with this JSON body (a search endpoint); a body cursor goes into it. */
+  body?: Record<string, unknown>;
   /** Another rate limiter for this endpoint (a search bucket). */
   limiter?: RequestOptions['limiter'];
 }
@@ -63,9 +72,15 @@ export function restPages<R>(
 ): AsyncGenerator<Page<R>> {
   const p = spec.pagination;
   // A next URL from the API already carries every parameter it needs: it is used as given.
-  const get = async (path: string, query?: RequestOptions['query']) => {
-    const res = await http.get<unknown>(path, {
+  const get = async (
+    path: string,
+    query?: RequestOptions['query'],
+    body?: Record<string, unknown>,
+  ) => {
+    const res = await http.request<unknown>(path, {
+      method: spec.body || body ? 'POST' : 'GET',
       ...(query && { query: { ...spec.query, ...query } }),
+      ...((spec.body || body) && { body: { ...spec.body, ...body } }),
       signal: request.signal,
       ...(spec.limiter && { limiter: spec.limiter }),
     });
@@ -84,7 +99,12 @@ export function restPages<R>(
     case 'cursor':
       return cursorPages(
         async (cursor) => {
-          const page = await get(spec.path, { ...size(p.limitParam), [p.param]: cursor });
+          const paging = {
+            ...size(p.limitParam),
+            ...(cursor !== undefined && { [p.param]: cursor }),
+          };
+          const page =
+            p.in === 'body' ? await get(spec.path, {}, paging) : await get(spec.path, paging);
           const next = getPath(page.body, p.next);
           return {
             ...page,

@@ -1,5 +1,11 @@
 export { MemoryStore } from '../store/memory-store.js';
 export { describePluginKit } from './plugin-kit.js';
-export type { PluginKitFixture, PluginKitOptions, PluginKitScenario } from './plugin-kit-types.js';
+export type {
+  BoundRule,
+  EntityKitOptions,
+  PluginKitFixture,
+  PluginKitOptions,
+  PluginKitScenario,
+} from './plugin-kit-types.js';
 export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
 export * from './fake-api/index.js';

@@ -1,16 +1,8 @@
-import { defineEntity } from '@crmsync/core';
-import type { FakerClient } from '../client.js';
-import type { FakerRecord } from '../fake-server/dataset.js';
-import { fetchEntity } from './fetch.js';
+import { fakerEntity } from './fetch.js';
 
-export const activities = defineEntity<FakerClient, FakerRecord>({
-  name: 'activities',
+export const activities = fakerEntity('activities', {
   displayName: 'Activities',
   description: 'Calls, emails, meetings and notes logged against contacts.',
-  primaryKey: 'id',
-  delta: { kind: 'updated-since', field: 'updated_at' },
-  updatedAtField: 'updated_at',
-  createdAtField: 'created_at',
   dependsOn: ['contacts'],
   fields: {
     id: { type: 'object_id', required: true },
@@ -22,5 +14,4 @@ export const activities = defineEntity<FakerClient, FakerRecord>({
     created_at: { type: 'datetime', required: true },
     updated_at: { type: 'datetime', required: true },
   },
-  fetch: fetchEntity('activities'),
 });

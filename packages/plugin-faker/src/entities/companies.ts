@@ -1,15 +1,7 @@
-import { defineEntity } from '@crmsync/core';
-import type { FakerClient } from '../client.js';
-import type { FakerRecord } from '../fake-server/dataset.js';
-import { fetchEntity } from './fetch.js';
+import { fakerEntity } from './fetch.js';
 
-export const companies = defineEntity<FakerClient, FakerRecord>({
-  name: 'companies',
+export const companies = fakerEntity('companies', {
   displayName: 'Companies',
-  primaryKey: 'id',
-  delta: { kind: 'updated-since', field: 'updated_at' },
-  updatedAtField: 'updated_at',
-  createdAtField: 'created_at',
   fields: {
     id: { type: 'object_id', required: true },
     name: { type: 'string', required: true },
@@ -24,5 +16,4 @@ export const companies = defineEntity<FakerClient, FakerRecord>({
     created_at: { type: 'datetime', required: true },
     updated_at: { type: 'datetime', required: true },
   },
-  fetch: fetchEntity('companies'),
 });

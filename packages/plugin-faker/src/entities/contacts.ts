@@ -1,16 +1,8 @@
-import { defineEntity } from '@crmsync/core';
-import type { FakerClient } from '../client.js';
-import type { FakerRecord } from '../fake-server/dataset.js';
-import { fetchEntity } from './fetch.js';
+import { fakerEntity } from './fetch.js';
 
-export const contacts = defineEntity<FakerClient, FakerRecord>({
-  name: 'contacts',
+export const contacts = fakerEntity('contacts', {
   displayName: 'Contacts',
   description: 'People, with how to reach them and where they are in the funnel.',
-  primaryKey: 'id',
-  delta: { kind: 'updated-since', field: 'updated_at' },
-  updatedAtField: 'updated_at',
-  createdAtField: 'created_at',
   fields: {
     id: { type: 'object_id', required: true },
     first_name: { type: 'string' },
@@ -32,5 +24,4 @@ export const contacts = defineEntity<FakerClient, FakerRecord>({
         ? [{ field: 'email', reason: 'the contact has neither an email nor a phone number' }]
         : undefined,
   ],
-  fetch: fetchEntity('contacts'),
 });

@@ -1,15 +1,7 @@
-import { defineEntity } from '@crmsync/core';
-import type { FakerClient } from '../client.js';
-import type { FakerRecord } from '../fake-server/dataset.js';
-import { fetchEntity } from './fetch.js';
+import { fakerEntity } from './fetch.js';
 
-export const deals = defineEntity<FakerClient, FakerRecord>({
-  name: 'deals',
+export const deals = fakerEntity('deals', {
   displayName: 'Deals',
-  primaryKey: 'id',
-  delta: { kind: 'updated-since', field: 'updated_at' },
-  updatedAtField: 'updated_at',
-  createdAtField: 'created_at',
   dependsOn: ['contacts', 'companies'],
   fields: {
     id: { type: 'object_id', required: true },
@@ -30,5 +22,4 @@ export const deals = defineEntity<FakerClient, FakerRecord>({
         ? [{ field: 'close_date', reason: 'the deal closes before it was created' }]
         : undefined,
   ],
-  fetch: fetchEntity('deals'),
 });

@@ -46,6 +46,13 @@ export async function startGsheetKitFixture(options: { size: number }) {
       GSHEET_READS_PER_MINUTE: 600,
     },
     pluginOptions: {},
+    // A service account Google does not know: the token exchange refuses its signed JWT.
+    badCredentials: {
+      GSHEET_SERVICE_ACCOUNT_JSON: JSON.stringify({
+        ...fake.serviceAccount,
+        client_email: 'stranger@crmsync-test.iam.gserviceaccount.com',
+      }),
+    },
     async mutate(count: number): Promise<string[]> {
       return rows()
         .slice(1, 1 + count)
@@ -61,6 +68,26 @@ export async function startGsheetKitFixture(options: { size: number }) {
       next += count;
       fake.setRows(KIT_SPREADSHEET, TAB, [...rows(), ...added]);
       return added.map(leadId);
+    },
+    /**
+     * Retitles the last column, as a sheet's owner making a column of their own (the plugin
+     * names fields after the header), and fills it in for `ids`.
+     */
+    async setCustomField(ids: string[], value: string): Promise<string> {
+      fake.setCell(KIT_SPREADSHEET, TAB, 1, col('notes'), 'Kit Custom');
+      rows().forEach((row, i) => {
+        if (i > 0 && ids.includes(leadId(row)))
+          fake.setCell(KIT_SPREADSHEET, TAB, i + 1, col('notes'), value);
+      });
+      return 'kit_custom';
+    },
+    /** Deletes the first data rows, as someone removing leads from the sheet would. */
+    async remove(count: number): Promise<string[]> {
+      const ids = rows()
+        .slice(1, 1 + count)
+        .map(leadId);
+      for (let i = 0; i < count; i++) fake.deleteRow(KIT_SPREADSHEET, TAB, 2);
+      return ids;
     },
     /** Makes the email of the last `count` rows something that is not an email. */
     async corrupt(count: number): Promise<string[]> {

@@ -5,6 +5,7 @@ import {
   type FetchRequest,
   type Page,
 } from '@crmsync/core';
+import { z } from 'zod';
 import type { HubspotClient, HubspotObject } from '../client.js';
 
 export interface ObjectEntityOptions {
@@ -47,20 +48,28 @@ export function requestedProperties(fields: FieldSchema, modifiedProperty: strin
   return [...names];
 }
 
-type ObjectCheckpoint = { phase?: 'list' | 'search' | 'archived'; after?: string; since?: string };
+/** Which pass a read was in and where: parsed by the engine before it reaches `fetch`. */
+const objectCheckpoint = z.strictObject({
+  phase: z.enum(['list', 'search', 'archived']).optional(),
+  after: z.string().optional(),
+  since: z.string().optional(),
+});
+type ObjectCheckpoint = z.infer<typeof objectCheckpoint>;
 
 /**
  * A HubSpot CRM object as an entity. Full reads page the list endpoint (`after`, ≤ 100);
  * deltas use search on the change stamp (sorted ascending, complete past the 10,000 cap);
  * then a pass over `archived=true` soft-deletes what was archived (search never returns
- * archived records). Each page checkpoints its phase and position.
+ * archived records). Each page checkpoints its phase and position. It stays code rather than a
+ * `restEntity` because it switches endpoints by mode (list for full reads, search for deltas)
+ * and search must be walked past its 10,000-result cap by moving the since bound.
  */
 export function objectEntity(
   o: ObjectEntityOptions,
-): EntityDefinition<HubspotClient, HubspotObject> {
+): EntityDefinition<HubspotClient, HubspotObject, ObjectCheckpoint> {
   const fields: FieldSchema = { ...ENVELOPE, ...o.fields };
   const properties = requestedProperties(fields, o.modifiedProperty);
-  return defineEntity<HubspotClient, HubspotObject>({
+  return defineEntity<HubspotClient, HubspotObject, ObjectCheckpoint>({
     name: o.name,
     displayName: o.displayName,
     ...(o.description && { description: o.description }),
@@ -70,8 +79,12 @@ export function objectEntity(
     updatedAtField: 'updated_at',
     createdAtField: 'created_at',
     ...(o.dependsOn && { dependsOn: o.dependsOn }),
-    async *fetch(client, request: FetchRequest): AsyncGenerator<Page<HubspotObject>> {
-      const cp = (request.checkpoint ?? {}) as ObjectCheckpoint;
+    checkpoint: objectCheckpoint,
+    async *fetch(
+      client,
+      request: FetchRequest<ObjectCheckpoint>,
+    ): AsyncGenerator<Page<HubspotObject, ObjectCheckpoint>> {
+      const cp = request.checkpoint ?? {};
       const limit = Math.max(1, request.batchSize);
       const { signal } = request;
       if (cp.phase !== 'archived') {

@@ -1,5 +1,4 @@
-import { defineEntity } from '@crmsync/core';
-import type { HubspotClient } from '../client.js';
+import { restEntity } from '@crmsync/core';
 
 export interface HubspotOwner {
   id: string;
@@ -14,13 +13,16 @@ export interface HubspotOwner {
 
 /**
  * Owners (`/crm/v3/owners`): a short list with no change filter, so every run reads it all
- * and owners missing from a complete read are soft-deleted.
+ * and owners missing from a complete read are soft-deleted. A few requests a run, so the
+ * rate-limit headroom the client watches on big lists is not watched here.
  */
-export const owners = defineEntity<HubspotClient, HubspotOwner>({
+export const owners = restEntity<HubspotOwner>({
   name: 'owners',
   displayName: 'Owners',
-  primaryKey: 'id',
-  delta: { kind: 'none' },
+  path: '/crm/v3/owners',
+  records: 'results',
+  pagination: { style: 'cursor', param: 'after', next: 'paging.next.after', limitParam: 'limit' },
+  pageSize: { default: 100, max: 100 },
   updatedAtField: 'updated_at',
   createdAtField: 'created_at',
   fields: {
@@ -32,23 +34,5 @@ export const owners = defineEntity<HubspotClient, HubspotOwner>({
     created_at: { type: 'datetime', source: 'createdAt' },
     updated_at: { type: 'datetime', source: 'updatedAt' },
     archived: { type: 'boolean' },
-  },
-  async *fetch(client, request) {
-    let after =
-      typeof request.checkpoint?.after === 'string' ? request.checkpoint.after : undefined;
-    for (;;) {
-      const body = await client.get<{
-        results: HubspotOwner[];
-        paging?: { next?: { after?: string } };
-      }>(
-        '/crm/v3/owners',
-        { limit: Math.min(100, Math.max(1, request.batchSize)), ...(after && { after }) },
-        request.signal,
-      );
-      const next = body.paging?.next?.after;
-      yield { records: body.results ?? [], ...(next && { checkpoint: { after: next } }) };
-      if (!next) return;
-      after = next;
-    }
   },
 });
