@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineCrmPlugin, defineEntity } from '../contracts/plugin.js';
+import { defineCrmPlugin } from '../contracts/define-plugin.js';
+import { defineEntity } from '../contracts/plugin.js';
 import type { SyncRun } from '../contracts/run.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { SyncHook } from './hooks.js';
