@@ -179,6 +179,34 @@ describe('restEntity', () => {
     expect(api.requests.map((r) => r.path)).toEqual(['/deleted']);
   });
 
+  it('hands each response, feed included, to onResponse with the run client', async () => {
+    const { http } = await serve();
+    const client = { http, seen: [] as number[] };
+    const feed = {
+      path: '/deleted',
+      records: 'items',
+      pagination: { style: 'page', param: 'page', sizeParam: 'per_page', totalPages: 'pages' },
+    } as const;
+    const entity = restEntity<Row, typeof client>({
+      ...spec(),
+      path: '/rows',
+      records: 'items',
+      pagination: { style: 'page', param: 'page', sizeParam: 'per_page', totalPages: 'pages' },
+      pageSize: { default: 4, max: 4 },
+      deletes: { feed },
+      onResponse: (res, c) => c.seen.push((res.body as { items: unknown[] }).items.length),
+    });
+    for await (const _ of entity.fetch(client, {
+      mode: 'full',
+      batchSize: 4,
+      signal: AbortSignal.timeout(5_000),
+      options: {},
+      logger: silentLogger(),
+    }));
+    // Three pages of rows, then the one page of the deleted-ids feed.
+    expect(client.seen).toEqual([4, 4, 2, 4]);
+  });
+
   it('pages a POST search by a cursor it sends in the body, beside the fixed body', async () => {
     const { api, http } = await serve();
     const bodies: unknown[] = [];

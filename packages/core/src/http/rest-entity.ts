@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DeltaSpec, EntityDefinition, FetchRequest, Page } from '../contracts/plugin.js';
 import { getPath } from '../mapping/path.js';
-import type { HttpClient, RequestOptions } from './http-client.js';
+import type { HttpClient, HttpResponse, RequestOptions } from './http-client.js';
 import { type PaginationSpec, type RestStreamSpec, restPages } from './rest-stream.js';
 
 /** A plugin client restEntity can read through: the HttpClient itself or an object holding one. */
@@ -51,9 +51,9 @@ export type RestDeletes =
     }
   | { fullRead: true };
 
-export interface RestEntitySpec<Raw>
+export interface RestEntitySpec<Raw, Client extends RestClient = RestClient>
   extends Omit<
-    EntityDefinition<RestClient, Raw>,
+    EntityDefinition<Client, Raw>,
     'fetch' | 'delta' | 'primaryKey' | 'pageSize' | 'checkpoint' | 'fullReadDetectsDeletes'
   > {
   /** Default `id`. */
@@ -71,6 +71,8 @@ export interface RestEntitySpec<Raw>
   /** Sends POST with this body (a search endpoint). */
   body?: Record<string, unknown>;
   limiter?: RestStreamSpec['limiter'];
+  /** Sees each response (records and deletion feed) with the run's client: headers the body lacks. */
+  onResponse?: (response: HttpResponse<unknown>, client: Client) => void;
   /** Default `{ kind: 'none' }`: every read is whole. */
   delta?: RestDeltaSpec;
   deletes?: RestDeletes;
@@ -169,9 +171,9 @@ function timeOf(value: unknown): number {
  *   fields: { id: { type: 'integer', required: true }, update_time: { type: 'datetime' } },
  * })
  */
-export function restEntity<Raw>(
-  spec: RestEntitySpec<Raw>,
-): EntityDefinition<RestClient, Raw, RestCheckpoint> {
+export function restEntity<Raw, Client extends RestClient = RestClient>(
+  spec: RestEntitySpec<Raw, Client>,
+): EntityDefinition<Client, Raw, RestCheckpoint> {
   const {
     path,
     records,
@@ -181,6 +183,7 @@ export function restEntity<Raw>(
     query,
     body,
     limiter,
+    onResponse,
     deletes,
     delta = { kind: 'none' },
     primaryKey = 'id',
@@ -207,7 +210,11 @@ export function restEntity<Raw>(
     checkpoint: restCheckpoint,
     ...(deletes && 'fullRead' in deletes && { fullReadDetectsDeletes: true }),
     async *fetch(client, request): AsyncGenerator<Page<Raw, RestCheckpoint>> {
-      const http = 'http' in client ? client.http : client;
+      const rest: RestClient = client;
+      const http = 'http' in rest ? rest.http : rest;
+      const observe = onResponse && {
+        onResponse: (res: HttpResponse<unknown>) => onResponse(res, client),
+      };
       const size = Math.max(1, Math.min(request.batchSize, pageSize.max));
       const fixed = typeof query === 'function' ? query(request) : query;
       const resume = request.checkpoint;
@@ -222,6 +229,7 @@ export function restEntity<Raw>(
             ...(total && { total }),
             ...(body && { body }),
             ...(limiter && { limiter }),
+            ...observe,
             query: {
               ...fixed,
               ...(deletes && 'flag' in deletes && deletes.query),
@@ -242,6 +250,7 @@ export function restEntity<Raw>(
             path: feed.path,
             pagination: feed.pagination,
             ...(feed.records && { records: feed.records }),
+            ...observe,
             query: { ...feed.query, ...deltaQuery(delta, request, feed.since) },
           },
           {
