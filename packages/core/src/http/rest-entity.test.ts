@@ -207,6 +207,32 @@ describe('restEntity', () => {
     expect(client.seen).toEqual([4, 4, 2, 4]);
   });
 
+  it('pins a declared window on a fresh read and asks the same one when resumed', async () => {
+    const { api, http } = await serve();
+    let resolved = 0;
+    let floor = at('2026-03-03T00:00:00Z');
+    // A floor like a retention: later on it would have moved, but a resumed read must not move.
+    const entity = spec({
+      window: (r) => {
+        resolved++;
+        return {
+          since: r.since && r.since > floor ? r.since : floor,
+          until: at('2026-03-09T00:00:00Z'),
+        };
+      },
+    });
+    const pages = await read(entity, http, { mode: 'delta', since: at('2026-03-01T00:00:00Z') });
+    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual([3, 4, 5, 6, 7, 8]);
+    const pin = { since: '2026-03-03T00:00:00.000Z', until: '2026-03-09T00:00:00.000Z' };
+    expect(pages[0]?.checkpoint).toEqual({ page: 2, ...pin });
+    expect(api.requests[0]?.query.get('from')).toBe('2026-03-03T00:00:00Z');
+    floor = at('2026-03-06T00:00:00Z');
+    const resumed = await read(entity, http, { checkpoint: pages[0]?.checkpoint ?? {} });
+    expect(resumed.flatMap((p) => p.records.map((r) => r.id))).toEqual([7, 8]);
+    expect(api.requests.at(-1)?.query.get('from')).toBe('2026-03-03T00:00:00Z');
+    expect(resolved).toBe(1);
+  });
+
   it('pages a POST search by a cursor it sends in the body, beside the fixed body', async () => {
     const { api, http } = await serve();
     const bodies: unknown[] = [];

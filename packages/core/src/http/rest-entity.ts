@@ -76,6 +76,13 @@ export interface RestEntitySpec<Raw, Client extends RestClient = RestClient>
   /** Default `{ kind: 'none' }`: every read is whole. */
   delta?: RestDeltaSpec;
   deletes?: RestDeletes;
+  /**
+   * Pins the read's bounds: called once on a fresh read (with the engine's since/until) to
+   * resolve the window actually asked — clamped to a retention, an open end made now — which
+   * every checkpoint then carries, so a resumed read asks the same window and its page
+   * numbers still mean the same rows (CallRail's dated lists).
+   */
+  window?: (request: FetchRequest) => { since: Date; until: Date };
 }
 
 /** Where a read got to: the paginator's position, and whether it was already in the deleted-ids feed. */
@@ -85,6 +92,9 @@ export const restCheckpoint = z.strictObject({
   page: z.number().int().optional(),
   offset: z.number().int().optional(),
   url: z.string().optional(),
+  /** A declared `window`, pinned at the start of the read. */
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
 });
 export type RestCheckpoint = z.infer<typeof restCheckpoint>;
 
@@ -184,6 +194,7 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
     body,
     limiter,
     onResponse,
+    window,
     deletes,
     delta = { kind: 'none' },
     primaryKey = 'id',
@@ -218,7 +229,16 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
       const size = Math.max(1, Math.min(request.batchSize, pageSize.max));
       const fixed = typeof query === 'function' ? query(request) : query;
       const resume = request.checkpoint;
-      const { phase: _p, ...position } = resume ?? {};
+      const { phase: _p, since: from, until: to, ...position } = resume ?? {};
+      const pinned =
+        window && (from && to ? { since: new Date(from), until: new Date(to) } : window(request));
+      const bounds = pinned ?? request;
+      const pin = pinned && {
+        since: pinned.since.toISOString(),
+        until: pinned.until.toISOString(),
+      };
+      const carry = (checkpoint: RestCheckpoint | undefined) =>
+        checkpoint && { checkpoint: { ...checkpoint, ...pin } };
       if (resume?.phase !== 'deletes') {
         const stream = restPages<Raw>(
           http,
@@ -233,13 +253,14 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
             query: {
               ...fixed,
               ...(deletes && 'flag' in deletes && deletes.query),
-              ...deltaQuery(delta, request),
+              ...deltaQuery(delta, bounds),
             },
           },
           { pageSize: size, signal: request.signal, ...(resume && { checkpoint: position }) },
         );
         for await (const page of stream) {
-          yield { ...page, ...split(page.records, request) } as Page<Raw, RestCheckpoint>;
+          const { checkpoint, ...rest } = page as Page<Raw, RestCheckpoint>;
+          yield { ...rest, ...carry(checkpoint), ...split(page.records, bounds) };
         }
       }
       if (deletes && 'feed' in deletes) {
@@ -251,7 +272,7 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
             pagination: feed.pagination,
             ...(feed.records && { records: feed.records }),
             ...observe,
-            query: { ...feed.query, ...deltaQuery(delta, request, feed.since) },
+            query: { ...feed.query, ...deltaQuery(delta, bounds, feed.since) },
           },
           {
             pageSize: size,
@@ -264,7 +285,7 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
           yield {
             records: [],
             deletedIds: ids,
-            checkpoint: { ...page.checkpoint, phase: 'deletes' } as RestCheckpoint,
+            checkpoint: { ...page.checkpoint, ...pin, phase: 'deletes' } as RestCheckpoint,
           };
         }
       }
