@@ -213,6 +213,13 @@ describe('restEntity', () => {
     let floor = at('2026-03-03T00:00:00Z');
     // A floor like a retention: later on it would have moved, but a resumed read must not move.
     const entity = spec({
+      delta: {
+        kind: 'updated-since',
+        field: 'updated',
+        since: 'from',
+        until: 'to',
+        format: 'iso-seconds',
+      },
       window: (r) => {
         resolved++;
         return {
@@ -222,13 +229,15 @@ describe('restEntity', () => {
       },
     });
     const pages = await read(entity, http, { mode: 'delta', since: at('2026-03-01T00:00:00Z') });
-    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual([3, 4, 5, 6, 7, 8]);
+    // Kept as the API answers the window (this one ignores `to`): nothing filtered again.
+    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
     const pin = { since: '2026-03-03T00:00:00.000Z', until: '2026-03-09T00:00:00.000Z' };
     expect(pages[0]?.checkpoint).toEqual({ page: 2, ...pin });
     expect(api.requests[0]?.query.get('from')).toBe('2026-03-03T00:00:00Z');
+    expect(api.requests[0]?.query.get('to')).toBe('2026-03-09T00:00:00Z');
     floor = at('2026-03-06T00:00:00Z');
     const resumed = await read(entity, http, { checkpoint: pages[0]?.checkpoint ?? {} });
-    expect(resumed.flatMap((p) => p.records.map((r) => r.id))).toEqual([7, 8]);
+    expect(resumed.flatMap((p) => p.records.map((r) => r.id))).toEqual([7, 8, 9, 10]);
     expect(api.requests.at(-1)?.query.get('from')).toBe('2026-03-03T00:00:00Z');
     expect(resolved).toBe(1);
   });

@@ -58,7 +58,8 @@ export interface RestEntitySpec<Raw, Client extends RestClient = RestClient>
   > {
   /** Default `id`. */
   primaryKey?: string;
-  path: string;
+  /** Relative to the client's base URL; a function of the client for an entity that lives elsewhere. */
+  path: string | ((client: Client) => string);
   /** Dot path of the records in the body; omit when the body is the array. */
   records?: string;
   /** Dot path of the total, for progress. */
@@ -80,7 +81,8 @@ export interface RestEntitySpec<Raw, Client extends RestClient = RestClient>
    * Pins the read's bounds: called once on a fresh read (with the engine's since/until) to
    * resolve the window actually asked — clamped to a retention, an open end made now — which
    * every checkpoint then carries, so a resumed read asks the same window and its page
-   * numbers still mean the same rows (CallRail's dated lists).
+   * numbers still mean the same rows (CallRail's dated lists). It is sent as the API's own
+   * range, and what the API answers for it is kept.
    */
   window?: (request: FetchRequest) => { since: Date; until: Date };
 }
@@ -243,7 +245,7 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
         const stream = restPages<Raw>(
           http,
           {
-            path,
+            path: typeof path === 'function' ? path(client) : path,
             pagination,
             ...(records && { records }),
             ...(total && { total }),
@@ -260,7 +262,9 @@ export function restEntity<Raw, Client extends RestClient = RestClient>(
         );
         for await (const page of stream) {
           const { checkpoint, ...rest } = page as Page<Raw, RestCheckpoint>;
-          yield { ...rest, ...carry(checkpoint), ...split(page.records, bounds) };
+          // A pinned window is the API's own range, kept as it answers it (CallRail's end_date
+          // includes its instant); the engine's bounds are enforced below.
+          yield { ...rest, ...carry(checkpoint), ...split(page.records, pinned ? {} : request) };
         }
       }
       if (deletes && 'feed' in deletes) {
