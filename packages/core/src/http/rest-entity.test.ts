@@ -242,6 +242,32 @@ describe('restEntity', () => {
     expect(resolved).toBe(1);
   });
 
+  it('reads an entity that lives outside the base from a path the client gives', async () => {
+    const { api, http } = await serve();
+    // Based at an account, like CallRail's client; the list of accounts is above it.
+    const root = http.url('/').replace(/\/$/, '');
+    const client = { http: new HttpClient({ crm: 'acme', baseUrl: `${root}/a/1` }), root };
+    api.get('/a.json', () => ok({ items: [{ id: 7, updated: '2026-03-01T00:00:00Z' }] }));
+    const entity = restEntity<Row, typeof client>({
+      ...spec(),
+      path: (c) => `${c.root}/a.json`,
+      records: 'items',
+      pagination: { style: 'page', param: 'page', sizeParam: 'per_page' },
+      delta: { kind: 'none' },
+    });
+    const ids: number[] = [];
+    for await (const page of entity.fetch(client, {
+      mode: 'full',
+      batchSize: 4,
+      signal: AbortSignal.timeout(5_000),
+      options: {},
+      logger: silentLogger(),
+    }))
+      ids.push(...page.records.map((r) => r.id));
+    expect(ids).toEqual([7]);
+    expect(api.requests.map((r) => r.path)).toEqual(['/a.json']);
+  });
+
   it('pages a POST search by a cursor it sends in the body, beside the fixed body', async () => {
     const { api, http } = await serve();
     const bodies: unknown[] = [];
