@@ -249,11 +249,12 @@ describe('restEntity', () => {
     const client = { http: new HttpClient({ crm: 'acme', baseUrl: `${root}/a/1` }), root };
     api.get('/a.json', () => ok({ items: [{ id: 7, updated: '2026-03-01T00:00:00Z' }] }));
     const entity = restEntity<Row, typeof client>({
-      ...spec(),
+      name: 'accounts',
+      fields: { id: { type: 'integer', required: true } },
+      pageSize: { default: 4, max: 4 },
       path: (c) => `${c.root}/a.json`,
       records: 'items',
       pagination: { style: 'page', param: 'page', sizeParam: 'per_page' },
-      delta: { kind: 'none' },
     });
     const ids: number[] = [];
     for await (const page of entity.fetch(client, {
