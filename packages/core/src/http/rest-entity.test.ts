@@ -233,6 +233,8 @@ describe('restEntity', () => {
     expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
     const pin = { since: '2026-03-03T00:00:00.000Z', until: '2026-03-09T00:00:00.000Z' };
     expect(pages[0]?.checkpoint).toEqual({ page: 2, ...pin });
+    // The engine parses a stored checkpoint before handing it back: the pin must survive that.
+    expect(entity.checkpoint?.parse(pages[0]?.checkpoint)).toEqual({ page: 2, ...pin });
     expect(api.requests[0]?.query.get('from')).toBe('2026-03-03T00:00:00Z');
     expect(api.requests[0]?.query.get('to')).toBe('2026-03-09T00:00:00Z');
     floor = at('2026-03-06T00:00:00Z');
