@@ -1,6 +1,6 @@
 export { apiRuntimeFromApp } from './app-runtime.js';
 export { httpRequestAuthorized, socketAuthorized, TOKEN_COOKIE } from '../auth/token.js';
-export type { ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from '../runtime/api-runtime.js';
+export type { ApiPlugin, ApiRuntime, ApiSyncs, SchedulerHealth } from '../runtime/api-runtime.js';
 export type { ApiContext } from './request-context.js';
 export { NotFoundError, RunAlreadyActiveError } from './errors.js';
 export {
@@ -21,6 +21,7 @@ export { type RecordFilter, RecordQuery, type RecordSort } from '../records/reco
 export {
   type ApiRuntimeParts,
   createApiRuntime,
+  noSyncs,
   type RuntimeEngine,
   type RuntimePlugin,
 } from './runtime.js';

@@ -1,5 +1,4 @@
-import { createLogger } from '@crmsync/core';
-import type { RunEvent } from '@crmsync/core';
+import { createLogger, type RunEvent, type SyncHook } from '@crmsync/core';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import { createPostgresEventTarget } from '../events/postgres-event-target.js';
@@ -74,7 +73,7 @@ function prefixed(target: ApiEventTarget, prefix: string): ApiEventTarget {
  *
  * @example
  * const bridge = await openRunEventBridge(resolveEventsTarget(process.env, databaseUrl)!);
- * await app.sync('faker', 'all', {}, { onEvent: bridge.publish });
+ * await app.sync('faker', 'all', {}, { hooks: [useEventBridge(bridge)] });
  */
 export async function openRunEventBridge(
   target: EventsTarget,
@@ -110,4 +109,9 @@ export async function openRunEventBridge(
     publish: (event) => publishRunEvent(pubsub, event),
     close,
   };
+}
+
+/** A sync hook publishing every run event to the other processes over the bridge. */
+export function useEventBridge(bridge: Pick<RunEventBridge, 'publish'>): SyncHook {
+  return { onRunEvent: (event) => bridge.publish(event) };
 }
