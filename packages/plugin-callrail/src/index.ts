@@ -57,6 +57,12 @@ export const callrailPlugin = defineCrmPlugin({
       type: 'integer',
       default: 10_000,
     },
+    CALLRAIL_TIMEOUT_MS: {
+      env: 'CALLRAIL_TIMEOUT_MS',
+      description: 'Per request attempt, until the last byte of the answer',
+      type: 'integer',
+      default: 30_000,
+    },
   },
   options: {
     'window-days': {
@@ -81,6 +87,7 @@ export const callrailPlugin = defineCrmPlugin({
           { limit: config.CALLRAIL_HOURLY_LIMIT, windowMs: HOUR },
           { limit: config.CALLRAIL_DAILY_LIMIT, windowMs: 24 * HOUR },
         ],
+        timeoutMs: config.CALLRAIL_TIMEOUT_MS,
         metrics,
         logger: logger.child('crmsync:plugin:callrail:client'),
       }),

@@ -28,6 +28,8 @@ export interface CallRailTransportOptions {
   backoffMs?: number;
   /** Attempts per request before giving up (default 6). */
   attempts?: number;
+  /** Per attempt, until the last byte of the body (default 30 s); see HttpClientOptions. */
+  timeoutMs?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export function createCallRailTransport(options: CallRailTransportOptions): Call
     retries: (options.attempts ?? 6) - 1,
     backoffMs,
     rateLimitBackoffMs: backoffMs,
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     errorMessage: callRailErrorMessage,
     refusedKind: 'config',
   });

@@ -44,6 +44,21 @@ export const fakerConfig = {
     default: 50,
     description: 'Client-side rate limit',
   },
+  timeoutMs: {
+    env: 'FAKER_TIMEOUT_MS',
+    type: 'integer',
+    description: 'Per request attempt, until the last byte of the body (default 30000)',
+  },
+  pageBudgetMs: {
+    env: 'FAKER_PAGE_BUDGET_MS',
+    type: 'integer',
+    description: 'Per page: every attempt and backoff together (default 600000)',
+  },
+  backoffMs: {
+    env: 'FAKER_BACKOFF_MS',
+    type: 'integer',
+    description: 'First wait before retrying a failed request, doubled per attempt (default 100)',
+  },
 } as const satisfies ConfigInput;
 
 export type FakerConfig = ConfigValues<typeof fakerConfig>;
@@ -97,7 +112,9 @@ export class FakerClient {
       auth: bearerAuth(token ?? ''),
       metrics: context.metrics,
       limiter,
-      backoffMs: 100,
+      timeoutMs: config.timeoutMs ?? 30_000,
+      pageBudgetMs: config.pageBudgetMs ?? 600_000,
+      backoffMs: config.backoffMs ?? 100,
       errorMessage: (body) => (body as { error?: { message?: string } })?.error?.message,
     });
     return new FakerClient(http, { limiter, ...(embedded && { embedded }) });

@@ -3,6 +3,7 @@ import {
   CrmsyncError,
   type ErrorKind,
   type FetchRequest,
+  isAuthFailure,
   type Logger,
   type Page,
   type RequestMetrics,
@@ -48,11 +49,6 @@ const TRANSIENT_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
-]);
-const AUTH_CODES = new Set([
-  'ER_ACCESS_DENIED_ERROR',
-  'ER_DBACCESS_DENIED_ERROR',
-  'ER_TABLEACCESS_DENIED_ERROR',
 ]);
 
 export function quoteIdent(name: string): string {
@@ -250,8 +246,15 @@ function resumeFrom(
 function classify(error: unknown, code: string): CrmsyncError {
   const message = error instanceof Error ? error.message : String(error);
   let kind: ErrorKind = 'system';
-  if (AUTH_CODES.has(code)) kind = 'auth';
-  else if (TRANSIENT_CODES.has(code)) kind = 'transient';
+  // "Access denied" (1045, 1698…): the schedule pauses until someone fixes the URL.
+  if (isAuthFailure(error))
+    return new CrmsyncError(
+      'auth',
+      `Genius database refused the credentials of GENIUS_DATABASE_URL: ${message}`,
+      { crm: 'genius', code },
+      { cause: error },
+    );
+  if (TRANSIENT_CODES.has(code)) kind = 'transient';
   else if (
     code === 'ER_BAD_DB_ERROR' ||
     code === 'ER_NO_SUCH_TABLE' ||

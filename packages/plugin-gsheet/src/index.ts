@@ -34,6 +34,7 @@ export interface GsheetConfig extends PluginConfigValues {
   GSHEET_DRIVE_BASE_URL: string;
   GSHEET_TOKEN_URL: string;
   GSHEET_READS_PER_MINUTE: number;
+  GSHEET_TIMEOUT_MS?: number;
 }
 
 function credentials(config: GsheetConfig): GoogleCredentials {
@@ -134,6 +135,12 @@ export function createGsheetPlugin(
         type: 'integer',
         default: 60,
       },
+      GSHEET_TIMEOUT_MS: {
+        env: 'GSHEET_TIMEOUT_MS',
+        description: 'Per request attempt, until the last byte of the answer',
+        type: 'integer',
+        default: 30_000,
+      },
     },
     entities: tabs.map(tabEntity),
     configureEntities: (config) =>
@@ -142,6 +149,7 @@ export function createGsheetPlugin(
       const tokenUrl = String(config.GSHEET_TOKEN_URL || 'https://oauth2.googleapis.com/token');
       const tokens = createTokenSource(credentials(config), tokenUrl, postForm);
       const perMinute = Number(config.GSHEET_READS_PER_MINUTE);
+      const timeoutMs = Number(config.GSHEET_TIMEOUT_MS);
       const baseUrl = String(config.GSHEET_BASE_URL || 'https://sheets.googleapis.com');
       const driveBaseUrl = String(config.GSHEET_DRIVE_BASE_URL || 'https://www.googleapis.com');
       return new SheetsClient({
@@ -157,6 +165,7 @@ export function createGsheetPlugin(
               perMs: 60_000,
             },
           ],
+          ...(Number.isFinite(timeoutMs) && timeoutMs > 0 && { timeoutMs }),
           metrics,
           logger: logger.child('crmsync:plugin:gsheet:client'),
         }),

@@ -22,6 +22,8 @@ export interface GoogleTransportOptions {
   /** First backoff after a 429 or 5xx; doubles per attempt (default 1 s). */
   backoffMs?: number;
   attempts?: number;
+  /** Per attempt, until the last byte of the body (default 30 s); see HttpClientOptions. */
+  timeoutMs?: number;
 }
 
 interface GoogleErrorBody {
@@ -56,6 +58,7 @@ export function createGoogleTransport(options: GoogleTransportOptions): GoogleTr
       retries: (options.attempts ?? 7) - 1,
       backoffMs,
       rateLimitBackoffMs: backoffMs,
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       errorMessage: googleErrorMessage,
       errorCode: (body) => googleError(body)?.status,
       refusedKind: 'config',

@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '../logging/logger.js';
 import type { ErrorKind, RunTrigger } from './run.js';
 
 export interface ErrorContext {
@@ -18,7 +19,7 @@ export interface ErrorContext {
  * Every error crmsync raises on purpose. `kind` lets callers act: the engine retries
  * `transient` and `rate_limit`, skips `data`, stops on `system`; the scheduler pauses a CRM
  * whose run failed with `auth`. Messages name the CRM, entity, record and field involved and
- * never contain a secret.
+ * never contain a secret: credentials inside a URL are removed here, whoever built the message.
  */
 export class CrmsyncError extends Error {
   readonly kind: ErrorKind;
@@ -30,7 +31,7 @@ export class CrmsyncError extends Error {
     context: ErrorContext = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(redactUrlCredentials(message), options);
     this.name = 'CrmsyncError';
     this.kind = kind;
     this.context = context;
@@ -78,4 +79,68 @@ export class RunAlreadyRunningError extends CrmsyncError {
     this.name = 'RunAlreadyRunningError';
     this.running = running;
   }
+}
+
+/** MySQL/MariaDB errnos of refused credentials: 1044 no access to the database, 1045 and 1698 access denied. */
+export const MYSQL_AUTH_ERRNOS: ReadonlySet<number> = new Set([1044, 1045, 1698]);
+
+const AUTH_FAILURE_CODES = new Set([
+  // mysql2's names for the errnos above, and a table the user may not read.
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+  'ER_TABLEACCESS_DENIED_ERROR',
+  // PostgreSQL SQLSTATE: invalid_password, invalid_authorization_specification.
+  '28P01',
+  '28000',
+  // OAuth 2 token endpoints (RFC 6749 5.2, RFC 6750 3.1).
+  'invalid_grant',
+  'invalid_client',
+  'invalid_token',
+  'unauthorized_client',
+  // Vendors' own: Google APIs, HubSpot, Salesforce.
+  'UNAUTHENTICATED',
+  'PERMISSION_DENIED',
+  'INVALID_AUTHENTICATION',
+  'EXPIRED_AUTHENTICATION',
+  'INVALID_SESSION_ID',
+  'INVALID_LOGIN',
+]);
+
+/** A driver's, SQLSTATE or vendor error code that means the credentials were refused. */
+export function isAuthFailureCode(code: string): boolean {
+  return AUTH_FAILURE_CODES.has(code);
+}
+
+/**
+ * The kind of a SOAP fault, for plugins of SOAP CRMs: an authentication fault (WS-Security's
+ * `FailedAuthentication`/`InvalidSecurity*`, Salesforce's `INVALID_LOGIN`, a `Client.Authentication`
+ * sub-code, or a reason saying so) is `auth`; a `Server`/`Receiver` fault is `transient`; any
+ * other `Client`/`Sender` fault is `data`.
+ *
+ * @example
+ * soapFaultKind({ code: 'soapenv:Client', subcode: 'sf:INVALID_LOGIN', reason: 'Invalid username' }) // 'auth'
+ */
+export function soapFaultKind(fault: {
+  code: string;
+  subcode?: string;
+  reason?: string;
+}): ErrorKind {
+  const local = (qname: string | undefined) => (qname ?? '').replace(/^.*:/, '');
+  const codes = [fault.code, fault.subcode].map(local);
+  const authCode = codes.some(
+    (c) =>
+      isAuthFailureCode(c) ||
+      /^(FailedAuthentication|InvalidSecurity(Token)?|FailedCheck|Client\.Auth\w*|Sender\.Auth\w*)$/i.test(
+        c,
+      ),
+  );
+  if (
+    authCode ||
+    /\b(authenticat\w*|unauthori[sz]ed|invalid (username|password|credentials|login)|access denied)\b/i.test(
+      fault.reason ?? '',
+    )
+  )
+    return 'auth';
+  return /^(Server|Receiver)/i.test(codes[0] ?? '') ? 'transient' : 'data';
 }

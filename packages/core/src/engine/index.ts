@@ -1,5 +1,11 @@
-export { classifyError, errorMessage, isStoreFault } from './classify.js';
 export { deadHolderReason, defaultWorkerId, reapInterrupted } from './holder.js';
+export {
+  classifyError,
+  errorMessage,
+  isAuthFailure,
+  isCrmLevelFailure,
+  isStoreFault,
+} from './classify.js';
 export { limitHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from './heap.js';
 export { orderEntities } from './order.js';
 export {

@@ -8,7 +8,14 @@ import type {
   EntityDefinition,
   PluginConfigValues,
 } from '../contracts/plugin.js';
-import type { EventLevel, RunCounts, RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
+import type {
+  ErrorKind,
+  EventLevel,
+  RunCounts,
+  RunTrigger,
+  SyncOptions,
+  SyncRun,
+} from '../contracts/run.js';
 import type { Store } from '../contracts/store.js';
 import { errorMessage, isStoreFault } from './classify.js';
 import type { RunPlan } from './plan.js';
@@ -52,6 +59,8 @@ export interface SyncRunInput {
   client?: unknown;
   /** When another run holds the entity: wait for it to end rather than refuse. */
   waitIfRunning?: boolean;
+  /** Appended to a failed run's message (what `sync all` did not attempt after it). */
+  failureNote?: (error: unknown, kind: ErrorKind) => string | undefined;
 }
 
 const zeroCounts = (): RunCounts => ({

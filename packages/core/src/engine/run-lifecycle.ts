@@ -133,12 +133,16 @@ export class RunLifecycle {
       // The plugin may have thrown its own AbortError at the signal: the reason is ours.
       if (errorKind === 'cancelled' && !message.startsWith('cancelled'))
         message = ctx.abort.signal.aborted ? ctx.cancelMessage() : `cancelled: ${message}`;
-      // Say which CRM and entity; a cancelled run's message still starts with "cancelled:".
-      if (!message.includes(ctx.crm))
+      // Say which CRM and entity (a client's "hubspot: …" gains the entity); a cancelled
+      // run's message still starts with "cancelled:".
+      const who = `${ctx.crm} ${ctx.entityName}`;
+      if (!message.includes(who))
         message =
           errorKind === 'cancelled'
-            ? `${message} (${ctx.crm} ${ctx.entityName})`
-            : `${ctx.crm} ${ctx.entityName}: ${message}`;
+            ? `${message} (${who})`
+            : `${who}: ${message.startsWith(`${ctx.crm}: `) ? message.slice(ctx.crm.length + 2) : message}`;
+      const note = ctx.in.failureNote?.(outcome.error, errorKind);
+      if (note) message = `${message}; ${note}`;
       ctx.log('error', message);
     }
     ctx.telemetry.progress(true);

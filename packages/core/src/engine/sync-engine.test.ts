@@ -554,7 +554,7 @@ describe('SyncEngine', () => {
     const auth = await run();
     expect(auth).toMatchObject({
       errorKind: 'auth',
-      errorMessage: 'testcrm: the token was refused (401)',
+      errorMessage: 'testcrm contacts: the token was refused (401)',
     });
   });
 

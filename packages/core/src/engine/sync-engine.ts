@@ -2,10 +2,11 @@ import { CrmsyncError, InputError, RunAlreadyRunningError } from '../contracts/e
 import type { RunEvent, RunEventListener } from '../contracts/events.js';
 import type { Logger } from '../contracts/logger.js';
 import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
-import type { RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
+import type { ErrorKind, RunTrigger, SyncOptions, SyncRun } from '../contracts/run.js';
 import type { Store } from '../contracts/store.js';
 import { createLogger, silentLogger } from '../logging/logger.js';
 import { defaultWorkerId } from './holder.js';
+import { isCrmLevelFailure } from './classify.js';
 import { orderEntities } from './order.js';
 import { type StoreRetry, SyncRunExecution } from './sync-run.js';
 
@@ -41,6 +42,8 @@ export interface RunEntityParams {
    * refused with a RunAlreadyRunningError (no history row written).
    */
   waitIfRunning?: boolean;
+  /** Appended to the run's message if it fails. */
+  failureNote?: (error: unknown, kind: ErrorKind) => string | undefined;
 }
 
 export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
@@ -168,15 +171,17 @@ export class SyncEngine {
         ...(params.signal && { signal: params.signal }),
         ...(params.client !== undefined && { client: params.client }),
         ...(params.waitIfRunning && { waitIfRunning: true }),
+        ...(params.failureNote && { failureNote: params.failureNote }),
       },
     );
     return execution.execute();
   }
 
   /**
-   * Runs every entity (or the named ones) in `dependsOn` order, going on after a failure and
-   * past an entity another run holds; when one was held, throws that refusal at the end (the
-   * runs made are in the history).
+   * Runs every entity (or the named ones) in `dependsOn` order, going on after an entity's
+   * failure and past an entity another run holds, but stopping at a CRM-level failure (auth
+   * refused, connection refused, host unknown). When an entity was held, throws that refusal
+   * at the end (the runs made are in the history).
    */
   async runAll(params: RunAllParams): Promise<SyncRun[]> {
     checkSyncOptions(params.options ?? {});
@@ -194,15 +199,26 @@ export class SyncEngine {
     }
     const runs: SyncRun[] = [];
     let refused: RunAlreadyRunningError | null = null;
-    for (const entity of orderEntities(chosen, params.plugin.name)) {
+    const ordered = orderEntities(chosen, params.plugin.name);
+    for (const [index, entity] of ordered.entries()) {
       if (params.signal?.aborted) break;
+      // Refused credentials or an unreachable CRM fail every entity alike: stop at the first,
+      // with one failed run that says what was left, rather than one failure per entity.
+      let stop = false;
+      const rest = ordered.slice(index + 1).map((e) => e.name);
+      const failureNote = (error: unknown, kind: ErrorKind) => {
+        if (rest.length === 0 || !isCrmLevelFailure(error, kind)) return undefined;
+        stop = true;
+        return `sync all stopped: ${rest.length} more ${rest.length === 1 ? 'entity' : 'entities'} of ${params.plugin.name} not attempted (${rest.join(', ')})`;
+      };
       try {
-        runs.push(await this.runEntity({ ...params, entity: entity.name }));
+        runs.push(await this.runEntity({ ...params, entity: entity.name, failureNote }));
       } catch (error) {
         if (!(error instanceof RunAlreadyRunningError)) throw error;
         this.#logger.warn(error.message);
         refused ??= error;
       }
+      if (stop) break;
     }
     if (refused) throw refused;
     return runs;

@@ -1,62 +1,11 @@
 import pRetry, { AbortError } from 'p-retry';
 import { CrmsyncError } from '../contracts/errors.js';
-import type { Logger } from '../contracts/logger.js';
-import type { RequestMetrics } from '../contracts/metrics.js';
-import { redact } from '../logging/logger.js';
-import type { AuthStrategy } from './auth.js';
+import { redact, redactUrlCredentials } from '../logging/logger.js';
 import { parseRetryAfter, statusError, vendorMessage } from './http-errors.js';
-import type { RateLimiter } from './rate-limit.js';
-import { type RawResponse, send as sendRequest } from './transport.js';
+import type { HttpClientOptions, RequestOptions } from './http-options.js';
+import { type Deadline, deadline, type RawResponse, send as sendRequest } from './transport.js';
 
-export interface HttpClientOptions {
-  baseUrl: string;
-  /** Name used in error messages (`hubspot`). */
-  crm: string;
-  auth?: AuthStrategy;
-  limiter?: RateLimiter;
-  metrics?: RequestMetrics;
-  /** Per-request timeout. Default 30 s. */
-  timeoutMs?: number;
-  /** Attempts for transient and rate-limit failures. Default 5. */
-  retries?: number;
-  /** Base backoff in ms (doubled per attempt, with jitter). Default 500. */
-  backoffMs?: number;
-  /**
-   * Wait after a 429 that carries no Retry-After, doubled on each further 429 of the same
-   * request (capped at 60 s). Default 1 s.
-   */
-  rateLimitBackoffMs?: number;
-  /**
-   * Reads how long to wait out of a 429 when the vendor says it its own way (a reset header,
-   * a field in the body); undefined falls back to Retry-After, then to the backoff.
-   */
-  onRateLimit?: (response: { headers: Headers; body: unknown }) => number | undefined;
-  /** A 429 asking to wait longer than this fails at once instead of waiting. Default 5 min. */
-  maxRetryAfterMs?: number;
-  headers?: Record<string, string>;
-  /** Reads the vendor's error message out of an error body. */
-  errorMessage?: (body: unknown, status: number) => string | undefined;
-  /** Reads the vendor's own error code out of an error body into `context.code`. */
-  errorCode?: (body: unknown, status: number) => string | undefined;
-  /**
-   * What a refused request (a 4xx other than 401, 403, 408 and 429) means; default `data`.
-   * `config` suits a CRM that refuses a request only when settings built it wrong (a date
-   * range past its retention, a range naming no tab): a run failing so is not resumed.
-   */
-  refusedKind?: 'data' | 'config';
-  /** Gets a warning for every retry: what failed and which attempt comes next. */
-  logger?: Logger;
-}
-
-export interface RequestOptions {
-  method?: string;
-  query?: Record<string, string | number | boolean | undefined | null>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  /** Another limiter for this request (a search bucket). */
-  limiter?: RateLimiter;
-}
+export type { HttpClientOptions, RequestOptions } from './http-options.js';
 
 /** Waits `ms`, or less if `signal` aborts (the retry loop then stops on the aborted signal). */
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -123,11 +72,33 @@ export class HttpClient {
   async request<T>(path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const o = this.options;
     const url = this.url(path, options.query);
+    const budgetMs = o.pageBudgetMs ?? 600_000;
+    // Everything below waits on `budget`: it aborts when the caller cancels or the page's
+    // budget is spent.
+    const budget = deadline(budgetMs, options.signal);
+    try {
+      return await this.#retrying<T>(url, options, budget);
+    } catch (error) {
+      if (!budget.expired() || options.signal?.aborted) throw error;
+      throw new CrmsyncError(
+        'transient',
+        `${o.crm}: ${this.#where(url, options)}: no complete answer within the page budget of ${budgetMs} ms (${this.#clean(url)})`,
+        { crm: o.crm },
+        { cause: error },
+      );
+    } finally {
+      budget.dispose();
+    }
+  }
+
+  #retrying<T>(url: string, options: RequestOptions, budget: Deadline): Promise<HttpResponse<T>> {
+    const o = this.options;
+    const { signal } = budget;
     let refreshed = false;
     const sent: SentAuth = {};
     const attempt = async (): Promise<HttpResponse<T>> => {
       try {
-        return await this.#once<T>(url, options, sent);
+        return await this.#once<T>(url, options, sent, budget);
       } catch (error) {
         if (
           error instanceof CrmsyncError &&
@@ -137,8 +108,8 @@ export class HttpClient {
           o.auth?.refresh
         ) {
           refreshed = true;
-          const signal = options.signal ?? new AbortController().signal;
-          if (await o.auth.refresh(signal, sent.headers)) return this.#once<T>(url, options, sent);
+          if (await o.auth.refresh(signal, sent.headers))
+            return this.#once<T>(url, options, sent, budget);
         }
         throw error;
       }
@@ -154,7 +125,7 @@ export class HttpClient {
           const tooLong =
             error instanceof CrmsyncError &&
             (error.context.retryAfterMs ?? 0) > (o.maxRetryAfterMs ?? 300_000);
-          if (options.signal?.aborted || tooLong || (kind !== 'transient' && kind !== 'rate_limit'))
+          if (signal.aborted || tooLong || (kind !== 'transient' && kind !== 'rate_limit'))
             throw new AbortError(error as Error);
           throw error;
         }
@@ -164,7 +135,7 @@ export class HttpClient {
         minTimeout: o.backoffMs ?? 500,
         factor: 2,
         randomize: true,
-        ...(options.signal && { signal: options.signal }),
+        signal,
         onFailedAttempt: async (error) => {
           // The last attempt failed: nothing follows, so neither count a retry nor wait.
           if (error.retriesLeft === 0) return;
@@ -184,56 +155,77 @@ export class HttpClient {
               o.metrics.throttledMs += wait;
             }
             (options.limiter ?? o.limiter)?.pause(wait);
-            if (!(options.limiter ?? o.limiter)) await delay(wait, options.signal);
+            if (!(options.limiter ?? o.limiter)) {
+              // The CRM asked for this wait: it is not the page being slow.
+              budget.pause();
+              await delay(wait, signal);
+              budget.resume();
+            }
           }
         },
       },
     );
   }
 
-  async #once<T>(url: string, options: RequestOptions, sent: SentAuth): Promise<HttpResponse<T>> {
+  async #once<T>(
+    url: string,
+    options: RequestOptions,
+    sent: SentAuth,
+    budget: Deadline,
+  ): Promise<HttpResponse<T>> {
     const o = this.options;
+    const { signal } = budget;
     const limiter = options.limiter ?? o.limiter;
-    const send = async () => {
-      const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      // Credentials go only to the CRM's own origin, never to a host a next link points at.
-      const auth =
-        o.auth && new URL(url).origin === this.#origin ? await o.auth.headers(signal) : {};
-      sent.headers = auth;
-      const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-      if (o.metrics) o.metrics.apiCalls++;
-      return sendRequest(url, {
-        method: options.method ?? 'GET',
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...o.headers,
-          ...auth,
-          ...options.headers,
-        },
-        ...(body !== undefined && { body }),
-        signal,
-      }).catch((error: unknown) => {
-        if (options.signal?.aborted) throw error;
-        throw this.#networkError(error, url);
-      });
+    // Neither clock runs while the limiter holds the request: pacing under the CRM's quota
+    // (an hourly window may hold it for long) is not the CRM being slow.
+    const send = async (): Promise<{ res: RawResponse; attempt: Deadline }> => {
+      budget.resume();
+      const attempt = deadline(o.timeoutMs ?? 30_000, signal);
+      try {
+        // Credentials go only to the CRM's own origin, never to a host a next link points at.
+        const auth =
+          o.auth && new URL(url).origin === this.#origin
+            ? await o.auth.headers(attempt.signal)
+            : {};
+        sent.headers = auth;
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        if (o.metrics) o.metrics.apiCalls++;
+        const res = await sendRequest(url, {
+          method: options.method ?? 'GET',
+          headers: {
+            accept: 'application/json',
+            ...(body !== undefined && { 'content-type': 'application/json' }),
+            ...o.headers,
+            ...auth,
+            ...options.headers,
+          },
+          ...(body !== undefined && { body }),
+          signal: attempt.signal,
+        });
+        return { res, attempt };
+      } catch (error) {
+        attempt.dispose();
+        throw this.#failure(error, url, options, signal, attempt, 'an answer');
+      }
     };
-    let res: RawResponse;
+    let sentRequest: { res: RawResponse; attempt: Deadline };
     if (limiter) {
-      const { result, waitedMs } = await limiter.schedule(send, options.signal);
-      res = result;
+      budget.pause();
+      const { result, waitedMs } = await limiter.schedule(send, signal);
+      sentRequest = result;
       if (o.metrics && waitedMs > 50) {
         o.metrics.throttled++;
         o.metrics.throttledMs += Math.round(waitedMs);
       }
-    } else res = await send();
+    } else sentRequest = await send();
+    const { res, attempt } = sentRequest;
     let text: string;
     try {
       text = await res.text();
     } catch (error) {
-      if (options.signal?.aborted) throw error;
-      throw this.#networkError(error, url);
+      throw this.#failure(error, url, options, signal, attempt, 'the whole body');
+    } finally {
+      attempt.dispose();
     }
     let body: unknown = text;
     if (text && (res.headers.get('content-type') ?? '').includes('json')) {
@@ -251,7 +243,7 @@ export class HttpClient {
     const vendor = this.#clean(
       (o.errorMessage?.(body, res.status) ?? vendorMessage(body) ?? res.statusText) || '',
     );
-    const where = `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
+    const where = this.#where(url, options);
     const retryAfterMs =
       res.status === 429
         ? (o.onRateLimit?.({ headers: res.headers, body }) ??
@@ -269,9 +261,27 @@ export class HttpClient {
     });
   }
 
-  /** A connection refused or reset, or no answer in time: transient, retried. */
-  #networkError(error: unknown, url: string): CrmsyncError {
+  /**
+   * Why an attempt failed: the caller's or the budget's abort passes through as is; the
+   * attempt's own timeout and a refused, reset or closed connection are transient, retried.
+   */
+  #failure(
+    error: unknown,
+    url: string,
+    options: RequestOptions,
+    signal: AbortSignal,
+    attempt: Deadline,
+    waitingFor: string,
+  ): unknown {
     const o = this.options;
+    if (signal.aborted || error instanceof CrmsyncError) return error;
+    if (attempt.expired())
+      return new CrmsyncError(
+        'transient',
+        `${o.crm}: no answer within ${o.timeoutMs ?? 30_000} ms to ${this.#where(url, options)}: waited for ${waitingFor} (${this.#clean(url)})`,
+        { crm: o.crm },
+        { cause: error },
+      );
     const e = error as Error & { code?: unknown };
     // undici puts the system code (ECONNREFUSED, ECONNRESET) on the error or on its cause.
     const code = typeof e.code === 'string' ? e.code : (e.cause as { code?: unknown })?.code;
@@ -279,13 +289,18 @@ export class HttpClient {
       typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
     return new CrmsyncError(
       'transient',
-      `${o.crm}: ${e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs ?? 30_000} ms` : `network error: ${this.#clean(why)}`} (${this.#clean(url)})`,
-      { crm: o.crm },
+      `${o.crm}: network error: ${this.#clean(why)} (${this.#clean(url)})`,
+      { crm: o.crm, ...(typeof code === 'string' && { code }) },
       { cause: error },
     );
   }
 
+  /** `GET /v1/contacts`, credentials and query left out. */
+  #where(url: string, options: RequestOptions): string {
+    return `${options.method ?? 'GET'} ${this.#clean(new URL(url).pathname)}`;
+  }
+
   #clean(text: string): string {
-    return redact(text, this.options.auth?.secrets() ?? []);
+    return redactUrlCredentials(redact(text, this.options.auth?.secrets() ?? []));
   }
 }

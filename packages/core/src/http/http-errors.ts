@@ -1,4 +1,4 @@
-import { CrmsyncError } from '../contracts/errors.js';
+import { CrmsyncError, isAuthFailureCode } from '../contracts/errors.js';
 
 /** `Retry-After` as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null): number | undefined {
@@ -24,7 +24,8 @@ export function vendorMessage(body: unknown): string | undefined {
 
 /**
  * A non-2xx answer as a classified error: 429 → `rate_limit` (with how long to wait),
- * 401/403 → `auth`, 408/5xx → `transient`, any other 4xx → `refusedKind` (default `data`).
+ * 401/403 → `auth`, 408/5xx → `transient`, any other 4xx → `refusedKind` (default `data`),
+ * unless the vendor's code says the credentials were refused (an OAuth 400 `invalid_grant`).
  * `vendor` must already be free of secrets.
  */
 export function statusError(answer: {
@@ -49,7 +50,11 @@ export function statusError(answer: {
         ...(retryAfterMs !== undefined && { retryAfterMs }),
       },
     );
-  if (status === 401 || status === 403)
+  if (
+    status === 401 ||
+    status === 403 ||
+    (status >= 400 && status < 500 && code !== undefined && isAuthFailureCode(code))
+  )
     return new CrmsyncError(
       'auth',
       `${crm}: credentials refused (HTTP ${status}) on ${where}: ${vendor}`,

@@ -70,3 +70,54 @@ export async function send(url: string, init: RawRequest): Promise<RawResponse> 
     },
   };
 }
+
+/** A signal that aborts after `ms` or when `parent` does, and whether the time ran out. */
+export interface Deadline {
+  signal: AbortSignal;
+  expired(): boolean;
+  /** Stops the clock (a wait that must not count); `resume` starts it again. */
+  pause(): void;
+  resume(): void;
+  /** Stops the timer and lets go of the parent; call it once the work is done. */
+  dispose(): void;
+}
+
+/**
+ * A timeout that holds on Node 20: a plain timer owns the controller. Inside
+ * `AbortSignal.any`, an `AbortSignal.timeout` signal is only weakly held there and was
+ * garbage-collected while a stalled CRM kept a page waiting (464 s instead of 30 s).
+ */
+export function deadline(ms: number, parent?: AbortSignal): Deadline {
+  const controller = new AbortController();
+  let expired = false;
+  let remaining = ms;
+  let since = Date.now();
+  const fire = () => {
+    expired = true;
+    controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError'));
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(fire, ms);
+  const onParent = () => controller.abort(parent?.reason);
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    expired: () => expired,
+    pause() {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      remaining -= Date.now() - since;
+    },
+    resume() {
+      if (timer !== undefined || controller.signal.aborted) return;
+      since = Date.now();
+      timer = setTimeout(fire, Math.max(0, remaining));
+    },
+    dispose() {
+      clearTimeout(timer);
+      timer = undefined;
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
+}

@@ -103,3 +103,34 @@ describe('logger', () => {
     expect(written).toBe('warn crmsync:x: to stderr\n');
   });
 });
+
+describe('credentials inside URLs', () => {
+  it('are removed from every line and detail a logger writes, secrets configured or not', () => {
+    const lines: string[] = [];
+    const log = createLogger('crmsync:test', {
+      sink: (l) => lines.push(`${l.message} ${JSON.stringify(l.details)}`),
+    });
+    log.warn('connect ECONNREFUSED (http://crm-user:s3cret-pw@10.0.0.5:8080/v1/contacts)', {
+      url: 'mysql://reader:s3cret-pw@db:3306/genius',
+      dsn: 'postgresql://postgres:s3cret-pw@127.0.0.1/x?sslmode=require',
+    });
+    expect(lines.join('\n')).not.toContain('s3cret-pw');
+    expect(lines[0]).toContain('http://***@10.0.0.5:8080/v1/contacts');
+    expect(lines[0]).toContain('mysql://***@db:3306/genius');
+  });
+
+  it('never make a log line throw, even with a detail JSON cannot hold', () => {
+    const lines: unknown[] = [];
+    const log = createLogger('crmsync:test', { sink: (l) => lines.push(l.details) });
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => log.warn('page', { cycle, count: 1n })).not.toThrow();
+    expect(lines).toEqual([{ unprintable: true }]);
+  });
+
+  it('leave a URL without credentials, and an e-mail address, as they were', () => {
+    const text = 'GET https://api.example.com/v1?after=a@b mailto ann@example.com';
+    expect(redact(text, [])).toBe(text);
+    expect(redact('https://tok@api.example.com/x', [])).toBe('https://***@api.example.com/x');
+  });
+});

@@ -19,9 +19,22 @@ export interface LoggerOptions {
   }) => void;
 }
 
-/** Replaces every occurrence of a secret value with `***`. */
+// `scheme://user:password@` or `scheme://token@`: everything between `//` and the `@` of a
+// URL's authority (no `/`, whitespace or quote before it).
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"<>]+@(?=[^\s/?#@'"<>]+)/gi;
+
+/**
+ * Removes the credentials of every URL in a text (`http://u:secret@host` → `http://***@host`):
+ * a base URL or a connection string echoed by a driver or an HTTP library must not reach a
+ * log line, a history row or an API response.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1***@');
+}
+
+/** Replaces every occurrence of a secret value with `***`, and credentials inside URLs. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = redactUrlCredentials(text);
   for (const secret of secrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join('***');
   }
@@ -29,8 +42,16 @@ export function redact(text: string, secrets: readonly string[]): string {
 }
 
 function redactDetails(details: Record<string, unknown> | undefined, secrets: readonly string[]) {
-  if (!details || secrets.length === 0) return details;
-  return JSON.parse(redact(JSON.stringify(details), secrets)) as Record<string, unknown>;
+  if (!details) return details;
+  let json: string;
+  try {
+    json = JSON.stringify(details);
+  } catch {
+    // A detail JSON cannot hold (a BigInt, a cycle) must not turn a log line into a crash.
+    return { unprintable: true };
+  }
+  const clean = redact(json, secrets);
+  return clean === json ? details : (JSON.parse(clean) as Record<string, unknown>);
 }
 
 /**

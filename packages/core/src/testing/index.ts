@@ -9,3 +9,9 @@ export type {
 } from './plugin-kit-types.js';
 export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
 export * from './fake-api/index.js';
+export {
+  type FaultProxy,
+  type ProxyFault,
+  type ProxyFaultRule,
+  startFaultProxy,
+} from './fault-proxy.js';
