@@ -89,17 +89,22 @@ export class DeletionTracker {
     keep: ReadonlySet<string>,
   ) {
     const ctx = this.#ctx;
-    const store = ctx.s.store;
-    if (!store.softDeleteMissingInGroups) {
+    const grouping = ctx.s.store.groupedDeletes;
+    if (!grouping) {
       ctx.log(
         'warn',
-        `${ctx.crm} ${ctx.entityName}: records the CRM removed from ${groups.length} group(s) stay live: the store cannot soft-delete by group (softDeleteMissingInGroups); a full sync removes them`,
+        `${ctx.crm} ${ctx.entityName}: records the CRM removed from ${groups.length} group(s) stay live: the store cannot soft-delete by group (groupedDeletes); a full sync removes them`,
       );
       return;
     }
-    const deleteInGroups = store.softDeleteMissingInGroups.bind(store);
     ctx.counts.deleted += await ctx.storeCall('soft-deleting missing records', () =>
-      deleteInGroups(ctx.crm, ctx.entityName, { fields, groups }, keep, ctx.run.id),
+      grouping.softDeleteMissingInGroups(
+        ctx.crm,
+        ctx.entityName,
+        { fields, groups },
+        keep,
+        ctx.run.id,
+      ),
     );
   }
 }

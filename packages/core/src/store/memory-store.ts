@@ -9,6 +9,7 @@ import type {
   SyncRun,
 } from '../contracts/run.js';
 import type {
+  GroupedDeletes,
   RecordGroups,
   RecordWrite,
   RunQuery,
@@ -47,6 +48,9 @@ type MemoryRow = Omit<StoredRecord, 'data' | 'remoteUpdatedAt' | 'remoteCreatedA
  */
 export class MemoryStore implements Store {
   readonly location = 'memory';
+  readonly groupedDeletes: GroupedDeletes = {
+    softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
+  };
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();
@@ -219,7 +223,7 @@ export class MemoryStore implements Store {
     return changed;
   }
 
-  async softDeleteMissingInGroups(
+  async #softDeleteMissingInGroups(
     crmSource: string,
     entity: string,
     scope: RecordGroups,

@@ -7,7 +7,16 @@ export type {
   PluginKitOptions,
   PluginKitScenario,
 } from './plugin-kit-types.js';
-export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
+export {
+  describeEventStoreSuite,
+  describeGroupedDeletesSuite,
+  describeRecordStoreSuite,
+  describeRunQuerySuite,
+  describeRunStoreSuite,
+  describeStoreSuite,
+  record,
+  type StoreFixture,
+} from './store-suite.js';
 export * from './fake-api/index.js';
 export {
   type FaultProxy,
