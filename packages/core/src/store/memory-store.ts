@@ -48,9 +48,8 @@ type MemoryRow = Omit<StoredRecord, 'data' | 'remoteUpdatedAt' | 'remoteCreatedA
  */
 export class MemoryStore implements Store {
   readonly location = 'memory';
-  readonly groupedDeletes: GroupedDeletes = {
-    softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
-  };
+  /** Offered unless the store is made without it (to see what the engine does then). */
+  readonly groupedDeletes?: GroupedDeletes;
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();
@@ -58,6 +57,13 @@ export class MemoryStore implements Store {
   readonly #runSeq = new Map<string, number>();
   #eventSeq = 0;
   #closed = false;
+
+  constructor(options: { groupedDeletes?: boolean } = {}) {
+    if (options.groupedDeletes !== false)
+      this.groupedDeletes = {
+        softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
+      };
+  }
 
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
     this.#open();

@@ -7,13 +7,6 @@ import { describeRunStoreSuite } from './run-store-suite.js';
 import type { StoreFixture } from './store-suite-fixtures.js';
 
 export { record, type StoreFixture } from './store-suite-fixtures.js';
-export {
-  describeEventStoreSuite,
-  describeGroupedDeletesSuite,
-  describeRecordStoreSuite,
-  describeRunQuerySuite,
-  describeRunStoreSuite,
-};
 
 /**
  * The behaviour every Store must have: one suite per capability, the optional ones skipped
