@@ -5,7 +5,11 @@ import {
   type RunEvent,
   type RunEventListener,
 } from '../../packages/core/src/index.js';
-import { createApiRuntime, type RuntimeEngine } from '../../packages/server/src/api/runtime.js';
+import {
+  createApiRuntime,
+  noSyncs,
+  type RuntimeEngine,
+} from '../../packages/server/src/api/runtime.js';
 import { startApiServer } from '../../packages/server/src/api/server.js';
 import { openStore, Prisma, type PrismaStore } from '../../packages/server/src/store/index.js';
 import {
@@ -76,12 +80,7 @@ class EventSource implements RuntimeEngine {
   emit(event: RunEvent) {
     for (const l of this.#listeners) l(event);
   }
-  run(): Promise<never> {
-    return Promise.reject(new Error('the API bench starts no sync'));
-  }
-  parseOptions(_p: CrmPlugin, raw: Record<string, unknown>) {
-    return raw;
-  }
+  readonly syncs = noSyncs('the API bench starts no sync');
 }
 
 export async function fillHistory(store: PrismaStore, rows: number, now: number): Promise<void> {

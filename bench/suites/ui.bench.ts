@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import type * as Playwright from 'playwright-core';
-import { createApiRuntime, type RuntimeEngine } from '../../packages/server/src/api/runtime.js';
+import {
+  createApiRuntime,
+  noSyncs,
+  type RuntimeEngine,
+} from '../../packages/server/src/api/runtime.js';
 import { startApiServer } from '../../packages/server/src/api/server.js';
 import {
   createDashboardHandler,
@@ -21,8 +25,7 @@ const { chromium } = uiRequire('playwright-core') as typeof Playwright;
 
 const idleEngine: RuntimeEngine = {
   subscribe: () => () => {},
-  run: () => Promise.reject(new Error('the UI bench starts no sync')),
-  parseOptions: (_p, raw) => raw,
+  syncs: noSyncs('the UI bench starts no sync'),
 };
 
 const median = (xs: number[]) =>

@@ -1,9 +1,4 @@
-import {
-  CORE_CONTRACT_VERSION,
-  defineCrmPlugin,
-  InputError,
-  type PluginConfigValues,
-} from '@crmsync/core';
+import { defineCrmPlugin } from '@crmsync/core';
 import { GeniusClient } from './client.js';
 import { appointmentOutcomes } from './entities/appointment_outcomes.js';
 import { appointmentOutcomeTypes } from './entities/appointment_outcome_types.js';
@@ -36,12 +31,6 @@ import { assertTimeZone } from './timezone.js';
 export { GeniusClient, type GeniusRow, type GeniusTable, quoteIdent } from './client.js';
 export { fromNaive, toNaive } from './timezone.js';
 
-export interface GeniusConfig extends PluginConfigValues {
-  GENIUS_DATABASE_URL: string;
-  GENIUS_TIMEZONE: string;
-  GENIUS_POOL_SIZE: number;
-}
-
 /**
  * Genius, the customer's own CRM database (MySQL/MariaDB), read directly.
  *
@@ -49,8 +38,7 @@ export interface GeniusConfig extends PluginConfigValues {
  * // GENIUS_DATABASE_URL=mysql://reader:…@db:3306/genius GENIUS_TIMEZONE=America/New_York
  * crmsync sync genius appointments
  */
-export const geniusPlugin = defineCrmPlugin<GeniusClient, GeniusConfig>({
-  contractVersion: CORE_CONTRACT_VERSION,
+export const geniusPlugin = defineCrmPlugin({
   name: 'genius',
   displayName: 'Genius',
   kind: 'database',
@@ -58,18 +46,15 @@ export const geniusPlugin = defineCrmPlugin<GeniusClient, GeniusConfig>({
     'The Genius CRM read from its MySQL/MariaDB database with keyset-paged, parameterised SELECTs',
   config: {
     GENIUS_DATABASE_URL: {
-      env: 'GENIUS_DATABASE_URL',
       description: 'mysql://user:password@host:3306/database (a read-only user is enough)',
-      secret: true,
+      type: 'secret',
       required: true,
     },
     GENIUS_TIMEZONE: {
-      env: 'GENIUS_TIMEZONE',
       description: 'IANA time zone the database stores its naive DATETIMEs in',
       default: 'UTC',
     },
     GENIUS_POOL_SIZE: {
-      env: 'GENIUS_POOL_SIZE',
       description: 'Connections in the pool',
       type: 'integer',
       default: 4,
@@ -103,21 +88,17 @@ export const geniusPlugin = defineCrmPlugin<GeniusClient, GeniusConfig>({
     jobChangeOrders,
     jobChangeOrderItems,
   ],
-  createClient({ config, logger, metrics }) {
-    const url = config.GENIUS_DATABASE_URL;
-    if (typeof url !== 'string' || url === '') {
-      throw new InputError('GENIUS_DATABASE_URL', 'a mysql:// URL');
-    }
-    const poolSize = Number(config.GENIUS_POOL_SIZE ?? 4);
-    return GeniusClient.connect({
-      url,
-      timeZone: assertTimeZone(String(config.GENIUS_TIMEZONE || 'UTC')),
-      poolSize: Number.isInteger(poolSize) && poolSize > 0 ? poolSize : 4,
+  createClient: ({ config, logger, metrics }) =>
+    GeniusClient.connect({
+      url: config.GENIUS_DATABASE_URL,
+      timeZone: assertTimeZone(config.GENIUS_TIMEZONE),
+      poolSize: config.GENIUS_POOL_SIZE > 0 ? config.GENIUS_POOL_SIZE : 4,
       logger: logger.child('crmsync:plugin:genius:client'),
       metrics,
-    });
-  },
+    }),
   closeClient: (client) => client.close(),
+  // A ping, not the default probe's one-record read: it proves the pool and the credentials
+  // without depending on one table's grants or size, and a MySQL source has no cheap list.
   async health(client) {
     const started = Date.now();
     try {

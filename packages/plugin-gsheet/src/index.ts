@@ -1,10 +1,4 @@
-import {
-  CORE_CONTRACT_VERSION,
-  type CrmPlugin,
-  defineCrmPlugin,
-  InputError,
-  type PluginConfigValues,
-} from '@crmsync/core';
+import { type CrmPlugin, defineCrmPlugin, InputError } from '@crmsync/core';
 import { createTokenSource, type GoogleCredentials } from './auth.js';
 import { SheetsClient } from './client.js';
 import { tabEntity } from './entities/tab.js';
@@ -23,21 +17,15 @@ export { parseServiceAccount, signServiceAccountJwt } from './jwt.js';
 export { DEFAULT_TABS, fieldNames, normalizeHeader, parseTabs, type TabConfig } from './tabs.js';
 export { createGoogleTransport, type GoogleTransportOptions } from './transport.js';
 
-export interface GsheetConfig extends PluginConfigValues {
+interface CredentialSettings {
   /** JSON text, or the object the config layer parsed from it. */
   GSHEET_SERVICE_ACCOUNT_JSON?: unknown;
-  GSHEET_CLIENT_ID?: string;
-  GSHEET_CLIENT_SECRET?: string;
-  GSHEET_REFRESH_TOKEN?: string;
-  GSHEET_TABS?: unknown;
-  GSHEET_BASE_URL: string;
-  GSHEET_DRIVE_BASE_URL: string;
-  GSHEET_TOKEN_URL: string;
-  GSHEET_READS_PER_MINUTE: number;
-  GSHEET_TIMEOUT_MS?: number;
+  GSHEET_CLIENT_ID?: string | undefined;
+  GSHEET_CLIENT_SECRET?: string | undefined;
+  GSHEET_REFRESH_TOKEN?: string | undefined;
 }
 
-function credentials(config: GsheetConfig): GoogleCredentials {
+function credentials(config: CredentialSettings): GoogleCredentials {
   if (config.GSHEET_SERVICE_ACCOUNT_JSON) {
     return {
       kind: 'service-account',
@@ -68,9 +56,8 @@ function credentials(config: GsheetConfig): GoogleCredentials {
  */
 export function createGsheetPlugin(
   tabs: TabConfig[] = parseTabs(process.env.GSHEET_TABS),
-): CrmPlugin<SheetsClient, GsheetConfig> {
-  return defineCrmPlugin<SheetsClient, GsheetConfig>({
-    contractVersion: CORE_CONTRACT_VERSION,
+): CrmPlugin<SheetsClient> {
+  return defineCrmPlugin({
     name: 'gsheet',
     displayName: 'Google Sheets',
     kind: 'file',
@@ -79,7 +66,6 @@ export function createGsheetPlugin(
     deltaOverlapMs: 5 * 60_000,
     config: {
       GSHEET_SERVICE_ACCOUNT_JSON: {
-        env: 'GSHEET_SERVICE_ACCOUNT_JSON',
         description: 'Service-account key file (JSON); share the sheets with its client_email',
         type: 'json',
         secret: true,
@@ -87,56 +73,47 @@ export function createGsheetPlugin(
         group: 'service-account',
       },
       GSHEET_CLIENT_ID: {
-        env: 'GSHEET_CLIENT_ID',
         description: 'OAuth client id',
         required: true,
         group: 'oauth',
       },
       GSHEET_CLIENT_SECRET: {
-        env: 'GSHEET_CLIENT_SECRET',
         description: 'OAuth client secret',
         secret: true,
         required: true,
         group: 'oauth',
       },
       GSHEET_REFRESH_TOKEN: {
-        env: 'GSHEET_REFRESH_TOKEN',
         description: 'OAuth refresh token',
         secret: true,
         required: true,
         group: 'oauth',
       },
       GSHEET_TABS: {
-        env: 'GSHEET_TABS',
         description: 'JSON array of {entity, spreadsheetId, range, keyColumn?}',
         type: 'json',
       },
       GSHEET_BASE_URL: {
-        env: 'GSHEET_BASE_URL',
         description: 'Sheets API root',
         type: 'url',
         default: 'https://sheets.googleapis.com',
       },
       GSHEET_DRIVE_BASE_URL: {
-        env: 'GSHEET_DRIVE_BASE_URL',
         description: 'Drive API root',
         type: 'url',
         default: 'https://www.googleapis.com',
       },
       GSHEET_TOKEN_URL: {
-        env: 'GSHEET_TOKEN_URL',
         description: 'OAuth token endpoint (also the JWT audience)',
         type: 'url',
         default: 'https://oauth2.googleapis.com/token',
       },
       GSHEET_READS_PER_MINUTE: {
-        env: 'GSHEET_READS_PER_MINUTE',
         description: 'Reads per minute the client allows itself',
         type: 'integer',
         default: 60,
       },
       GSHEET_TIMEOUT_MS: {
-        env: 'GSHEET_TIMEOUT_MS',
         description: 'Per request attempt, until the last byte of the answer',
         type: 'integer',
         default: 30_000,
@@ -146,12 +123,10 @@ export function createGsheetPlugin(
     configureEntities: (config) =>
       parseTabs(config.GSHEET_TABS ?? process.env.GSHEET_TABS).map(tabEntity),
     createClient({ config, logger, metrics }) {
-      const tokenUrl = String(config.GSHEET_TOKEN_URL || 'https://oauth2.googleapis.com/token');
-      const tokens = createTokenSource(credentials(config), tokenUrl, postForm);
-      const perMinute = Number(config.GSHEET_READS_PER_MINUTE);
-      const timeoutMs = Number(config.GSHEET_TIMEOUT_MS);
-      const baseUrl = String(config.GSHEET_BASE_URL || 'https://sheets.googleapis.com');
-      const driveBaseUrl = String(config.GSHEET_DRIVE_BASE_URL || 'https://www.googleapis.com');
+      const tokens = createTokenSource(credentials(config), config.GSHEET_TOKEN_URL, postForm);
+      const perMinute = config.GSHEET_READS_PER_MINUTE;
+      const { GSHEET_BASE_URL: baseUrl, GSHEET_DRIVE_BASE_URL: driveBaseUrl } = config;
+      const timeoutMs = config.GSHEET_TIMEOUT_MS;
       return new SheetsClient({
         baseUrl,
         driveBaseUrl,
@@ -161,16 +136,18 @@ export function createGsheetPlugin(
           driveBaseUrl,
           quotas: [
             {
-              requests: Number.isFinite(perMinute) && perMinute > 0 ? perMinute : 60,
+              requests: perMinute > 0 ? perMinute : 60,
               perMs: 60_000,
             },
           ],
-          ...(Number.isFinite(timeoutMs) && timeoutMs > 0 && { timeoutMs }),
+          ...(timeoutMs > 0 && { timeoutMs }),
           metrics,
           logger: logger.child('crmsync:plugin:gsheet:client'),
         }),
       });
     },
+    // Drive's modifiedTime of the first tab's file, not the default probe's one-record read: a
+    // tab is read as one values range, the whole tab, and a plugin may run with no tab yet.
     async health(client, signal) {
       const started = Date.now();
       const first = tabs[0];

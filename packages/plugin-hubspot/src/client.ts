@@ -5,6 +5,7 @@ import {
   type Logger,
   type Page,
   type RequestMetrics,
+  restPages,
 } from '@crmsync/core';
 import { searchChanged } from './delta-search.js';
 import { HubspotRateLimiter } from './rate-limit.js';
@@ -17,12 +18,6 @@ export interface HubspotObject {
   updatedAt: string;
   archived?: boolean;
   archivedAt?: string;
-}
-
-interface Paged<T> {
-  results: T[];
-  total?: number;
-  paging?: { next?: { after?: string } };
 }
 
 export interface HubspotClientOptions {
@@ -108,16 +103,6 @@ export class HubspotClient {
     });
   }
 
-  async get<T>(
-    path: string,
-    query: Record<string, string | number | boolean | undefined>,
-    signal: AbortSignal,
-  ): Promise<T> {
-    const res = await this.http.get<T>(path, { query, signal });
-    this.#observe(res);
-    return res.body;
-  }
-
   async post<T>(path: string, body: unknown, signal: AbortSignal): Promise<HttpResponse<T>> {
     const res = await this.http.post<T>(path, body, { signal });
     this.#observe(res);
@@ -153,24 +138,34 @@ export class HubspotClient {
       after?: string;
     },
   ): AsyncGenerator<{ records: HubspotObject[]; after?: string }> {
-    let after = options.after;
-    for (;;) {
-      options.signal.throwIfAborted();
-      const body = await this.get<Paged<HubspotObject>>(
-        `/crm/v3/objects/${objectType}`,
-        {
-          limit: Math.min(LIST_MAX, Math.max(1, options.limit)),
+    const pages = restPages<HubspotObject>(
+      this.http,
+      {
+        path: `/crm/v3/objects/${objectType}`,
+        records: 'results',
+        pagination: {
+          style: 'cursor',
+          param: 'after',
+          next: 'paging.next.after',
+          limitParam: 'limit',
+        },
+        query: {
           ...(options.properties.length && { properties: options.properties.join(',') }),
           ...(options.archived && { archived: true }),
-          ...(after && { after }),
         },
-        options.signal,
-      );
-      const next = body.paging?.next?.after;
-      yield { records: body.results ?? [], ...(next && { after: next }) };
-      if (!next) return;
-      after = next;
-    }
+        onResponse: (res) => this.#observe(res),
+      },
+      {
+        pageSize: Math.min(LIST_MAX, Math.max(1, options.limit)),
+        signal: options.signal,
+        ...(options.after && { checkpoint: { cursor: options.after } }),
+      },
+    );
+    for await (const { records, checkpoint } of pages)
+      yield {
+        records,
+        ...(typeof checkpoint?.cursor === 'string' && { after: checkpoint.cursor }),
+      };
   }
 
   /** Every record changed in [since, until), each once, past the 10,000 cap (see `searchChanged`). */

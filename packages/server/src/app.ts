@@ -1,24 +1,18 @@
 import { hostname } from 'node:os';
 import {
   type CrmPlugin,
-  CrmsyncError,
   checkPluginCompatibility,
   createLogger,
-  describeMissingConfig,
-  type EntityDefinition,
   entitiesFor,
-  InputError,
   type Logger,
   type LoggerOptions,
-  type PluginConfigValues,
-  parsePluginOptions,
-  parseSyncOptions,
-  type ResolvedPluginConfig,
   type RunEventListener,
   type RunQuery,
   type RunTrigger,
   resolvePluginConfig,
   SyncEngine,
+  type SyncEngineOptions,
+  type SyncHook,
   type SyncOptions,
   type SyncRun,
   secretValues,
@@ -26,6 +20,9 @@ import {
 import { type LoadedConfig, loadConfigFile } from './config/config-file.js';
 import { type DiscoveryProblem, discoverPlugins } from './discovery/discover.js';
 import { openStore, type PrismaStore, resolveDatabaseUrl } from './store/index.js';
+import { findInstalled, type InstalledPlugin, SyncService } from './syncs/index.js';
+
+export type { InstalledPlugin } from './syncs/index.js';
 
 export interface CreateCrmsyncOptions {
   /** A database URL; default `DATABASE_URL`, the config file's `database`, then SQLite under `./.crmsync/`. */
@@ -47,18 +44,8 @@ export interface CreateCrmsyncOptions {
   workerId?: string;
   /** Engine lease: a run silent for longer is taken for dead. */
   leaseMs?: number;
-}
-
-/** An installed plugin with its resolved configuration (secrets included: keep it server-side). */
-export interface InstalledPlugin {
-  plugin: CrmPlugin;
-  source: string;
-  config: PluginConfigValues;
-  resolved: ResolvedPluginConfig;
-  configured: boolean;
-  entities: EntityDefinition[];
-  /** Default plugin options from the config file. */
-  defaultOptions: Record<string, unknown>;
+  /** How often running syncs report progress (default 1 s). */
+  progressIntervalMs?: SyncEngineOptions['progressIntervalMs'];
 }
 
 export interface SyncCallOptions {
@@ -67,6 +54,7 @@ export interface SyncCallOptions {
   onEvent?: RunEventListener;
   /** Another live run holds the entity: wait for it to end rather than refuse. */
   waitIfRunning?: boolean;
+  hooks?: SyncHook[];
 }
 
 export interface PluginSummary {
@@ -95,6 +83,8 @@ export interface Crmsync {
   readonly plugins: InstalledPlugin[];
   readonly store: PrismaStore;
   readonly engine: SyncEngine;
+  /** Where every sync starts: the CLI, the API, the scheduler and `sync()` below. */
+  readonly syncs: SyncService;
   readonly logger: Logger;
   readonly cwd: string;
   readonly config: LoadedConfig;
@@ -102,13 +92,10 @@ export interface Crmsync {
   readonly problems: DiscoveryProblem[];
   /** The plugin by name; an InputError listing the installed ones otherwise. */
   plugin(name: string): InstalledPlugin;
-  /** Turns raw flags (CLI or API spelling) and plugin options into typed options; throws InputError. */
-  parseOptions(
-    crm: string,
-    raw: Record<string, unknown>,
-    pluginOptions?: Record<string, unknown>,
-  ): SyncOptions;
-  /** Runs one entity, or every entity in dependency order for `all`. */
+  /**
+   * Runs one entity, or every entity in dependency order for `all`; options raw (CLI or API
+   * spelling) or typed, plugin options under `pluginOptions`. Throws InputError before any run.
+   */
   sync(
     crm: string,
     entity: string,
@@ -139,9 +126,6 @@ export function databaseUrlFor(input: {
     resolveDatabaseUrl({}, input.cwd)
   );
 }
-
-const isTyped = (o: SyncOptions | Record<string, unknown>): o is SyncOptions =>
-  Object.values(o).some((v) => v instanceof Date) || 'pluginOptions' in o;
 
 export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise<Crmsync> {
   const cwd = options.cwd ?? process.cwd();
@@ -192,65 +176,33 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
     logger,
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     ...(options.leaseMs && { leaseMs: options.leaseMs }),
+    ...(options.progressIntervalMs && { progressIntervalMs: options.progressIntervalMs }),
   });
-
-  const plugin = (name: string): InstalledPlugin => {
-    const found = plugins.find((p) => p.plugin.name === name);
-    if (!found) {
-      const valid = plugins.map((p) => p.plugin.name).join(', ') || '(none installed)';
-      throw new InputError('crm', `one of the installed CRMs: ${valid}`, name);
-    }
-    return found;
-  };
-
-  const parseOptions = (
-    crm: string,
-    raw: Record<string, unknown>,
-    pluginOptions: Record<string, unknown> = {},
-  ) => {
-    const installed = plugin(crm);
-    return {
-      ...parseSyncOptions(raw),
-      pluginOptions: parsePluginOptions(installed.plugin, {
-        ...installed.defaultOptions,
-        ...pluginOptions,
-      }),
-    };
-  };
+  const syncs = new SyncService(engine, plugins);
 
   return {
     plugins,
     store,
     engine,
+    syncs,
     logger,
     cwd,
     config,
     problems: discovered.problems,
-    plugin,
-    parseOptions,
-    async sync(crm, entity, rawOptions = {}, call = {}) {
-      const installed = plugin(crm);
-      if (!installed.configured)
-        throw new CrmsyncError('config', describeMissingConfig(crm, installed.resolved), { crm });
-      const options = isTyped(rawOptions) ? rawOptions : parseOptions(crm, rawOptions);
-      if (entity !== 'all' && !installed.entities.some((e) => e.name === entity)) {
-        throw new InputError(
-          'entity',
-          `all, or one of ${crm}'s entities: ${installed.entities.map((e) => e.name).join(', ')}`,
-          entity,
-        );
-      }
-      const params = {
-        plugin: installed.plugin,
-        config: installed.config,
-        options,
+    plugin: (name) => findInstalled(plugins, name),
+    async sync(crm, entity, options = {}, call = {}) {
+      const { pluginOptions, ...flags } = options as Record<string, unknown>;
+      const request = syncs.parse({ crm, entity, flags, pluginOptions });
+      const hooks = [
+        ...(call.hooks ?? []),
+        ...(call.onEvent ? [{ onRunEvent: call.onEvent }] : []),
+      ];
+      return syncs.run(request, {
         trigger: call.trigger ?? 'library',
         ...(call.signal && { signal: call.signal }),
-        ...(call.onEvent && { onEvent: call.onEvent }),
         ...(call.waitIfRunning && { waitIfRunning: true }),
-      };
-      if (entity === 'all') return engine.runAll(params);
-      return [await engine.runEntity({ ...params, entity })];
+        hooks,
+      });
     },
     history: (query = {}) => store.listRuns(query),
     async listPlugins() {

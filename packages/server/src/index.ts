@@ -4,7 +4,6 @@ export {
   type Crmsync,
   createCrmsync,
   databaseUrlFor,
-  type InstalledPlugin,
   type PluginSummary,
   type SyncCallOptions,
 } from './app.js';
@@ -21,3 +20,5 @@ export { createDashboardHandler, findDashboardDir } from './dashboard/index.js';
 export { type DiscoveredPlugin, discoverPlugins } from './discovery/discover.js';
 export * from './store/index.js';
 export * from './scheduler/index.js';
+export * from './syncs/index.js';
+export { useProgressBar } from './cli/progress.js';

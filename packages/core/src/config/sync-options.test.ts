@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../contracts/errors.js';
-import {
-  parsePluginOptions,
-  parseSyncOptions,
-  REMOVED_FLAGS,
-  removedFlagMessage,
-} from './sync-options.js';
+import { REMOVED_FLAGS, removedFlagMessage } from './sync-flags.js';
+import { parsePluginOptions, parseSyncOptions } from './sync-options.js';
 
 function refusal(run: () => unknown): InputError {
   try {

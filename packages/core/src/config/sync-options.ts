@@ -1,98 +1,86 @@
 import { z } from 'zod';
 import { InputError } from '../contracts/errors.js';
-import type { CrmPlugin, PluginOptionSpec } from '../contracts/plugin.js';
+import type { CrmPlugin } from '../contracts/plugin.js';
 import type { SyncOptions } from '../contracts/run.js';
+import {
+  camel,
+  expectedText,
+  flagConflict,
+  kebab,
+  type OptionShape,
+  parseDay,
+  REMOVED_FLAGS,
+  removedFlagMessage,
+  SYNC_FLAGS,
+  type SyncFlagKey,
+} from './sync-flags.js';
 
-/** Flags the old system had, and the flag that replaced each. */
-export const REMOVED_FLAGS: Readonly<Record<string, string>> = {
-  since: 'start-date',
-  test: 'dry-run',
-  verbose: 'debug',
-  'force-overwrite': 'force',
-};
-
-/** `--since was removed: use --start-date instead`, or null for a flag that was not removed. */
-export function removedFlagMessage(flag: string): string | null {
+/** `Invalid since: --since was removed: use --start-date instead`, from every edge alike. */
+export function removedFlagError(flag: string): InputError {
   const name = kebab(flag.replace(/^--/, ''));
-  const replacement = REMOVED_FLAGS[name];
-  return replacement ? `--${name} was removed: use --${replacement} instead` : null;
+  const error = new InputError(name, `--${REMOVED_FLAGS[name] ?? '?'}`);
+  error.message = removedFlagMessage(name) ?? error.message;
+  return error;
 }
-
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Absent, null and '' all mean "not given" (an empty form field, an unset GraphQL input). */
 const blank = (v: unknown) => (v === null || v === '' ? undefined : v);
 
-const flag = z.preprocess(
-  blank,
-  z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
-);
-
-const wholeNumber = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : blank(v)),
-    z.number().int().min(min).max(max).optional(),
-  );
-
-const day = z.preprocess(
-  blank,
-  z
-    .union([
-      z.date(),
-      z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/)
-        .transform((text, ctx) => {
-          const date = new Date(`${text}T00:00:00.000Z`);
-          // `2025-02-30` parses as 2 March: a real calendar day prints back unchanged.
-          if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
-            ctx.addIssue({ code: 'custom', message: 'not a calendar day' });
-            return z.NEVER;
-          }
-          return date;
-        }),
-    ])
-    .optional(),
-);
-
-const rangeText = (min: number, max: number) =>
-  max >= Number.MAX_SAFE_INTEGER
-    ? `a whole number of at least ${min}`
-    : min <= Number.MIN_SAFE_INTEGER
-      ? `a whole number of at most ${max}`
-      : `a whole number from ${min} to ${max}`;
-
-const syncOptionsSchema = z.object({
-  full: flag,
-  force: flag,
-  startDate: day,
-  endDate: day,
-  batchSize: wholeNumber(1, 10_000),
-  maxRecords: wholeNumber(1, Number.MAX_SAFE_INTEGER),
-  dryRun: flag,
-  skipValidation: flag,
-  strictValidation: flag,
-  debug: flag,
-});
-
-type SyncOptionKey = keyof z.infer<typeof syncOptionsSchema>;
-
-/** What each universal flag expects, as the error message says it. */
-const EXPECTED: Record<SyncOptionKey, string> = {
-  full: 'true or false',
-  force: 'true or false',
-  startDate: 'a date as YYYY-MM-DD, e.g. 2025-01-31',
-  endDate: 'a date as YYYY-MM-DD, e.g. 2025-01-31',
-  batchSize: rangeText(1, 10_000),
-  maxRecords: rangeText(1, Number.MAX_SAFE_INTEGER),
-  dryRun: 'true or false',
-  skipValidation: 'true or false',
-  strictValidation: 'true or false',
-  debug: 'true or false',
-};
-
 const day10 = (d: Date) => d.toISOString().slice(0, 10);
+
+/** A refused value as the error shows it: `9` whether it came as the CLI's "9" or JSON's 9. */
+const shown = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+
+/** The zod schema of one flag or plugin option, from its shape in the flag table. */
+export function shapeSchema(shape: OptionShape): z.ZodType {
+  switch (shape.type) {
+    case 'boolean':
+      return z.preprocess(
+        blank,
+        z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
+      );
+    case 'integer':
+      return z.preprocess(
+        (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : blank(v)),
+        z
+          .number()
+          .int()
+          .min(shape.min ?? Number.MIN_SAFE_INTEGER)
+          .max(shape.max ?? Number.MAX_SAFE_INTEGER)
+          .optional(),
+      );
+    case 'day':
+      return z.preprocess(
+        blank,
+        z
+          .union([
+            z.date(),
+            z.string().transform((text, ctx) => {
+              const date = parseDay(text);
+              if (date) return date;
+              ctx.addIssue({ code: 'custom', message: 'not a calendar day' });
+              return z.NEVER;
+            }),
+          ])
+          .optional(),
+      );
+    case 'enum':
+      return z.preprocess(blank, z.enum((shape.choices ?? []) as [string, ...string[]]).optional());
+    case 'string':
+      return z.preprocess(
+        (v) => (typeof v === 'number' ? String(v) : blank(v)),
+        z.string().optional(),
+      );
+  }
+}
+
+/** The universal flags' schema, generated from the flag table. */
+export const syncOptionsSchema = z.object(
+  Object.fromEntries(SYNC_FLAGS.map((f) => [f.key, shapeSchema(f)])) as Record<
+    SyncFlagKey,
+    z.ZodType
+  >,
+);
 
 /**
  * The universal flags from raw input (CLI flags, GraphQL input, a schedule's options), in
@@ -104,69 +92,30 @@ const day10 = (d: Date) => d.toISOString().slice(0, 10);
 export function parseSyncOptions(raw: Record<string, unknown>): SyncOptions {
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const removed = REMOVED_FLAGS[kebab(key)];
-    if (removed && value !== undefined)
-      throw new InputError(kebab(key), `--${removed} instead (--${kebab(key)} was removed)`);
+    if (value !== undefined && REMOVED_FLAGS[kebab(key)]) throw removedFlagError(key);
     const name = camel(key);
-    if (name in EXPECTED && input[name] === undefined) input[name] = value;
+    if (SYNC_FLAGS.some((f) => f.key === name) && input[name] === undefined) input[name] = value;
   }
-  const parsed = syncOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const key = String(parsed.error.issues[0]?.path[0]) as SyncOptionKey;
-    throw new InputError(kebab(key), EXPECTED[key], input[key]);
+  for (const flag of SYNC_FLAGS) {
+    const parsed = shapeSchema(flag).safeParse(input[flag.key]);
+    if (!parsed.success) throw new InputError(flag.cli, expectedText(flag), shown(input[flag.key]));
+    input[flag.key] = parsed.data;
   }
-  const o = parsed.data;
-  if (o.full && o.force) throw new InputError('force', 'either --force or --full, not both');
-  if (o.skipValidation && o.strictValidation)
-    throw new InputError(
-      'strict-validation',
-      'either --skip-validation or --strict-validation, not both',
-    );
-  if (o.startDate && o.endDate && o.endDate < o.startDate)
-    throw new InputError(
-      'end-date',
-      `a date on or after --start-date ${day10(o.startDate)}`,
-      day10(o.endDate),
-    );
-  const options: SyncOptions = {};
-  if (o.full) options.full = true;
-  if (o.force) options.force = true;
-  if (o.startDate) options.startDate = o.startDate;
-  if (o.endDate) options.endDate = o.endDate;
-  if (o.batchSize !== undefined) options.batchSize = o.batchSize;
-  if (o.maxRecords !== undefined) options.maxRecords = o.maxRecords;
-  if (o.dryRun) options.dryRun = true;
-  if (o.skipValidation) options.skipValidation = true;
-  if (o.strictValidation) options.strictValidation = true;
-  if (o.debug) options.debug = true;
-  return options;
-}
-
-function optionSchema(spec: PluginOptionSpec): { schema: z.ZodType; expected: string } {
-  switch (spec.type) {
-    case 'boolean':
-      return { schema: flag, expected: 'true or false' };
-    case 'integer': {
-      const min = spec.min ?? Number.MIN_SAFE_INTEGER;
-      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
-      return { schema: wholeNumber(min, max), expected: rangeText(min, max) };
-    }
-    case 'enum': {
-      const choices = [...(spec.choices ?? [])];
-      return {
-        schema: z.preprocess(blank, z.enum(choices as [string, ...string[]]).optional()),
-        expected: `one of ${choices.join(', ')}`,
-      };
-    }
-    default:
-      return {
-        schema: z.preprocess(
-          (v) => (typeof v === 'number' ? String(v) : blank(v)),
-          z.string().optional(),
-        ),
-        expected: 'text',
-      };
+  const o = input as { [K in SyncFlagKey]?: unknown };
+  const conflict = flagConflict({
+    ...(o as Record<SyncFlagKey, boolean | number | undefined>),
+    startDate: o.startDate instanceof Date ? day10(o.startDate) : undefined,
+    endDate: o.endDate instanceof Date ? day10(o.endDate) : undefined,
+  });
+  if (conflict) throw new InputError(conflict.flag, conflict.expected, conflict.got);
+  // Booleans only when on, so a run's recorded configuration lists what was asked for.
+  const options: Record<string, unknown> = {};
+  for (const flag of SYNC_FLAGS) {
+    const value = o[flag.key];
+    if (value === undefined || value === false) continue;
+    options[flag.key] = value;
   }
+  return options as SyncOptions;
 }
 
 /**
@@ -191,9 +140,8 @@ export function parsePluginOptions(
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const value = raw[name] !== undefined ? raw[name] : raw[camel(name)];
-    const { schema, expected } = optionSchema(spec);
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new InputError(name, expected, value);
+    const parsed = shapeSchema(spec).safeParse(value);
+    if (!parsed.success) throw new InputError(name, expectedText(spec), shown(value));
     if (parsed.data !== undefined) out[name] = parsed.data;
     else if (spec.default !== undefined) out[name] = spec.default;
   }

@@ -6,6 +6,7 @@ export {
   isCrmLevelFailure,
   isStoreFault,
 } from './classify.js';
+export { dispatchRunEvent, type SyncHook } from './hooks.js';
 export { limitHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from './heap.js';
 export { orderEntities } from './order.js';
 export {
@@ -22,6 +23,7 @@ export {
   entitiesFor,
   type RunAllParams,
   type RunEntityParams,
+  type RunParams,
   SyncEngine,
   type SyncEngineOptions,
 } from './sync-engine.js';

@@ -7,6 +7,7 @@ import type { Store } from '../contracts/store.js';
 import { createLogger, silentLogger } from '../logging/logger.js';
 import { defaultWorkerId } from './holder.js';
 import { isCrmLevelFailure } from './classify.js';
+import { dispatchRunEvent, type SyncHook } from './hooks.js';
 import { orderEntities } from './order.js';
 import { type StoreRetry, SyncRunExecution } from './sync-run.js';
 
@@ -25,6 +26,8 @@ export interface SyncEngineOptions {
   storeRetry?: StoreRetry;
   /** How often a run told to wait for another run of its entity looks again. Default 500 ms. */
   waitPollMs?: number;
+  /** Hooks attached to every sync of this engine (e.g. the event bridge of a worker). */
+  hooks?: SyncHook[];
 }
 
 export interface RunEntityParams {
@@ -34,7 +37,10 @@ export interface RunEntityParams {
   options?: SyncOptions;
   trigger?: RunTrigger;
   signal?: AbortSignal;
+  /** Shorthand for a hook with only `onRunEvent`. */
   onEvent?: RunEventListener;
+  /** Side effects of this sync (progress bar, job lock renewal…), besides the engine's own. */
+  hooks?: SyncHook[];
   /** Reuse a client; otherwise the plugin creates (and closes) one per run. */
   client?: unknown;
   /**
@@ -47,6 +53,9 @@ export interface RunEntityParams {
 }
 
 export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
+
+/** One entity, or `all` in dependency order. */
+export type RunParams = Omit<RunEntityParams, 'entity'> & { entity: string };
 
 const isDay = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
 
@@ -97,7 +106,7 @@ export class SyncEngine {
   readonly #logger: Logger;
   /** Used by `--debug` runs when no logger was given: every line, debug included. */
   readonly #debugLogger: Logger | null;
-  readonly #listeners = new Set<RunEventListener>();
+  readonly #hooks = new Set<SyncHook>();
   readonly #workerId: string;
   readonly #leaseMs: number;
   readonly #heartbeatIntervalMs: number;
@@ -119,6 +128,7 @@ export class SyncEngine {
       ...(options.storeRetry && { storeRetry: options.storeRetry }),
       ...(options.waitPollMs !== undefined && { waitPollMs: options.waitPollMs }),
     };
+    for (const hook of options.hooks ?? []) this.#hooks.add(hook);
   }
 
   get workerId(): string {
@@ -127,8 +137,31 @@ export class SyncEngine {
 
   /** Every run's events. Returns the function that unsubscribes. */
   subscribe(listener: RunEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.use({ onRunEvent: listener });
+  }
+
+  /** Attaches a hook to every sync from now on. Returns the function that detaches it. */
+  use(hook: SyncHook): () => void {
+    this.#hooks.add(hook);
+    return () => this.#hooks.delete(hook);
+  }
+
+  /**
+   * Runs one entity, or every entity for `all`, then awaits each hook's `onSyncDone` with the
+   * finished runs. The one entry point the server's sync service uses.
+   */
+  async run(params: RunParams): Promise<SyncRun[]> {
+    const { entity, ...rest } = params;
+    const runs =
+      entity === 'all' ? await this.runAll(rest) : [await this.runEntity({ ...rest, entity })];
+    for (const hook of [...this.#hooks, ...this.#callHooks(params)]) {
+      try {
+        await hook.onSyncDone?.(runs);
+      } catch (error) {
+        this.#logger.warn(`a sync hook threw after the sync: ${String(error)}`);
+      }
+    }
+    return runs;
   }
 
   /**
@@ -160,7 +193,7 @@ export class SyncEngine {
         progressIntervalMs: this.#progressIntervalMs,
         writeBatchSize: this.#writeBatchSize,
         ...this.#extra,
-        emit: (event) => this.#emit(event, params.onEvent),
+        emit: (event) => this.#emit(event, this.#callHooks(params)),
       },
       {
         plugin: params.plugin,
@@ -253,13 +286,13 @@ export class SyncEngine {
     return reaped;
   }
 
-  #emit(event: RunEvent, extra?: RunEventListener) {
-    for (const listener of [...this.#listeners, ...(extra ? [extra] : [])]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#logger.warn(`a run event listener threw: ${String(error)}`);
-      }
-    }
+  #callHooks(params: Pick<RunEntityParams, 'hooks' | 'onEvent'>): SyncHook[] {
+    return [...(params.hooks ?? []), ...(params.onEvent ? [{ onRunEvent: params.onEvent }] : [])];
+  }
+
+  #emit(event: RunEvent, extra: SyncHook[] = []) {
+    dispatchRunEvent([...this.#hooks, ...extra], event, (error) =>
+      this.#logger.warn(`a sync hook threw: ${String(error)}`),
+    );
   }
 }

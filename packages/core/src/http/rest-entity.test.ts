@@ -179,6 +179,98 @@ describe('restEntity', () => {
     expect(api.requests.map((r) => r.path)).toEqual(['/deleted']);
   });
 
+  it('hands each response, feed included, to onResponse with the run client', async () => {
+    const { http } = await serve();
+    const client = { http, seen: [] as number[] };
+    const feed = {
+      path: '/deleted',
+      records: 'items',
+      pagination: { style: 'page', param: 'page', sizeParam: 'per_page', totalPages: 'pages' },
+    } as const;
+    const entity = restEntity<Row, typeof client>({
+      ...spec(),
+      path: '/rows',
+      records: 'items',
+      pagination: { style: 'page', param: 'page', sizeParam: 'per_page', totalPages: 'pages' },
+      pageSize: { default: 4, max: 4 },
+      deletes: { feed },
+      onResponse: (res, c) => c.seen.push((res.body as { items: unknown[] }).items.length),
+    });
+    for await (const _ of entity.fetch(client, {
+      mode: 'full',
+      batchSize: 4,
+      signal: AbortSignal.timeout(5_000),
+      options: {},
+      logger: silentLogger(),
+    }));
+    // Three pages of rows, then the one page of the deleted-ids feed.
+    expect(client.seen).toEqual([4, 4, 2, 4]);
+  });
+
+  it('pins a declared window on a fresh read and asks the same one when resumed', async () => {
+    const { api, http } = await serve();
+    let resolved = 0;
+    let floor = at('2026-03-03T00:00:00Z');
+    // A floor like a retention: later on it would have moved, but a resumed read must not move.
+    const entity = spec({
+      delta: {
+        kind: 'updated-since',
+        field: 'updated',
+        since: 'from',
+        until: 'to',
+        format: 'iso-seconds',
+      },
+      window: (r) => {
+        resolved++;
+        return {
+          since: r.since && r.since > floor ? r.since : floor,
+          until: at('2026-03-09T00:00:00Z'),
+        };
+      },
+    });
+    const pages = await read(entity, http, { mode: 'delta', since: at('2026-03-01T00:00:00Z') });
+    // Kept as the API answers the window (this one ignores `to`): nothing filtered again.
+    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    const pin = { since: '2026-03-03T00:00:00.000Z', until: '2026-03-09T00:00:00.000Z' };
+    expect(pages[0]?.checkpoint).toEqual({ page: 2, ...pin });
+    // The engine parses a stored checkpoint before handing it back: the pin must survive that.
+    expect(entity.checkpoint?.parse(pages[0]?.checkpoint)).toEqual({ page: 2, ...pin });
+    expect(api.requests[0]?.query.get('from')).toBe('2026-03-03T00:00:00Z');
+    expect(api.requests[0]?.query.get('to')).toBe('2026-03-09T00:00:00Z');
+    floor = at('2026-03-06T00:00:00Z');
+    const resumed = await read(entity, http, { checkpoint: pages[0]?.checkpoint ?? {} });
+    expect(resumed.flatMap((p) => p.records.map((r) => r.id))).toEqual([7, 8, 9, 10]);
+    expect(api.requests.at(-1)?.query.get('from')).toBe('2026-03-03T00:00:00Z');
+    expect(resolved).toBe(1);
+  });
+
+  it('reads an entity that lives outside the base from a path the client gives', async () => {
+    const { api, http } = await serve();
+    // Based at an account, like CallRail's client; the list of accounts is above it.
+    const root = http.url('/').replace(/\/$/, '');
+    const client = { http: new HttpClient({ crm: 'acme', baseUrl: `${root}/a/1` }), root };
+    api.get('/a.json', () => ok({ items: [{ id: 7, updated: '2026-03-01T00:00:00Z' }] }));
+    const entity = restEntity<Row, typeof client>({
+      name: 'accounts',
+      fields: { id: { type: 'integer', required: true } },
+      pageSize: { default: 4, max: 4 },
+      path: (c) => `${c.root}/a.json`,
+      records: 'items',
+      pagination: { style: 'page', param: 'page', sizeParam: 'per_page' },
+    });
+    const ids: number[] = [];
+    for await (const page of entity.fetch(client, {
+      mode: 'full',
+      batchSize: 4,
+      signal: AbortSignal.timeout(5_000),
+      options: {},
+      logger: silentLogger(),
+    }))
+      ids.push(...page.records.map((r) => r.id));
+    expect(ids).toEqual([7]);
+    expect(api.requests.map((r) => r.path)).toEqual(['/a.json']);
+  });
+
   it('pages a POST search by a cursor it sends in the body, beside the fixed body', async () => {
     const { api, http } = await serve();
     const bodies: unknown[] = [];

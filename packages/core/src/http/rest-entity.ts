@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DeltaSpec, EntityDefinition, FetchRequest, Page } from '../contracts/plugin.js';
 import { getPath } from '../mapping/path.js';
-import type { HttpClient, RequestOptions } from './http-client.js';
+import type { HttpClient, HttpResponse, RequestOptions } from './http-client.js';
 import { type PaginationSpec, type RestStreamSpec, restPages } from './rest-stream.js';
 
 /** A plugin client restEntity can read through: the HttpClient itself or an object holding one. */
@@ -51,14 +51,15 @@ export type RestDeletes =
     }
   | { fullRead: true };
 
-export interface RestEntitySpec<Raw>
+export interface RestEntitySpec<Raw, Client extends RestClient = RestClient>
   extends Omit<
-    EntityDefinition<RestClient, Raw>,
+    EntityDefinition<Client, Raw>,
     'fetch' | 'delta' | 'primaryKey' | 'pageSize' | 'checkpoint' | 'fullReadDetectsDeletes'
   > {
   /** Default `id`. */
   primaryKey?: string;
-  path: string;
+  /** Relative to the client's base URL; a function of the client for an entity that lives elsewhere. */
+  path: string | ((client: Client) => string);
   /** Dot path of the records in the body; omit when the body is the array. */
   records?: string;
   /** Dot path of the total, for progress. */
@@ -71,9 +72,19 @@ export interface RestEntitySpec<Raw>
   /** Sends POST with this body (a search endpoint). */
   body?: Record<string, unknown>;
   limiter?: RestStreamSpec['limiter'];
+  /** Sees each response (records and deletion feed) with the run's client: headers the body lacks. */
+  onResponse?: (response: HttpResponse<unknown>, client: Client) => void;
   /** Default `{ kind: 'none' }`: every read is whole. */
   delta?: RestDeltaSpec;
   deletes?: RestDeletes;
+  /**
+   * Pins the read's bounds: called once on a fresh read (with the engine's since/until) to
+   * resolve the window actually asked — clamped to a retention, an open end made now — which
+   * every checkpoint then carries, so a resumed read asks the same window and its page
+   * numbers still mean the same rows (CallRail's dated lists). It is sent as the API's own
+   * range, and what the API answers for it is kept.
+   */
+  window?: (request: FetchRequest) => { since: Date; until: Date };
 }
 
 /** Where a read got to: the paginator's position, and whether it was already in the deleted-ids feed. */
@@ -83,6 +94,9 @@ export const restCheckpoint = z.strictObject({
   page: z.number().int().optional(),
   offset: z.number().int().optional(),
   url: z.string().optional(),
+  /** A declared `window`, pinned at the start of the read. */
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
 });
 export type RestCheckpoint = z.infer<typeof restCheckpoint>;
 
@@ -169,9 +183,9 @@ function timeOf(value: unknown): number {
  *   fields: { id: { type: 'integer', required: true }, update_time: { type: 'datetime' } },
  * })
  */
-export function restEntity<Raw>(
-  spec: RestEntitySpec<Raw>,
-): EntityDefinition<RestClient, Raw, RestCheckpoint> {
+export function restEntity<Raw, Client extends RestClient = RestClient>(
+  spec: RestEntitySpec<Raw, Client>,
+): EntityDefinition<Client, Raw, RestCheckpoint> {
   const {
     path,
     records,
@@ -181,6 +195,8 @@ export function restEntity<Raw>(
     query,
     body,
     limiter,
+    onResponse,
+    window,
     deletes,
     delta = { kind: 'none' },
     primaryKey = 'id',
@@ -207,31 +223,48 @@ export function restEntity<Raw>(
     checkpoint: restCheckpoint,
     ...(deletes && 'fullRead' in deletes && { fullReadDetectsDeletes: true }),
     async *fetch(client, request): AsyncGenerator<Page<Raw, RestCheckpoint>> {
-      const http = 'http' in client ? client.http : client;
+      const rest: RestClient = client;
+      const http = 'http' in rest ? rest.http : rest;
+      const observe = onResponse && {
+        onResponse: (res: HttpResponse<unknown>) => onResponse(res, client),
+      };
       const size = Math.max(1, Math.min(request.batchSize, pageSize.max));
       const fixed = typeof query === 'function' ? query(request) : query;
       const resume = request.checkpoint;
-      const { phase: _p, ...position } = resume ?? {};
+      const { phase: _p, since: from, until: to, ...position } = resume ?? {};
+      const pinned =
+        window && (from && to ? { since: new Date(from), until: new Date(to) } : window(request));
+      const bounds = pinned ?? request;
+      const pin = pinned && {
+        since: pinned.since.toISOString(),
+        until: pinned.until.toISOString(),
+      };
+      const carry = (checkpoint: RestCheckpoint | undefined) =>
+        checkpoint && { checkpoint: { ...checkpoint, ...pin } };
       if (resume?.phase !== 'deletes') {
         const stream = restPages<Raw>(
           http,
           {
-            path,
+            path: typeof path === 'function' ? path(client) : path,
             pagination,
             ...(records && { records }),
             ...(total && { total }),
             ...(body && { body }),
             ...(limiter && { limiter }),
+            ...observe,
             query: {
               ...fixed,
               ...(deletes && 'flag' in deletes && deletes.query),
-              ...deltaQuery(delta, request),
+              ...deltaQuery(delta, bounds),
             },
           },
           { pageSize: size, signal: request.signal, ...(resume && { checkpoint: position }) },
         );
         for await (const page of stream) {
-          yield { ...page, ...split(page.records, request) } as Page<Raw, RestCheckpoint>;
+          const { checkpoint, ...rest } = page as Page<Raw, RestCheckpoint>;
+          // A pinned window is the API's own range, kept as it answers it (CallRail's end_date
+          // includes its instant); the engine's bounds are enforced below.
+          yield { ...rest, ...carry(checkpoint), ...split(page.records, pinned ? {} : request) };
         }
       }
       if (deletes && 'feed' in deletes) {
@@ -242,7 +275,8 @@ export function restEntity<Raw>(
             path: feed.path,
             pagination: feed.pagination,
             ...(feed.records && { records: feed.records }),
-            query: { ...feed.query, ...deltaQuery(delta, request, feed.since) },
+            ...observe,
+            query: { ...feed.query, ...deltaQuery(delta, bounds, feed.since) },
           },
           {
             pageSize: size,
@@ -255,7 +289,7 @@ export function restEntity<Raw>(
           yield {
             records: [],
             deletedIds: ids,
-            checkpoint: { ...page.checkpoint, phase: 'deletes' } as RestCheckpoint,
+            checkpoint: { ...page.checkpoint, ...pin, phase: 'deletes' } as RestCheckpoint,
           };
         }
       }

@@ -151,4 +151,16 @@ describe('restPages', () => {
     await read(specs.page as RestStreamSpec);
     expect(asked[0]).toBe('/pages?status=open&page=1&per_page=10');
   });
+
+  it('hands every response to onResponse, headers included, before paging on', async () => {
+    const links: (string | null)[] = [];
+    const { ids } = await read({
+      ...(specs['link-header'] as RestStreamSpec),
+      onResponse: (res) => links.push(res.headers.get('link')),
+    });
+    expect(ids).toEqual(everyId);
+    expect(links).toHaveLength(3);
+    expect(links[0]).toMatch(/page=2>; rel="next"$/);
+    expect(links[2]).toBeNull();
+  });
 });

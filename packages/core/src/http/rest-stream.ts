@@ -1,6 +1,6 @@
 import type { Checkpoint, Page } from '../contracts/plugin.js';
 import { getPath } from '../mapping/path.js';
-import type { HttpClient, RequestOptions } from './http-client.js';
+import type { HttpClient, HttpResponse, RequestOptions } from './http-client.js';
 import {
   cursorPages,
   linkHeaderPages,
@@ -42,6 +42,11 @@ export interface RestStreamSpec {
   body?: Record<string, unknown>;
   /** Another rate limiter for this endpoint (a search bucket). */
   limiter?: RequestOptions['limiter'];
+  /**
+   * Sees every response before its records are paged on: for what the body does not carry,
+   * such as rate-limit headroom headers (HubSpot's `X-HubSpot-RateLimit-Remaining`).
+   */
+  onResponse?: (response: HttpResponse<unknown>) => void;
 }
 
 export interface RestStreamRequest {
@@ -84,6 +89,7 @@ export function restPages<R>(
       signal: request.signal,
       ...(spec.limiter && { limiter: spec.limiter }),
     });
+    spec.onResponse?.(res);
     const records = spec.records ? getPath(res.body, spec.records) : res.body;
     const total = spec.total ? Number(getPath(res.body, spec.total)) : Number.NaN;
     return {

@@ -1,9 +1,8 @@
-import { defineEntity, type EntityDefinition, type FieldSchema, restEntity } from '@crmsync/core';
+import { type EntityDefinition, type FieldSchema, restEntity } from '@crmsync/core';
 import type { CallRailClient, CallRailList, CallRailRecord } from '../client.js';
+import { eventWindow } from '../window.js';
 
 export const DAY_MS = 86_400_000;
-/** CallRail's largest page. */
-const MAX_PER_PAGE = 250;
 /** Default trailing window re-read by every delta of event-dated entities. */
 export const DEFAULT_WINDOW_DAYS = 7;
 
@@ -23,56 +22,57 @@ interface CallRailEntitySpec {
 /**
  * A CallRail list as an entity. Lists with an event date (calls, form submissions,
  * conversations) have no modified-since filter, so each delta re-reads a trailing window of
- * event time; the small account-setup lists (companies, trackers, users, tags) are re-read
- * whole (`none`: unchanged rows skipped by hash, vanished ones soft-deleted).
+ * event time, pinned in the checkpoint (a resumed run's page numbers then mean the same rows)
+ * and clamped to the 25-month retention; the small account-setup lists (companies, trackers,
+ * users, tags) are re-read whole (`none`: unchanged rows skipped by hash, vanished ones
+ * soft-deleted).
  */
 export function callrailEntity(
   spec: CallRailEntitySpec,
-  // biome-ignore lint/suspicious/noExplicitAny: the declared lists checkpoint their page, the others their window
-): EntityDefinition<CallRailClient, CallRailRecord, any> {
+): EntityDefinition<CallRailClient, CallRailRecord> {
   const { list } = spec;
-  // The setup lists are plain numbered pages: a declaration. The event-dated ones (calls, form
-  // submissions, conversations) stay code: they pin their date window in the checkpoint so a
-  // resumed run's page numbers mean the same rows, and clamp it to the 25-month retention.
-  if (!list.dateField && list.path)
-    return restEntity<CallRailRecord>({
-      name: spec.name,
-      displayName: spec.displayName,
-      description: spec.description,
-      path: `${list.path}.json`,
-      records: list.key,
-      total: 'total_records',
-      pagination: {
-        style: 'page',
-        param: 'page',
-        sizeParam: 'per_page',
-        totalPages: 'total_pages',
+  const dated =
+    list.dateField &&
+    ({
+      delta: {
+        kind: 'trailing-window',
+        field: list.dateField,
+        windowMs: DEFAULT_WINDOW_DAYS * DAY_MS,
+        // The engine reaches back `--window-days` (or 7) before the delta start; the client adds nothing.
+        windowOption: 'window-days',
+        since: 'start_date',
+        until: 'end_date',
       },
-      pageSize: { default: 100, max: MAX_PER_PAGE },
-      ...(list.query && { query: list.query }),
-      fields: spec.fields,
-      ...(spec.primaryKey && { primaryKey: spec.primaryKey }),
-      ...(spec.createdAtField && { createdAtField: spec.createdAtField }),
-      ...(spec.dependsOn && { dependsOn: spec.dependsOn }),
-    });
-  return defineEntity<CallRailClient, CallRailRecord>({
+      // CallRail answers only the last 30 days when sent no range: a full read starts at the floor.
+      window: (request) => {
+        const w = eventWindow(request, new Date(), request.logger);
+        return { since: w.start, until: w.end };
+      },
+    } satisfies Pick<Parameters<typeof restEntity>[0], 'delta' | 'window'>);
+  return restEntity<CallRailRecord, CallRailClient>({
     name: spec.name,
     displayName: spec.displayName,
     description: spec.description,
-    primaryKey: spec.primaryKey ?? 'id',
-    delta: list.dateField
-      ? {
-          kind: 'trailing-window',
-          field: list.dateField,
-          windowMs: DEFAULT_WINDOW_DAYS * DAY_MS,
-          // The engine reaches back `--window-days` (or 7) before the delta start; the client adds nothing.
-          windowOption: 'window-days',
-        }
-      : { kind: 'none' },
+    // `/a.json` (accounts) is above the account the client is based at.
+    path: list.path === null ? (client) => client.url(null) : `${list.path}.json`,
+    records: list.key,
+    ...(!spec.relative && { total: 'total_records' }),
+    // Calls page relatively (`next_page` URL), which does not count the whole result set first.
+    pagination: spec.relative
+      ? { style: 'next-url', next: 'next_page', limitParam: 'per_page' }
+      : { style: 'page', param: 'page', sizeParam: 'per_page', totalPages: 'total_pages' },
+    pageSize: { default: 100, max: 250 },
+    query: {
+      ...list.query,
+      // Sorted ascending by event time inside a fixed window, so records arriving during the
+      // run land after `end_date` and cannot shift the pages still to come.
+      ...(list.dateField && { sort: list.dateField, order: 'asc' }),
+      ...(spec.relative && { relative_pagination: 'true' }),
+    },
+    ...dated,
     fields: spec.fields,
-    ...(spec.createdAtField ? { createdAtField: spec.createdAtField } : {}),
-    ...(spec.dependsOn ? { dependsOn: spec.dependsOn } : {}),
-    fetch: (client, request) =>
-      spec.relative ? client.relativePages(list, request) : client.pages(list, request),
+    ...(spec.primaryKey && { primaryKey: spec.primaryKey }),
+    ...(spec.createdAtField && { createdAtField: spec.createdAtField }),
+    ...(spec.dependsOn && { dependsOn: spec.dependsOn }),
   });
 }

@@ -4,8 +4,8 @@ import { createApiRuntime } from './runtime.js';
 
 /**
  * The API runtime of a crmsync app (`createCrmsync()`): its store, installed plugins with their
- * resolved config, and its engine; syncs started through the API go through `app.sync` with
- * trigger `api`, and options through `app.parseOptions` (config-file defaults included).
+ * resolved config, its engine's events, and its sync service — the one the CLI and the
+ * scheduler start syncs through (config-file defaults included).
  *
  * @example
  * const app = await createCrmsync({ cwd });
@@ -24,13 +24,7 @@ export function apiRuntimeFromApp(
     })),
     engine: {
       subscribe: (listener) => app.engine.subscribe(listener),
-      run: (launch) =>
-        app.sync(launch.crm, launch.entity, launch.options, {
-          trigger: 'api',
-          signal: launch.signal,
-        }),
-      parseOptions: (plugin, raw, pluginOptions) =>
-        app.parseOptions(plugin.name, raw, pluginOptions),
+      syncs: app.syncs,
     },
     secrets: () => app.secrets(),
     ...(options.schedulerHealth && { schedulerHealth: options.schedulerHealth }),

@@ -1,11 +1,6 @@
-import type {
-  CrmPlugin,
-  EntityDefinition,
-  HealthResult,
-  RunEventListener,
-  SyncOptions,
-} from '@crmsync/core';
+import type { CrmPlugin, EntityDefinition, HealthResult, RunEventListener } from '@crmsync/core';
 import type { PrismaClient } from '../store/index.js';
+import type { SyncService } from '../syncs/index.js';
 import type { DatabaseProvider } from '../store/index.js';
 import type { ApiPubSub } from './pubsub.js';
 import type { RunControl } from './run-control.js';
@@ -22,14 +17,8 @@ export interface ApiPlugin {
   health?(signal: AbortSignal): Promise<HealthResult>;
 }
 
-/** What `startSync` asks the host to run, in-process. */
-export interface SyncLaunch {
-  crm: string;
-  /** An entity name, or `all`. */
-  entity: string;
-  options: SyncOptions;
-  signal: AbortSignal;
-}
+/** Where the API's syncs start: the app's sync service (`parse` and `start`). */
+export type ApiSyncs = Pick<SyncService, 'parse' | 'start'>;
 
 /** Scheduler state for `systemHealth`, provided by the scheduler when it runs in this process. */
 export interface SchedulerHealth {
@@ -49,16 +38,10 @@ export interface ApiRuntime {
   /** Round-trip time of a trivial query, in ms. */
   ping(): Promise<number>;
   plugins: ApiPlugin[];
-  /** Runs a sync in this process; resolves when it (or every run of `all`) is done. */
-  runSync(launch: SyncLaunch): Promise<unknown>;
+  /** Parses and starts syncs in this process, the same way the CLI and the scheduler do. */
+  syncs: ApiSyncs;
   /** The engine's run events (started, progress, log, finished). Returns the unsubscribe. */
   subscribe(listener: RunEventListener): () => void;
-  /** Turns raw GraphQL options into the engine's typed options; throws core `InputError`. */
-  parseOptions(
-    plugin: CrmPlugin,
-    raw: Record<string, unknown>,
-    pluginOptions: Record<string, unknown>,
-  ): SyncOptions;
   schedulerHealth?(): Promise<SchedulerHealth>;
   /** Every configured secret value (credentials): scrubbed from any response as a last guard. */
   secretValues(): string[];

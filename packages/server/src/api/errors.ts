@@ -8,9 +8,10 @@ export class RunAlreadyActiveError extends Error {
   readonly entity: string;
   readonly runId: string;
 
-  constructor(crm: string, entity: string, runId: string) {
+  constructor(crm: string, entity: string, runId: string, message?: string) {
     super(
-      `A ${crm} ${entity} sync is already running (run ${runId}); cancel it or wait for it to finish`,
+      message ??
+        `A ${crm} ${entity} sync is already running (run ${runId}); cancel it or wait for it to finish`,
     );
     this.name = 'RunAlreadyActiveError';
     this.crm = crm;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seedRuns } from './test-seed.js';
-import { engineThatStartsNothing, startTestApi, type TestApi } from './test-support.js';
+import { startTestApi, type TestApi } from './test-support.js';
 
 /**
  * Property-based, over graphql-ws: an arbitrary operation (text, variables) on one socket gets
@@ -25,7 +25,7 @@ describe('arbitrary operations over graphql-ws', () => {
   let t: TestApi;
   let finished: string;
   beforeAll(async () => {
-    t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing });
+    t = await startTestApi({ provider: 'sqlite' });
     [finished] = (await seedRuns(t.store.prisma, [
       { crm: 'callrail', entity: 'calls', status: 'success', startedMinutesAgo: 1 },
     ])) as [string];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardHandler } from '../dashboard/index.js';
-import { type GqlBody, realEngine, startTestApi, type TestApi } from './test-support.js';
+import { type GqlBody, startTestApi, type TestApi } from './test-support.js';
 
 /**
  * Property-based: whatever a client sends, the server answers with a result, a typed GraphQL
@@ -53,7 +53,7 @@ function expectTyped(status: number, text: string) {
 describe('arbitrary GraphQL variables', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({ provider: 'sqlite', engine: realEngine, callrailSize: 3 });
+    t = await startTestApi({ provider: 'sqlite', callrailSize: 3 });
   });
   afterAll(() => t?.close());
 
@@ -223,7 +223,6 @@ describe('arbitrary HTTP requests', () => {
     let handler: ReturnType<typeof createDashboardHandler> | undefined;
     t = await startTestApi({
       provider: 'sqlite',
-      engine: realEngine,
       apiToken: TOKEN,
       extraHandler: (req, res) => handler?.(req, res) ?? false,
     });

@@ -3,13 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDashboardHandler } from '../dashboard/index.js';
 import { seedRuns } from './test-seed.js';
-import {
-  CALLRAIL_SECRET,
-  collect,
-  engineThatStartsNothing,
-  startTestApi,
-  type TestApi,
-} from './test-support.js';
+import { CALLRAIL_SECRET, collect, startTestApi, type TestApi } from './test-support.js';
 
 const TOKEN = 'api-token-5e1f0c77';
 
@@ -54,7 +48,6 @@ describe('a request the server cannot parse', () => {
     let dashboard: ReturnType<typeof createDashboardHandler> | undefined;
     t = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       apiToken: TOKEN,
       logSink: (line) => logged.push(`${line.level} ${line.message}`),
       extraHandler: (req, res) => {
@@ -123,7 +116,7 @@ describe('a request the server cannot parse', () => {
 
 describe('a malformed operation over the WebSocket', () => {
   it('gets a GraphQL error and leaves the socket open', async () => {
-    const t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing });
+    const t = await startTestApi({ provider: 'sqlite' });
     try {
       const client = t.ws();
       const run = (query: string) =>
@@ -158,7 +151,6 @@ describe('cross-origin browsers', () => {
   it('are refused over HTTP and WebSocket unless same-origin or allowed by CRMSYNC_CORS_ORIGINS', async () => {
     const t = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       env: { CRMSYNC_CORS_ORIGINS: 'http://localhost:5173, https://crm.example.com' },
     });
     try {
@@ -197,7 +189,6 @@ describe('cross-origin browsers', () => {
     await expect(
       startTestApi({
         provider: 'sqlite',
-        engine: engineThatStartsNothing,
         env: { CRMSYNC_CORS_ORIGINS: 'http://ok.example, *' },
       }),
     ).rejects.toThrow(/CRMSYNC_CORS_ORIGINS.*\*/);
@@ -208,7 +199,7 @@ describe('credentials inside URLs', () => {
   let t: TestApi;
   const PASSWORD = 'pw-url-8a2c';
   beforeAll(async () => {
-    t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing });
+    t = await startTestApi({ provider: 'sqlite' });
     await seedRuns(t.store.prisma, [
       {
         crm: 'callrail',
@@ -240,7 +231,7 @@ describe('credentials inside URLs', () => {
 describe('runFinished for one run', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing });
+    t = await startTestApi({ provider: 'sqlite' });
   });
   afterAll(() => t?.close());
 

@@ -1,6 +1,6 @@
 export { apiRuntimeFromApp } from './app-runtime.js';
 export { httpRequestAuthorized, socketAuthorized, TOKEN_COOKIE } from './auth.js';
-export type { ApiContext, ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from './context.js';
+export type { ApiContext, ApiPlugin, ApiRuntime, ApiSyncs, SchedulerHealth } from './context.js';
 export { NotFoundError, RunAlreadyActiveError } from './errors.js';
 export { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
 export { printedSchema } from './print-schema.js';
@@ -17,6 +17,7 @@ export { type RecordFilter, RecordQuery, type RecordSort } from './records-query
 export {
   type ApiRuntimeParts,
   createApiRuntime,
+  noSyncs,
   type RuntimeEngine,
   type RuntimePlugin,
 } from './runtime.js';

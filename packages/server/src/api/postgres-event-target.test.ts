@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresTestDatabase, type TestDatabase } from '../store/test-databases.js';
 import { createPostgresEventTarget, type PostgresEventTarget } from './postgres-event-target.js';
 import { createApiPubSub, publishRunEvent, type RunProgressPayload } from './pubsub.js';
-import { collect, engineThatStartsNothing, startTestApi, testProviders } from './test-support.js';
+import { collect, startTestApi, testProviders } from './test-support.js';
 
 const postgres = (await testProviders()).includes('postgresql');
 
@@ -60,7 +60,6 @@ describe.runIf(postgres)('PostgreSQL LISTEN/NOTIFY event target', () => {
     targets.push(serverTarget, workerTarget);
     const t = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       eventTarget: serverTarget,
     });
     try {

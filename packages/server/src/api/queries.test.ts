@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedRuns } from './test-seed.js';
-import {
-  engineThatStartsNothing,
-  startTestApi,
-  type TestApi,
-  testProviders,
-} from './test-support.js';
+import { startTestApi, type TestApi, testProviders } from './test-support.js';
 
 const providers = await testProviders();
 
@@ -14,7 +9,7 @@ describe.each(providers)('GraphQL queries on %s', (provider) => {
   let ids: string[];
 
   beforeAll(async () => {
-    t = await startTestApi({ provider, engine: engineThatStartsNothing });
+    t = await startTestApi({ provider });
     const now = Date.now();
     ids = await seedRuns(
       t.store.prisma,

@@ -1,12 +1,7 @@
 import type { RecordWrite } from '@crmsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedRuns } from './test-seed.js';
-import {
-  engineThatStartsNothing,
-  startTestApi,
-  type TestApi,
-  testProviders,
-} from './test-support.js';
+import { startTestApi, type TestApi, testProviders } from './test-support.js';
 
 const providers = await testProviders();
 
@@ -33,7 +28,7 @@ describe.each(providers)('records of an entity on %s', (provider) => {
   let t: TestApi;
 
   beforeAll(async () => {
-    t = await startTestApi({ provider, engine: engineThatStartsNothing });
+    t = await startTestApi({ provider });
     const [runId] = await seedRuns(t.store.prisma, [
       { crm: 'callrail', entity: 'calls', status: 'success', startedMinutesAgo: 5 },
     ]);

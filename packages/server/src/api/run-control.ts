@@ -1,9 +1,10 @@
 import {
   deadHolderReason,
   RunAlreadyRunningError,
-  type RunEvent,
-  type SyncOptions,
+  type RunTrigger,
+  type SyncHook,
 } from '@crmsync/core';
+import type { SyncRequest } from '../syncs/index.js';
 import type { ApiRuntime } from './context.js';
 import { RunAlreadyActiveError } from './errors.js';
 
@@ -11,50 +12,45 @@ interface Launch {
   crm: string;
   entities: ReadonlySet<string>;
   controller: AbortController;
-  runIds: Set<string>;
+  /** The runs of this launch so far (the sync service's live list once started). */
+  runIds: readonly string[];
+  /** Waiting cancels, by run id, resolved when that run finishes. */
+  finished: Map<string, Array<() => void>>;
+  /** Runs of the launch already finished. */
+  over: Set<string>;
   /** Settles when the launch's sync is over. */
   done?: Promise<unknown>;
 }
 
-export interface StartRequest {
-  crm: string;
-  /** An entity name, or `all`. */
-  entity: string;
-  /** The entities the launch will run (one, or every entity for `all`). */
-  entities: string[];
-  options: SyncOptions;
-}
-
 /**
- * The runs this process started through the API: one AbortController per launch, so
+ * The syncs this process started through the API: one AbortController per launch, so
  * `cancelSync` can stop a run, and a guard that refuses a second start of a (crm, entity)
  * that is already running (here, or in another process sharing the database).
  *
  * @example
  * const runs = new RunControl(runtime);
- * const runId = await runs.start({ crm: 'faker', entity: 'contacts', entities: ['contacts'], options: {} });
+ * const runId = await runs.start(runtime.syncs.parse({ crm: 'faker', entity: 'contacts' }));
  * await runs.cancel(runId);
  */
 export class RunControl {
   readonly #runtime: ApiRuntime;
   readonly #launches = new Set<Launch>();
-  readonly #finished = new Map<string, Array<() => void>>();
-  readonly #unsubscribe: () => void;
 
   constructor(runtime: ApiRuntime) {
     this.#runtime = runtime;
-    this.#unsubscribe = runtime.subscribe((event) => this.#onEvent(event));
   }
 
   /** Starts the sync without awaiting it; resolves with the first run's id once its row exists. */
-  async start(request: StartRequest): Promise<string> {
+  async start(request: SyncRequest): Promise<string> {
     const busy = this.#activeRun(request.crm, request.entities);
     if (busy) throw new RunAlreadyActiveError(busy.crm, busy.entity, busy.runId);
     const launch: Launch = {
       crm: request.crm,
       entities: new Set(request.entities),
       controller: new AbortController(),
-      runIds: new Set(),
+      runIds: [],
+      finished: new Map(),
+      over: new Set(),
     };
     // Reserved before the database check, so two concurrent starts cannot both pass it.
     this.#launches.add(launch);
@@ -65,62 +61,37 @@ export class RunControl {
       const elsewhere = await this.#runtime.prisma.syncHistory.findMany({
         where: {
           crmSource: request.crm,
-          syncType: { in: request.entities },
+          syncType: { in: [...request.entities] },
           status: 'running',
           dryRun: false,
         },
         orderBy: { startTime: 'desc' },
       });
       const live = elsewhere.find((run) => deadHolderReason(run, new Date()) === null);
-      if (live) throw new RunAlreadyActiveError(request.crm, live.syncType, live.id);
+      if (live)
+        throw refusal(new RunAlreadyRunningError({ ...live, trigger: live.trigger as RunTrigger }));
+      const finishedHook: SyncHook = {
+        onRunFinished: (run) => {
+          launch.over.add(run.id);
+          for (const resolve of launch.finished.get(run.id) ?? []) resolve();
+          launch.finished.delete(run.id);
+        },
+      };
+      const started = await this.#runtime.syncs.start(request, {
+        trigger: 'api',
+        signal: launch.controller.signal,
+        hooks: [finishedHook],
+      });
+      launch.runIds = started.runIds;
+      launch.done = started.done
+        .catch(() => undefined)
+        .finally(() => this.#launches.delete(launch));
+      return started.runId;
     } catch (error) {
       this.#launches.delete(launch);
-      throw error;
+      // Another process began the entity between the look above and beginRun.
+      throw error instanceof RunAlreadyRunningError ? refusal(error) : error;
     }
-
-    return new Promise<string>((resolve, reject) => {
-      let settled = false;
-      const started = (runId: string) => {
-        if (settled) return;
-        settled = true;
-        resolve(runId);
-      };
-      this.#pending.set(launch, started);
-      launch.done = this.#runtime
-        .runSync({
-          crm: request.crm,
-          entity: request.entity,
-          options: request.options,
-          signal: launch.controller.signal,
-        })
-        .then(
-          () => {
-            if (!settled) {
-              settled = true;
-              reject(
-                new Error(
-                  `The ${request.crm} sync of ${request.entity} finished without starting a run`,
-                ),
-              );
-            }
-          },
-          (error: unknown) => {
-            if (!settled) {
-              settled = true;
-              // Another process began the entity between the look above and beginRun.
-              reject(
-                error instanceof RunAlreadyRunningError
-                  ? new RunAlreadyActiveError(request.crm, error.running.syncType, error.running.id)
-                  : error,
-              );
-            }
-          },
-        )
-        .finally(() => {
-          this.#pending.delete(launch);
-          this.#launches.delete(launch);
-        });
-    });
   }
 
   /**
@@ -128,12 +99,13 @@ export class RunControl {
    * not one of this process's running runs.
    */
   async cancel(runId: string, timeoutMs = 30_000): Promise<boolean> {
-    const launch = [...this.#launches].find((l) => l.runIds.has(runId));
+    const launch = [...this.#launches].find((l) => l.runIds.includes(runId));
     if (!launch) return false;
     const finished = new Promise<void>((resolve) => {
-      const waiting = this.#finished.get(runId) ?? [];
+      if (launch.over.has(runId)) return resolve();
+      const waiting = launch.finished.get(runId) ?? [];
       waiting.push(resolve);
-      this.#finished.set(runId, waiting);
+      launch.finished.set(runId, waiting);
       setTimeout(resolve, timeoutMs).unref();
     });
     launch.controller.abort(new Error('Cancelled through the API'));
@@ -141,7 +113,6 @@ export class RunControl {
     return true;
   }
 
-  /** Aborts every run this process started (server shutdown). */
   /**
    * Aborts every run this process started (server shutdown) and resolves once they have
    * finished their rows, or after `timeoutMs`, so the store is not closed under a run.
@@ -159,39 +130,25 @@ export class RunControl {
     clearTimeout(timer);
   }
 
-  close(): void {
-    this.#unsubscribe();
-  }
-
-  readonly #pending = new Map<Launch, (runId: string) => void>();
+  /** Nothing to release: every launch's hooks end with its sync. */
+  close(): void {}
 
   #activeRun(
     crm: string,
-    entities: string[],
+    entities: readonly string[],
   ): { crm: string; entity: string; runId: string } | null {
     for (const launch of this.#launches) {
       if (launch.crm !== crm) continue;
       const overlap = entities.find((e) => launch.entities.has(e));
       if (overlap === undefined) continue;
-      const runId = [...launch.runIds].at(-1) ?? 'starting';
-      return { crm, entity: overlap, runId };
+      return { crm, entity: overlap, runId: launch.runIds.at(-1) ?? 'starting' };
     }
     return null;
   }
+}
 
-  #onEvent(event: RunEvent): void {
-    if (event.type === 'run-started') {
-      const { run } = event;
-      for (const launch of this.#launches) {
-        if (launch.crm !== run.crmSource || !launch.entities.has(run.syncType)) continue;
-        launch.runIds.add(run.id);
-        this.#pending.get(launch)?.(run.id);
-        return;
-      }
-    } else if (event.type === 'run-finished') {
-      const waiting = this.#finished.get(event.run.id);
-      this.#finished.delete(event.run.id);
-      for (const resolve of waiting ?? []) resolve();
-    }
-  }
+/** The store's refusal as the API's error type, in the store's one wording. */
+function refusal(error: RunAlreadyRunningError): RunAlreadyActiveError {
+  const { crmSource, syncType, id } = error.running;
+  return new RunAlreadyActiveError(crmSource, syncType, id, error.message);
 }

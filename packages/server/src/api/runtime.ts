@@ -1,21 +1,15 @@
 import {
   type CrmPlugin,
+  createLogger,
   createRequestMetrics,
-  InputError,
-  parsePluginOptions,
-  parseSyncOptions,
-  type SyncEngine,
   type EntityDefinition,
   type HealthResult,
-  type Logger,
   type PluginConfigValues,
   type RunEventListener,
   secretValues,
-  type SyncOptions,
 } from '@crmsync/core';
-import createDebug from 'debug';
 import type { PrismaStore } from '../store/index.js';
-import type { ApiPlugin, ApiRuntime, SchedulerHealth, SyncLaunch } from './context.js';
+import type { ApiPlugin, ApiRuntime, ApiSyncs, SchedulerHealth } from './context.js';
 
 /** An installed plugin with its resolved config (secrets included: it never leaves the server). */
 export interface RuntimePlugin {
@@ -24,15 +18,20 @@ export interface RuntimePlugin {
   configured: boolean;
 }
 
-/** The engine side of the runtime: run events, and running a sync in this process. */
+/** The engine side of the runtime: run events, and the sync service that starts syncs. */
 export interface RuntimeEngine {
   subscribe(listener: RunEventListener): () => void;
-  run(launch: SyncLaunch): Promise<unknown>;
-  parseOptions(
-    plugin: CrmPlugin,
-    raw: Record<string, unknown>,
-    pluginOptions: Record<string, unknown>,
-  ): SyncOptions;
+  syncs: ApiSyncs;
+}
+
+/** For a host that serves the API over a store but runs no sync: every start is refused. */
+export function noSyncs(reason: string): ApiSyncs {
+  return {
+    parse: () => {
+      throw new Error(reason);
+    },
+    start: () => Promise.reject(new Error(reason)),
+  };
 }
 
 export interface ApiRuntimeParts {
@@ -44,24 +43,17 @@ export interface ApiRuntimeParts {
   secrets?: () => string[];
 }
 
-function debugLogger(namespace: string): Logger {
-  const log = createDebug(namespace);
-  return {
-    debug: (message, details) => log('%s %o', message, details ?? {}),
-    info: (message, details) => log('%s %o', message, details ?? {}),
-    warn: (message, details) => log('warn %s %o', message, details ?? {}),
-    error: (message, details) => log('error %s %o', message, details ?? {}),
-    child: (child) => debugLogger(child),
-  };
-}
-
 /** Pings the CRM with a client of its own, closed afterwards. */
-async function pluginHealth(entry: RuntimePlugin, signal: AbortSignal): Promise<HealthResult> {
+async function pluginHealth(
+  entry: RuntimePlugin,
+  signal: AbortSignal,
+  secrets: string[],
+): Promise<HealthResult> {
   const { plugin } = entry;
   if (!plugin.health) throw new Error(`${plugin.name} has no health check`);
   const client = await plugin.createClient({
     config: entry.config,
-    logger: debugLogger(`crmsync:plugin:${plugin.name}:health`),
+    logger: createLogger(`crmsync:plugin:${plugin.name}:health`, { level: 'warn', secrets }),
     metrics: createRequestMetrics(),
     signal,
   });
@@ -80,63 +72,31 @@ function entitiesOf(entry: RuntimePlugin): EntityDefinition[] {
 }
 
 /**
- * Assembles the API's runtime from a store, the installed plugins and an engine.
+ * Assembles the API's runtime from a store, the installed plugins and an engine. A crmsync
+ * app's runtime is `apiRuntimeFromApp(app)`; this is for hosts of their own (the benchmarks).
  *
  * @example
- * const runtime = createApiRuntime({ store, plugins: [{ plugin, config, configured: true }], engine });
+ * const runtime = createApiRuntime({ store, plugins, engine: { subscribe, syncs } });
  * await startApiServer({ runtime, port: 0 });
  */
 export function createApiRuntime(parts: ApiRuntimeParts): ApiRuntime {
+  const secrets = parts.plugins.flatMap((entry) => secretValues(entry.plugin, entry.config));
   const plugins: ApiPlugin[] = parts.plugins.map((entry) => ({
     plugin: entry.plugin,
     configured: entry.configured,
     entities: entitiesOf(entry),
-    ...(entry.plugin.health && { health: (signal: AbortSignal) => pluginHealth(entry, signal) }),
+    ...(entry.plugin.health && {
+      health: (signal: AbortSignal) => pluginHealth(entry, signal, secrets),
+    }),
   }));
-  const secrets = parts.plugins.flatMap((entry) => secretValues(entry.plugin, entry.config));
   return {
     prisma: parts.store.prisma,
     provider: parts.store.provider,
     ping: () => parts.store.ping(),
     plugins,
-    runSync: (launch) => parts.engine.run(launch),
+    syncs: parts.engine.syncs,
     subscribe: (listener) => parts.engine.subscribe(listener),
-    parseOptions: (plugin, raw, pluginOptions) =>
-      parts.engine.parseOptions(plugin, raw, pluginOptions),
     ...(parts.schedulerHealth && { schedulerHealth: parts.schedulerHealth }),
     secretValues: parts.secrets ?? (() => secrets),
-  };
-}
-
-/**
- * The engine side of the runtime over core's SyncEngine: runs start with trigger `api` and the
- * plugin's resolved config; options are parsed by core (errors name the flag and what was
- * expected).
- *
- * @example
- * const engine = new SyncEngine({ store });
- * createApiRuntime({ store, plugins, engine: syncEngineRuntime(engine, plugins) });
- */
-export function syncEngineRuntime(engine: SyncEngine, plugins: RuntimePlugin[]): RuntimeEngine {
-  return {
-    subscribe: (listener) => engine.subscribe(listener),
-    parseOptions: (plugin, raw, pluginOptions) => ({
-      ...parseSyncOptions(raw),
-      pluginOptions: parsePluginOptions(plugin, pluginOptions),
-    }),
-    run: async (launch) => {
-      const entry = plugins.find((p) => p.plugin.name === launch.crm);
-      if (!entry) throw new InputError('crm', 'an installed CRM', launch.crm);
-      const params = {
-        plugin: entry.plugin,
-        config: entry.config,
-        options: launch.options,
-        trigger: 'api' as const,
-        signal: launch.signal,
-      };
-      return launch.entity === 'all'
-        ? engine.runAll(params)
-        : engine.runEntity({ ...params, entity: launch.entity });
-    },
   };
 }

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeInterval, parseInterval } from './schedule-service.js';
-import {
-  engineThatStartsNothing,
-  startTestApi,
-  type TestApi,
-  testProviders,
-} from './test-support.js';
+import { startTestApi, type TestApi, testProviders } from './test-support.js';
 
 const providers = await testProviders();
 
@@ -42,7 +37,7 @@ const SCHEDULE = 'id crmSource syncType interval cron options enabled pausedReas
 describe.each(providers)('schedule mutations on %s', (provider) => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({ provider, engine: engineThatStartsNothing });
+    t = await startTestApi({ provider });
   });
   afterAll(() => t?.close());
 
@@ -125,12 +120,12 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
       [
         { crm: 'salesforce', entity: 'calls', interval: '1 hour' },
         'crm',
-        'an installed CRM: callrail',
+        'one of the installed CRMs: callrail',
       ],
       [
         { crm: 'callrail', entity: 'leads', interval: '1 hour' },
         'entity',
-        'all or an entity of callrail',
+        "all, or one of callrail's entities",
       ],
       [{ crm: 'callrail', entity: 'all' }, 'interval', 'exactly one of interval and cron'],
       [
@@ -157,6 +152,11 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
         { crm: 'callrail', entity: 'all', interval: '1 hour', options: [1] },
         'options',
         'a JSON object',
+      ],
+      [
+        { crm: 'callrail', entity: 'all', interval: '1 hour', options: { batchSize: 0 } },
+        'batch-size',
+        'a whole number from 1 to 10000',
       ],
     ];
     for (const [input, field, expected] of cases) {

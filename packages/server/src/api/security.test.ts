@@ -3,12 +3,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveListenAddress } from './server.js';
 import { seedRuns } from './test-seed.js';
-import {
-  CALLRAIL_SECRET,
-  engineThatStartsNothing,
-  startTestApi,
-  type TestApi,
-} from './test-support.js';
+import { CALLRAIL_SECRET, startTestApi, type TestApi } from './test-support.js';
 
 const TOKEN = 'api-token-0b9d7e31';
 
@@ -35,7 +30,6 @@ describe('API token', () => {
   beforeAll(async () => {
     t = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       apiToken: TOKEN,
     });
   });
@@ -85,7 +79,7 @@ describe('API token', () => {
 describe('request protections', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing, maxDepth: 4 });
+    t = await startTestApi({ provider: 'sqlite', maxDepth: 4 });
   });
   afterAll(() => t?.close());
 
@@ -107,7 +101,6 @@ describe('request protections', () => {
   it('refuses queries costlier than the cost limit', async () => {
     const limited = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       maxCost: 40,
     });
     try {
@@ -137,7 +130,6 @@ describe('introspection', () => {
   it('is refused when NODE_ENV=production', async () => {
     const t = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       env: { NODE_ENV: 'production' },
     });
     try {
@@ -153,7 +145,7 @@ describe('introspection', () => {
 
   it('is allowed in production with CRMSYNC_INTROSPECTION=1, and outside production', async () => {
     for (const env of [{ NODE_ENV: 'production', CRMSYNC_INTROSPECTION: '1' }, {}]) {
-      const t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing, env });
+      const t = await startTestApi({ provider: 'sqlite', env });
       try {
         expect((await t.gql(query)).body.data).toEqual({
           __schema: { queryType: { name: 'Query' } },
@@ -193,7 +185,7 @@ describe('secrets', () => {
     createDebug.log = (...args: unknown[]) => {
       logged.push(args.map(String).join(' '));
     };
-    t = await startTestApi({ provider: 'sqlite', engine: engineThatStartsNothing });
+    t = await startTestApi({ provider: 'sqlite' });
     await seedRuns(t.store.prisma, [
       {
         crm: 'callrail',

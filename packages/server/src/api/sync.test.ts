@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CALLRAIL_SECRET,
   collect,
-  realEngine,
   startTestApi,
   type TestApi,
   testProviders,
@@ -47,7 +46,6 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
     // 120 calls read 10 a page, 40 ms a response: a run of a dozen pages that can be watched.
     t = await startTestApi({
       provider,
-      engine: realEngine,
       callrailSize: 120,
       callrailLatencyMs: 40,
     });
@@ -177,8 +175,8 @@ describe.each(providers)('startSync, cancelSync and live subscriptions on %s', (
   it('validates every flag and plugin option, naming the field and what was expected', async () => {
     const before = await t.store.prisma.syncHistory.count();
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ crm: 'pipedrive', entity: 'deals' }, 'crm', 'an installed CRM: callrail'],
-      [{ crm: 'callrail', entity: 'deals' }, 'entity', 'all or an entity of callrail'],
+      [{ crm: 'pipedrive', entity: 'deals' }, 'crm', 'one of the installed CRMs: callrail'],
+      [{ crm: 'callrail', entity: 'deals' }, 'entity', "all, or one of callrail's entities"],
       [
         { crm: 'callrail', entity: 'calls', batchSize: 0 },
         'batch-size',
@@ -234,7 +232,6 @@ describe('shutting the API server down', () => {
   it('cancels the syncs it started and waits for their rows to be finished', async () => {
     const t = await startTestApi({
       provider: 'sqlite',
-      engine: realEngine,
       callrailSize: 120,
       callrailLatencyMs: 40,
     });

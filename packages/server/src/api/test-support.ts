@@ -1,20 +1,19 @@
-import { type CrmPlugin, SyncEngine } from '@crmsync/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CrmPlugin } from '@crmsync/core';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { fileURLToPath } from 'node:url';
-import { openStore, type PrismaStore } from '../store/index.js';
+import { type Crmsync, createCrmsync } from '../app.js';
+import type { PrismaStore } from '../store/index.js';
 import {
   createPostgresTestDatabase,
   createSqliteTestDatabase,
   postgresUnavailable,
   type TestDatabase,
 } from '../store/test-databases.js';
-import {
-  createApiRuntime,
-  type RuntimeEngine,
-  type RuntimePlugin,
-  syncEngineRuntime,
-} from './runtime.js';
+import { apiRuntimeFromApp } from './app-runtime.js';
 import type { ApiRuntime } from './context.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from './server.js';
 
@@ -105,6 +104,8 @@ export const CALLRAIL_SECRET = 'callrail-secret-4f7c2a9e1b';
 
 export interface TestApi {
   api: ApiServer;
+  /** The crmsync app the server runs on, as `crmsync server` builds it. */
+  app: Crmsync;
   store: PrismaStore;
   /** The runtime the server serves (for handlers mounted beside it, e.g. the dashboard's). */
   runtime: ApiRuntime;
@@ -127,13 +128,16 @@ export interface GqlBody<T> {
 
 export interface TestApiOptions extends Partial<Omit<ApiServerOptions, 'runtime'>> {
   provider: Provider;
-  engine: (store: PrismaStore, plugins: RuntimePlugin[]) => RuntimeEngine;
   /** Calls in CallRail's fake account (default 20) and its delay per response. */
   callrailSize?: number;
   callrailLatencyMs?: number;
 }
 
-/** A throwaway database, CallRail's fake API and the API server on 127.0.0.1:0. */
+/**
+ * A throwaway database, CallRail's fake API and the API server on 127.0.0.1:0, wired the way
+ * `crmsync server` wires it: `createCrmsync` with CallRail configured from env vars, served
+ * through `apiRuntimeFromApp`. Runs report progress every 50 ms.
+ */
 export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
   const db: TestDatabase =
     options.provider === 'postgresql'
@@ -149,34 +153,30 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
 }
 
 async function startOn(db: TestDatabase, options: TestApiOptions): Promise<TestApi> {
-  const store = await openStore({ databaseUrl: db.url });
   const { callrailPlugin, CallRailFakeServer } = await loadCallRail();
   const callrail = await CallRailFakeServer.start({
     apiKey: CALLRAIL_SECRET,
     size: options.callrailSize ?? 20,
     latencyMs: options.callrailLatencyMs ?? 0,
   });
-  const plugins: RuntimePlugin[] = [
-    {
-      plugin: callrailPlugin,
-      configured: true,
-      config: {
-        CALLRAIL_API_KEY: CALLRAIL_SECRET,
-        CALLRAIL_ACCOUNT_ID: callrail.accountId,
-        CALLRAIL_BASE_URL: callrail.baseUrl,
-        CALLRAIL_HOURLY_LIMIT: 1000,
-        CALLRAIL_DAILY_LIMIT: 10_000,
-      },
+  // No config file is read: the project directory is an empty one of its own.
+  const cwd = mkdtempSync(join(tmpdir(), 'crmsync-api-'));
+  const app = await createCrmsync({
+    cwd,
+    database: db.url,
+    plugins: [callrailPlugin],
+    env: {
+      CALLRAIL_API_KEY: CALLRAIL_SECRET,
+      CALLRAIL_ACCOUNT_ID: callrail.accountId,
+      CALLRAIL_BASE_URL: callrail.baseUrl,
+      CALLRAIL_HOURLY_LIMIT: '1000',
+      CALLRAIL_DAILY_LIMIT: '10000',
     },
-  ];
-  const runtime = createApiRuntime({ store, plugins, engine: options.engine(store, plugins) });
-  const {
-    provider: _p,
-    engine: _e,
-    callrailSize: _s,
-    callrailLatencyMs: _l,
-    ...serverOptions
-  } = options;
+    progressIntervalMs: 50,
+  });
+  const store = app.store;
+  const runtime = apiRuntimeFromApp(app);
+  const { provider: _p, callrailSize: _s, callrailLatencyMs: _l, ...serverOptions } = options;
   const events = new ListenerCountingTarget();
   const api = await startApiServer({
     runtime,
@@ -189,6 +189,7 @@ async function startOn(db: TestDatabase, options: TestApiOptions): Promise<TestA
   const sockets: Client[] = [];
   return {
     api,
+    app,
     store,
     runtime,
     callrail,
@@ -217,7 +218,8 @@ async function startOn(db: TestDatabase, options: TestApiOptions): Promise<TestA
       for (const s of sockets) await s.dispose();
       await api.close();
       await callrail.close();
-      await store.close();
+      await app.close();
+      rmSync(cwd, { recursive: true, force: true });
       await db.drop();
     },
   };
@@ -265,21 +267,4 @@ export function collect<T>(
     );
   });
   return { done };
-}
-
-/**
- * For suites that start no sync (queries, security): run events never come, and a start is
- * refused. Suites that sync use the real engine.
- */
-export function engineThatStartsNothing(): RuntimeEngine {
-  return {
-    subscribe: () => () => {},
-    run: () => Promise.reject(new Error('this test suite starts no sync')),
-    parseOptions: (_plugin, raw, pluginOptions) => ({ ...raw, pluginOptions }),
-  };
-}
-
-/** Core's SyncEngine on the test store, reporting progress every 50 ms. */
-export function realEngine(store: PrismaStore, plugins: RuntimePlugin[]): RuntimeEngine {
-  return syncEngineRuntime(new SyncEngine({ store, progressIntervalMs: 50 }), plugins);
 }

@@ -12,7 +12,7 @@ import { registerWorker } from './commands/worker.js';
 import { type CliContext, describeError, openCrmsync } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO } from './output.js';
-import { removedFlagMessage } from '@crmsync/core';
+import { REMOVED_FLAGS, removedFlagError } from '@crmsync/core';
 
 /** Each command module registers itself here: one line per module. */
 const COMMANDS = [
@@ -83,12 +83,11 @@ export function buildProgram(options: BuildProgramOptions = {}): CliProgram {
     program,
     async run(argv) {
       exitCode = EXIT.success;
+      // Before commander, which would call a removed flag merely unknown.
       for (const arg of argv) {
-        const message = arg.startsWith('--')
-          ? removedFlagMessage(arg.split('=')[0] as string)
-          : null;
-        if (message) {
-          io.err(`error: ${message}\n`);
+        const name = arg.startsWith('--') ? (arg.slice(2).split('=')[0] as string) : '';
+        if (REMOVED_FLAGS[name]) {
+          io.err(`error: ${removedFlagError(name).message}\n`);
           return EXIT.usage;
         }
       }

@@ -1,12 +1,16 @@
 import cliProgress from 'cli-progress';
-import type { RunEvent, RunEventListener } from '@crmsync/core';
+import type { RunEvent, SyncHook } from '@crmsync/core';
 import type { CliIO } from './output.js';
 
 /**
- * Shows a run's progress: a live bar on a terminal, a plain line every few seconds
- * otherwise (CI logs, pipes).
+ * A sync hook that shows each run's progress: a live bar on a terminal, a plain line every few
+ * seconds otherwise (CI logs, pipes). `stop()` clears the bar if the sync ends by throwing.
+ *
+ * @example
+ * const bar = useProgressBar(io);
+ * try { await app.syncs.run(request, { trigger: 'cli', hooks: [bar] }); } finally { bar.stop(); }
  */
-export function progressReporter(io: CliIO): { listener: RunEventListener; stop(): void } {
+export function useProgressBar(io: CliIO): SyncHook & { stop(): void } {
   let bar: cliProgress.SingleBar | null = null;
   let lastLine = 0;
   const stopBar = () => {
@@ -55,5 +59,5 @@ export function progressReporter(io: CliIO): { listener: RunEventListener; stop(
       );
     }
   };
-  return { listener, stop: stopBar };
+  return { onRunEvent: listener, onSyncDone: stopBar, stop: stopBar };
 }

@@ -103,7 +103,11 @@ describe('crmsync.config.{ts,mjs,js,json}', () => {
       expect(run?.status).toBe('success');
       expect((await app.store.getRecord('acme', 'beta', 'b1'))?.data.shade).toBe('blue');
       // a flag given for the run beats the file's default
-      const typed = app.parseOptions('acme', {}, { shade: 'red' });
+      const typed = app.syncs.parse({
+        crm: 'acme',
+        entity: 'beta',
+        pluginOptions: { shade: 'red' },
+      }).options;
       expect(typed.pluginOptions).toEqual({ shade: 'red' });
       expect(app.secrets()).toContain('file-token-123');
     } finally {

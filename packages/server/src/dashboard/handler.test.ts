@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedRuns } from '../api/test-seed.js';
-import { engineThatStartsNothing, startTestApi, type TestApi } from '../api/test-support.js';
+import { startTestApi, type TestApi } from '../api/test-support.js';
 import { csvCell } from './csv.js';
 import { createDashboardHandler } from './index.js';
 
@@ -21,7 +21,6 @@ describe('the dashboard handler', () => {
     let handler: ReturnType<typeof createDashboardHandler> | undefined;
     t = await startTestApi({
       provider: 'sqlite',
-      engine: engineThatStartsNothing,
       extraHandler: (req, res) => handler?.(req, res) ?? false,
     });
     handler = createDashboardHandler({ runtime: t.runtime, dashboardDir: dir, apiToken: null });

@@ -16,4 +16,6 @@ export {
   openRunEventBridge,
   type RunEventBridge,
   resolveEventsTarget,
+  useEventBridge,
 } from './run-event-bridge.js';
+export { usePauseOnAuth, useScheduleLock, useScheduleRecord } from './sync-hooks.js';

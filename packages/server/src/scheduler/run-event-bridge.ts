@@ -1,4 +1,4 @@
-import type { RunEvent } from '@crmsync/core';
+import type { RunEvent, SyncHook } from '@crmsync/core';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import createDebug from 'debug';
 import { Redis } from 'ioredis';
@@ -74,7 +74,7 @@ function prefixed(target: ApiEventTarget, prefix: string): ApiEventTarget {
  *
  * @example
  * const bridge = await openRunEventBridge(resolveEventsTarget(process.env, databaseUrl)!);
- * await app.sync('faker', 'all', {}, { onEvent: bridge.publish });
+ * await app.sync('faker', 'all', {}, { hooks: [useEventBridge(bridge)] });
  */
 export async function openRunEventBridge(
   target: EventsTarget,
@@ -110,4 +110,9 @@ export async function openRunEventBridge(
     publish: (event) => publishRunEvent(pubsub, event),
     close,
   };
+}
+
+/** A sync hook publishing every run event to the other processes over the bridge. */
+export function useEventBridge(bridge: Pick<RunEventBridge, 'publish'>): SyncHook {
+  return { onRunEvent: (event) => bridge.publish(event) };
 }

@@ -78,7 +78,10 @@ describe('startScheduler on SQLite', () => {
   it('runs a schedule on its own, keeps next_run and last_run_id current, and reports health', async () => {
     const { app } = await open();
     const events: string[] = [];
-    const s = await scheduler(app, { kind: 'start', onRunEvent: (e) => events.push(e.type) });
+    const s = await scheduler(app, {
+      kind: 'start',
+      hooks: [{ onRunEvent: (e) => events.push(e.type) }],
+    });
     const created = await s.service.create({
       crmSource: 'faker',
       syncType: 'contacts',

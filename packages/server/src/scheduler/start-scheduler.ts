@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
-import { CrmsyncError, InputError, type RunEvent, type SyncRun } from '@crmsync/core';
+import { InputError, type SyncHook } from '@crmsync/core';
 import { Agenda, type AgendaBackend, type Job } from 'agenda';
 import type { SchedulerHealth } from '../api/context.js';
 import type { Crmsync } from '../app.js';
 import { createAgendaBackend, parseAgendaUrl, resolveAgendaUrl } from './agenda-backend.js';
 import { CrmSlots } from './crm-slots.js';
 import { AgendaScheduleService } from './schedule-service.js';
+import { useScheduleLock, usePauseOnAuth, useScheduleRecord } from './sync-hooks.js';
 import { SYNC_JOB, type SyncJobData } from './sync-job.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -38,8 +39,8 @@ export interface StartSchedulerOptions {
   reapEveryMs?: number;
   /** How long stop() waits for aborted syncs to finish; default 30 s. */
   stopTimeoutMs?: number;
-  /** Every event of the runs this scheduler starts (e.g. to publish them to other processes). */
-  onRunEvent?: (event: RunEvent) => void;
+  /** Hooks on every sync this scheduler starts (e.g. `useEventBridge` to other processes). */
+  hooks?: SyncHook[];
 }
 
 export interface Scheduler {
@@ -89,6 +90,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
   await agenda.ready;
 
   const service = new AgendaScheduleService(prisma, agenda, logger);
+  const pauseOnAuth = usePauseOnAuth(service, logger);
   const workers = new WorkerRegistry(prisma, app.store.provider);
   const slots = new CrmSlots(options.perCrmConcurrency ?? 1);
   const running = new Set<AbortController>();
@@ -116,64 +118,35 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
     const controller = new AbortController();
     running.add(controller);
     void beat();
-    // Renew the lock while waiting and on every page, so a long sync is never taken for dead.
-    let lastTouch = Date.now();
-    const touch = () => {
-      if (Date.now() - lastTouch < Math.min(lockLifetime / 4, 30_000)) return;
-      lastTouch = Date.now();
-      job.touch().catch((e: unknown) => logger.warn(`could not renew job lock: ${String(e)}`));
-    };
-    const keepAlive = setInterval(touch, Math.max(1_000, lockLifetime / 3));
+    const lock = useScheduleLock(job, lockLifetime, logger);
     let release: (() => void) | undefined;
-    let runs: SyncRun[] = [];
     try {
-      release = await slots.acquire(crm, controller.signal);
       // Raw flags as the API and `crmsync schedule add` store them; plugin options apart.
       const { pluginOptions, ...flags } = raw;
-      const syncOptions =
-        pluginOptions && typeof pluginOptions === 'object'
-          ? app.parseOptions(crm, flags, pluginOptions as Record<string, unknown>)
-          : app.parseOptions(crm, flags);
-      runs = await app.sync(crm, entity, syncOptions, {
+      const request = app.syncs.parse({ crm, entity, flags, pluginOptions });
+      release = await slots.acquire(crm, controller.signal);
+      await app.syncs.run(request, {
         trigger: 'schedule',
         signal: controller.signal,
-        onEvent: (event) => {
-          options.onRunEvent?.(event);
-          if (event.type === 'run-progress') touch();
-          if (event.type === 'run-started' && scheduleId)
-            void prisma.syncSchedule
-              .updateMany({ where: { id: scheduleId }, data: { lastRunId: event.run.id } })
-              .catch(() => undefined);
-        },
+        hooks: [
+          lock,
+          ...(scheduleId ? [useScheduleRecord(prisma, scheduleId)] : []),
+          pauseOnAuth,
+          ...(options.hooks ?? []),
+        ],
       });
     } catch (error) {
       if (controller.signal.aborted) return;
       // Bad options or a plugin that is not configured: retrying every interval cannot help.
       // Anything else (a database hiccup) is left to the next due time.
-      const hopeless =
-        error instanceof InputError || (error instanceof CrmsyncError && error.kind === 'config');
-      if (scheduleId && hopeless)
-        await service.pause(scheduleId, `could not start: ${(error as Error).message}`);
+      if (scheduleId && error instanceof InputError)
+        await service.pause(scheduleId, `could not start: ${error.message}`);
       throw error;
     } finally {
-      clearInterval(keepAlive);
+      lock.release();
       release?.();
       running.delete(controller);
       if (!stopped) void beat();
-    }
-    const last = runs.at(-1);
-    if (scheduleId && last)
-      await prisma.syncSchedule.updateMany({
-        where: { id: scheduleId },
-        data: { lastRunId: last.id },
-      });
-    const rejected = runs.find((r) => r.errorKind === 'auth');
-    if (rejected) {
-      const paused = await service.pauseCrm(
-        crm,
-        `${crm} rejected the credentials in run ${rejected.id} (${rejected.errorMessage ?? 'auth error'}); fix them and resume`,
-      );
-      logger.warn(`paused ${paused.length} schedule(s) of ${crm}: credentials rejected`);
     }
   }
 

@@ -253,38 +253,54 @@ export const SCHEDULES = /* GraphQL */ `
   ${SCHEDULE_FIELDS}
 `;
 
-const SCHEDULE_RESULT = `
-  __typename
-  ... on Error { message }
-  ... on FieldError { field expected }
-`;
-
+// Each mutation's result is a union of its own, so the selection is written out in each one
+// (a fragment names one type) and codegen types every result.
 export const CREATE_SCHEDULE = /* GraphQL */ `
   mutation CreateSchedule($input: CreateScheduleInput!) {
-    createSchedule(input: $input) { ${SCHEDULE_RESULT} }
+    createSchedule(input: $input) {
+      __typename
+      ... on Error { message }
+      ... on FieldError { field expected }
+    }
   }
 `;
 
 export const UPDATE_SCHEDULE = /* GraphQL */ `
   mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {
-    updateSchedule(id: $id, input: $input) { ${SCHEDULE_RESULT} }
+    updateSchedule(id: $id, input: $input) {
+      __typename
+      ... on Error { message }
+      ... on FieldError { field expected }
+    }
   }
 `;
 
 export const PAUSE_SCHEDULE = /* GraphQL */ `
   mutation PauseSchedule($id: ID!) {
-    pauseSchedule(id: $id, reason: "paused from the dashboard") { ${SCHEDULE_RESULT} }
+    pauseSchedule(id: $id, reason: "paused from the dashboard") {
+      __typename
+      ... on Error { message }
+      ... on FieldError { field expected }
+    }
   }
 `;
 
 export const RESUME_SCHEDULE = /* GraphQL */ `
   mutation ResumeSchedule($id: ID!) {
-    resumeSchedule(id: $id) { ${SCHEDULE_RESULT} }
+    resumeSchedule(id: $id) {
+      __typename
+      ... on Error { message }
+      ... on FieldError { field expected }
+    }
   }
 `;
 
 export const DELETE_SCHEDULE = /* GraphQL */ `
   mutation DeleteSchedule($id: ID!) {
-    deleteSchedule(id: $id) { ${SCHEDULE_RESULT} }
+    deleteSchedule(id: $id) {
+      __typename
+      ... on Error { message }
+      ... on FieldError { field expected }
+    }
   }
 `;

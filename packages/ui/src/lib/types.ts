@@ -1,59 +1,23 @@
-export type RunStatus = 'running' | 'success' | 'partial' | 'failed';
+// The dashboard's wire types, named as its pages use them, taken from the types generated from
+// packages/server/schema.graphql and the operations in queries.ts (`pnpm run codegen`).
+import type {
+  CrmPageQuery,
+  RunProgressSubscription,
+  RunRowFragment,
+  ScheduleFieldsFragment,
+  RunStatus as SchemaRunStatus,
+} from './generated/graphql';
 
-export interface RunRow {
-  id: string;
-  crmSource: string;
-  syncType: string;
-  status: RunStatus;
-  mode: string;
-  trigger: string;
-  dryRun: boolean;
-  startTime: string;
-  endTime: string | null;
-  durationSeconds: number | null;
-  recordsProcessed: number;
-  recordsCreated: number;
-  recordsUpdated: number;
-  recordsFailed: number;
-  errorMessage: string | null;
-  errorKind: string | null;
-}
+export type RunStatus = SchemaRunStatus;
 
-export interface PluginOption {
-  name: string;
-  type: 'boolean' | 'integer' | 'string' | 'enum';
-  description: string;
-  default: unknown;
-  choices: string[] | null;
-  min: number | null;
-  max: number | null;
-}
+export type RunRow = RunRowFragment;
 
-export interface ScheduleRow {
-  id: string;
-  crmSource: string;
-  syncType: string;
-  interval: string | null;
-  cron: string | null;
-  enabled: boolean;
-  pausedReason: string | null;
-  nextRun: string | null;
-  lastRunId: string | null;
+/** One of a plugin's own options, as `Crm.options` describes it. */
+export type PluginOption = NonNullable<CrmPageQuery['crm']>['options'][number];
+
+export type ScheduleRow = Omit<ScheduleFieldsFragment, 'options'> & {
+  /** The schedule's sync flags and plugin options (a JSON object on the wire). */
   options: Record<string, unknown>;
-  updatedAt: string;
-}
+};
 
-export interface ProgressEvent {
-  runId: string;
-  crmSource: string;
-  syncType: string;
-  recordsProcessed: number;
-  recordsCreated: number;
-  recordsUpdated: number;
-  recordsUnchanged: number;
-  recordsFailed: number;
-  estimatedTotal: number | null;
-  recordsPerSecond: number;
-  pages: number;
-  at: string;
-}
+export type ProgressEvent = RunProgressSubscription['runProgress'];

@@ -1,34 +1,33 @@
+import {
+  acceptsText,
+  expectedText,
+  flagConflict,
+  SYNC_FLAGS,
+  type SyncFlag,
+  type SyncFlagKey,
+} from '@crmsync/core/sync-flags';
 import type { PluginOption } from './types';
 
-/** Universal flags as the sync launcher edits them (strings straight from the inputs). */
+// The launcher's form and its checks come from core's flag table, the one the server parses
+// with: same flags, same limits, same words ("expected a whole number from 1 to 10000").
+
+/** The flags the form shows: checkboxes, then the fields that take a value. */
+export const CHECKBOX_FLAGS: readonly SyncFlag[] = SYNC_FLAGS.filter((f) => f.type === 'boolean');
+export const VALUE_FLAGS: readonly SyncFlag[] = SYNC_FLAGS.filter((f) => f.type !== 'boolean');
+
+/** Universal flags as the sync launcher edits them (checkboxes, or text straight from inputs). */
 export interface SyncForm {
   entity: string;
-  full: boolean;
-  force: boolean;
-  dryRun: boolean;
-  skipValidation: boolean;
-  strictValidation: boolean;
-  debug: boolean;
-  startDate: string;
-  endDate: string;
-  batchSize: string;
-  maxRecords: string;
+  flags: Record<SyncFlagKey, string | boolean>;
   pluginOptions: Record<string, string | boolean>;
 }
 
 export function emptySyncForm(entity: string, options: PluginOption[]): SyncForm {
   return {
     entity,
-    full: false,
-    force: false,
-    dryRun: false,
-    skipValidation: false,
-    strictValidation: false,
-    debug: false,
-    startDate: '',
-    endDate: '',
-    batchSize: '',
-    maxRecords: '',
+    flags: Object.fromEntries(
+      SYNC_FLAGS.map((f) => [f.key, f.type === 'boolean' ? false : '']),
+    ) as Record<SyncFlagKey, string | boolean>,
     pluginOptions: Object.fromEntries(
       options.map((o) => [
         o.name,
@@ -38,53 +37,34 @@ export function emptySyncForm(entity: string, options: PluginOption[]): SyncForm
   };
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const OPTION_TYPES = ['boolean', 'integer', 'string', 'enum'] as const;
 
-function isRealDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
+/** The option's shape for the flag table's checks; the schema types `type` as a plain string. */
+const shapeOf = (o: PluginOption) => ({
+  type: OPTION_TYPES.find((t) => t === o.type) ?? 'string',
+  ...(o.min !== null && { min: o.min }),
+  ...(o.max !== null && { max: o.max }),
+  ...(o.choices && { choices: o.choices }),
+});
 
-/** The same checks the server makes, so most mistakes are caught before sending. */
+/** The same checks the server makes, in its words, so most mistakes are caught before sending. */
 export function validateSyncForm(form: SyncForm, options: PluginOption[]): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (form.startDate && !isRealDate(form.startDate))
-    errors.startDate = 'expected a date as YYYY-MM-DD';
-  if (form.endDate && !isRealDate(form.endDate)) errors.endDate = 'expected a date as YYYY-MM-DD';
-  if (
-    !errors.startDate &&
-    !errors.endDate &&
-    form.startDate &&
-    form.endDate &&
-    form.endDate < form.startDate
-  )
-    errors.endDate = 'expected a date on or after the start date';
-  if (
-    form.batchSize &&
-    !(/^\d+$/.test(form.batchSize) && +form.batchSize >= 1 && +form.batchSize <= 10_000)
-  )
-    errors.batchSize = 'expected a whole number from 1 to 10000';
-  if (form.maxRecords && !(/^\d+$/.test(form.maxRecords) && +form.maxRecords >= 1))
-    errors.maxRecords = 'expected a whole number of at least 1';
-  if (form.force && form.full) errors.force = 'choose either force or full, not both';
-  for (const o of options) {
-    const v = form.pluginOptions[o.name];
-    if (o.type === 'integer' && typeof v === 'string' && v !== '') {
-      if (!/^-?\d+$/.test(v)) errors[`option:${o.name}`] = 'expected a whole number';
-      else if (o.min !== null && +v < o.min)
-        errors[`option:${o.name}`] = `expected at least ${o.min}`;
-      else if (o.max !== null && +v > o.max)
-        errors[`option:${o.name}`] = `expected at most ${o.max}`;
+  for (const flag of SYNC_FLAGS) {
+    if (!acceptsText(flag, form.flags[flag.key]))
+      errors[flag.key] = `expected ${expectedText(flag)}`;
+  }
+  if (Object.keys(errors).length === 0) {
+    const conflict = flagConflict(form.flags);
+    if (conflict) {
+      const key = SYNC_FLAGS.find((f) => f.cli === conflict.flag)?.key ?? 'form';
+      errors[key] = `expected ${conflict.expected}`;
     }
-    if (
-      o.type === 'enum' &&
-      typeof v === 'string' &&
-      v !== '' &&
-      o.choices &&
-      !o.choices.includes(v)
-    )
-      errors[`option:${o.name}`] = `expected one of ${o.choices.join(', ')}`;
+  }
+  for (const o of options) {
+    const value = form.pluginOptions[o.name];
+    if (value !== undefined && !acceptsText(shapeOf(o), value))
+      errors[`option:${o.name}`] = `expected ${expectedText(shapeOf(o))}`;
   }
   return errors;
 }
@@ -102,20 +82,11 @@ export function toStartSyncInput(
     pluginOptions[o.name] = o.type === 'integer' && typeof v === 'string' ? Number(v) : v;
   }
   const input: Record<string, unknown> = { crm, entity: form.entity };
-  for (const flag of [
-    'full',
-    'force',
-    'dryRun',
-    'skipValidation',
-    'strictValidation',
-    'debug',
-  ] as const) {
-    if (form[flag]) input[flag] = true;
+  for (const flag of SYNC_FLAGS) {
+    const v = form.flags[flag.key];
+    if (v === '' || v === false) continue;
+    input[flag.key] = flag.type === 'integer' && typeof v === 'string' ? Number(v) : v;
   }
-  if (form.startDate) input.startDate = form.startDate;
-  if (form.endDate) input.endDate = form.endDate;
-  if (form.batchSize) input.batchSize = Number(form.batchSize);
-  if (form.maxRecords) input.maxRecords = Number(form.maxRecords);
   if (Object.keys(pluginOptions).length > 0) input.pluginOptions = pluginOptions;
   return input;
 }
@@ -127,22 +98,10 @@ const norm = (s: string) => s.replace(/[^a-z0-9]/gi, '').toLowerCase();
  * to the form key that shows it.
  */
 export function formKeyForServerField(field: string, options: PluginOption[]): string {
-  const flags = [
-    'entity',
-    'full',
-    'force',
-    'dryRun',
-    'skipValidation',
-    'strictValidation',
-    'debug',
-    'startDate',
-    'endDate',
-    'batchSize',
-    'maxRecords',
-  ];
   const bare = field.replace(/^(input\.|pluginOptions\.|options\.)/, '');
-  const flag = flags.find((f) => norm(f) === norm(bare));
-  if (flag) return flag;
+  if (norm(bare) === 'entity') return 'entity';
+  const flag = SYNC_FLAGS.find((f) => norm(f.key) === norm(bare));
+  if (flag) return flag.key;
   const option = options.find((o) => norm(o.name) === norm(bare));
   if (option) return `option:${option.name}`;
   return 'form';

@@ -22,21 +22,13 @@ export const ScheduleRef = builder.prismaObject('SyncSchedule', {
   }),
 });
 
-/** Throws InputError unless `crm` is installed and `entity` is one of its entities (or `all`). */
-export function checkTarget(ctx: ApiContext, crm: string, entity: string): string[] {
-  const plugin = ctx.runtime.plugins.find((p) => p.plugin.name === crm);
-  if (!plugin) {
-    throw new InputError(
-      'crm',
-      `an installed CRM: ${ctx.runtime.plugins.map((p) => p.plugin.name).join(', ')}`,
-      crm,
-    );
-  }
-  const names = plugin.entities.map((e) => e.name);
-  if (entity === 'all') return names;
-  if (!names.includes(entity))
-    throw new InputError('entity', `all or an entity of ${crm}: ${names.join(', ')}`, entity);
-  return [entity];
+/**
+ * Refuses a schedule whose runs would be refused (unknown CRM or entity, bad flags or plugin
+ * options) with the words a sync start uses; credentials may come later.
+ */
+function checkSchedule(ctx: ApiContext, crm: string, entity: string, options: unknown): void {
+  const { pluginOptions, ...flags } = objectOrThrow(options, 'options') ?? {};
+  ctx.runtime.syncs.parse({ crm, entity, flags, pluginOptions }, { configured: false });
 }
 
 const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
@@ -91,7 +83,7 @@ builder.mutationFields((t) => ({
     errors: scheduleErrors,
     args: { input: t.arg({ type: CreateScheduleInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      checkTarget(ctx, input.crm, input.entity);
+      checkSchedule(ctx, input.crm, input.entity, input.options);
       return ctx.schedules.create({
         crmSource: input.crm,
         syncType: input.entity,

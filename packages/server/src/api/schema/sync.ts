@@ -1,8 +1,18 @@
-import { InputError } from '@crmsync/core';
+import { InputError, SYNC_FLAGS, type SyncFlag } from '@crmsync/core';
 import { NotFoundError, RunAlreadyActiveError } from '../errors.js';
 import { builder } from './builder.js';
 import { RunRef } from './runs.js';
-import { checkTarget } from './schedules.js';
+
+type InputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+/** A universal flag as a GraphQL input field, typed and described from core's flag table. */
+function flagField(t: InputFields, flag: SyncFlag) {
+  const format = flag.type === 'day' ? `${flag.valueName}: ` : '';
+  const description = `${format}${flag.description} (--${flag.cli})`;
+  if (flag.type === 'boolean') return t.boolean({ required: false, description });
+  if (flag.type === 'integer') return t.int({ required: false, description });
+  return t.string({ required: false, description });
+}
 
 const StartSyncInput = builder.inputType('StartSyncInput', {
   description:
@@ -10,16 +20,7 @@ const StartSyncInput = builder.inputType('StartSyncInput', {
   fields: (t) => ({
     crm: t.string({ required: true }),
     entity: t.string({ required: true, description: 'An entity name, or `all`.' }),
-    full: t.boolean({ required: false }),
-    force: t.boolean({ required: false }),
-    startDate: t.string({ required: false, description: 'YYYY-MM-DD' }),
-    endDate: t.string({ required: false, description: 'YYYY-MM-DD' }),
-    dryRun: t.boolean({ required: false }),
-    batchSize: t.int({ required: false }),
-    maxRecords: t.int({ required: false }),
-    skipValidation: t.boolean({ required: false }),
-    strictValidation: t.boolean({ required: false }),
-    debug: t.boolean({ required: false }),
+    ...Object.fromEntries(SYNC_FLAGS.map((flag) => [flag.key, flagField(t, flag)])),
     pluginOptions: t.field({
       type: 'JSON',
       required: false,
@@ -55,43 +56,10 @@ builder.mutationFields((t) => ({
     errors: { types: [InputError, RunAlreadyActiveError] },
     args: { input: t.arg({ type: StartSyncInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const entities = checkTarget(ctx, input.crm, input.entity);
-      const plugin = ctx.runtime.plugins.find((p) => p.plugin.name === input.crm)!;
-      if (!plugin.configured) {
-        throw new InputError(
-          'crm',
-          `a configured CRM (set the credentials of ${input.crm} first)`,
-          input.crm,
-        );
-      }
-      const pluginOptions = input.pluginOptions ?? {};
-      if (
-        typeof pluginOptions !== 'object' ||
-        Array.isArray(pluginOptions) ||
-        pluginOptions === null
-      ) {
-        throw new InputError(
-          'pluginOptions',
-          'a JSON object of the plugin’s options',
-          pluginOptions,
-        );
-      }
-      const { crm: _crm, entity: _entity, pluginOptions: _p, ...flags } = input;
-      const raw = Object.fromEntries(
-        Object.entries(flags).filter(([, v]) => v !== null && v !== undefined),
-      );
-      const options = ctx.runtime.parseOptions(
-        plugin.plugin,
-        raw,
-        pluginOptions as Record<string, unknown>,
-      );
-      const runId = await ctx.runs.start({
-        crm: input.crm,
-        entity: input.entity,
-        entities,
-        options,
-      });
-      return { runId, crm: input.crm, entity: input.entity };
+      const { crm, entity, pluginOptions, ...flags } = input;
+      const request = ctx.runtime.syncs.parse({ crm, entity, flags, pluginOptions });
+      const runId = await ctx.runs.start(request);
+      return { runId, crm, entity };
     },
   }),
   cancelSync: t.field({

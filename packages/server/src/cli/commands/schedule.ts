@@ -4,6 +4,7 @@ import { type Scheduler, startScheduler } from '../../scheduler/index.js';
 import type { SyncSchedule } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
+import { addSyncFlags } from '../sync-flags.js';
 import { parsePluginArgs } from './sync.js';
 
 const scheduleJson = (s: SyncSchedule) => ({
@@ -69,22 +70,14 @@ export function registerSchedule(program: Command, ctx: CliContext) {
     .command('schedule')
     .description('recurring syncs: add, list, pause, resume, rm');
 
-  schedule
+  const add = schedule
     .command('add')
     .description('sync <crm> <entity|all> every interval or on a cron expression')
     .argument('<crm>', 'the CRM plugin, e.g. hubspot')
     .argument('<entity>', 'an entity of that CRM, or "all"')
     .option('--every <interval>', 'e.g. "15 minutes", "15m", "2h", "1d" (at least 1 minute)')
-    .option('--cron <expression>', 'e.g. "*/5 * * * *"')
-    .option('--full', 'read everything; keep local rows whose remote timestamp is newer')
-    .option('--force', 'read everything and overwrite')
-    .option('--start-date <YYYY-MM-DD>', 'read changes from this day on (manual window)')
-    .option('--end-date <YYYY-MM-DD>', 'read changes up to and including this day')
-    .option('--dry-run', 'run everything but write no record')
-    .option('--batch-size <n>', 'page size asked of the CRM (1-10000)')
-    .option('--max-records <n>', 'stop cleanly after n records')
-    .option('--skip-validation', 'do not validate records')
-    .option('--strict-validation', 'a record with an invalid field fails')
+    .option('--cron <expression>', 'e.g. "*/5 * * * *"');
+  addSyncFlags(add, 'schedule')
     .option('--json', 'print the schedule as JSON')
     .allowUnknownOption()
     .allowExcessArguments()
@@ -92,14 +85,13 @@ export function registerSchedule(program: Command, ctx: CliContext) {
       async (crm: string, entity: string, opts: Record<string, unknown>, command: Command) => {
         const { every, cron, json, ...flags } = opts;
         await withSchedules(ctx, command, async (app, scheduler) => {
-          const installed = app.plugin(crm);
           const pluginOptions = parsePluginArgs(
             command.args.slice(2),
-            installed.plugin.options ?? {},
+            app.plugin(crm).plugin.options ?? {},
             crm,
           );
           // Refuse bad flags now, not at the first run in 15 minutes.
-          app.parseOptions(crm, flags, pluginOptions);
+          app.syncs.parse({ crm, entity, flags, pluginOptions }, { configured: false });
           const options: Record<string, unknown> = {
             ...flags,
             ...(Object.keys(pluginOptions).length > 0 && { pluginOptions }),

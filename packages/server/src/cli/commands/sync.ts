@@ -1,14 +1,16 @@
 import {
   InputError,
   type PluginOptionsSpec,
-  removedFlagMessage,
+  REMOVED_FLAGS,
+  removedFlagError,
   type SyncRun,
 } from '@crmsync/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { exitCodeForRuns } from '../exit-codes.js';
 import { runJson, runsTable } from '../output.js';
-import { progressReporter } from '../progress.js';
+import { useProgressBar } from '../progress.js';
+import { addSyncFlags } from '../sync-flags.js';
 
 /** `--name value`, `--name=value` and bare `--flag` after the entity: the plugin's own options. */
 export function parsePluginArgs(
@@ -22,8 +24,7 @@ export function parsePluginArgs(
     if (!arg.startsWith('--'))
       throw new InputError('arguments', `sync <crm> <entity|all> [flags]; unexpected "${arg}"`);
     const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const removed = removedFlagMessage(rawName);
-    if (removed) throw new InputError(rawName, removed);
+    if (REMOVED_FLAGS[rawName]) throw removedFlagError(rawName);
     const name =
       rawName.startsWith('no-') && spec[rawName.slice(3)]?.type === 'boolean'
         ? rawName.slice(3)
@@ -52,24 +53,12 @@ export function parsePluginArgs(
 }
 
 export function registerSync(program: Command, ctx: CliContext) {
-  program
+  const command = program
     .command('sync')
     .description('sync one entity of a CRM, or all of them in dependency order')
     .argument('<crm>', 'the CRM plugin, e.g. hubspot')
-    .argument('<entity>', 'an entity of that CRM, or "all"')
-    .option('--full', 'read everything; keep local rows whose remote timestamp is newer')
-    .option('--force', 'read everything and overwrite')
-    .option('--start-date <YYYY-MM-DD>', 'read changes from this day on (manual window)')
-    .option('--end-date <YYYY-MM-DD>', 'read changes up to and including this day')
-    .option('--dry-run', 'run everything but write no record')
-    .option('--batch-size <n>', 'page size asked of the CRM (1-10000)')
-    .option('--max-records <n>', 'stop cleanly after n records')
-    .option('--skip-validation', 'do not validate records')
-    .option(
-      '--strict-validation',
-      'a record with an invalid field fails (default: warn and keep it)',
-    )
-    .option('--debug', 'verbose logs')
+    .argument('<entity>', 'an entity of that CRM, or "all"');
+  addSyncFlags(command, 'sync')
     .option('--json', 'print the finished runs as JSON')
     .option('--wait', 'when another run of the entity is running, wait for it to end, then run')
     .allowUnknownOption()
@@ -81,21 +70,20 @@ export function registerSync(program: Command, ctx: CliContext) {
         const onSignal = () => controller.abort(new Error('interrupted by the user (Ctrl+C)'));
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
-        const progress = progressReporter(ctx.io);
+        const progress = useProgressBar(ctx.io);
         try {
-          const installed = app.plugin(crm);
-          const pluginArgs = parsePluginArgs(
+          const { json, wait, ...flags } = opts;
+          const pluginOptions = parsePluginArgs(
             command.args.slice(2),
-            installed.plugin.options ?? {},
+            app.plugin(crm).plugin.options ?? {},
             crm,
           );
-          const { json, wait, ...flags } = opts;
-          const options = app.parseOptions(crm, flags, pluginArgs);
-          const runs: SyncRun[] = await app.sync(crm, entity, options, {
+          const request = app.syncs.parse({ crm, entity, flags, pluginOptions });
+          const runs: SyncRun[] = await app.syncs.run(request, {
             trigger: 'cli',
             signal: controller.signal,
             waitIfRunning: wait === true,
-            onEvent: json ? undefined : progress.listener,
+            hooks: json ? [] : [progress],
           });
           if (json) ctx.io.out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
           else {

@@ -7,6 +7,7 @@ import {
   openRunEventBridge,
   type RunEventBridge,
   resolveEventsTarget,
+  useEventBridge,
 } from '../../scheduler/run-event-bridge.js';
 import { type CliContext, globalOptions } from '../context.js';
 import { untilStopped } from './server.js';
@@ -92,7 +93,7 @@ export function registerWorker(program: Command, ctx: CliContext) {
           ...(processEveryMs && { processEveryMs }),
           ...(heartbeatMs && { heartbeatMs }),
           ...(reapEveryMs && { reapEveryMs }),
-          ...(bridge && { onRunEvent: bridge.publish }),
+          ...(bridge && { hooks: [useEventBridge(bridge)] }),
         });
         const agendaUrl = flags.agendaUrl ?? ctx.env.CRMSYNC_AGENDA_URL;
         ctx.io.out(

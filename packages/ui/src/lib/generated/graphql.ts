@@ -1,0 +1,280 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type CreateScheduleInput = {
+  crm: string;
+  cron?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  /** An entity name, or `all`. */
+  entity: string;
+  /** e.g. "15 minutes"; exactly one of interval and cron. */
+  interval?: string | null | undefined;
+  /** Sync options for each run. */
+  options?: unknown;
+};
+
+/** A condition on one field of the entity’s schema. Numbers compare as numbers. */
+export type RecordFilter = {
+  field: string;
+  op?: RecordFilterOp;
+  value?: string | null | undefined;
+};
+
+export type RecordFilterOp =
+  | 'CONTAINS'
+  | 'EQUALS'
+  | 'GT'
+  | 'GTE'
+  | 'IS_EMPTY'
+  | 'IS_NOT_EMPTY'
+  | 'LT'
+  | 'LTE'
+  | 'NOT_EQUALS';
+
+export type RecordSort = {
+  direction?: SortDirection;
+  /** externalId, lastSyncedAt, remoteUpdatedAt or a field of the entity’s schema. */
+  field: string;
+};
+
+export type RunFilter = {
+  crm?: string | null | undefined;
+  entity?: string | null | undefined;
+  /** Inclusive. */
+  startedAfter?: string | null | undefined;
+  /** Exclusive. */
+  startedBefore?: string | null | undefined;
+  status?: RunStatus | null | undefined;
+};
+
+/** Exactly the four statuses of sync_history. */
+export type RunStatus =
+  | 'failed'
+  | 'partial'
+  | 'running'
+  | 'success';
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+/** The `crmsync sync` command as input: every universal flag plus the plugin’s options. */
+export type StartSyncInput = {
+  /** page size asked of the CRM (1-10000) (--batch-size) */
+  batchSize?: number | null | undefined;
+  crm: string;
+  /** verbose logs (--debug) */
+  debug?: boolean | null | undefined;
+  /** run everything but write no record (--dry-run) */
+  dryRun?: boolean | null | undefined;
+  /** YYYY-MM-DD: read changes up to and including this day (--end-date) */
+  endDate?: string | null | undefined;
+  /** An entity name, or `all`. */
+  entity: string;
+  /** read everything and overwrite (--force) */
+  force?: boolean | null | undefined;
+  /** read everything; keep local rows whose remote timestamp is newer (--full) */
+  full?: boolean | null | undefined;
+  /** stop cleanly after n records (--max-records) */
+  maxRecords?: number | null | undefined;
+  /** The plugin’s own options by name (see Crm.options). */
+  pluginOptions?: unknown;
+  /** do not validate records (--skip-validation) */
+  skipValidation?: boolean | null | undefined;
+  /** YYYY-MM-DD: read changes from this day on (manual window) (--start-date) */
+  startDate?: string | null | undefined;
+  /** a record with an invalid field fails (default: warn and keep it) (--strict-validation) */
+  strictValidation?: boolean | null | undefined;
+};
+
+export type UpdateScheduleInput = {
+  cron?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  interval?: string | null | undefined;
+  options?: unknown;
+};
+
+export type RunRowFragment = { id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null };
+
+export type CrmsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CrmsQuery = { crms: Array<{ name: string, displayName: string, kind: string, configured: boolean, entities: Array<{ name: string, displayName: string }> }> };
+
+export type OverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewQuery = { overview: { activeRuns: number, succeededLast24h: number, failedLast24h: number, partialLast24h: number, successRate: number | null, at: string }, crmStatus: Array<{ crm: string, displayName: string, configured: boolean, status: RunStatus | null, lastSyncAt: string | null, recordsProcessed: number | null, recordsCreated: number | null, recordsUpdated: number | null, durationSeconds: number | null, nextScheduledRun: string | null, lastRun: { id: string } | null }>, recentRuns: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }> };
+
+export type OverviewDetailsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewDetailsQuery = { charts: { durationTrend: Array<{ day: string, value: number | null }>, successRateTrend: Array<{ day: string, value: number | null }>, recordsByCrm: Array<{ crm: string, value: number }>, runsByCrm: Array<{ crm: string, value: number }> }, errorAnalysis: { recentFailures: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }>, byKind: Array<{ kind: string, count: number }>, failureRateByCrm: Array<{ crm: string, runs: number, failed: number, failureRate: number }> }, systemHealth: { database: { provider: string, reachable: boolean, latencyMs: number | null, message: string | null }, scheduler: { running: boolean, message: string | null, workers: Array<{ id: string, lastSeenAt: string | null, activeJobs: number }> }, crms: Array<{ crm: string, configured: boolean, reachable: boolean | null, latencyMs: number | null, message: string | null }> } };
+
+export type CrmPageQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CrmPageQuery = { crm: { name: string, displayName: string, kind: string, description: string | null, configured: boolean, configFields: Array<{ name: string, env: string, required: boolean, secret: boolean, description: string }>, options: Array<{ name: string, type: string, description: string, default: unknown, choices: Array<string> | null, min: number | null, max: number | null }>, entities: Array<{ name: string, displayName: string, description: string | null, deltaKind: string, dependsOn: Array<string>, recordCount: number, status: RunStatus | null, lastRun: { id: string, status: RunStatus, startTime: string, endTime: string | null, recordsProcessed: number, durationSeconds: number | null } | null }> } | null };
+
+export type EntitySearchQueryVariables = Exact<{
+  crm: string;
+  entity: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type EntitySearchQuery = { records: { totalCount: number } };
+
+export type RecordsQueryVariables = Exact<{
+  crm: string;
+  entity: string;
+  search?: string | null | undefined;
+  filters?: Array<RecordFilter> | RecordFilter | null | undefined;
+  sort?: RecordSort | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type RecordsQuery = { entity: { name: string, displayName: string, primaryKey: string, recordCount: number } | null, records: { totalCount: number, columns: Array<{ name: string, type: string, required: boolean }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { externalId: string, lastSyncedAt: string, deletedAt: string | null, fields: Array<{ name: string, type: string, value: unknown }> } }> } };
+
+export type RunsQueryVariables = Exact<{
+  filter?: RunFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type RunsQuery = { runs: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null } }> } };
+
+export type RunQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RunQuery = { run: { endpoint: string | null, recordsUnchanged: number, recordsDeleted: number, sinceTime: string | null, highWaterMark: string | null, resumedFromRunId: string | null, workerId: string | null, heartbeatAt: string | null, configuration: unknown, performanceMetrics: unknown, id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null, events: { edges: Array<{ node: { id: string, at: string, level: string, message: string, recordId: string | null } }> } } | null };
+
+export type RunProgressSubscriptionVariables = Exact<{
+  runId?: string | number | null | undefined;
+  crm?: string | null | undefined;
+}>;
+
+
+export type RunProgressSubscription = { runProgress: { runId: string, crmSource: string, syncType: string, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsUnchanged: number, recordsFailed: number, estimatedTotal: number | null, recordsPerSecond: number, pages: number, at: string } };
+
+export type RunEventsSubscriptionVariables = Exact<{
+  runId?: string | number | null | undefined;
+}>;
+
+
+export type RunEventsSubscription = { runEvents: { runId: string, at: string, level: string, message: string, recordId: string | null } };
+
+export type RunFinishedSubscriptionVariables = Exact<{
+  runId?: string | number | null | undefined;
+  crm?: string | null | undefined;
+}>;
+
+
+export type RunFinishedSubscription = { runFinished: { runId: string, status: RunStatus, crmSource: string, syncType: string, at: string } };
+
+export type RunStartedSubscriptionVariables = Exact<{
+  crm?: string | null | undefined;
+}>;
+
+
+export type RunStartedSubscription = { runStarted: { runId: string, status: RunStatus, crmSource: string, syncType: string, at: string } };
+
+export type StartSyncMutationVariables = Exact<{
+  input: StartSyncInput;
+}>;
+
+
+export type StartSyncMutation = { startSync:
+    | { __typename: 'FieldError', field: string, expected: string | null, message: string }
+    | { __typename: 'MutationStartSyncSuccess', data: { runId: string, crm: string, entity: string } }
+    | { __typename: 'SyncAlreadyRunning', runId: string, message: string }
+   };
+
+export type CancelSyncMutationVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type CancelSyncMutation = { cancelSync:
+    | { __typename: 'FieldError', message: string }
+    | { __typename: 'MutationCancelSyncSuccess' }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type ScheduleFieldsFragment = { id: string, crmSource: string, syncType: string, interval: string | null, cron: string | null, enabled: boolean, pausedReason: string | null, nextRun: string | null, lastRunId: string | null, options: unknown, updatedAt: string };
+
+export type SchedulesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SchedulesQuery = { schedules: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, crmSource: string, syncType: string, interval: string | null, cron: string | null, enabled: boolean, pausedReason: string | null, nextRun: string | null, lastRunId: string | null, options: unknown, updatedAt: string } }> } };
+
+export type CreateScheduleMutationVariables = Exact<{
+  input: CreateScheduleInput;
+}>;
+
+
+export type CreateScheduleMutation = { createSchedule:
+    | { __typename: 'FieldError', message: string, field: string, expected: string | null }
+    | { __typename: 'MutationCreateScheduleSuccess' }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type UpdateScheduleMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateScheduleInput;
+}>;
+
+
+export type UpdateScheduleMutation = { updateSchedule:
+    | { __typename: 'FieldError', message: string, field: string, expected: string | null }
+    | { __typename: 'MutationUpdateScheduleSuccess' }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type PauseScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseScheduleMutation = { pauseSchedule:
+    | { __typename: 'FieldError', message: string, field: string, expected: string | null }
+    | { __typename: 'MutationPauseScheduleSuccess' }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type ResumeScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeScheduleMutation = { resumeSchedule:
+    | { __typename: 'FieldError', message: string, field: string, expected: string | null }
+    | { __typename: 'MutationResumeScheduleSuccess' }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type DeleteScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteScheduleMutation = { deleteSchedule:
+    | { __typename: 'FieldError', message: string, field: string, expected: string | null }
+    | { __typename: 'MutationDeleteScheduleSuccess' }
+    | { __typename: 'NotFound', message: string }
+   };
