@@ -169,7 +169,7 @@ export interface EntityDefinition<
    * `Page.completeGroups`, it returned every current record of it, so a delta can remove what
    * the CRM removed without reporting it (HubSpot: the links of each changed object to one
    * object type, grouped by `from_object_type`, `from_id` and `to_object_type`). Needs a store
-   * with `softDeleteMissingInGroups`.
+   * offering `groupedDeletes` (see GroupedDeletes).
    */
   groupedBy?: readonly string[];
   /** Field schema: types for validation and for the API's typed view; `source` maps raw paths. */

@@ -1,5 +1,5 @@
 /**
- * A record's group under `fields` (see `Store.softDeleteMissingInGroups`): its values of them
+ * A record's group under `fields` (see `GroupedDeletes.softDeleteMissingInGroups`): its values of them
  * as text, the way SQL reads them out of the stored JSON — a string as it is, a number in its
  * shortest form — or null when one is missing or null (such a record is in no group).
  */

@@ -9,6 +9,7 @@ import type {
   SyncRun,
 } from '../contracts/run.js';
 import type {
+  GroupedDeletes,
   RecordGroups,
   RecordWrite,
   RunQuery,
@@ -47,6 +48,8 @@ type MemoryRow = Omit<StoredRecord, 'data' | 'remoteUpdatedAt' | 'remoteCreatedA
  */
 export class MemoryStore implements Store {
   readonly location = 'memory';
+  /** Offered unless the store is made without it (to see what the engine does then). */
+  readonly groupedDeletes?: GroupedDeletes;
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();
@@ -54,6 +57,13 @@ export class MemoryStore implements Store {
   readonly #runSeq = new Map<string, number>();
   #eventSeq = 0;
   #closed = false;
+
+  constructor(options: { groupedDeletes?: boolean } = {}) {
+    if (options.groupedDeletes !== false)
+      this.groupedDeletes = {
+        softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
+      };
+  }
 
   async beginRun(input: BeginRunInput): Promise<SyncRun> {
     this.#open();
@@ -219,7 +229,7 @@ export class MemoryStore implements Store {
     return changed;
   }
 
-  async softDeleteMissingInGroups(
+  async #softDeleteMissingInGroups(
     crmSource: string,
     entity: string,
     scope: RecordGroups,

@@ -7,6 +7,11 @@ export type {
   PluginKitOptions,
   PluginKitScenario,
 } from './plugin-kit-types.js';
+export { describeEventStoreSuite } from './event-store-suite.js';
+export { describeGroupedDeletesSuite } from './grouped-deletes-suite.js';
+export { describeRecordStoreSuite } from './record-store-suite.js';
+export { describeRunQuerySuite } from './run-query-suite.js';
+export { describeRunStoreSuite } from './run-store-suite.js';
 export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
 export * from './fake-api/index.js';
 export {

@@ -6,6 +6,7 @@ import {
   type FinishRunInput,
   newRun,
   type RecordGroups,
+  type GroupedDeletes,
   type RecordWrite,
   type RunProgressUpdate,
   type RunQuery,
@@ -53,6 +54,9 @@ export class PrismaStore implements Store {
   readonly target: DatabaseTarget;
   /** The database as messages name it: the SQLite file, or the URL without its password. */
   readonly location: string;
+  readonly groupedDeletes: GroupedDeletes = {
+    softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
+  };
   readonly #connection: DatabaseConnection;
   readonly #records: RecordTable;
   #closed = false;
@@ -231,7 +235,7 @@ export class PrismaStore implements Store {
     return this.#records.softDeleteMissing(crmSource, entity, keep, runId, now);
   }
 
-  async softDeleteMissingInGroups(
+  async #softDeleteMissingInGroups(
     crmSource: string,
     entity: string,
     scope: RecordGroups,
