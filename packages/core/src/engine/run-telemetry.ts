@@ -1,7 +1,21 @@
 import { createRequestMetrics, type PerformanceMetrics } from '../contracts/metrics.js';
 import type { Page } from '../contracts/plugin.js';
 import type { EventLevel, SyncEventInput } from '../contracts/run.js';
-import type { RunContext } from './run-context.js';
+import type { RunEvent } from '../contracts/events.js';
+import type { Logger } from '../contracts/logger.js';
+import type { RunCounts, SyncRun } from '../contracts/run.js';
+
+/**
+ * What telemetry reads of its run; the RunContext passes itself. Declared here so that the
+ * context, which creates the telemetry, and the telemetry do not import each other.
+ */
+export interface TelemetrySource {
+  readonly s: { logger: Logger; progressIntervalMs: number; emit(event: RunEvent): void };
+  readonly crm: string;
+  readonly entityName: string;
+  readonly run: SyncRun;
+  readonly counts: RunCounts;
+}
 
 /** Validation warnings written to the run's log; beyond this they are only counted. */
 const MAX_LOGGED_WARNINGS = 100;
@@ -11,7 +25,7 @@ const MAX_LOGGED_WARNINGS = 100;
  * and the performance metrics its history row keeps.
  */
 export class RunTelemetry {
-  readonly #ctx: RunContext;
+  readonly #ctx: TelemetrySource;
   readonly metrics = createRequestMetrics();
   /** Log lines not yet written to the store (taken by the lifecycle's persist). */
   readonly pendingEvents: SyncEventInput[] = [];
@@ -26,7 +40,7 @@ export class RunTelemetry {
   // The first page always reports, however soon after the process started.
   #lastProgressAt = Number.NEGATIVE_INFINITY;
 
-  constructor(ctx: RunContext) {
+  constructor(ctx: TelemetrySource) {
     this.#ctx = ctx;
   }
 
