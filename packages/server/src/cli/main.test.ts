@@ -1,36 +1,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnCli } from '../../test/cli/cli-process.js';
 import { type TestProject, testProject } from '../../test/cli/test-project.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-interface Child {
-  code: Promise<number | null>;
-  out(): string;
-  err(): string;
-  kill(signal: NodeJS.Signals): void;
-}
-
-/** `node --import tsx packages/server/src/cli/main.ts <args>`: the real binary, as a process. */
-function crmsync(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
-    cwd: repo,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return {
-    code: new Promise((resolve) => child.on('close', (code) => resolve(code))),
-    out: () => out,
-    err: () => err,
-    kill: (signal) => child.kill(signal),
-  };
-}
+/** The real binary, as a process. */
+const crmsync = spawnCli;
 
 /** `crmsync <args>` on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
 async function crmsyncOnTerminal(args: string[], env: Record<string, string> = {}) {

@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '@crmsync/core';
 import { fakerPlugin } from '@crmsync/plugin-faker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCrmsync } from '../../src/app.js';
+import { spawnCli } from '../cli/cli-process.js';
 
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SECRET = 'pw-4d9f-hunter2';
 
 /** A port nothing listens on: bound, then released. */
@@ -23,19 +20,10 @@ async function closedPort(): Promise<number> {
 }
 
 /** The real CLI as a process; resolves with its exit code and everything it printed. */
-function crmsync(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
-    cwd: repo,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, out, err })),
-  );
+async function crmsync(args: string[], env: Record<string, string>) {
+  const cli = spawnCli(args, env);
+  const code = await cli.code;
+  return { code, out: cli.out(), err: cli.err() };
 }
 
 describe('credentials inside a CRM base URL', () => {
