@@ -14,6 +14,25 @@ export function defaultWorkerId(): string {
  */
 export const liveRunIds = new Set<string>();
 
+/**
+ * The `beginRun` calls of this process not yet answered. Between the store writing a run's row
+ * and this process adding its id to `liveRunIds`, the row looks left behind; while a begin is in
+ * flight, a running row of this process is taken as alive (refused, not reaped).
+ */
+let beginsInFlight = 0;
+
+/** Runs `begin` (a store's `beginRun`) counted as in flight, adding the run it writes to the live ones. */
+export async function beginCounted(begin: () => Promise<SyncRun>): Promise<SyncRun> {
+  beginsInFlight++;
+  try {
+    const run = await begin();
+    liveRunIds.add(run.id);
+    return run;
+  } finally {
+    beginsInFlight--;
+  }
+}
+
 /** Whether a process of this machine is alive (signal 0 checks without sending anything). */
 function processAlive(pid: number): boolean {
   try {
@@ -43,7 +62,7 @@ export function deadHolderReason(
   const pid = Number(match[2]);
   if (match[1] !== hostname()) return null;
   if (pid === process.pid)
-    return liveRunIds.has(holder.id)
+    return liveRunIds.has(holder.id) || beginsInFlight > 0
       ? null
       : `its process (${holder.workerId}) is no longer running it (its end could not be saved)`;
   if (processAlive(pid)) return null;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RunAlreadyRunningError } from '../contracts/errors.js';
 import type { SyncOptions, SyncRun } from '../contracts/run.js';
 import { classifyError, errorMessage } from './classify.js';
-import { deadHolderReason, liveRunIds, reapInterrupted } from './holder.js';
+import { beginCounted, deadHolderReason, liveRunIds, reapInterrupted } from './holder.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
 import type { RunContext, StoreRetry } from './run-context.js';
 
@@ -62,7 +62,8 @@ export class RunLifecycle {
       // early too, the run after it still resumes rather than starting over.
       ctx.checkpoint = resumeFrom?.checkpoint ?? null;
       try {
-        ctx.run = await store.beginRun({
+        ctx.run = await beginCounted(() =>
+          store.beginRun({
           crmSource: ctx.crm,
           syncType: ctx.entityName,
           endpoint: entity.name,
@@ -74,8 +75,8 @@ export class RunLifecycle {
           resumedFromRunId: resumeFrom?.id ?? null,
           workerId: ctx.s.workerId,
           leaseMs: ctx.s.leaseMs,
-        });
-        liveRunIds.add(ctx.run.id);
+        }),
+        );
         return resumeFrom;
       } catch (error) {
         if (!(error instanceof RunAlreadyRunningError)) throw error;

@@ -203,6 +203,14 @@ class InstrumentedStore extends MemoryStore {
   refuseIds = new Set<string>();
   refuseAll = false;
   failFinish = 0;
+  /** Delay between writing a run's row and answering `beginRun` (a slow database round trip). */
+  beginAnswerDelayMs = 0;
+
+  override async beginRun(...args: Parameters<MemoryStore['beginRun']>) {
+    const run = await super.beginRun(...args);
+    if (this.beginAnswerDelayMs) await new Promise((r) => setTimeout(r, this.beginAnswerDelayMs));
+    return run;
+  }
 
   override async upsertRecords(
     crmSource: string,
@@ -950,6 +958,19 @@ describe('SyncEngine', () => {
     const reaped = await engine.reapStaleRuns(new Date(Date.now() + 120_000));
     expect(reaped.map((r) => r.id)).toEqual([result.id]);
     await noneRunning(store);
+  });
+
+  it('refuses, not reaps, a run of this process whose begin has not been answered yet', async () => {
+    const { run, store } = setup(5);
+    store.beginAnswerDelayMs = 50;
+    const raced = await Promise.allSettled([run(), run(), run()]);
+    expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = raced.filter((r) => r.status === 'rejected');
+    expect(refused.map((r) => (r.reason as Error).name)).toEqual([
+      'RunAlreadyRunningError',
+      'RunAlreadyRunningError',
+    ]);
+    expect((await store.listRuns({})).map((r) => r.status)).toEqual(['success']);
   });
 
   it('refuses an unknown entity or bad options before any history row exists', async () => {
