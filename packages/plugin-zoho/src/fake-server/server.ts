@@ -25,6 +25,11 @@ export interface FakeZohoOptions {
   offsetMinutes?: number;
   /** Records a mass update job works off per second of the fake's clock. Default 1,000. */
   massUpdateRate?: number;
+  /**
+   * Access tokens (token → expiry ms) this fake accepts: pass another fake's `tokens` to make
+   * the two the API hosts of one accounts server (an org on another data centre).
+   */
+  tokens?: Map<string, number>;
 }
 
 export const FAKE_CLIENT = {
@@ -46,7 +51,7 @@ export const FAKE_CLIENT = {
  *   records-api.ts and writes-api.ts), behind the concurrency cap and daily credits.
  */
 export async function startFakeZoho(options: FakeZohoOptions = {}) {
-  const tokens = new Map<string, number>();
+  const tokens = options.tokens ?? new Map<string, number>();
   const clock = new FakeClock();
   const api: FakeApi = new FakeApi({
     clock,
@@ -153,6 +158,7 @@ export async function startFakeZoho(options: FakeZohoOptions = {}) {
       state.massUpdateRate = perSecond;
     },
     tokenRequests: () => state.tokenRequests,
+    tokens,
     close: () => api.close(),
   };
 }
