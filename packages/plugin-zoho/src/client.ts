@@ -39,6 +39,10 @@ export interface ZohoClientOptions {
   account: string;
   retries?: number;
   backoffMs?: number;
+  /** A first full read of at least this many records uses the Bulk Read API; 0 never. */
+  bulkThreshold?: number;
+  /** How often a bulk read job is polled, ms. Default 2,000. */
+  bulkPollMs?: number;
 }
 
 const DAY = 86_400_000;
@@ -69,6 +73,7 @@ export class ZohoClient {
   readonly options: ZohoClientOptions;
   readonly limiter: RateLimiter;
   #http: HttpClient | undefined;
+  #domain = '';
   #resolving: Promise<HttpClient> | undefined;
   readonly #fields = new Map<string, Promise<ZohoField[]>>();
 
@@ -85,10 +90,14 @@ export class ZohoClient {
   async http(signal: AbortSignal): Promise<HttpClient> {
     if (this.#http) return this.#http;
     this.#resolving ??= (async () => {
-      const domain = (await this.options.auth.ensure(signal)) ?? this.options.baseUrl;
+      const domain = ((await this.options.auth.ensure(signal)) ?? this.options.baseUrl).replace(
+        /\/+$/,
+        '',
+      );
+      this.#domain = domain;
       this.#http = new HttpClient({
         crm: 'zoho',
-        baseUrl: `${domain.replace(/\/+$/, '')}/crm/v8`,
+        baseUrl: `${domain}/crm/v8`,
         auth: this.options.auth,
         limiter: this.limiter,
         ...(this.options.metrics && { metrics: this.options.metrics }),
@@ -200,6 +209,47 @@ export class ZohoClient {
       if (error instanceof CrmsyncError && error.context.status === 304)
         return { status: 304, data: [], info: { more_records: false } };
       throw error;
+    }
+  }
+
+  /** An absolute URL on the org's API host (`/crm/bulk/v8/read`), once `http()` resolved it. */
+  apiUrl(path: string): string {
+    return /^https?:\/\//.test(path) ? path : `${this.#domain}${path}`;
+  }
+
+  /** Records in the module (`GET /{Module}/actions/count`). */
+  async count(module: string, signal: AbortSignal): Promise<number> {
+    const http = await this.http(signal);
+    const res = await http.get<{ count?: number } | string>(`/${module}/actions/count`, { signal });
+    return typeof res.body === 'object' ? (res.body.count ?? 0) : 0;
+  }
+
+  /**
+   * Downloads bytes (a bulk read's ZIP) through the limiter with the same auth: the JSON
+   * client would read the body as text. A 401 refreshes the token once.
+   */
+  async download(path: string, signal: AbortSignal): Promise<Uint8Array> {
+    await this.http(signal);
+    const url = this.apiUrl(path);
+    const auth = this.options.auth;
+    for (let attempt = 0; ; attempt++) {
+      const headers = await auth.headers(signal);
+      const { result: res } = await this.limiter.schedule(
+        () => fetch(url, { headers, signal }),
+        signal,
+      );
+      if (res.ok) return new Uint8Array(await res.arrayBuffer());
+      await res.body?.cancel();
+      if (res.status === 401 && attempt === 0 && (await auth.refresh?.(signal, headers))) continue;
+      throw new CrmsyncError(
+        res.status === 401 || res.status === 403
+          ? 'auth'
+          : res.status >= 500 || res.status === 429
+            ? 'transient'
+            : 'data',
+        `zoho: the bulk read download answered HTTP ${res.status} (${new URL(url).pathname})`,
+        { crm: 'zoho', status: res.status },
+      );
     }
   }
 

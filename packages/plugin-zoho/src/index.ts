@@ -105,6 +105,17 @@ const config = {
     type: 'integer',
     default: 50_000,
   },
+  ZOHO_BULK_THRESHOLD: {
+    description:
+      'A first full read of a module with at least this many records uses the Bulk Read API; 0 never',
+    type: 'integer',
+    default: 10_000,
+  },
+  ZOHO_BULK_POLL_MS: {
+    description: 'How often a Bulk Read job is polled, in ms',
+    type: 'integer',
+    default: 2_000,
+  },
 } as const;
 
 interface ZohoConfig {
@@ -116,6 +127,8 @@ interface ZohoConfig {
   ZOHO_ACCOUNTS_URL: string;
   ZOHO_CONCURRENCY: number;
   ZOHO_DAILY_CREDITS: number;
+  ZOHO_BULK_THRESHOLD?: number;
+  ZOHO_BULK_POLL_MS?: number;
 }
 
 /** A client for the org `config` names: OAuth refresh flow, or a fixed access token. */
@@ -150,6 +163,8 @@ export function createZohoClient(
     logger: context.logger ?? silentLogger(),
     concurrency: Math.max(1, cfg.ZOHO_CONCURRENCY),
     dailyCredits: Math.max(1, cfg.ZOHO_DAILY_CREDITS),
+    bulkThreshold: Math.max(0, cfg.ZOHO_BULK_THRESHOLD ?? 10_000),
+    bulkPollMs: Math.max(10, cfg.ZOHO_BULK_POLL_MS ?? 2_000),
     account,
   });
 }

@@ -233,4 +233,64 @@ describe('zoho plugin: reading', () => {
     expect(fake.limits.refused).toBe(0);
     expect(fake.limits.peak).toBe(1);
   });
+
+  it('loads a module over ZOHO_BULK_THRESHOLD with one Bulk Read job (ZIP of CSV), typed like a paged read', async () => {
+    const { fake, run, config, store } = await setup({
+      size: 450,
+      bulk: { queueMs: 200, rowsPerSecond: 100_000 },
+    });
+    const bulk = { ...config, ZOHO_BULK_THRESHOLD: '400', ZOHO_BULK_POLL_MS: '50' };
+    const result = await run('deals', { batchSize: 100 }, bulk);
+    expect(result).toMatchObject({ status: 'success', counts: { created: 450, failed: 0 } });
+    const paths = fake.api.requests.map((r) => `${r.method} ${r.route ?? r.path}`);
+    expect(paths.filter((p) => p === 'POST /crm/bulk/v8/read')).toHaveLength(1);
+    expect(paths.filter((p) => p === 'GET /crm/bulk/v8/read/:job/result')).toHaveLength(1);
+    expect(paths).not.toContain('GET /crm/v8/:module');
+    const raw = fake.org.module('Deals').records.all()[7];
+    if (!raw) throw new Error('the fake has no 8th deal');
+    const row = await store.getRecord('zoho', 'deals', raw?.id ?? '');
+    expect(row?.data).toMatchObject({
+      Amount: raw?.Amount,
+      Probability: raw?.Probability,
+      Stage: raw?.Stage,
+      Install_Region: raw?.Install_Region,
+      Closing_Date: raw?.Closing_Date,
+      Description: null,
+      Account_Name: { id: (raw.Account_Name as { id: string }).id },
+    });
+    // Later deltas page with If-Modified-Since as usual.
+    fake.org.touch('Deals', raw?.id ?? '', { Stage: 'Closed Won' });
+    const delta = await run('deals', {}, bulk);
+    expect(delta.counts.updated).toBe(1);
+    expect(fake.api.count((r) => r.method === 'POST' && r.path === '/crm/bulk/v8/read')).toBe(1);
+  });
+
+  it('resumes an interrupted bulk load from its job and row, adding no second job', async () => {
+    const { fake, config, store } = await setup({ size: 450, bulk: { queueMs: 0 } });
+    const bulk = { ...config, ZOHO_BULK_THRESHOLD: '400', ZOHO_BULK_POLL_MS: '20' };
+    const engine = new SyncEngine({ store, progressIntervalMs: 0 });
+    const stop = new AbortController();
+    const first = await engine.runEntity({
+      plugin: zohoPlugin,
+      entity: 'deals',
+      config: bulk,
+      options: { batchSize: 100 },
+      signal: stop.signal,
+      onEvent: (e) => {
+        if (e.type === 'run-progress' && e.pages >= 2) stop.abort(new Error('stopped by the test'));
+      },
+    });
+    expect(first.status).toBe('failed');
+    const written = await store.countRecords('zoho', 'deals');
+    expect(written).toBeGreaterThan(0);
+    const second = await engine.runEntity({
+      plugin: zohoPlugin,
+      entity: 'deals',
+      config: bulk,
+      options: { batchSize: 100 },
+    });
+    expect(second).toMatchObject({ status: 'success', resumedFromRunId: first.id });
+    expect(second.counts.created).toBe(450 - written);
+    expect(fake.api.count((r) => r.method === 'POST' && r.path === '/crm/bulk/v8/read')).toBe(1);
+  });
 });

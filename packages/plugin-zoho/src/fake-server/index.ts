@@ -1,3 +1,4 @@
+export { BULK_PAGE, type BulkJob, type BulkTiming } from './bulk-api.js';
 export { compareValues, type CoqlQuery, matches, parseCoql } from './coql.js';
 export {
   type FakeFieldMeta,

@@ -176,6 +176,13 @@ export function mountReadRoutes(api: FakeApi, org: FakeZohoOrg, limits: ZohoLimi
   );
 
   api.get(
+    '/crm/v8/:module/actions/count',
+    limits.guard(1, (request) =>
+      ok({ count: org.module(request.params.module ?? '').records.size }),
+    ),
+  );
+
+  api.get(
     '/crm/v8/:module/:id',
     limits.guard(1, (request) => {
       const module = org.module(request.params.module ?? '');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FakeApi, FakeClock, type FakeRequest, formBody, ok, reply } from '@crmsync/core/fake-api';
+import { type BulkTiming, mountBulkRoutes } from './bulk-api.js';
 import { zohoError } from './errors.js';
 import { ZohoLimits } from './limits.js';
 import { FakeZohoOrg } from './org.js';
@@ -30,6 +31,8 @@ export interface FakeZohoOptions {
    * the two the API hosts of one accounts server (an org on another data centre).
    */
   tokens?: Map<string, number>;
+  /** Bulk read jobs: time queued before exporting (default 2 s) and rows exported per second (default 50,000). */
+  bulk?: Partial<BulkTiming>;
 }
 
 export const FAKE_CLIENT = {
@@ -134,6 +137,8 @@ export async function startFakeZoho(options: FakeZohoOptions = {}) {
 
   mountReadRoutes(api, org, limits);
   const jobs = mountWriteRoutes(api, org, limits, () => state.massUpdateRate);
+  const bulk: BulkTiming = { queueMs: 2_000, rowsPerSecond: 50_000, ...options.bulk };
+  const bulkJobs = mountBulkRoutes(api, org, limits, () => bulk);
 
   const url = await api.listen();
   state.apiDomain = url;
@@ -142,6 +147,8 @@ export async function startFakeZoho(options: FakeZohoOptions = {}) {
     org,
     limits,
     jobs,
+    bulkJobs,
+    bulk,
     /** Accounts server and API on one port; the token's `api_domain` names it. */
     url,
     client: FAKE_CLIENT,
