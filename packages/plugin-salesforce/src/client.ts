@@ -82,7 +82,7 @@ export class SalesforceClient {
     this.instanceUrl = options.instanceUrl.replace(/\/+$/, '');
     this.dataPath = `/services/data/v${options.apiVersion}`;
     this.#reserve = options.reserve ?? 0;
-    this.#pollMs = options.bulkPollMs ?? 2_000;
+    this.#pollMs = options.bulkPollMs ?? 5_000;
     this.bulkThreshold = options.bulkThreshold ?? 50_000;
     this.bulkChunk = options.bulkChunk ?? 10_000;
     this.limiter = new RateLimiter([
@@ -215,6 +215,8 @@ export class SalesforceClient {
       signal,
     });
     const id = created.body.id;
+    // Polls quickly at first (a small job completes in a moment), then backs off to `bulkPollMs`.
+    let wait = 200;
     for (;;) {
       const job = (await this.call<BulkJob>(`/jobs/query/${id}`, { signal })).body;
       if (job.state === 'JobComplete') return id;
@@ -224,7 +226,8 @@ export class SalesforceClient {
           `salesforce: Bulk API 2.0 query job ${id} ${job.state.toLowerCase()}${job.errorMessage ? `: ${job.errorMessage}` : ''}`,
           { crm: 'salesforce' },
         );
-      await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(this.#pollMs, wait * 2);
       signal.throwIfAborted();
     }
   }

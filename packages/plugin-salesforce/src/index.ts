@@ -72,6 +72,11 @@ export const salesforcePlugin = defineCrmPlugin({
       default: 50_000,
       description: 'An initial or full read of at least this many records uses Bulk API 2.0',
     },
+    SALESFORCE_BULK_CHUNK: {
+      type: 'integer',
+      default: 10_000,
+      description: 'Records per Bulk API 2.0 result chunk (maxRecords): memory per page',
+    },
     SALESFORCE_MAX_CONCURRENT: {
       type: 'integer',
       default: 25,
@@ -138,6 +143,7 @@ export const salesforcePlugin = defineCrmPlugin({
       maxConcurrent: Number(config.SALESFORCE_MAX_CONCURRENT),
       reserve: Number(config.SALESFORCE_API_RESERVE),
       bulkThreshold: Number(config.SALESFORCE_BULK_THRESHOLD),
+      bulkChunk: Number(config.SALESFORCE_BULK_CHUNK),
     });
   },
   closeClient: (client) => client.close(),
