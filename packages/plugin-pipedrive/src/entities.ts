@@ -5,6 +5,8 @@ import {
   type MappedRecord,
   type RestCheckpoint,
   restEntity,
+  type SlicedCheckpoint,
+  slicedEntity,
 } from '@crmsync/core';
 import type { PipedriveClient, PipedriveEntityName } from './client.js';
 
@@ -36,7 +38,7 @@ function pipedriveList(
   displayName: string,
   fields: FieldSchema,
   extra: { query?: Record<string, string>; until?: boolean } = {},
-): EntityDefinition<PipedriveClient, PipedriveRecord, RestCheckpoint> {
+): EntityDefinition<PipedriveClient, PipedriveRecord, RestCheckpoint | SlicedCheckpoint> {
   const schema = { ...common, ...fields };
   const list = restEntity<PipedriveRecord, PipedriveClient>({
     name,
@@ -67,7 +69,7 @@ function pipedriveList(
   });
   const base = createDefaultProcessor<PipedriveRecord>(list, 'pipedrive');
   const builtIn = new Set(Object.keys(schema));
-  return {
+  const named: EntityDefinition<PipedriveClient, PipedriveRecord, RestCheckpoint> = {
     ...list,
     processor: {
       transform(raw): MappedRecord {
@@ -84,6 +86,19 @@ function pipedriveList(
         yield { ...page, records: page.records.map((r) => nameCustomFields(r, names)) };
     },
   };
+  // Products have no updated_until: a span could not be asked of the API, so they are not sliced.
+  if (extra.until === false) return named;
+  return slicedEntity(named, {
+    // The oldest change: the first record by update_time.
+    async origin(client, request) {
+      const res = await client.http.get<{ data: PipedriveRecord[] | null }>(`/${name}`, {
+        query: { ...extra.query, sort_by: 'update_time', sort_direction: 'asc', limit: 1 },
+        signal: request.signal,
+      });
+      const first = res.body.data?.[0]?.update_time;
+      return first ? new Date(first) : undefined;
+    },
+  });
 }
 
 /** Moves each hash-keyed custom field to its readable name; unknown hashes stay in `custom_fields`. */

@@ -1,4 +1,4 @@
-import { defineCrmPlugin, headerAuth } from '@crmsync/core';
+import { defineCrmPlugin, headerAuth, slicesOption } from '@crmsync/core';
 import { PipedriveClient, PipedriveOAuth } from './client.js';
 import { activities, deals, organizations, persons, products } from './entities.js';
 
@@ -61,6 +61,7 @@ export const pipedrivePlugin = defineCrmPlugin({
         'The company’s daily API token budget, to spread reads under it (a list call costs 10)',
     },
   },
+  options: { slices: { ...slicesOption, default: 4 } },
   entities: [persons, organizations, deals, activities, products],
   healthEntity: 'organizations',
   async createClient({ config, metrics, logger, signal }) {

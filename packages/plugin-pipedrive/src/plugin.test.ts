@@ -24,8 +24,9 @@ describe('pipedrive', () => {
 
   it('asks 500 records a page (the maximum) unless told, sorted by update_time', async () => {
     const { fixture, run } = await setup('persons', 30);
-    await run();
-    await run({ force: true, batchSize: 2_000 });
+    const one = { pluginOptions: { slices: 1 } };
+    await run(one);
+    await run({ ...one, force: true, batchSize: 2_000 });
     expect(fixture.requestedPageSizes()).toEqual([500, 500]);
     const list = fixture.api.requests.filter((r) => r.path === '/api/v2/persons');
     expect(list[0]?.query.get('sort_by')).toBe('update_time');
@@ -59,6 +60,7 @@ describe('pipedrive', () => {
     const { fixture, run } = await setup('persons', 700);
     // The base URL setting points nowhere: the token's api_domain must be used.
     const config = { ...fixture.oauth, PIPEDRIVE_BASE_URL: 'http://127.0.0.1:9/api/v2' };
+    const unsliced = { pluginOptions: { slices: 1 } };
     let expired = false;
     fixture.api.latencyMs = (r) => {
       // Expire the session after the first page: the second page must re-authenticate.
@@ -68,7 +70,7 @@ describe('pipedrive', () => {
       }
       return 0;
     };
-    const result = await run({}, config);
+    const result = await run(unsliced, config);
     expect(result.errorMessage).toBeNull();
     expect(result.counts.created).toBe(700);
     const tokens = fixture.api.requests.filter((r) => r.path === '/oauth/token');
@@ -94,5 +96,54 @@ describe('pipedrive', () => {
     expect(result).toMatchObject({ status: 'failed', errorKind: 'rate_limit' });
     expect(result.counts.created).toBe(1_000);
     expect(fixture.tokensLeft()).toBe(0);
+  });
+
+  it('reads in time slices at once: each span asked with its own bounds, every record once', async () => {
+    const { fixture, run } = await setup('persons', 2_000);
+    const result = await run({ pluginOptions: { slices: 8 } });
+    expect(result.errorMessage).toBeNull();
+    expect(result.counts).toMatchObject({ processed: 2_000, created: 2_000 });
+    const first = fixture.api.requests.filter(
+      (r) =>
+        r.path === '/api/v2/persons' && r.query.get('limit') === '500' && !r.query.get('cursor'),
+    );
+    expect(first).toHaveLength(8);
+    // Spans meet exactly: each one's updated_until is the next one's updated_since.
+    const bounds = first
+      .map((r) => [r.query.get('updated_since'), r.query.get('updated_until')])
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+    // The first span starts at the oldest record (the probe asked for it with limit 1).
+    expect(bounds[0]?.[0]).toBe(fixture.data.persons.records.get('1')?.update_time);
+    for (let i = 1; i < bounds.length; i++) expect(bounds[i]?.[0]).toBe(bounds[i - 1]?.[1]);
+  });
+
+  it('never counts twice a record that moves to another span during a sliced read', async () => {
+    const { fixture, run, store } = await setup('persons', 1_200);
+    const touched: string[] = [];
+    fixture.api.latencyMs = (r) => {
+      // After the first pages, change a record of the oldest span (already read) and one of
+      // the newest span (maybe not yet read): both move past the read's pinned end.
+      if (touched.length === 0 && r.query.get('cursor')) {
+        touched.push('1', '1200');
+        for (const id of touched)
+          fixture.data.persons.change(
+            id,
+            { update_time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+            Date.now(),
+          );
+      }
+      return 0;
+    };
+    const first = await run({ pluginOptions: { slices: 4 }, batchSize: 100 });
+    expect(first.errorMessage).toBeNull();
+    expect(first.counts.created).toBe(first.counts.processed);
+    expect(first.counts.processed).toBeLessThanOrEqual(1_200);
+    fixture.api.latencyMs = 0;
+    // The next delta (from before the first run started) reads both moved records once.
+    const delta = await run({ pluginOptions: { slices: 4 } });
+    expect(delta.counts.processed).toBe(2);
+    for (const id of touched)
+      expect(await store.getRecord('pipedrive', 'persons', id)).toBeTruthy();
+    expect(await store.countRecords('pipedrive', 'persons')).toBe(1_200);
   });
 });

@@ -6,6 +6,8 @@ import {
   type FieldSchema,
   type MappedRecord,
   type Page,
+  type SlicedCheckpoint,
+  slicedEntity,
 } from '@crmsync/core';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -85,7 +87,7 @@ const stamps: FieldSchema = {
  */
 export function sobjectEntity(
   spec: SObjectSpec,
-): EntityDefinition<SalesforceClient, SalesforceRecord, SalesforceCheckpoint> {
+): EntityDefinition<SalesforceClient, SalesforceRecord, SalesforceCheckpoint | SlicedCheckpoint> {
   const schema: FieldSchema = { ...stamps, ...spec.fields };
   const definition = defineEntity<SalesforceClient, SalesforceRecord, SalesforceCheckpoint>({
     name: spec.name,
@@ -101,7 +103,7 @@ export function sobjectEntity(
     fetch: (client, request) => read(client, request),
   });
   const base = createDefaultProcessor<SalesforceRecord>(definition, 'salesforce');
-  return {
+  const entity: EntityDefinition<SalesforceClient, SalesforceRecord, SalesforceCheckpoint> = {
     ...definition,
     processor: {
       // The typed fields as declared, then every other field describe listed, as it came.
@@ -116,6 +118,25 @@ export function sobjectEntity(
       validate: (record, context) => base.validate(record, context),
     },
   };
+  // Time slices read at once (the SOQL WHERE takes both bounds); spans share the client, so
+  // its concurrency cap and the org's allocation hold across them.
+  return slicedEntity(entity, {
+    async origin(client, request) {
+      // A read Bulk 2.0 will serve is left whole: Salesforce parallelises the job itself.
+      const choice = String(request.options.bulk ?? 'auto');
+      if (!request.since && choice !== 'never') {
+        if (choice === 'always') return undefined;
+        const count = await client.count(spec.object, modstampWhere(request), request.signal);
+        if (count >= client.bulkThreshold) return undefined;
+      }
+      const first = await client.query<SalesforceRecord>(
+        `SELECT SystemModstamp FROM ${spec.object} ORDER BY SystemModstamp LIMIT 1`,
+        { signal: request.signal },
+      );
+      const at = first.records[0]?.SystemModstamp;
+      return at ? new Date(parseSalesforceDateTime(at)) : undefined;
+    },
+  });
 
   async function* read(
     client: SalesforceClient,
@@ -309,7 +330,7 @@ export const opportunities = sobjectEntity({
 /** `Case`, `Invoice__c` from `SALESFORCE_OBJECTS`: entity `case`, `invoice__c`. */
 export function extraObjects(
   list: string | undefined,
-): EntityDefinition<SalesforceClient, SalesforceRecord, SalesforceCheckpoint>[] {
+): EntityDefinition<SalesforceClient, SalesforceRecord, SalesforceCheckpoint | SlicedCheckpoint>[] {
   const standard = new Set(['Lead', 'Contact', 'Account', 'Opportunity']);
   return (list ?? '')
     .split(',')

@@ -1,4 +1,4 @@
-import { CrmsyncError, defineCrmPlugin } from '@crmsync/core';
+import { CrmsyncError, defineCrmPlugin, slicesOption } from '@crmsync/core';
 import { type SalesforceFlow, SalesforceAuth } from './auth.js';
 import { SalesforceClient } from './client.js';
 import { accounts, contacts, extraObjects, leads, opportunities } from './entities.js';
@@ -89,6 +89,7 @@ export const salesforcePlugin = defineCrmPlugin({
     },
   },
   options: {
+    slices: { ...slicesOption, default: 4 },
     bulk: {
       type: 'enum',
       choices: ['auto', 'always', 'never'],

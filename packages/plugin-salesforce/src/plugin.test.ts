@@ -78,7 +78,7 @@ describe('salesforce', () => {
       }
       return 0;
     };
-    const result = await run({ batchSize: 300 });
+    const result = await run({ batchSize: 300 }, fixture.config, { slices: 1 });
     expect(result.errorMessage).toBeNull();
     expect(result.counts.created).toBe(900);
     expect(fixture.logins()).toBe(2);
@@ -88,10 +88,10 @@ describe('salesforce', () => {
 
   it('writes the delta as SOQL with unquoted datetimes, ORDER BY SystemModstamp, Id, and reads deletions from queryAll', async () => {
     const { fixture, store, run } = await setup('opportunities', 20);
-    await run();
+    await run({}, fixture.config, { slices: 1 });
     const [gone] = await fixture.remove(1);
     await fixture.mutate(2);
-    const delta = await run();
+    const delta = await run({}, fixture.config, { slices: 1 });
     expect(delta.counts).toMatchObject({ processed: 2, deleted: 1 });
     expect(
       (await store.getRecord('salesforce', 'opportunities', String(gone)))?.deletedAt,

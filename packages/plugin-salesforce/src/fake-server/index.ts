@@ -446,8 +446,9 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}) {
     const { query, rows } = run(q, all);
     if (query.count) return ok({ totalSize: rows.length, done: true, records: [] });
     const batch = batchOf(request);
-    // What the read asked a page to hold: the batch size header, else a LIMIT.
-    if (!all)
+    // What the read asked a page of records to hold: the batch size header, else a LIMIT
+    // (a probe for the oldest change, selecting no Id, is not a page of records).
+    if (!all && query.fields.includes('Id'))
       batchSizes.push({
         object: query.object,
         size:
