@@ -141,6 +141,9 @@ export interface PipedriveClientOptions {
   logger?: Logger;
 }
 
+/** Limiters by token, shared by the clients of this process that use one. */
+const limiters = new Map<string, { limiter: RateLimiter; users: number }>();
+
 /** Pipedrive API v2 over the core HTTP toolkit: auth, burst/daily pacing, field names. */
 export class PipedriveClient {
   readonly http: HttpClient;
@@ -149,12 +152,29 @@ export class PipedriveClient {
   headroom: { limit: number; remaining: number; resetSeconds: number } | undefined;
   readonly #fieldNames = new Map<string, Promise<Map<string, string>>>();
 
+  readonly #limiterKey: string;
+
   constructor(o: PipedriveClientOptions) {
-    this.limiter = new RateLimiter([
-      { requests: o.burstLimit, perMs: 2_000 },
-      // Each list call costs 10 tokens of the company's daily budget (x-token-cost).
-      ...(o.dailyTokens ? [{ requests: Math.floor(o.dailyTokens / 10), perMs: 86_400_000 }] : []),
-    ]);
+    // Pipedrive counts the burst window per token and the budget per company, whichever run
+    // spends it: every client of one token in this process shares one limiter, so runs back
+    // to back (or side by side) stay under the limit together.
+    this.#limiterKey = `${o.baseUrl}|${o.auth.secrets()[0] ?? ''}|${o.burstLimit}|${o.dailyTokens ?? ''}`;
+    let shared = limiters.get(this.#limiterKey);
+    if (!shared) {
+      shared = {
+        users: 0,
+        limiter: new RateLimiter([
+          { requests: o.burstLimit, perMs: 2_000 },
+          // Each list call costs 10 tokens of the company's daily budget (x-token-cost).
+          ...(o.dailyTokens
+            ? [{ requests: Math.floor(o.dailyTokens / 10), perMs: 86_400_000 }]
+            : []),
+        ]),
+      };
+      limiters.set(this.#limiterKey, shared);
+    }
+    shared.users++;
+    this.limiter = shared.limiter;
     this.http = new HttpClient({
       crm: 'pipedrive',
       baseUrl: o.baseUrl,
@@ -229,8 +249,14 @@ export class PipedriveClient {
     return names;
   }
 
+  /**
+   * Releases the client. The shared limiter stays (it holds no timer when nothing waits): a
+   * run that starts within the window of the last one must still see that one's requests.
+   */
   close(): Promise<void> {
-    return this.limiter.stop();
+    const shared = limiters.get(this.#limiterKey);
+    if (shared) shared.users--;
+    return Promise.resolve();
   }
 }
 
