@@ -28,7 +28,11 @@ export default async function readLeads(args: {
   config: Record<string, unknown>;
   bulk: 'always' | 'never';
 }): Promise<{ seconds: number; records: number; status: string }> {
-  const engine = new SyncEngine({ store: new DiscardingStore(), logger: quiet, progressIntervalMs: 0 });
+  const engine = new SyncEngine({
+    store: new DiscardingStore(),
+    logger: quiet,
+    progressIntervalMs: 0,
+  });
   const started = performance.now();
   const run = await engine.runEntity({
     plugin: salesforcePlugin,
