@@ -174,13 +174,15 @@ describe('salesforce', () => {
   it('treats 403 REQUEST_LIMIT_EXCEEDED as a rate limit with the usage figures, and stops before a spent allocation', async () => {
     const { fixture, run } = await setup('accounts', 50, { dailyLimit: 4 });
     // Logging in is not an API call; describe and three LIMIT pages spend the 4 requests.
-    const first = await run({ batchSize: 20 });
+    // One chain: with spans read at once, calls already in flight when the budget runs out
+    // would get Salesforce's 403 (also a rate limit) rather than the client's own refusal.
+    const first = await run({ batchSize: 20 }, fixture.config, { slices: 1 });
     expect(first).toMatchObject({ status: 'failed', errorKind: 'rate_limit' });
     expect(first.errorMessage).toContain("the org's daily API allocation is spent (API usage 4/4");
     const calls = fixture.api.requests.filter((r) => r.path.startsWith('/services/data/'));
     expect(calls.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     // A new run knows no usage yet: Salesforce's own 403 says it, and it is still a rate limit.
-    const second = await run({ batchSize: 20 });
+    const second = await run({ batchSize: 20 }, fixture.config, { slices: 1 });
     expect(second).toMatchObject({ status: 'failed', errorKind: 'rate_limit' });
     expect(second.errorMessage).toContain('HTTP 403');
     expect(second.errorMessage).toContain('REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.');
