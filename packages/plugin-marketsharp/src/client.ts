@@ -137,7 +137,11 @@ export class MarketSharpClient {
       if (signal.aborted) throw error;
       res.body.destroy();
       if (timeout.aborted)
-        throw new CrmsyncError('transient', `marketsharp: no whole answer within ${o.timeoutMs ?? 60_000} ms (GET ${new URL(url).pathname})`, { crm: 'marketsharp' });
+        throw new CrmsyncError(
+          'transient',
+          `marketsharp: no whole answer within ${o.timeoutMs ?? 60_000} ms (GET ${new URL(url).pathname})`,
+          { crm: 'marketsharp' },
+        );
       throw new CrmsyncError(
         'transient',
         `marketsharp: an answer that is not ${type.includes('xml') ? 'Atom XML' : 'JSON'} (GET ${new URL(url).pathname}): ${this.#clean((error as Error).message)}`,

@@ -1,4 +1,9 @@
-import { defineEntity, type EntityDefinition, type FieldSchema, type FieldSpec } from '@crmsync/core';
+import {
+  defineEntity,
+  type EntityDefinition,
+  type FieldSchema,
+  type FieldSpec,
+} from '@crmsync/core';
 import { z } from 'zod';
 import type { MarketSharpClient } from './client.js';
 import { type ODataRecord, ValueReader } from './odata.js';
@@ -43,7 +48,9 @@ function literal(at: Date, zone: string): string {
  * Pages are `$top`/`$skip`; a next link the server adds when it cuts a page short is followed
  * inside the same `$top` window.
  */
-export function marketsharpEntity(spec: EntitySetSpec): EntityDefinition<MarketSharpRun, ODataRecord, MarketSharpCheckpoint> {
+export function marketsharpEntity(
+  spec: EntitySetSpec,
+): EntityDefinition<MarketSharpRun, ODataRecord, MarketSharpCheckpoint> {
   const fields: FieldSchema = {};
   for (const [name, type] of Object.entries(spec.properties))
     fields[name] = fieldOf(name, type, name === spec.key || name === spec.required);

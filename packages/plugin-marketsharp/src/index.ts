@@ -6,7 +6,13 @@ import { assertTimeZone } from './timezone.js';
 export { MarketSharpClient, type MarketSharpClientOptions } from './client.js';
 export { type MarketSharpRun, marketsharpEntity } from './entities.js';
 export { marketsharpAuthorization, marketsharpSignature } from './hmac.js';
-export { type ODataPage, type ODataRecord, readAtom, readJsonVerbose, ValueReader } from './odata.js';
+export {
+  type ODataPage,
+  type ODataRecord,
+  readAtom,
+  readJsonVerbose,
+  ValueReader,
+} from './odata.js';
 export { ENTITY_SETS, type EntitySetSpec, entitySet } from './schema.js';
 
 /**
@@ -21,11 +27,19 @@ export const marketsharpPlugin = defineCrmPlugin({
   name: 'marketsharp',
   displayName: 'MarketSharp',
   kind: 'api',
-  description: 'MarketSharp OData v2 (WCF Data Services) entity sets, signed per request with HMAC-SHA256',
+  description:
+    'MarketSharp OData v2 (WCF Data Services) entity sets, signed per request with HMAC-SHA256',
   config: {
-    MARKETSHARP_COMPANY_ID: { description: 'MarketSharp company id (first part of the signed header)', required: true },
+    MARKETSHARP_COMPANY_ID: {
+      description: 'MarketSharp company id (first part of the signed header)',
+      required: true,
+    },
     MARKETSHARP_USER_KEY: { description: 'API user key', type: 'secret', required: true },
-    MARKETSHARP_SECRET_KEY: { description: 'API secret key, base64 as MarketSharp issues it', type: 'secret', required: true },
+    MARKETSHARP_SECRET_KEY: {
+      description: 'API secret key, base64 as MarketSharp issues it',
+      type: 'secret',
+      required: true,
+    },
     MARKETSHARP_BASE_URL: {
       description: 'OData service root',
       type: 'url',
@@ -36,7 +50,8 @@ export const marketsharpPlugin = defineCrmPlugin({
       default: 'UTC',
     },
     MARKETSHARP_FORMAT: {
-      description: '`json` (JSON verbose, the default) or `atom` (the service\'s own default payload)',
+      description:
+        "`json` (JSON verbose, the default) or `atom` (the service's own default payload)",
       default: 'json',
     },
     MARKETSHARP_RETRY_WAIT_MS: {
@@ -44,7 +59,11 @@ export const marketsharpPlugin = defineCrmPlugin({
       type: 'integer',
       default: 10_000,
     },
-    MARKETSHARP_TIMEOUT_MS: { description: 'Per request attempt, to the last byte', type: 'integer', default: 60_000 },
+    MARKETSHARP_TIMEOUT_MS: {
+      description: 'Per request attempt, to the last byte',
+      type: 'integer',
+      default: 60_000,
+    },
   },
   entities: marketsharpEntities,
   healthEntity: 'companies',

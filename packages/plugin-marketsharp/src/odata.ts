@@ -120,7 +120,13 @@ export async function readAtom(
     else if (tag.uri === ATOM_NS && tag.local === 'link' && depth === feedDepth + 1) {
       const rel = tag.attributes.rel;
       const href = tag.attributes.href;
-      if (rel && href && typeof rel === 'object' && typeof href === 'object' && rel.value === 'next')
+      if (
+        rel &&
+        href &&
+        typeof rel === 'object' &&
+        typeof href === 'object' &&
+        rel.value === 'next'
+      )
         page.next = href.value;
     } else if (tag.uri === METADATA_NS && tag.local === 'properties') {
       inProperties = true;

@@ -36,7 +36,8 @@ export async function startMarketSharpKitFixture(
     rows.push(row);
     return row;
   };
-  for (let i = 0; i < size; i++) add(now - 90 * DAY + Math.floor((i * 89 * DAY) / Math.max(1, size)));
+  for (let i = 0; i < size; i++)
+    add(now - 90 * DAY + Math.floor((i * 89 * DAY) / Math.max(1, size)));
   const id = (row: FakeRow) => String(row[spec.key]);
   const stamp = spec.stamp;
   const touch = (row: FakeRow, at: number) => {
@@ -74,12 +75,17 @@ export async function startMarketSharpKitFixture(
       return rows.splice(0, count).map(id);
     },
     injectFault(
-      fault: { kind: 'rate-limit'; retryAfterSeconds: number } | { kind: 'server-error'; count: number },
+      fault:
+        | { kind: 'rate-limit'; retryAfterSeconds: number }
+        | { kind: 'server-error'; count: number },
     ) {
       // MarketSharp documents no 429: overload is 503 Service Unavailable (what the seeds met),
       // here with a Retry-After for the kit's wait.
       if (fault.kind === 'rate-limit')
-        fake.api.fault({ status: 503, headers: { 'retry-after': String(fault.retryAfterSeconds) } });
+        fake.api.fault({
+          status: 503,
+          headers: { 'retry-after': String(fault.retryAfterSeconds) },
+        });
       else fake.api.fault({ status: 503, times: fault.count });
     },
     requestedPageSizes: () => fake.pageSizes(spec.set),

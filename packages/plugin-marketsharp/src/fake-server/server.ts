@@ -1,4 +1,10 @@
-import { FakeApi, FakeHttpError, type FakeRequest, type FakeReply, reply } from '@crmsync/core/fake-api';
+import {
+  FakeApi,
+  FakeHttpError,
+  type FakeRequest,
+  type FakeReply,
+  reply,
+} from '@crmsync/core/fake-api';
 import { marketsharpSignature } from '../hmac.js';
 import { ENTITY_SETS, type EdmType, type EntitySetSpec } from '../schema.js';
 import { formatNaive, instantToWall, parseNaive, wallToInstant } from '../timezone.js';
@@ -37,7 +43,9 @@ export interface MarketSharpFakeOptions {
 const META = 'http://schemas.microsoft.com/ado/2007/08/dataservices/metadata';
 const DATA = 'http://schemas.microsoft.com/ado/2007/08/dataservices';
 
-const wcfError = (message: string) => ({ error: { code: '', message: { lang: 'en-US', value: message } } });
+const wcfError = (message: string) => ({
+  error: { code: '', message: { lang: 'en-US', value: message } },
+});
 
 type Test = (row: FakeRow) => boolean;
 
@@ -71,7 +79,8 @@ export class MarketSharpFake {
   private constructor(o: MarketSharpFakeOptions) {
     this.companyId = o.companyId ?? '4321';
     this.userKey = o.userKey ?? 'fake-user-key-7d3a';
-    this.secretKey = o.secretKey ?? Buffer.from('fake marketsharp secret key 0123').toString('base64');
+    this.secretKey =
+      o.secretKey ?? Buffer.from('fake marketsharp secret key 0123').toString('base64');
     this.timeZone = o.timeZone ?? 'America/Chicago';
     this.serverPageSize = o.serverPageSize ?? 5000;
     this.atomOnly = o.atomOnly ?? false;
@@ -86,7 +95,8 @@ export class MarketSharpFake {
         value: (credential) => this.#verify(credential),
         reject: () => reply(401, wcfError('Authorization failed: the signature does not match.')),
       },
-      notFound: (r) => reply(404, wcfError(`Resource not found for the segment '${r.path.slice(1)}'.`)),
+      notFound: (r) =>
+        reply(404, wcfError(`Resource not found for the segment '${r.path.slice(1)}'.`)),
       faultBody: (status) => wcfError(status === 503 ? 'Service Unavailable' : `HTTP ${status}`),
     });
     this.api.get('/WcfDataService.svc/:set', (r) => this.#list(r));
@@ -115,19 +125,27 @@ export class MarketSharpFake {
     const [company, user, time, signature] = parts as [string, string, string, string];
     if (company !== this.companyId || user !== this.userKey || !/^\d+$/.test(time)) return false;
     if (Math.abs(Number(time) - Date.now() / 1000) > this.#skew) return false;
-    if (signature !== marketsharpSignature(company, user, this.secretKey, Number(time))) return false;
+    if (signature !== marketsharpSignature(company, user, this.secretKey, Number(time)))
+      return false;
     this.signatures.push(credential);
     return true;
   }
 
   #list(r: FakeRequest): FakeReply {
     const spec = ENTITY_SETS.find((s) => s.set === r.params.set);
-    if (!spec) throw new FakeHttpError(404, wcfError(`Resource not found for the segment '${r.params.set}'.`));
+    if (!spec)
+      throw new FakeHttpError(
+        404,
+        wcfError(`Resource not found for the segment '${r.params.set}'.`),
+      );
     this.#dataRequests++;
     const s = this.sporadic;
     if (s && this.#dataRequests % s.every === 0) {
       const status = s.statuses[this.#sporadicNext++ % s.statuses.length] ?? 503;
-      throw new FakeHttpError(status, wcfError(status === 503 ? 'Service Unavailable' : 'Bad Request - Error in query syntax.'));
+      throw new FakeHttpError(
+        status,
+        wcfError(status === 503 ? 'Service Unavailable' : 'Bad Request - Error in query syntax.'),
+      );
     }
     const top = intParam(r, '$top');
     const offset = intParam(r, '$skiptoken') ?? intParam(r, '$skip') ?? 0;
@@ -163,8 +181,10 @@ export class MarketSharpFake {
         throw new FakeHttpError(400, wcfError(`Unrecognized 'Edm.DateTime' literal '${m[3]}'`));
       const at = wallToInstant(wall, this.#zone(prop));
       const op = m[2];
-      const value = (row: FakeRow) => (typeof row[prop] === 'number' ? (row[prop] as number) : Number.NaN);
-      if (op === 'gt' || op === 'eq') lower.push((row) => (op === 'gt' ? value(row) > at : value(row) >= at));
+      const value = (row: FakeRow) =>
+        typeof row[prop] === 'number' ? (row[prop] as number) : Number.NaN;
+      if (op === 'gt' || op === 'eq')
+        lower.push((row) => (op === 'gt' ? value(row) > at : value(row) >= at));
       if (op === 'ge') lower.push((row) => value(row) >= at);
       if (op === 'lt') upper.push((row) => value(row) < at);
       if (op === 'le' || op === 'eq') upper.push((row) => value(row) <= at);
@@ -180,7 +200,10 @@ export class MarketSharpFake {
     return text.split(',').map((part) => {
       const [prop = '', dir = 'asc'] = part.trim().split(/\s+/);
       if (!(prop in spec.properties))
-        throw new FakeHttpError(400, wcfError(`No property '${prop}' exists in type '${spec.set}'`));
+        throw new FakeHttpError(
+          400,
+          wcfError(`No property '${prop}' exists in type '${spec.set}'`),
+        );
       return [prop, dir === 'desc' ? -1 : 1];
     });
   }
@@ -206,14 +229,19 @@ export class MarketSharpFake {
         return lo;
       };
       const from = first((i) => filter.lower(virtual.row(i)));
-      const to = Math.max(from, first((i) => !filter.upper(virtual.row(i))));
+      const to = Math.max(
+        from,
+        first((i) => !filter.upper(virtual.row(i))),
+      );
       const start = from + offset;
       const end = Math.min(to, start + (Number.isFinite(wanted) ? wanted : to));
       const page: FakeRow[] = [];
       for (let i = start; i < end; i++) page.push(virtual.row(i));
       return { page, total: to - from };
     }
-    const all = (this.rows.get(spec.set) ?? []).filter((row) => filter.lower(row) && filter.upper(row));
+    const all = (this.rows.get(spec.set) ?? []).filter(
+      (row) => filter.lower(row) && filter.upper(row),
+    );
     all.sort((a, b) => {
       for (const [prop, dir] of order) {
         const x = a[prop] ?? '';
@@ -223,7 +251,10 @@ export class MarketSharpFake {
       }
       return 0;
     });
-    return { page: all.slice(offset, Number.isFinite(wanted) ? offset + wanted : undefined), total: all.length };
+    return {
+      page: all.slice(offset, Number.isFinite(wanted) ? offset + wanted : undefined),
+      total: all.length,
+    };
   }
 
   #zone(prop: string): string {
@@ -246,14 +277,22 @@ export class MarketSharpFake {
       for (const [prop, type] of Object.entries(spec.properties)) {
         const v = row[prop] ?? null;
         out[prop] =
-          v === null ? null : type === 'Edm.DateTime' ? `/Date(${this.#wall(prop, Number(v))})/` : v;
+          v === null
+            ? null
+            : type === 'Edm.DateTime'
+              ? `/Date(${this.#wall(prop, Number(v))})/`
+              : v;
       }
       return out;
     });
-    return reply(200, { d: { results, ...(next && { __next: next }) } }, {
-      'content-type': 'application/json;odata=verbose;charset=utf-8',
-      dataserviceversion: '2.0;',
-    });
+    return reply(
+      200,
+      { d: { results, ...(next && { __next: next }) } },
+      {
+        'content-type': 'application/json;odata=verbose;charset=utf-8',
+        dataserviceversion: '2.0;',
+      },
+    );
   }
 
   #atom(spec: EntitySetSpec, page: FakeRow[], next: string | undefined): FakeReply {
