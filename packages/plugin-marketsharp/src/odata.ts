@@ -1,4 +1,3 @@
-import JSONParser from '@streamparser/json/jsonparser.js';
 import { SaxesParser } from 'saxes';
 import type { EdmType, EntitySetSpec } from './schema.js';
 import { parseNaive, wallToInstant } from './timezone.js';
@@ -63,23 +62,137 @@ export class ValueReader {
 
 /**
  * Reads a JSON verbose answer as it arrives: `{"d":{"results":[…],"__next":"…"}}` or a bare
- * `{"d":[…]}`. Each record is handed over as soon as it is complete and is not kept by the
- * parser, so an answer never sits in memory whole (neither its text nor its tree).
+ * `{"d":[…]}`. A scanner follows the text's nesting (strings and escapes included) and cuts
+ * out each element of the records array as soon as its closing brace arrives; that element is
+ * parsed on its own with `JSON.parse`, converted and handed over, so neither the answer's text
+ * nor its tree is ever held whole. What is left (the envelope, `__next`) is parsed at the end.
+ * (Measured on 50,000 activities: a token-event streaming parser, `@streamparser/json`, took
+ * 8.4 s where this took as long as one `JSON.parse` of the whole text, 0.4 s.)
  */
 export async function readJsonVerbose(
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<Uint8Array | string>,
   reader: ValueReader,
 ): Promise<ODataPage> {
-  const parser = new JSONParser({ paths: ['$.d.results.*', '$.d.*'], keepStack: false });
   const page: ODataPage = { records: [] };
-  parser.onValue = ({ value, key }) => {
-    if (typeof key === 'number' && value && typeof value === 'object' && !Array.isArray(value)) {
-      page.records.push(convert(value as Record<string, unknown>, reader));
-    } else if (key === '__next' && typeof value === 'string') page.next = value;
-  };
-  for await (const chunk of body) parser.write(chunk);
-  if (!parser.isEnded) parser.end();
+  const scanner = new RecordScanner((text) => {
+    page.records.push(convert(JSON.parse(text) as Record<string, unknown>, reader));
+  });
+  const decoder = new TextDecoder();
+  for await (const chunk of body)
+    scanner.write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+  scanner.write(decoder.decode());
+  const envelope = JSON.parse(scanner.end()) as { d?: { __next?: unknown } | unknown[] };
+  const d = envelope.d;
+  if (d === undefined || d === null || typeof d !== 'object')
+    throw new SyntaxError('not an OData JSON verbose answer: no "d"');
+  if (!Array.isArray(d) && typeof d.__next === 'string') page.next = d.__next;
   return page;
+}
+
+const OPEN_OBJECT = 123; // {
+const CLOSE_OBJECT = 125; // }
+const OPEN_ARRAY = 91; // [
+const CLOSE_ARRAY = 93; // ]
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/**
+ * Cuts the objects of the records array (`d.results[*]` at depth 3, or a bare `d[*]` at
+ * depth 2) out of JSON text fed in pieces, keeping everything else as the envelope.
+ */
+class RecordScanner {
+  /** Text of the record being cut, from its opening brace (chunks joined at its end). */
+  #record: string[] = [];
+  #envelope: string[] = [];
+  /** Containers open, outermost first: true for an array. */
+  #stack: boolean[] = [];
+  /** Depth (stack length) at which the record being cut started; -1 when outside one. */
+  #recordDepth = -1;
+  #inString = false;
+  #escape = false;
+  /** Whether the last string closed at depth 2 was the key `results`. */
+  #lastKey = '';
+  #keyStart = -1;
+  #keyText = '';
+  #resultsDepth = -1;
+  #separators = false;
+
+  constructor(readonly onRecord: (text: string) => void) {}
+
+  write(text: string): void {
+    let from = 0; // start of the current piece not yet handed to envelope or record
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.#separators) {
+        // The commas between records stay out of the envelope, so its array parses as `[]`.
+        if (c === 44 || c <= 32) {
+          from = i + 1;
+          continue;
+        }
+        this.#separators = false;
+      }
+      if (this.#inString) {
+        if (this.#escape) this.#escape = false;
+        else if (c === BACKSLASH) this.#escape = true;
+        else if (c === QUOTE) {
+          this.#inString = false;
+          if (this.#keyStart >= 0) {
+            this.#lastKey = this.#keyText + text.slice(this.#keyStart, i);
+            this.#keyStart = -1;
+          }
+        }
+        continue;
+      }
+      if (c === QUOTE) {
+        this.#inString = true;
+        // Keys of `d` (depth 2) are remembered, to know which array holds the records.
+        if (this.#recordDepth < 0 && this.#stack.length === 2 && !this.#stack[1]) {
+          this.#keyStart = i + 1;
+          this.#keyText = '';
+        }
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        const depth = this.#stack.length;
+        if (
+          c === OPEN_OBJECT &&
+          this.#recordDepth < 0 &&
+          this.#stack[depth - 1] === true &&
+          (depth === this.#resultsDepth || (depth === 2 && this.#stack[0] === false))
+        ) {
+          this.#envelope.push(text.slice(from, i));
+          from = i;
+          this.#recordDepth = depth;
+        }
+        if (c === OPEN_ARRAY && depth === 2 && this.#lastKey === 'results') this.#resultsDepth = 3;
+        this.#stack.push(c === OPEN_ARRAY);
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        this.#stack.pop();
+        if (c === CLOSE_OBJECT && this.#stack.length === this.#recordDepth) {
+          this.#record.push(text.slice(from, i + 1));
+          from = i + 1;
+          this.#recordDepth = -1;
+          const record =
+            this.#record.length === 1 ? (this.#record[0] as string) : this.#record.join('');
+          this.#record = [];
+          this.onRecord(record);
+          this.#separators = true;
+        }
+      }
+    }
+    if (this.#keyStart >= 0) {
+      this.#keyText += text.slice(this.#keyStart);
+      this.#keyStart = 0;
+    }
+    const rest = text.slice(from);
+    if (this.#recordDepth >= 0) this.#record.push(rest);
+    else this.#envelope.push(rest);
+  }
+
+  /** The envelope: the answer without its records. */
+  end(): string {
+    if (this.#recordDepth >= 0 || this.#inString || this.#stack.length > 0)
+      throw new SyntaxError('the JSON answer ended part-way');
+    return this.#envelope.join('');
+  }
 }
 
 function convert(raw: Record<string, unknown>, reader: ValueReader): ODataRecord {

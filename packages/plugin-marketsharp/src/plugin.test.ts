@@ -234,3 +234,50 @@ describe('marketsharp deltas and errors', () => {
     }
   });
 });
+
+describe('marketsharp JSON scanner', () => {
+  it('cuts the same records however the text is split, strings with braces and escapes included', async () => {
+    const { readJsonVerbose } = await import('./odata.js');
+    const reader = new ValueReader(entitySet('activities'), 'UTC');
+    const records = [
+      {
+        __metadata: { uri: "x('{')", type: 'T' },
+        id: 'a"}]',
+        notes: 'br{ace} [x] \\" \u00e9 ✓',
+        reminderMinutes: 3,
+      },
+      { id: 'b', notes: null, isActive: false },
+      { id: 'c', name: '{"results":[1]}' },
+    ];
+    for (const text of [
+      JSON.stringify({ d: { results: records, __next: 'http://n/Activities?$skiptoken=3' } }),
+      JSON.stringify({ d: records }),
+      ` { "d" : { "__count": "3", "results" : [ ${records.map((r) => JSON.stringify(r)).join(' ,\n ')} ] } } `,
+    ]) {
+      for (let cut = 0; cut <= text.length; cut += 7) {
+        async function* chunks() {
+          yield text.slice(0, cut);
+          yield text.slice(cut, cut + 3);
+          yield text.slice(cut + 3);
+        }
+        const page = await readJsonVerbose(chunks(), reader);
+        expect(
+          page.records.map((r) => r.id),
+          `split at ${cut}`,
+        ).toEqual(['a"}]', 'b', 'c']);
+        expect(page.records[0]?.notes).toBe(records[0]?.notes);
+        expect(page.next).toBe(
+          text.includes('skiptoken') ? 'http://n/Activities?$skiptoken=3' : undefined,
+        );
+      }
+    }
+  });
+
+  it('refuses an answer cut short', async () => {
+    const { readJsonVerbose } = await import('./odata.js');
+    const reader = new ValueReader(entitySet('activities'), 'UTC');
+    await expect(readJsonVerbose(['{"d":{"results":[{"id":"a"},{"id":'], reader)).rejects.toThrow(
+      SyntaxError,
+    );
+  });
+});

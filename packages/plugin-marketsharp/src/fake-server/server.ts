@@ -267,14 +267,13 @@ export class MarketSharpFake {
   }
 
   #json(spec: EntitySetSpec, page: FakeRow[], next: string | undefined): FakeReply {
+    const properties = Object.entries(spec.properties);
+    const type = `MarketSharpModel.${spec.set.replace(/ies$/, 'y').replace(/s$/, '')}`;
     const results = page.map((row) => {
       const out: Record<string, unknown> = {
-        __metadata: {
-          uri: `${this.baseUrl}/${spec.set}(${keyLiteral(spec, row)})`,
-          type: `MarketSharpModel.${spec.set.replace(/ies$/, 'y').replace(/s$/, '')}`,
-        },
+        __metadata: { uri: `${this.baseUrl}/${spec.set}(${keyLiteral(spec, row)})`, type },
       };
-      for (const [prop, type] of Object.entries(spec.properties)) {
+      for (const [prop, type] of properties) {
         const v = row[prop] ?? null;
         out[prop] =
           v === null
