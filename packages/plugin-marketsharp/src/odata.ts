@@ -70,7 +70,7 @@ export class ValueReader {
  * 8.4 s where this took as long as one `JSON.parse` of the whole text, 0.4 s.)
  */
 export async function readJsonVerbose(
-  body: AsyncIterable<Uint8Array | string>,
+  body: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   reader: ValueReader,
 ): Promise<ODataPage> {
   const page: ODataPage = { records: [] };
