@@ -46,7 +46,11 @@ const AUTH_ERRORS = new Set([
   'InvalidClientTokenId',
   'SignatureDoesNotMatch',
 ]);
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
 
 /**
  * The SalesPro vault's Athena: `StartQueryExecution` → poll `GetQueryExecution` → page
@@ -89,25 +93,37 @@ export class SalesProAthena {
       signal,
     );
     const id = started.QueryExecutionId;
-    if (!id) throw new CrmsyncError('system', 'salespro: Athena started a query without an id', { crm: 'salespro' });
+    if (!id)
+      throw new CrmsyncError('system', 'salespro: Athena started a query without an id', {
+        crm: 'salespro',
+      });
     const deadline = Date.now() + (o.queryTimeoutMs ?? 30 * 60_000);
     try {
       for (;;) {
         const state = await this.#call(
           'GetQueryExecution',
-          () => this.sdk.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal }),
+          () =>
+            this.sdk.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), {
+              abortSignal: signal,
+            }),
           signal,
         );
         const done = this.#finished(id, state);
         if (done) return id;
         if (Date.now() > deadline)
-          throw new CrmsyncError('transient', `salespro: Athena query ${id} still ${state.QueryExecution?.Status?.State} after ${o.queryTimeoutMs ?? 1_800_000} ms`, { crm: 'salespro' });
+          throw new CrmsyncError(
+            'transient',
+            `salespro: Athena query ${id} still ${state.QueryExecution?.Status?.State} after ${o.queryTimeoutMs ?? 1_800_000} ms`,
+            { crm: 'salespro' },
+          );
         await sleep(o.pollMs ?? 1000, undefined, { signal });
       }
     } catch (error) {
       // A run stopped or timed out while its query ran: stop the query too (it costs money).
       if (signal.aborted || (error instanceof CrmsyncError && /still/.test(error.message)))
-        await this.sdk.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => {});
+        await this.sdk
+          .send(new StopQueryExecutionCommand({ QueryExecutionId: id }))
+          .catch(() => {});
       throw error;
     }
   }
@@ -123,7 +139,11 @@ export class SalesProAthena {
         const reason = status.StateChangeReason ?? 'no reason given';
         // Athena says whether a failure is worth retrying; a USER error (category 2) is the
         // query's own fault (a missing table or column: the vault differs from what we read).
-        const kind: ErrorKind = e?.Retryable ? 'transient' : e?.ErrorCategory === 2 ? 'config' : 'data';
+        const kind: ErrorKind = e?.Retryable
+          ? 'transient'
+          : e?.ErrorCategory === 2
+            ? 'config'
+            : 'data';
         throw new CrmsyncError(kind, `salespro: Athena query ${id} FAILED: ${reason}`, {
           crm: 'salespro',
           ...(e?.ErrorType !== undefined && { code: String(e.ErrorType) }),
@@ -141,7 +161,12 @@ export class SalesProAthena {
   }
 
   /** One page of a finished query's results (at most 1,000 rows, Athena's maximum). */
-  async page(id: string, maxResults: number, nextToken: string | undefined, signal: AbortSignal): Promise<ResultPage> {
+  async page(
+    id: string,
+    maxResults: number,
+    nextToken: string | undefined,
+    signal: AbortSignal,
+  ): Promise<ResultPage> {
     const out: GetQueryResultsCommandOutput = await this.#call(
       'GetQueryResults',
       () =>
@@ -159,9 +184,12 @@ export class SalesProAthena {
       name: c.Name ?? '',
       type: c.Type ?? 'varchar',
     }));
-    let rows = (out.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? null));
+    let rows = (out.ResultSet?.Rows ?? []).map((r) =>
+      (r.Data ?? []).map((d) => d.VarCharValue ?? null),
+    );
     // The first row of a SELECT's first page is its header: the column names again.
-    if (!nextToken && rows[0] && rows[0].every((v, i) => v === columns[i]?.name)) rows = rows.slice(1);
+    if (!nextToken && rows[0] && rows[0].every((v, i) => v === columns[i]?.name))
+      rows = rows.slice(1);
     return { columns, rows, ...(out.NextToken && { nextToken: out.NextToken }) };
   }
 
@@ -175,7 +203,8 @@ export class SalesProAthena {
       } catch (raw) {
         if (signal.aborted) throw raw;
         const error = this.#classify(operation, raw);
-        if ((error.kind !== 'transient' && error.kind !== 'rate_limit') || attempt >= retries) throw error;
+        if ((error.kind !== 'transient' && error.kind !== 'rate_limit') || attempt >= retries)
+          throw error;
         const base = error.kind === 'rate_limit' ? (o.throttleWaitMs ?? 1000) : 100;
         const wait = Math.min(60_000, base * 2 ** attempt);
         if (o.metrics) {
@@ -193,7 +222,12 @@ export class SalesProAthena {
 
   #classify(operation: string, raw: unknown): CrmsyncError {
     if (raw instanceof CrmsyncError) return raw;
-    const e = raw as Error & { name?: string; $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string };
+    const e = raw as Error & {
+      name?: string;
+      $metadata?: { httpStatusCode?: number };
+      $fault?: string;
+      code?: string;
+    };
     const name = e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
     const secrets = [this.#o.secretAccessKey];
@@ -201,8 +235,10 @@ export class SalesProAthena {
     for (const s of secrets) if (s.length >= 4) message = message.split(s).join('[redacted]');
     const text = `salespro: Athena ${operation}: ${name}${status ? ` (HTTP ${status})` : ''}: ${message}`;
     const context = { crm: 'salespro', code: name, ...(status !== undefined && { status }) };
-    if (AUTH_ERRORS.has(name) || status === 401 || status === 403) return new CrmsyncError('auth', text, context, { cause: raw });
-    if (THROTTLED.has(name) || status === 429) return new CrmsyncError('rate_limit', text, context, { cause: raw });
+    if (AUTH_ERRORS.has(name) || status === 401 || status === 403)
+      return new CrmsyncError('auth', text, context, { cause: raw });
+    if (THROTTLED.has(name) || status === 429)
+      return new CrmsyncError('rate_limit', text, context, { cause: raw });
     if (e.$fault === 'server' || (status !== undefined && status >= 500) || status === undefined)
       return new CrmsyncError('transient', text, context, { cause: raw });
     return new CrmsyncError('data', text, context, { cause: raw });

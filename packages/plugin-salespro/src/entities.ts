@@ -79,10 +79,13 @@ function typed(page: ResultPage, values: Array<string | null>): Row {
  * checkpoint is the execution id and the next token: a resumed read pages on through the same
  * results instead of running the query again.
  */
-export function athenaEntity(table: SalesProTable): EntityDefinition<SalesProRun, Row, AthenaCheckpoint> {
+export function athenaEntity(
+  table: SalesProTable,
+): EntityDefinition<SalesProRun, Row, AthenaCheckpoint> {
   const isLeads = table.table === 'lead_results';
   const fields: FieldSchema = {};
-  for (const [column, type] of Object.entries(table.columns)) fields[column] = fieldOf(table, column, type);
+  for (const [column, type] of Object.entries(table.columns))
+    fields[column] = fieldOf(table, column, type);
   if (isLeads) Object.assign(fields, leadResultFields);
   const columns = Object.keys(table.columns)
     .map((c) => `"${c}"`)
@@ -92,7 +95,10 @@ export function athenaEntity(table: SalesProTable): EntityDefinition<SalesProRun
     displayName: table.displayName,
     description: `SalesPro vault table \`${table.table}\` through Athena${table.optional ? ' (not in every vault)' : ''}`,
     primaryKey: table.key,
-    delta: { kind: table.deltaColumn === 'created_at' ? 'created-since' : 'updated-since', field: table.deltaColumn },
+    delta: {
+      kind: table.deltaColumn === 'created_at' ? 'created-since' : 'updated-since',
+      field: table.deltaColumn,
+    },
     updatedAtField: 'updated_at',
     createdAtField: 'created_at',
     fullReadDetectsDeletes: true,
@@ -131,7 +137,10 @@ export function athenaEntity(table: SalesProTable): EntityDefinition<SalesProRun
 
 const csvFields = (spec: Record<string, FieldSpec['type']>, key: string): FieldSchema =>
   Object.fromEntries(
-    Object.entries(spec).map(([name, type]) => [name, name === key ? { type, required: true } : { type }]),
+    Object.entries(spec).map(([name, type]) => [
+      name,
+      name === key ? { type, required: true } : { type },
+    ]),
   );
 
 /** The users export's columns (Parse-style names, as the seeds' CSV had them). */
@@ -196,17 +205,25 @@ function csvEntity(
     async *fetch(run, request) {
       const path = file(run);
       if (!path)
-        throw new CrmsyncError('config', `salespro ${name}: no export configured: set ${setting} to the CSV file`, {
-          crm: 'salespro',
-          entity: name,
-          field: setting,
-        });
+        throw new CrmsyncError(
+          'config',
+          `salespro ${name}: no export configured: set ${setting} to the CSV file`,
+          {
+            crm: 'salespro',
+            entity: name,
+            field: setting,
+          },
+        );
       await access(path).catch(() => {
-        throw new CrmsyncError('config', `salespro ${name}: ${setting} names a file that cannot be read: ${path}`, {
-          crm: 'salespro',
-          entity: name,
-          field: setting,
-        });
+        throw new CrmsyncError(
+          'config',
+          `salespro ${name}: ${setting} names a file that cannot be read: ${path}`,
+          {
+            crm: 'salespro',
+            entity: name,
+            field: setting,
+          },
+        );
       });
       const parser = createReadStream(path).pipe(
         parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }),

@@ -8,7 +8,10 @@ import { TABLES } from './tables.js';
 // one reader (athenaEntity): by default the kit runs one table per delta kind (customers:
 // updated_at; lead_results: created_at); SALESPRO_KIT_EVERY_ENTITY=1 runs all six (~50 s).
 const entities: Record<string, EntityKitOptions> = Object.fromEntries(
-  TABLES.map((t) => [t.name, { maxPageSize: 1000, bounds: { since: 'exclusive', until: 'exclusive' } }]),
+  TABLES.map((t) => [
+    t.name,
+    { maxPageSize: 1000, bounds: { since: 'exclusive', until: 'exclusive' } },
+  ]),
 );
 
 describePluginKit({

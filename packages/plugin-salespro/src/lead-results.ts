@@ -43,7 +43,11 @@ const COLUMNS: Array<[column: string, kind: Kind, questions: string[]]> = [
   ['company_story_pain_point', 'text', ['company story']],
   ['call_to_action', 'text', ['call to action']],
   ['price_conditioning_response', 'text', ['price conditioning']],
-  ['customers_final_price_commitment', 'amount', ['customers final price commitment', 'customer s final price commitment']],
+  [
+    'customers_final_price_commitment',
+    'amount',
+    ['customers final price commitment', 'customer s final price commitment'],
+  ],
   ['closing_notes', 'text', ['closing notes']],
   ['notes_for_install_team', 'text', ['notes for install team']],
   ['details_discussed_for_install', 'text', ['details discussed with homeowner']],
@@ -51,7 +55,11 @@ const COLUMNS: Array<[column: string, kind: Kind, questions: string[]]> = [
   ['measurement_tool', 'text', ['measurement tool']],
   ['dumpster_preference', 'text', ['dumpster preference', 'dumpster']],
   ['color_selection', 'text', ['color selection', 'colour selection']],
-  ['has_consider_solar', 'text', ['has consider solar', 'have you considered solar', 'consider solar']],
+  [
+    'has_consider_solar',
+    'text',
+    ['has consider solar', 'have you considered solar', 'consider solar'],
+  ],
   ['status_bucket', 'text', ['status bucket', 'status']],
 ];
 
@@ -70,7 +78,11 @@ const normalise = (text: string) =>
 export const leadResultFields: FieldSchema = Object.fromEntries([
   ...COLUMNS.map(([column, kind]) => [
     column,
-    kind === 'yes-no' ? { type: 'boolean' } : kind === 'amount' ? { type: 'decimal' } : { type: 'text' },
+    kind === 'yes-no'
+      ? { type: 'boolean' }
+      : kind === 'amount'
+        ? { type: 'decimal' }
+        : { type: 'text' },
   ]),
   ['other_answers', { type: 'json' }],
 ]);
@@ -93,7 +105,8 @@ function pairs(blob: string): Array<[string, string]> {
   if (text.startsWith('{') || text.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      const str = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+      const str = (v: unknown) =>
+        v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
       if (Array.isArray(parsed))
         return parsed.flatMap((item): Array<[string, string]> => {
           if (!item || typeof item !== 'object') return [];
@@ -134,7 +147,11 @@ export function parseLeadResults(blob: string | null | undefined): Record<string
     }
     if (answer.trim() === '') continue;
     out[match.column] =
-      match.kind === 'yes-no' ? yesNo(answer) : match.kind === 'amount' ? amount(answer) : answer.trim();
+      match.kind === 'yes-no'
+        ? yesNo(answer)
+        : match.kind === 'amount'
+          ? amount(answer)
+          : answer.trim();
   }
   return { ...out, other_answers: Object.keys(other).length ? other : null };
 }

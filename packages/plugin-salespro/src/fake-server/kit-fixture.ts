@@ -24,7 +24,11 @@ export function athenaConfig(fake: AthenaFake, extra: Record<string, unknown> = 
  * The kit's fixture for one vault table: `size` rows changed over the past 90 days in a fake
  * Athena. Removing a row deletes it from the table (a full read no longer returns it).
  */
-export async function startSalesProKitFixture(entity: string, size: number, options: AthenaFakeOptions = {}) {
+export async function startSalesProKitFixture(
+  entity: string,
+  size: number,
+  options: AthenaFakeOptions = {},
+) {
   const t = salesproTable(entity);
   const fake = await AthenaFake.start(options);
   const now = Date.now();
@@ -34,10 +38,16 @@ export async function startSalesProKitFixture(entity: string, size: number, opti
     fake.insert(t.table, [row]);
     return String(row[t.key]);
   };
-  for (let i = 0; i < size; i++) add(now - 90 * DAY + Math.floor((i * 89 * DAY) / Math.max(1, size)));
+  for (let i = 0; i < size; i++)
+    add(now - 90 * DAY + Math.floor((i * 89 * DAY) / Math.max(1, size)));
   const db = fake.db;
   const keys = (sql: string, ...args: unknown[]) =>
-    (db.prepare(sql).raw().all(...args) as string[][]).map((r) => r[0] as string);
+    (
+      db
+        .prepare(sql)
+        .raw()
+        .all(...args) as string[][]
+    ).map((r) => r[0] as string);
   const ordered = `SELECT "${t.key}" FROM "${t.table}" ORDER BY "${t.deltaColumn}", "${t.key}"`;
   return {
     fake,
@@ -58,18 +68,26 @@ export async function startSalesProKitFixture(entity: string, size: number, opti
     },
     async corrupt(count: number) {
       const ids = keys(`${ordered} DESC LIMIT ?`, count);
-      for (const id of ids) db.prepare(`UPDATE "${t.table}" SET "${t.required}" = NULL WHERE "${t.key}" = ?`).run(id);
+      for (const id of ids)
+        db.prepare(`UPDATE "${t.table}" SET "${t.required}" = NULL WHERE "${t.key}" = ?`).run(id);
       return ids;
     },
     async setUpdatedAt(id: string, at: Date) {
-      db.prepare(`UPDATE "${t.table}" SET "updated_at" = ? WHERE "${t.key}" = ?`).run(vaultTime(at.getTime()), id);
+      db.prepare(`UPDATE "${t.table}" SET "updated_at" = ? WHERE "${t.key}" = ?`).run(
+        vaultTime(at.getTime()),
+        id,
+      );
     },
     async remove(count: number) {
       const ids = keys(`${ordered} LIMIT ?`, count);
       for (const id of ids) db.prepare(`DELETE FROM "${t.table}" WHERE "${t.key}" = ?`).run(id);
       return ids;
     },
-    injectFault(fault: { kind: 'rate-limit'; retryAfterSeconds: number } | { kind: 'server-error'; count: number }) {
+    injectFault(
+      fault:
+        | { kind: 'rate-limit'; retryAfterSeconds: number }
+        | { kind: 'server-error'; count: number },
+    ) {
       // Athena throttles with a 400 ThrottlingException and no Retry-After: the client's own
       // wait (SALESPRO_THROTTLE_WAIT_MS, 1 s here) is what the kit sees.
       if (fault.kind === 'rate-limit')

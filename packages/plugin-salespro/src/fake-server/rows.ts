@@ -19,7 +19,11 @@ export function leadResultsBlob(n: number): string {
 }
 
 /** Row `n` of a table, created and updated at `at` (ms). */
-export function vaultRow(table: SalesProTable | string, n: number, at: number): Record<string, Cell> {
+export function vaultRow(
+  table: SalesProTable | string,
+  n: number,
+  at: number,
+): Record<string, Cell> {
   const t = typeof table === 'string' ? salesproTable(table) : table;
   const row: Record<string, Cell> = {};
   for (const [column, type] of Object.entries(t.columns)) {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { FakeApi, FakeHttpError, type FakeReply, type FakeRequest, reply } from '@crmsync/core/fake-api';
+import {
+  FakeApi,
+  FakeHttpError,
+  type FakeReply,
+  type FakeRequest,
+  reply,
+} from '@crmsync/core/fake-api';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import Database from 'better-sqlite3';
@@ -97,7 +103,9 @@ export class AthenaFake {
     for (const t of this.tables) {
       const cols = Object.entries(t.columns).map(([c, type]) => `"${c}" ${SQLITE_TYPE[type]}`);
       this.db.exec(`CREATE TABLE "${t.table}" (${cols.join(', ')}, PRIMARY KEY ("${t.key}"))`);
-      this.db.exec(`CREATE INDEX "${t.table}_${t.deltaColumn}" ON "${t.table}" ("${t.deltaColumn}", "${t.key}")`);
+      this.db.exec(
+        `CREATE INDEX "${t.table}_${t.deltaColumn}" ON "${t.table}" ("${t.deltaColumn}", "${t.key}")`,
+      );
     }
     this.api = new FakeApi({
       name: 'athena',
@@ -179,18 +187,31 @@ export class AthenaFake {
   /** SigV4: the key must be ours and the signature the one our secret makes of what was sent. */
   async #verify(r: FakeRequest): Promise<void> {
     const auth = String(r.headers.authorization ?? '');
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
-    if (!m) throw awsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+    const m =
+      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+        auth,
+      );
+    if (!m)
+      throw awsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
     const [, keyId, , region, service, signedHeaders, signature] = m as unknown as string[];
     if (keyId !== this.accessKeyId)
-      throw awsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+      throw awsError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
     const amzDate = String(r.headers['x-amz-date'] ?? '');
     const dm = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
     if (!dm || region !== this.region || service !== 'athena')
-      throw awsError('InvalidSignatureException', 'Credential should be scoped to a valid region and service.');
+      throw awsError(
+        'InvalidSignatureException',
+        'Credential should be scoped to a valid region and service.',
+      );
     const signingDate = new Date(`${dm[1]}-${dm[2]}-${dm[3]}T${dm[4]}:${dm[5]}:${dm[6]}Z`);
     if (Math.abs(signingDate.getTime() - Date.now()) > 15 * 60_000)
-      throw awsError('InvalidSignatureException', 'Signature expired: the request time is too far from the server time.');
+      throw awsError(
+        'InvalidSignatureException',
+        'Signature expired: the request time is too far from the server time.',
+      );
     const headers: Record<string, string> = {};
     for (const name of (signedHeaders ?? '').split(';')) {
       const v = r.headers[name];
@@ -209,7 +230,9 @@ export class AthenaFake {
       } as never,
       { signingDate },
     );
-    const expected = /Signature=([0-9a-f]{64})/.exec(String((signed as unknown as { headers: Record<string, string> }).headers.authorization))?.[1];
+    const expected = /Signature=([0-9a-f]{64})/.exec(
+      String((signed as unknown as { headers: Record<string, string> }).headers.authorization),
+    )?.[1];
     if (expected !== signature)
       throw awsError(
         'InvalidSignatureException',
@@ -220,20 +243,32 @@ export class AthenaFake {
   #start(body: Record<string, unknown>): FakeReply {
     const sql = body.QueryString;
     const context = body.QueryExecutionContext as { Database?: string } | undefined;
-    const output = (body.ResultConfiguration as { OutputLocation?: string } | undefined)?.OutputLocation;
+    const output = (body.ResultConfiguration as { OutputLocation?: string } | undefined)
+      ?.OutputLocation;
     if (typeof sql !== 'string' || sql.length === 0)
       throw awsError('InvalidRequestException', 'QueryString must not be empty');
     if (body.WorkGroup !== undefined && body.WorkGroup !== this.workGroup)
-      throw awsError('InvalidRequestException', `WorkGroup ${String(body.WorkGroup)} is not found.`);
+      throw awsError(
+        'InvalidRequestException',
+        `WorkGroup ${String(body.WorkGroup)} is not found.`,
+      );
     if (!output || !/^s3:\/\/[^/]+/.test(output))
-      throw awsError('InvalidRequestException', 'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
+      throw awsError(
+        'InvalidRequestException',
+        'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.',
+      );
     const id = randomUUID();
     this.queries.push(sql);
     const execution: Execution = { id, sql, polls: 0, state: 'QUEUED', submitted: Date.now() };
     if (context?.Database !== this.database) {
       execution.state = 'FAILED';
       execution.reason = `SCHEMA_NOT_FOUND: line 1:1: Schema '${context?.Database ?? ''}' does not exist`;
-      execution.error = { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: execution.reason };
+      execution.error = {
+        ErrorCategory: 2,
+        ErrorType: 1006,
+        Retryable: false,
+        ErrorMessage: execution.reason,
+      };
     }
     this.executions.set(id, execution);
     return reply(200, { QueryExecutionId: id });
@@ -302,12 +337,20 @@ export class AthenaFake {
       e.reason = missing
         ? `TABLE_NOT_FOUND: line 1:1: Table 'awsdatacatalog.${this.database}.${missing[1]}' does not exist`
         : `SYNTAX_ERROR: ${message}`;
-      e.error = { ErrorCategory: 2, ErrorType: missing ? 1301 : 1001, Retryable: false, ErrorMessage: e.reason };
+      e.error = {
+        ErrorCategory: 2,
+        ErrorType: missing ? 1301 : 1001,
+        Retryable: false,
+        ErrorMessage: e.reason,
+      };
       return;
     }
-    const info = this.db.prepare(`PRAGMA temp.table_info(${name})`).all() as Array<{ name: string }>;
+    const info = this.db.prepare(`PRAGMA temp.table_info(${name})`).all() as Array<{
+      name: string;
+    }>;
     const types = new Map<string, AthenaType>();
-    for (const t of this.tables) for (const [c, type] of Object.entries(t.columns)) if (!types.has(c)) types.set(c, type);
+    for (const t of this.tables)
+      for (const [c, type] of Object.entries(t.columns)) if (!types.has(c)) types.set(c, type);
     e.columns = info.map((c) => ({ name: c.name, type: types.get(c.name) ?? 'varchar' }));
     e.results = name;
     e.state = 'SUCCEEDED';
@@ -316,10 +359,16 @@ export class AthenaFake {
   #results_(body: Record<string, unknown>): FakeReply {
     const e = this.#execution(body);
     if (e.state !== 'SUCCEEDED' || !e.results || !e.columns)
-      throw awsError('InvalidRequestException', `Query has not yet finished. Current state: ${e.state}`);
+      throw awsError(
+        'InvalidRequestException',
+        `Query has not yet finished. Current state: ${e.state}`,
+      );
     const max = body.MaxResults === undefined ? 1000 : Number(body.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 1000)
-      throw awsError('InvalidRequestException', "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+      throw awsError(
+        'InvalidRequestException',
+        "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+      );
     this.maxResults.push(max);
     let after = 0;
     if (body.NextToken !== undefined) {
@@ -364,7 +413,8 @@ export class AthenaFake {
           })),
         },
       },
-      ...(more && last !== undefined && { NextToken: Buffer.from(String(last)).toString('base64url') }),
+      ...(more &&
+        last !== undefined && { NextToken: Buffer.from(String(last)).toString('base64url') }),
     });
   }
 }
@@ -382,4 +432,5 @@ export function parseId(prefix: string, n: number): string {
 }
 
 /** An instant as the vault stores timestamps: `YYYY-MM-DD HH:MM:SS.mmm`, UTC. */
-export const vaultTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+export const vaultTime = (ms: number) =>
+  new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
