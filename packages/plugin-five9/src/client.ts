@@ -230,10 +230,14 @@ export class Five9Client {
     const clean = (text: string) =>
       this.#o.password.length >= 4 ? text.split(this.#o.password).join('[redacted]') : text;
     if (fault) {
-      const name = faultName(fault.detail) ?? String(fault.faultcode ?? 'Fault');
-      const kind: ErrorKind =
-        FAULT_KINDS[name] ??
-        (/^(\w+:)?(Server|Receiver)/.test(String(fault.faultcode)) ? 'transient' : 'data');
+      // A declared fault names its exception in the detail; a bare fault has only its code.
+      const declared = faultName(fault.detail);
+      const name = declared ?? String(fault.faultcode ?? 'Fault');
+      const kind: ErrorKind = declared
+        ? (FAULT_KINDS[declared] ?? 'data')
+        : /^(\w+:)?(Server|Receiver)/.test(String(fault.faultcode))
+          ? 'transient'
+          : 'data';
       return new CrmsyncError(
         kind,
         clean(`five9: ${operation}: ${name}: ${fault.faultstring ?? ''}`),

@@ -18,6 +18,8 @@ const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export interface Five9Run {
   client: Five9Client;
   metrics: RequestMetrics;
+  /** The most records getContactRecords answers (Five9: 1,000). */
+  cap: number;
   /** `folder/report` of a report listing contacts changed in a time window, when configured. */
   report?: { folder: string; name: string; pollMs: number } | undefined;
 }
@@ -97,7 +99,7 @@ async function* partitionedRead(
       [{ field: 'number1', value }],
       request.signal,
     );
-    if (result.records.length >= CONTACT_CAP && !part.exact) {
+    if (result.records.length >= run.cap && !part.exact) {
       pending.unshift(
         { prefix: part.prefix, exact: true },
         ...DIGITS.map((d) => ({ prefix: part.prefix + d })),

@@ -61,6 +61,12 @@ export const five9Plugin = defineCrmPlugin({
       type: 'integer',
       default: 5000,
     },
+    FIVE9_RECORD_CAP: {
+      description:
+        'Most records getContactRecords answers (Five9: 1,000); a partition answering this many is split',
+      type: 'integer',
+      default: 1000,
+    },
     FIVE9_TIMEOUT_MS: { description: 'Per SOAP call attempt', type: 'integer', default: 120_000 },
   },
   entities: [contactsEntity(false), contactFieldsEntity],
@@ -71,8 +77,11 @@ export const five9Plugin = defineCrmPlugin({
   healthEntity: 'contact_fields',
   createClient: ({ config, metrics, logger }): Five9Run => {
     const r = report(config.FIVE9_CONTACTS_REPORT);
+    if (config.FIVE9_RECORD_CAP < 2)
+      throw new InputError('FIVE9_RECORD_CAP', 'an integer of 2 or more', config.FIVE9_RECORD_CAP);
     return {
       metrics,
+      cap: config.FIVE9_RECORD_CAP,
       client: new Five9Client({
         endpoint: config.FIVE9_BASE_URL,
         username: config.FIVE9_USERNAME,

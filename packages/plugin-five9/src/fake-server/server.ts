@@ -4,7 +4,6 @@ import soap from 'soap';
 import { WSDL_PATH, wsdlOptions } from '../wsdl.js';
 
 export const SERVICE_PATH = '/wsadmin/v13/AdminWebService';
-const CAP = 1000;
 
 export interface FakeContact {
   values: Record<string, string>;
@@ -45,7 +44,7 @@ export function soapFault(name: string, message: string, code = 'soap:Server'): 
 
 class Fault extends Error {
   constructor(
-    readonly Fault: { faultcode: string; faultstring: string; detail: string; statusCode: number },
+    readonly Fault: { faultcode: string; faultstring: string; detail: unknown; statusCode: number },
   ) {
     super(Fault.faultstring);
   }
@@ -55,7 +54,7 @@ const fault = (name: string, message: string) =>
   new Fault({
     faultcode: 'soap:Server',
     faultstring: message,
-    detail: `<ns2:${name.replace(/Exception$/, 'Fault')} xmlns:ns2="http://service.admin.ws.five9.com/"><message>${message}</message></ns2:${name.replace(/Exception$/, 'Fault')}>`,
+    detail: { [name.replace(/Exception$/, 'Fault')]: { message } },
     statusCode: 500,
   });
 
@@ -103,6 +102,8 @@ export interface Five9FakeOptions {
   latencyMs?: number;
   /** `isReportRunning` answers true this many times before a report is ready. */
   reportPolls?: number;
+  /** Records getContactRecords answers at most (Five9: 1,000). */
+  cap?: number;
 }
 
 /**
@@ -125,6 +126,7 @@ export class Five9Fake {
   readonly counters = new Map<string, number>();
   readonly reports = new Map<string, { csv: string; polls: number }>();
   reportPolls: number;
+  cap: number;
   /** The report the domain has: folder and name. */
   report = { folder: 'crmsync', name: 'Contacts changed' };
   endpoint = '';
@@ -134,6 +136,7 @@ export class Five9Fake {
     this.username = o.username ?? 'api.user@acme-fake';
     this.password = o.password ?? 'fake-five9-password-9c1e';
     this.reportPolls = o.reportPolls ?? 1;
+    this.cap = o.cap ?? 1000;
     this.api = new FakeApi({
       name: 'five9',
       latencyMs: o.latencyMs ?? 0,
@@ -228,7 +231,7 @@ export class Five9Fake {
     const matched: FakeContact[] = [];
     for (const contact of this.contacts) {
       if (tests.every((t) => t(contact))) matched.push(contact);
-      if (matched.length >= CAP) break;
+      if (matched.length >= this.cap) break;
     }
     if (matched.length === 0) return {};
     return {
