@@ -25,10 +25,12 @@ export interface Five9Run {
 }
 
 /**
- * A partition of the contacts: `number1` starting with `prefix` (`LIKE 'prefix%'`), or, once
- * split, equal to it (a number that is the prefix itself would be in no child).
+ * A partition of the contacts: `number1` ending with `suffix` (`'%suffix'`), or, once split,
+ * equal to it (a number that is the suffix itself would be in no child). Suffixes, not
+ * prefixes: a list's first digits are a few area codes, its last digits are spread evenly,
+ * so sibling partitions come out the same size.
  */
-const partition = z.object({ prefix: z.string(), exact: z.boolean().optional() });
+const partition = z.object({ suffix: z.string(), exact: z.boolean().optional() });
 type Partition = z.infer<typeof partition>;
 /** The partition tree's frontier: partitions still to read, in order. Read ones are gone. */
 const contactsCheckpoint = z.object({ pending: z.array(partition) });
@@ -80,29 +82,29 @@ async function recordCounters(run: Five9Run, signal: AbortSignal): Promise<void>
 }
 
 /**
- * Every contact, read by partitions of `number1` under the 1,000-record cap: the ten digit
- * prefixes first; a partition that comes back with exactly 1,000 records may have been cut, so
- * its records are dropped and it is split into its ten longer prefixes plus the prefix itself
- * as an exact value, recursively, until every partition is under the cap. One page per
+ * Every contact, read by partitions of `number1` under the 1,000-record cap: `%` (every
+ * number) first, which is all a list under the cap needs; a partition that comes back with
+ * exactly 1,000 records may have been cut, so its records are dropped and it is split into its
+ * ten longer suffixes (`%0`…`%9`, then `%00`…) plus the suffix itself as an exact value,
+ * recursively, until every partition is under the cap. One page per
  * partition read whole; the checkpoint is the frontier of partitions still to read.
  */
 async function* partitionedRead(
   run: Five9Run,
   request: { checkpoint?: ContactsCheckpoint | undefined; signal: AbortSignal },
 ) {
-  const pending: Partition[] =
-    request.checkpoint?.pending.slice() ?? DIGITS.map((d) => ({ prefix: d }));
+  const pending: Partition[] = request.checkpoint?.pending.slice() ?? [{ suffix: '' }];
   while (pending.length > 0) {
     const part = pending.shift() as Partition;
-    const value = part.exact ? part.prefix : `${part.prefix}%`;
+    const value = part.exact ? part.suffix : `%${part.suffix}`;
     const result = await run.client.getContactRecords(
       [{ field: 'number1', value }],
       request.signal,
     );
     if (result.records.length >= run.cap && !part.exact) {
       pending.unshift(
-        { prefix: part.prefix, exact: true },
-        ...DIGITS.map((d) => ({ prefix: part.prefix + d })),
+        ...(part.suffix ? [{ suffix: part.suffix, exact: true }] : []),
+        ...DIGITS.map((d) => ({ suffix: d + part.suffix })),
       );
       continue;
     }

@@ -35,10 +35,11 @@ describe('five9 contacts under the 1,000-record cap', () => {
     const fake = await start({ cap: 25 });
     let n = 0;
     const add = (number: string) => fake.contacts.push(fakeContact(++n, number, T0 + n));
-    for (let i = 0; i < 60; i++) add(`215${String(1_000_000 + i * 3).slice(-7)}`);
-    for (let i = 0; i < 30; i++) add(`2155${String(i).padStart(6, '0')}`);
-    add('215'); // a number that is a split prefix itself
-    for (let i = 0; i < 19; i++) add(`${(i % 7) + 3}${String(i).padStart(9, '0')}`);
+    const body = (i: number) => String(1_000_000 + ((i * 7_919) % 9_000_000)).slice(-7);
+    for (let i = 0; i < 40; i++) add(`${body(i)}${i % 10}05`); // 40 ending in 05
+    for (let i = 0; i < 30; i++) add(`${body(i + 40)}${i % 10}15`); // 30 ending in 15
+    add('5'); // a number that is a split suffix itself
+    for (let i = 0; i < 19; i++) add(`${body(i + 70)}2${(i % 4) + 1}`);
     const { store, engine: e } = engine();
     const config = { ...five9Config(fake), FIVE9_RECORD_CAP: 25 };
     const run = await e.runEntity({
@@ -49,8 +50,8 @@ describe('five9 contacts under the 1,000-record cap', () => {
       trigger: 'cli',
     });
     expect(run.errorMessage).toBeNull();
-    expect(run.counts.processed).toBe(110);
-    expect(await store.countRecords('five9', 'contacts')).toBe(110);
+    expect(run.counts.processed).toBe(90);
+    expect(await store.countRecords('five9', 'contacts')).toBe(90);
     // "2%", "21%", "215%" and "2155%" came back full and were split; "215" asked exactly.
     for (const asked of [
       'number1=2%',
@@ -76,7 +77,7 @@ describe('five9 contacts under the 1,000-record cap', () => {
   });
 
   it('resumes from the partition frontier after an interruption', async () => {
-    const fake = await start();
+    const fake = await start({ cap: 20 });
     seedContacts(fake, 60, (i) => T0 + i);
     const { store, engine: e } = engine();
     const stop = new AbortController();
@@ -92,7 +93,7 @@ describe('five9 contacts under the 1,000-record cap', () => {
       },
     });
     expect(first.status).toBe('failed');
-    expect(first.checkpoint).toMatchObject({ pending: expect.arrayContaining([{ prefix: '9' }]) });
+    expect(first.checkpoint).toMatchObject({ pending: expect.arrayContaining([{ suffix: '9' }]) });
     const before = fake.lookups.length;
     const second = await e.runEntity({
       plugin: five9Plugin,
@@ -104,8 +105,8 @@ describe('five9 contacts under the 1,000-record cap', () => {
     expect(second.resumedFromRunId).toBe(first.id);
     expect(await store.countRecords('five9', 'contacts')).toBe(60);
     // The resumed read asked exactly the partitions the checkpoint had left.
-    const pending = (first.checkpoint as { pending: Array<{ prefix: string }> }).pending;
-    expect(fake.lookups.slice(before)).toEqual(pending.map((p) => `number1=${p.prefix}%`));
+    const pending = (first.checkpoint as { pending: Array<{ suffix: string }> }).pending;
+    expect(fake.lookups.slice(before)).toEqual(pending.map((p) => `number1=%${p.suffix}`));
   });
 
   it('without a report a delta re-reads everything and skips unchanged rows by hash', async () => {

@@ -10,6 +10,7 @@ export function five9Config(fake: Five9Fake, extra: Record<string, unknown> = {}
     FIVE9_BASE_URL: fake.endpoint,
     FIVE9_RATE_LIMIT_WAIT_MS: 1000,
     FIVE9_REPORT_POLL_MS: 5,
+    FIVE9_RECORD_CAP: fake.cap,
     ...extra,
   };
 }
@@ -38,7 +39,9 @@ export async function startFive9KitFixture(
   size: number,
   options: Five9FakeOptions & { report?: boolean } = {},
 ) {
-  const fake = await Five9Fake.start(options);
+  // A cap of 10 (Five9's is 1,000) so the kit's 40 contacts are read in split partitions:
+  // the kit's paging, resume and max-records scenarios then see several pages.
+  const fake = await Five9Fake.start({ cap: 10, ...options });
   const now = Date.now();
   let next = size + 1;
   if (entity === 'contact_fields') {
