@@ -52,23 +52,17 @@ describe('five9 contacts under the 1,000-record cap', () => {
     expect(run.errorMessage).toBeNull();
     expect(run.counts.processed).toBe(90);
     expect(await store.countRecords('five9', 'contacts')).toBe(90);
-    // "2%", "21%", "215%" and "2155%" came back full and were split; "215" asked exactly.
-    for (const asked of [
-      'number1=2%',
-      'number1=21%',
-      'number1=215%',
-      'number1=215',
-      'number1=2155%',
-      'number1=21550%',
-    ])
-      expect(fake.lookups).toContain(asked);
-    expect(fake.lookups).not.toContain('number1=2150%0');
-    const stored = await store.getRecord('five9', 'contacts', 'c-0000091');
+    // "%", "%5", "%05" and "%15" came back full and were split; "5" and "05" asked exactly;
+    // "%1" (19 numbers) was under the cap and not split.
+    for (const asked of ['%', '%5', '5', '%05', '05', '%105', '%15', '%1'])
+      expect(fake.lookups).toContain(`number1=${asked}`);
+    expect(fake.lookups).not.toContain('number1=%01');
+    const stored = await store.getRecord('five9', 'contacts', 'c-0000071');
     // Positional values land on their own fields.
     expect(stored?.data).toMatchObject({
-      number1: '215',
-      first_name: 'First91',
-      last_name: 'Last 91',
+      number1: '5',
+      first_name: 'First71',
+      last_name: 'Last 71',
       city: 'Philadelphia',
     });
     expect(run.performanceMetrics).toMatchObject({
