@@ -284,6 +284,20 @@ async function salespro(ctx: BenchContext) {
     run.athena.close();
     const rate = total / read.seconds;
     const rawRate = rows / rawSeconds;
+    // The query itself (Athena running the SELECT; here SQLite writing its result table) is
+    // part of the read but not of the raw page loop: also the rate without it.
+    const execution = fake.executions.get(id);
+    const querySeconds = execution?.completed
+      ? (execution.completed - execution.submitted) / 1000
+      : 0;
+    ctx.report({
+      suite: 'odd',
+      name: `salespro: ${total.toLocaleString('en-US')} estimates, paging only (query run time of ${querySeconds.toFixed(1)} s left out)`,
+      value: total / (read.seconds - querySeconds),
+      unit: 'records/s',
+      limits: [{ name: "fake's raw page rate", value: rawRate, unit: 'records/s' }],
+      ratio: total / (read.seconds - querySeconds) / rawRate,
+    });
     ctx.log(
       `salespro: ${read.metrics.apiCalls} Athena calls; raw loop ${rows} rows in ${rawSeconds.toFixed(1)} s`,
     );
