@@ -28,3 +28,4 @@ export {
   type SyncEngineOptions,
 } from './sync-engine.js';
 export { DEFAULT_STORE_RETRY, type StoreRetry } from './sync-run.js';
+export type { WebhookRunTargets } from './run-context.js';
