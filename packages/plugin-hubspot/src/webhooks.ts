@@ -41,11 +41,18 @@ const DECODED: Record<string, string> = {
 };
 
 export function decodeHubspotUri(url: string): string {
-  return url.replace(/%3A|%2F|%3F|%40|%21|%24|%27|%28|%29|%2A|%2C|%3B/gi, (m) => DECODED[m.toUpperCase()] ?? m);
+  return url.replace(
+    /%3A|%2F|%3F|%40|%21|%24|%27|%28|%29|%2A|%2C|%3B/gi,
+    (m) => DECODED[m.toUpperCase()] ?? m,
+  );
 }
 
 /** The CRM object of a `subscriptionType` prefix, as the plugin's entity names them. */
-const OBJECTS: Record<string, string> = { contact: 'contacts', company: 'companies', deal: 'deals' };
+const OBJECTS: Record<string, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+};
 
 const event = z.looseObject({
   eventId: z.union([z.number(), z.string()]),
@@ -86,7 +93,13 @@ export function parseHubspotEvents(body: unknown): WebhookEvent[] {
       events.push({ eventId, entity, ids: [id], ...occurredAt });
       const merged = (e.mergedObjectIds ?? []).map(String).filter((m) => m !== id);
       if (merged.length > 0)
-        events.push({ eventId: `${eventId}:merged`, entity, ids: merged, deleted: true, ...occurredAt });
+        events.push({
+          eventId: `${eventId}:merged`,
+          entity,
+          ids: merged,
+          deleted: true,
+          ...occurredAt,
+        });
     }
   }
   return events;

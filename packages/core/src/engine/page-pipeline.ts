@@ -1,11 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CrmsyncError } from '../contracts/errors.js';
-import type {
-  Checkpoint,
-  EntityDefinition,
-  FetchRequest,
-  Page,
-} from '../contracts/plugin.js';
+import type { Checkpoint, EntityDefinition, FetchRequest, Page } from '../contracts/plugin.js';
 import type { Processor, ValidationContext } from '../contracts/processor.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { DeletionTracker } from './deletion-tracker.js';

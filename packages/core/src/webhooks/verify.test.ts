@@ -27,10 +27,18 @@ describe('webhook verifiers', () => {
   });
 
   it('accepts a signed header, and refuses a missing or wrong one', () => {
-    const expected = { algorithm: 'sha256', key: 'secret', message: 'body', encoding: 'base64' } as const;
+    const expected = {
+      algorithm: 'sha256',
+      key: 'secret',
+      message: 'body',
+      encoding: 'base64',
+    } as const;
     const good = hmacDigest('sha256', 'secret', 'body', 'base64');
     expect(verifyHmacHeader(good, expected)).toEqual({ ok: true });
-    expect(verifyHmacHeader(undefined, expected)).toEqual({ ok: false, reason: 'missing-signature' });
+    expect(verifyHmacHeader(undefined, expected)).toEqual({
+      ok: false,
+      reason: 'missing-signature',
+    });
     const other = hmacDigest('sha256', 'other', 'body', 'base64');
     expect(verifyHmacHeader(other, expected)).toEqual({ ok: false, reason: 'bad-signature' });
   });
@@ -44,7 +52,10 @@ describe('webhook verifiers', () => {
     });
     expect(checkTimestampWindow(String(ms + 6 * 60_000), 'ms', now).ok).toBe(false);
     expect(checkTimestampWindow(String(ms / 1000 - 10), 's', now)).toEqual({ ok: true });
-    expect(checkTimestampWindow('12:00', 'ms', now)).toEqual({ ok: false, reason: 'bad-timestamp' });
+    expect(checkTimestampWindow('12:00', 'ms', now)).toEqual({
+      ok: false,
+      reason: 'bad-timestamp',
+    });
     expect(checkTimestampWindow(undefined, 'ms', now).ok).toBe(false);
   });
 
@@ -52,14 +63,22 @@ describe('webhook verifiers', () => {
     const auth = `Basic ${Buffer.from('crm:pa:ss').toString('base64')}`;
     expect(verifyBasicAuth(auth, 'crm:pa:ss')).toEqual({ ok: true });
     expect(verifyBasicAuth(auth, 'crm:other')).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(verifyBasicAuth('Bearer x', 'crm:pa:ss')).toEqual({ ok: false, reason: 'missing-signature' });
+    expect(verifyBasicAuth('Bearer x', 'crm:pa:ss')).toEqual({
+      ok: false,
+      reason: 'missing-signature',
+    });
     expect(verifySharedSecret('t0k', 't0k')).toEqual({ ok: true });
     expect(verifySharedSecret('t0k', 'tok')).toEqual({ ok: false, reason: 'bad-signature' });
     expect(verifySharedSecret(undefined, 'tok').ok).toBe(false);
   });
 
   it('finds headers whatever their case', () => {
-    const request = { method: 'POST', url: 'http://x/', body: Buffer.alloc(0), headers: { 'X-Sig': 'a' } };
+    const request = {
+      method: 'POST',
+      url: 'http://x/',
+      body: Buffer.alloc(0),
+      headers: { 'X-Sig': 'a' },
+    };
     expect(webhookHeader(request, 'x-sig')).toBe('a');
     expect(webhookHeader(request, 'x-other')).toBeUndefined();
   });

@@ -57,7 +57,12 @@ export function checkTimestampWindow(
 /** Checks a header carrying an HMAC of `message`: missing, or different, is refused. */
 export function verifyHmacHeader(
   given: string | undefined,
-  expected: { algorithm: HmacAlgorithm; key: string | Buffer; message: string | Buffer; encoding: 'base64' | 'hex' },
+  expected: {
+    algorithm: HmacAlgorithm;
+    key: string | Buffer;
+    message: string | Buffer;
+    encoding: 'base64' | 'hex';
+  },
 ): WebhookVerification {
   if (!given) return { ok: false, reason: 'missing-signature' };
   const digest = hmacDigest(expected.algorithm, expected.key, expected.message, expected.encoding);
@@ -72,7 +77,9 @@ export function verifyBasicAuth(
   const match = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
   if (!match?.[1]) return { ok: false, reason: 'missing-signature' };
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  return safeEqual(decoded, userColonPassword) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+  return safeEqual(decoded, userColonPassword)
+    ? { ok: true }
+    : { ok: false, reason: 'bad-signature' };
 }
 
 /** Checks a shared secret sent as is (a header, or Zoho's `token` field). */

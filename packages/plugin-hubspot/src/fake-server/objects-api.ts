@@ -127,7 +127,10 @@ export function searchObjects(
 export function batchReadObjects(store: ObjectStore, json: Record<string, unknown>) {
   const inputs = json.inputs;
   if (!Array.isArray(inputs))
-    throw new HttpError(400, errorBody('Invalid input JSON: inputs must be an array', 'VALIDATION_ERROR'));
+    throw new HttpError(
+      400,
+      errorBody('Invalid input JSON: inputs must be an array', 'VALIDATION_ERROR'),
+    );
   if (inputs.length > 100)
     throw new HttpError(400, errorBody('Too many inputs: at most 100', 'VALIDATION_ERROR'));
   const properties = Array.isArray(json.properties) ? (json.properties as string[]) : null;

@@ -67,7 +67,11 @@ export class HubspotWebhookSender {
   }
 
   /** POSTs `events` to `url` in requests of up to 100; returns each answer's status. */
-  async send(url: string, events: HubspotWebhookEvent[], options: SendWebhookOptions): Promise<number[]> {
+  async send(
+    url: string,
+    events: HubspotWebhookEvent[],
+    options: SendWebhookOptions,
+  ): Promise<number[]> {
     const statuses: number[] = [];
     for (let i = 0; i < events.length; i += 100)
       statuses.push(await this.post(url, JSON.stringify(events.slice(i, i + 100)), options));
