@@ -11,3 +11,4 @@ export {
   type WebhookTarget,
 } from './webhook-processor.js';
 export { type WebhookClaim, WebhookEventStore, type WebhookStoreOptions } from './webhook-store.js';
+export { type AttachedWebhooks, attachWebhooks } from './attach.js';
