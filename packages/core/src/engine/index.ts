@@ -29,3 +29,10 @@ export {
 } from './sync-engine.js';
 export { DEFAULT_STORE_RETRY, type StoreRetry } from './sync-run.js';
 export type { WebhookRunTargets } from './run-context.js';
+export {
+  type SlicedCheckpoint,
+  slicedCheckpoint,
+  slicedEntity,
+  slicesOption,
+  type TimeSlicing,
+} from './sliced-read.js';
