@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callrailPlugin } from '@crmsync/plugin-callrail';
 import { sendCallRailWebhook } from '@crmsync/plugin-callrail/fake-server';
+import { pipedrivePlugin } from '@crmsync/plugin-pipedrive';
+import { sendPipedriveWebhook } from '@crmsync/plugin-pipedrive/fake-server';
 import { zohoPlugin } from '@crmsync/plugin-zoho';
 import { sendZohoNotification } from '@crmsync/plugin-zoho/fake-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +14,14 @@ import { WebhookEventStore } from './webhook-store.js';
 
 const backend = sqliteBackend();
 
-describe('CallRail and Zoho webhook endpoints', () => {
+describe('CallRail, Zoho and Pipedrive webhook endpoints', () => {
   let store: PrismaStore;
   let server: Server;
   let base: string;
   const env = {
     CALLRAIL_WEBHOOK_SECRET: 'cr-signing-key',
     ZOHO_WEBHOOK_SECRET: 'zoho-channel-token',
+    PIPEDRIVE_WEBHOOK_SECRET: 'crmsync:pd-hook-pass',
   };
   const stored = (crmSource: string) =>
     store.prisma.webhookEvent.findMany({ where: { crmSource }, orderBy: { id: 'asc' } });
@@ -26,7 +29,7 @@ describe('CallRail and Zoho webhook endpoints', () => {
   beforeAll(async () => {
     store = await backend.open();
     const handler = createWebhookHandler({
-      enabled: enabledWebhooks([callrailPlugin, zohoPlugin], env),
+      enabled: enabledWebhooks([callrailPlugin, zohoPlugin, pipedrivePlugin], env),
       store: new WebhookEventStore(store.prisma),
     });
     server = createServer((req, res) => {
@@ -101,6 +104,30 @@ describe('CallRail and Zoho webhook endpoints', () => {
     expect(rows.map((r) => [r.entity, r.ids, r.deleted])).toEqual([
       ['deals', ['1', '2'], false],
       ['leads', ['7'], true],
+    ]);
+  });
+
+  it("accepts Pipedrive deliveries with the webhook's Basic credentials", async () => {
+    const url = `${base}/pipedrive`;
+    const auth = { user: 'crmsync', password: 'pd-hook-pass' };
+    expect(
+      await sendPipedriveWebhook(url, { action: 'change', entity: 'deal', id: 42 }, auth),
+    ).toBe(200);
+    expect(
+      await sendPipedriveWebhook(url, { action: 'delete', entity: 'person', id: 8 }, auth),
+    ).toBe(200);
+    expect(
+      await sendPipedriveWebhook(
+        url,
+        { action: 'change', entity: 'deal', id: 43 },
+        { ...auth, password: 'x' },
+      ),
+    ).toBe(401);
+    expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(401);
+    const rows = await stored('pipedrive');
+    expect(rows.map((r) => [r.entity, r.ids, r.deleted])).toEqual([
+      ['deals', ['42'], false],
+      ['persons', ['8'], true],
     ]);
   });
 
