@@ -49,6 +49,8 @@ export interface ApiServerOptions extends LimitOptions {
   eventTarget?: ApiEventTarget;
   /** Replaces the direct sync_schedule writes (the scheduler passes its own). */
   schedules?: ScheduleService;
+  /** Serves `POST /hooks/<crm>` (see `createWebhookHandler`); true when it handled the request. */
+  webhooks?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Serves anything outside /graphql (the dashboard's static files); true when it handled the request. */
   extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Overrides the NODE_ENV / CRMSYNC_INTROSPECTION rule. */
@@ -181,6 +183,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) {
         return void Promise.resolve(yoga(req, res)).catch((error) => fail(req, res, error));
       }
+      if (path?.startsWith('/hooks/') && options.webhooks?.(req, res)) return;
       if (options.extraHandler?.(req, res)) return;
       res
         .writeHead(404, { 'content-type': 'text/plain' })

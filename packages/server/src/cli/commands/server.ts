@@ -12,6 +12,7 @@ import {
   resolveEventsTarget,
 } from '../../scheduler/run-event-bridge.js';
 import type { CliContext } from '../context.js';
+import { type AttachedWebhooks, attachWebhooks } from '../../hooks/index.js';
 
 export interface ServeFlags {
   host?: string;
@@ -57,6 +58,7 @@ export async function serve(
   // With workers in other processes (PostgreSQL, or CRMSYNC_EVENTS_URL), their runs' events
   // reach this server's subscribers through the bridge; otherwise events stay in-process.
   let bridge: RunEventBridge | undefined;
+  let hooks: AttachedWebhooks | null = null;
   try {
     const events = resolveEventsTarget(ctx.env, app.store.target.url);
     if (events) {
@@ -68,8 +70,10 @@ export async function serve(
       app,
       attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
     );
+    hooks = attachWebhooks(app, env);
     api = await startApiServer({
       runtime,
+      ...(hooks && { webhooks: hooks.handler }),
       env,
       apiToken,
       host,
@@ -79,6 +83,7 @@ export async function serve(
       extraHandler: createDashboardHandler({ runtime, dashboardDir, apiToken }),
     });
   } catch (error) {
+    await hooks?.stop();
     await attached?.stop();
     await bridge?.close();
     await app.close();
@@ -93,11 +98,13 @@ export async function serve(
   );
   if (apiToken) ctx.io.out('  API token required (CRMSYNC_API_TOKEN)\n');
   if (bridge) ctx.io.out(`  live events from workers over ${bridge.kind}\n`);
+  for (const hook of hooks?.enabled ?? []) ctx.io.out(`  webhooks:    ${base}/hooks/${hook.crm}\n`);
   return {
     app,
     api,
     async stop() {
       await api.close();
+      await hooks?.stop();
       await attached?.stop();
       await bridge?.close();
       await app.close();
