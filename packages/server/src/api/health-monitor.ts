@@ -104,7 +104,7 @@ export function healthReason(error: unknown): string {
     e = (e as { cause?: unknown }).cause;
   }
   reason ??= reasonFromText(text);
-  return reason && !text.startsWith(reason) ? `${reason}: ${text}` : text;
+  return reason && !text.toLowerCase().includes(reason.toLowerCase()) ? `${reason}: ${text}` : text;
 }
 
 function reasonFromText(text: string): string | undefined {

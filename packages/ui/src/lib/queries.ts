@@ -107,7 +107,7 @@ export const CRM_PAGE = /* GraphQL */ `
         dependsOn
         recordCount
         status
-        lastRun { id status startTime endTime recordsProcessed durationSeconds }
+        lastRun { id status errorKind startTime endTime recordsProcessed durationSeconds }
       }
     }
   }

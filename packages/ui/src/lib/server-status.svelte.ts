@@ -36,6 +36,8 @@ async function beat() {
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(), 2_000);
     const res = await fetch('/healthz', { cache: 'no-store', signal: controller.signal });
+    // Read the body: an unread response keeps its connection (and the request) open.
+    await res.text();
     clearTimeout(timeout);
     if (res.ok) up();
     else down();

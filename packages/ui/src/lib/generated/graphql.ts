@@ -127,7 +127,7 @@ export type CrmPageQueryVariables = Exact<{
 }>;
 
 
-export type CrmPageQuery = { crm: { name: string, displayName: string, kind: string, description: string | null, configured: boolean, configFields: Array<{ name: string, env: string, required: boolean, secret: boolean, description: string }>, options: Array<{ name: string, type: string, description: string, default: unknown, choices: Array<string> | null, min: number | null, max: number | null }>, entities: Array<{ name: string, displayName: string, description: string | null, deltaKind: string, dependsOn: Array<string>, recordCount: number, status: RunStatus | null, lastRun: { id: string, status: RunStatus, startTime: string, endTime: string | null, recordsProcessed: number, durationSeconds: number | null } | null }> } | null };
+export type CrmPageQuery = { crm: { name: string, displayName: string, kind: string, description: string | null, configured: boolean, configFields: Array<{ name: string, env: string, required: boolean, secret: boolean, description: string }>, options: Array<{ name: string, type: string, description: string, default: unknown, choices: Array<string> | null, min: number | null, max: number | null }>, entities: Array<{ name: string, displayName: string, description: string | null, deltaKind: string, dependsOn: Array<string>, recordCount: number, status: RunStatus | null, lastRun: { id: string, status: RunStatus, errorKind: string | null, startTime: string, endTime: string | null, recordsProcessed: number, durationSeconds: number | null } | null }> } | null };
 
 export type EntitySearchQueryVariables = Exact<{
   crm: string;
