@@ -90,6 +90,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
+    // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers read field by field
     return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
   };
   const go = async (p: Page, path: string) => {

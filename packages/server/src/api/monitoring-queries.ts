@@ -263,7 +263,12 @@ export async function errorBreakdown(
   const [kinds, statuses] = await Promise.all([
     prisma.syncHistory.groupBy({
       by: ['errorKind'],
-      where: { status: 'failed', endTime: { gte: since } },
+      // A cancelled run is no error: left out of the kinds as of the rates.
+      where: {
+        status: 'failed',
+        endTime: { gte: since },
+        OR: [{ errorKind: null }, { errorKind: { not: 'cancelled' } }],
+      },
       _count: { _all: true },
     }),
     prisma.syncHistory.groupBy({
