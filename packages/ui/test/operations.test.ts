@@ -61,7 +61,7 @@ async function axe(page: Page): Promise<string[]> {
         };
       }
     ).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
     });
     return result.violations.map((v) => ({
       id: v.id,
@@ -267,17 +267,14 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
   }, 60_000);
 
   it('every page: live badge right when opened directly, h1, axe clean at 1440 and 390 px', async () => {
-    const runs = await gql('{ recentRuns(limit: 1) { id } }');
-    const runId = runs.data?.recentRuns[0].id as string;
+    // Every page of the dashboard (the run page as the cancelled run's; login in the last test).
     const paths = [
       '/',
       '/runs',
-      `/runs/${runId}`,
       `/runs/${cancelledRun}`,
       '/schedules',
-      '/crm/faker',
-      '/crm/faker/contacts',
       '/crm/genius',
+      '/crm/faker/contacts',
     ];
     const problems: string[] = [];
     for (const viewport of [WIDE, PHONE]) {
