@@ -282,6 +282,8 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
       for (const path of paths) {
         await go(fresh, path);
         await fresh.locator('main h1').first().waitFor();
+        // Greyed (stale) figures are meant to fade: check the page as it is when current.
+        await fresh.locator('main:not(.stale)').waitFor();
         await fresh
           .getByTestId('connection')
           .filter({ hasText: 'Live' })
