@@ -73,7 +73,7 @@ describe('background health checks', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     const byName = new Map(monitor.crms().map((c) => [c.crm, c]));
     expect(byName.get('ok')).toMatchObject({ reachable: true, latencyMs: 12, message: null });
-    expect(byName.get('denied')?.message).toMatch(/^Access denied/);
+    expect(byName.get('denied')?.message).toBe("Genius: Access denied for user 'crm'@'localhost'");
     expect(byName.get('refused')).toMatchObject({ reachable: false });
     expect(byName.get('refused')?.message).toMatch(/^Connection refused: /);
     expect(byName.get('retrying')?.message).toMatch(
