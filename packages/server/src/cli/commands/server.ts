@@ -5,6 +5,7 @@ import type { ScheduleService } from '../../schedules/schedule-service.js';
 import { type ApiServer, resolveListenAddress, startApiServer } from '../../api/server.js';
 import type { Crmsync } from '../../app.js';
 import { createDashboardHandler, findDashboardDir } from '../../dashboard/index.js';
+import { eventBusProbe } from '../../events/event-bus-probe.js';
 import { startScheduler } from '../../scheduler/index.js';
 import {
   openRunEventBridge,
@@ -61,6 +62,7 @@ export async function serve(
   let hooks: AttachedWebhooks | null = null;
   try {
     const events = resolveEventsTarget(ctx.env, app.store.target.url);
+    const eventBus = events ? eventBusProbe(events) : undefined;
     if (events) {
       const channel = ctx.env.CRMSYNC_EVENTS_CHANNEL;
       bridge = await openRunEventBridge(events, channel ? { channel } : {});
@@ -80,6 +82,7 @@ export async function serve(
       port,
       ...(attached.schedules && { schedules: attached.schedules }),
       ...(bridge && { eventTarget: bridge.eventTarget }),
+      ...(eventBus && { eventBus }),
       extraHandler: createDashboardHandler({ runtime, dashboardDir, apiToken }),
     });
   } catch (error) {
