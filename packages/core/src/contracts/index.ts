@@ -8,3 +8,5 @@ export * from './plugin.js';
 export * from './processor.js';
 export * from './run.js';
 export * from './store.js';
+export * from './write.js';
+export * from './local-changes.js';

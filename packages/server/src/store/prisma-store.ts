@@ -7,6 +7,7 @@ import {
   newRun,
   type RecordGroups,
   type GroupedDeletes,
+  type LocalChangeStore,
   type RecordWrite,
   type RunProgressUpdate,
   type RunQuery,
@@ -22,6 +23,7 @@ import { type DatabaseProvider, type DatabaseTarget, redact } from './database-u
 import { countLiveRecords } from './live-count.js';
 import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
 import { PostgresRecordTable } from './postgres-record-table.js';
+import { PrismaLocalChanges } from './prisma-local-changes.js';
 import {
   type DatabaseConnection,
   type PrismaClient,
@@ -57,6 +59,7 @@ export class PrismaStore implements Store {
   readonly groupedDeletes: GroupedDeletes = {
     softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
   };
+  readonly localChanges: LocalChangeStore;
   readonly #connection: DatabaseConnection;
   readonly #records: RecordTable;
   #closed = false;
@@ -70,6 +73,7 @@ export class PrismaStore implements Store {
       `${redact(target.url)}${target.schema ? ` (schema ${target.schema})` : ''}`;
     this.#connection = connectDatabase(target);
     this.prisma = this.#connection.prisma;
+    this.localChanges = new PrismaLocalChanges(this.prisma);
     if (this.#connection.pool) {
       this.#records = new PostgresRecordTable(this.#connection.pool);
     } else {
