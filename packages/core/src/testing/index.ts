@@ -21,3 +21,4 @@ export {
   type ProxyFaultRule,
   startFaultProxy,
 } from './fault-proxy.js';
+export { describeWriteKit, type WriteKitFixture, type WriteKitOptions } from './write-kit.js';

@@ -300,10 +300,10 @@ async function pushBatch(
         const written = updates.find((u) => u.id === outcome.id)?.fields ?? {};
         settled.push({
           change,
-          record: outcome.record ?? {
+          record: {
             id: outcome.id,
-            data: { ...before?.data, ...written },
-            modifiedAt: before?.modifiedAt ?? null,
+            data: { ...before?.data, ...outcome.record?.data, ...written },
+            modifiedAt: outcome.record?.modifiedAt ?? before?.modifiedAt ?? null,
           },
           written,
         });
