@@ -18,4 +18,9 @@ export {
   writeSyncType,
   writerOf,
 } from './push.js';
-export { openWriteSession, writableEntities, type WriteSession } from './session.js';
+export {
+  openWriteSession,
+  ReadOnlyEntityError,
+  writableEntities,
+  type WriteSession,
+} from './session.js';

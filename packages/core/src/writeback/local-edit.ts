@@ -82,9 +82,10 @@ export async function resolveConflict(
   if (!conflict)
     throw new InputError('conflict id', 'the id of a conflict (see crmsync conflicts)', conflictId);
   if (conflict.resolvedAt)
-    throw new CrmsyncError(
-      'config',
-      `conflict ${conflictId} was already resolved (${conflict.resolution})`,
+    throw new InputError(
+      'conflict id',
+      'an open conflict',
+      `${conflictId} (resolved: kept ${conflict.resolution})`,
     );
   const change = await changes.getChange(conflict.changeId);
   if (!change) throw new CrmsyncError('system', `conflict ${conflictId} has no local change`);

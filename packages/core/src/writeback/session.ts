@@ -1,10 +1,25 @@
-import { CrmsyncError, InputError } from '../contracts/errors.js';
+import { InputError } from '../contracts/errors.js';
 import type { Logger } from '../contracts/logger.js';
 import { createRequestMetrics, type RequestMetrics } from '../contracts/metrics.js';
 import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
 import type { WritableFields } from '../contracts/write.js';
 import { entitiesFor } from '../engine/sync-engine.js';
 import { silentLogger } from '../logging/logger.js';
+
+/** A write to an entity the plugin cannot write: bad input naming the entities it can. */
+export class ReadOnlyEntityError extends InputError {
+  constructor(crm: string, entity: string, writable: readonly string[]) {
+    super(
+      'entity',
+      writable.length ? `a writable entity of ${crm}: ${writable.join(', ')}` : 'a writable CRM',
+      entity,
+    );
+    this.name = 'ReadOnlyEntityError';
+    this.message = writable.length
+      ? `${crm} ${entity} is read-only; writable entities: ${writable.join(', ')}`
+      : `${crm} is read-only: none of its entities can be written`;
+  }
+}
 
 /** A plugin's client opened for writing one entity, with the CRM's writable fields. */
 export interface WriteSession {
@@ -49,14 +64,7 @@ export async function openWriteSession(o: {
       `one of ${o.plugin.name}'s entities: ${all.map((e) => e.name).join(', ')}`,
       o.entity,
     );
-  if (!entity.write)
-    throw new CrmsyncError(
-      'config',
-      writable.length
-        ? `${o.plugin.name} ${entity.name} is read-only; writable entities: ${writable.join(', ')}`
-        : `${o.plugin.name} is read-only: none of its entities can be written`,
-      { crm: o.plugin.name, entity: entity.name },
-    );
+  if (!entity.write) throw new ReadOnlyEntityError(o.plugin.name, entity.name, writable);
   const signal = o.signal ?? new AbortController().signal;
   const metrics = createRequestMetrics();
   const client = await o.plugin.createClient({

@@ -58,6 +58,8 @@ export class WriteService {
   readonly #store: PrismaStore;
   readonly #plugins: readonly InstalledPlugin[];
   readonly #logger: Logger;
+  /** Mass updates running in the background in this process, by run id. */
+  readonly #background = new Map<string, AbortController>();
 
   constructor(store: PrismaStore, plugins: readonly InstalledPlugin[], logger: Logger) {
     this.#store = store;
@@ -295,6 +297,53 @@ export class WriteService {
         throw error;
       }
     });
+  }
+
+  /**
+   * Starts a mass update in the background and resolves once its history row exists, with the
+   * run id (progress goes to `call.onProgress`; `cancel(runId)` stops it between batches).
+   * Bad input is refused before anything starts.
+   */
+  startMassUpdate(
+    input: MassUpdateInput,
+    call: Omit<WriteCall, 'signal'> = {},
+  ): Promise<{ runId: string; total: number; done: Promise<PushResult> }> {
+    const controller = new AbortController();
+    return new Promise((resolve, reject) => {
+      let started = false;
+      const done = this.massUpdate(input, {
+        ...call,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (!started) {
+            started = true;
+            this.#background.set(p.runId, controller);
+            resolve({ runId: p.runId, total: p.total, done });
+          }
+          call.onProgress?.(p);
+        },
+      });
+      done
+        .catch((error: unknown) => {
+          if (!started) reject(error);
+          else
+            this.#logger.warn(
+              `mass update failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
+        })
+        .finally(() => {
+          for (const [runId, c] of this.#background)
+            if (c === controller) this.#background.delete(runId);
+        });
+    });
+  }
+
+  /** Cancels a background mass update of this process; false when none runs under that id. */
+  cancel(runId: string): boolean {
+    const controller = this.#background.get(runId);
+    if (!controller) return false;
+    controller.abort(new Error('the mass update was cancelled'));
+    return true;
   }
 
   async #matching(
