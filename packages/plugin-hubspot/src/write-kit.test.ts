@@ -11,6 +11,7 @@ describeWriteKit({
     const contacts = hs.fake.objects('contacts');
     return {
       config: hs.config,
+      ids: ['1', '2', '3', '4'],
       fields: ['firstname', 'lastname'],
       value: (field, n) => `${field}-kit-${n}`,
       async remoteEdit(id, field, value) {

@@ -9,6 +9,8 @@ import { openWriteSession, type WriteSession } from '../writeback/session.js';
 /** A fake CRM set up for the write kit, with what the kit needs to act at the CRM's side. */
 export interface WriteKitFixture {
   config: PluginConfigValues;
+  /** Four ids of records the CRM has (synced by a full read before each scenario). */
+  ids: readonly string[];
   /** Two writable fields the kit edits (text fields, so any distinct text is a valid value). */
   fields: readonly [string, string];
   /** A value of `field` the CRM accepts, different for each `n` and from every generated record's. */
@@ -70,10 +72,13 @@ export function describeWriteKit(options: WriteKitOptions): void {
       session = await openWriteSession({ plugin, config: fx.config, entity: entityName });
       const writable = await session.writable();
       for (const f of fx.fields) expect(Object.keys(writable), `${f} is writable`).toContain(f);
-      ids = [];
-      for (let i = 1; ids.length < 4 && i < 1_000; i++)
-        if (await store.getRecord(crm, entityName, String(i))) ids.push(String(i));
-      expect(ids.length, 'the fake has at least four records with ids 1…').toBe(4);
+      ids = fx.ids.slice(0, 4);
+      for (const id of ids)
+        expect(
+          await store.getRecord(crm, entityName, id),
+          `record ${id} was synced`,
+        ).not.toBeNull();
+      expect(ids.length, 'the fixture names four records').toBe(4);
     });
     afterEach(async () => {
       await session?.close();
