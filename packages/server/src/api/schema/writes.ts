@@ -14,7 +14,15 @@ import type { WriteService } from '../../writes/write-service.js';
 import { NotFoundError } from '../errors.js';
 import type { ApiContext } from '../request-context.js';
 import { builder } from './builder.js';
+import { EntityRef } from './crms.js';
 import { RecordFilterInput } from './records.js';
+
+builder.objectField(EntityRef, 'writable', (t) =>
+  t.boolean({
+    description: 'Local changes can be pushed to the CRM (the plugin declares a writer).',
+    resolve: (e) => e.entity.write !== undefined,
+  }),
+);
 
 function writesOf(ctx: ApiContext): WriteService {
   if (!ctx.runtime.writes)
