@@ -38,6 +38,8 @@ export interface ChangeQuery {
   entity?: string;
   states?: readonly ChangeState[];
   recordIds?: readonly string[];
+  /** Only these changes. */
+  ids?: readonly string[];
   /** Oldest first; at most this many. */
   limit?: number;
   /** Only changes whose id sorts after this one (paging). */

@@ -68,6 +68,11 @@ export type WriteOutcome =
 export interface EntityWriter<Client = unknown> {
   /** Most records one write call takes (Zoho and HubSpot: 100). */
   batchSize: number;
+  /**
+   * Batches a push may have in flight at once (re-read + write each); default 1. A CRM that
+   * caps concurrent calls rather than calls per window (Zoho's edition cap) says its cap.
+   */
+  concurrency?(client: Client): number;
   /** The fields that can be written, from the CRM's metadata (custom fields included). */
   writableFields(client: Client, signal: AbortSignal): Promise<WritableFields>;
   /** The records with these ids as the CRM holds them now; ids it does not have are left out. */

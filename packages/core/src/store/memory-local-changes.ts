@@ -18,6 +18,7 @@ function matches(c: LocalChange, q: ChangeQuery): boolean {
     (q.entity === undefined || c.entity === q.entity) &&
     (q.states === undefined || q.states.includes(c.state)) &&
     (q.recordIds === undefined || q.recordIds.includes(c.recordId)) &&
+    (q.ids === undefined || q.ids.includes(c.id)) &&
     (q.after === undefined || c.id > q.after)
   );
 }
@@ -63,9 +64,10 @@ export class MemoryLocalChanges implements LocalChangeStore {
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<LocalChange[]> {
-    const list = [...this.#changes.values()]
-      .filter((c) => matches(c, query))
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const candidates = query.ids
+      ? query.ids.flatMap((id) => this.#changes.get(id) ?? [])
+      : [...this.#changes.values()];
+    const list = candidates.filter((c) => matches(c, query)).sort((a, b) => (a.id < b.id ? -1 : 1));
     return clone(query.limit === undefined ? list : list.slice(0, query.limit));
   }
 

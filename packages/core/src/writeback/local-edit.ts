@@ -35,9 +35,22 @@ export async function recordEdits(options: RecordEditsOptions): Promise<LocalCha
   writerOf(crmSource, entity);
   const changes = localChangesOf(store);
   const inputs = [];
-  for (const edit of options.edits) {
-    const fields = parseFieldValues(options.writable, edit.values, `${crmSource} ${entity.name}`);
-    const stored = await store.getRecord(crmSource, entity.name, edit.recordId);
+  const parsed = options.edits.map((edit) =>
+    parseFieldValues(options.writable, edit.values, `${crmSource} ${entity.name}`),
+  );
+  // Read together, in chunks: a store may answer a chunk in one query (Prisma batches findUnique).
+  const rows = [];
+  for (let i = 0; i < options.edits.length; i += 1_000)
+    rows.push(
+      ...(await Promise.all(
+        options.edits
+          .slice(i, i + 1_000)
+          .map((e) => store.getRecord(crmSource, entity.name, e.recordId)),
+      )),
+    );
+  for (const [i, edit] of options.edits.entries()) {
+    const fields = parsed[i] ?? {};
+    const stored = rows[i];
     if (!stored || stored.deletedAt)
       throw new InputError(
         'id',

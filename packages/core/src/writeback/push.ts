@@ -153,21 +153,54 @@ export async function pushChanges(options: PushOptions): Promise<PushResult> {
     return { ...counts, runId: run.id, status, errorMessage: message };
   };
   report();
-  let batch: LocalChange[] = [];
+  const progress = async () => {
+    await store.updateRunProgress(run.id, {
+      counts: {
+        processed: counts.processed,
+        created: 0,
+        updated: counts.written,
+        unchanged: counts.unchanged,
+        deleted: 0,
+        failed: counts.conflicts + counts.rejected,
+      },
+      heartbeatAt: new Date(),
+    });
+    report();
+  };
+  // Batches in flight at once: the writer's (a CRM capping concurrent calls) or one.
+  const parallel = Math.max(1, writer.concurrency?.(options.client) ?? 1);
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const launch = (batch: LocalChange[]) => {
+    const task = pushBatch(options, writer, changes, run.id, batch, counts, signal)
+      .then(progress)
+      .catch(async (error: unknown) => {
+        // A batch the CRM never answered goes back to pending; one whose answer was recorded
+        // only in part stays `pushing`, and the next push settles it against the re-read.
+        if (!(error instanceof AnsweredError))
+          await changes
+            .updateChanges(
+              batch.map((c) => c.id),
+              { state: 'pending', runId: run.id },
+            )
+            .catch(() => {});
+        failure ??= { error: error instanceof AnsweredError ? error.cause : error };
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
   try {
     const ids = options.changeIds;
     let after: string | undefined;
     let offset = 0;
-    for (;;) {
+    while (!failure) {
       signal.throwIfAborted();
+      let batch: LocalChange[];
       if (ids) {
         const slice = ids.slice(offset, offset + writer.batchSize);
         offset += slice.length;
-        const found = await Promise.all(slice.map((id) => changes.getChange(id)));
-        batch = found.filter(
-          (c): c is LocalChange => c !== null && (open as readonly string[]).includes(c.state),
-        );
         if (slice.length === 0) break;
+        batch = await changes.listChanges({ ids: slice, states: open });
         if (batch.length === 0) continue;
       } else {
         batch = await changes.listChanges({
@@ -180,33 +213,17 @@ export async function pushChanges(options: PushOptions): Promise<PushResult> {
         if (batch.length === 0) break;
         after = batch.at(-1)?.id;
       }
-      await pushBatch(options, writer, changes, run.id, batch, counts, signal);
-      batch = [];
-      await store.updateRunProgress(run.id, {
-        counts: {
-          processed: counts.processed,
-          created: 0,
-          updated: counts.written,
-          unchanged: counts.unchanged,
-          deleted: 0,
-          failed: counts.conflicts + counts.rejected,
-        },
-        heartbeatAt: new Date(),
-      });
-      report();
+      launch(batch);
+      while (inFlight.size >= parallel && !failure) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   } catch (error) {
-    // A batch the CRM never answered goes back to pending; a `pushing` change whose answer was
-    // lost stays pushing and the next push settles it against the re-read record.
-    const unanswered = batch.filter((c) => c.state === 'pending' || c.state === 'pushing');
-    if (unanswered.length > 0 && !(error instanceof AnsweredError))
-      await changes.updateChanges(
-        unanswered.map((c) => c.id),
-        { state: 'pending', runId: run.id },
-      );
-    const cause = error instanceof AnsweredError ? error.cause : error;
-    await finish('failed', cause);
-    throw cause;
+    await Promise.all(inFlight);
+    failure ??= { error };
+  }
+  if (failure) {
+    await finish('failed', failure.error);
+    throw failure.error;
   }
   return finish(counts.conflicts + counts.rejected > 0 ? 'partial' : 'success', null);
 }
@@ -346,8 +363,12 @@ async function applyToStore(
   settled: Array<{ record: RemoteRecord; written: Record<string, unknown> }>,
 ): Promise<void> {
   const writes = [];
-  for (const { record, written } of settled) {
-    const stored = await store.getRecord(crmSource, entity, record.id);
+  // Read together: a store may answer them in one query (Prisma batches findUnique).
+  const rows = await Promise.all(
+    settled.map((s) => store.getRecord(crmSource, entity, s.record.id)),
+  );
+  for (const [i, { record, written }] of settled.entries()) {
+    const stored = rows[i];
     if (!stored) continue;
     const data = { ...stored.data, ...record.data, ...written };
     writes.push({

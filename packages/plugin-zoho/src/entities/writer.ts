@@ -66,6 +66,8 @@ export function moduleWriter(
     );
   return {
     batchSize: ZOHO_WRITE_BATCH,
+    // Zoho caps calls in flight per org (the edition's cap), not calls per window.
+    concurrency: (client) => client.options.concurrency,
     async writableFields(client, signal) {
       const fields: WritableFields = {};
       for (const f of await client.fields(module, signal)) {

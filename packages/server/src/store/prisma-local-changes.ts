@@ -64,7 +64,9 @@ function where(q: ChangeQuery): Prisma.LocalChangeWhereInput {
     entity: q.entity,
     ...(q.states && { state: { in: [...q.states] } }),
     ...(q.recordIds && { externalId: { in: [...q.recordIds] } }),
-    ...(q.after !== undefined && { id: { gt: q.after } }),
+    ...((q.after !== undefined || q.ids) && {
+      id: { ...(q.after !== undefined && { gt: q.after }), ...(q.ids && { in: [...q.ids] }) },
+    }),
   };
 }
 
