@@ -14,6 +14,8 @@ import {
 import { startFakeHubspot } from '../../packages/plugin-hubspot/src/fake-server/index.js';
 import hubspotPlugin from '../../packages/plugin-hubspot/src/index.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
+import { fakeZohoConfig, startFakeZoho } from '../../packages/plugin-zoho/src/fake-server/index.js';
+import zohoPlugin from '../../packages/plugin-zoho/src/index.js';
 import type { BenchContext, BenchSuite } from '../lib.js';
 
 // Two-way sync against the HubSpot fake:
@@ -116,6 +118,79 @@ async function pushRate(ctx: BenchContext) {
   }
 }
 
+async function zohoPushRate(ctx: BenchContext) {
+  // Zoho caps calls in flight (Standard: 10), not calls per window: at 50 ms a call the cap
+  // allows 10 × 20 = 200 calls/s, and a batch of 100 changes is a re-read and a PUT.
+  const size = ctx.quick ? 4_000 : 20_000;
+  const cap = 10;
+  const fake = await startFakeZoho({ size, concurrency: cap, dailyCredits: 10_000_000 });
+  try {
+    const config = {
+      ...fakeZohoConfig(fake),
+      ZOHO_CONCURRENCY: cap,
+      ZOHO_DAILY_CREDITS: 10_000_000,
+    };
+    const store = new MemoryStore();
+    const engine = new SyncEngine({ store, logger: quiet, progressIntervalMs: 0 });
+    const run = await engine.runEntity({
+      plugin: zohoPlugin,
+      entity: 'deals',
+      config,
+      options: { full: true },
+    });
+    if (run.status !== 'success')
+      throw new Error(`zoho sync ended ${run.status}: ${run.errorMessage}`);
+    const session = await openWriteSession({ plugin: zohoPlugin, config, entity: 'deals' });
+    const writable = await session.writable();
+    const ids = fake.org
+      .module('Deals')
+      .records.all()
+      .map((r) => r.id);
+    await recordEdits({
+      store,
+      crmSource: 'zoho',
+      entity: session.entity,
+      writable,
+      edits: ids.map((id, i) => ({ recordId: id, values: { Description: `pushed ${i}` } })),
+      author: 'bench',
+    });
+    fake.api.latencyMs = 50;
+    const calls = () => fake.api.requests.filter((r) => r.path === '/crm/v8/Deals').length;
+    const before = calls();
+    const started = performance.now();
+    const result = await pushChanges({
+      store,
+      crmSource: 'zoho',
+      entity: session.entity,
+      client: session.client,
+      trigger: 'library',
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await session.close();
+    const rate = (calls() - before) / seconds;
+    const allowed = cap * (1000 / 50);
+    ctx.log(`${result.written} written in ${seconds.toFixed(1)} s, ${calls() - before} calls`);
+    ctx.report({
+      suite: 'twoway',
+      name: `zoho: changes pushed/s at the concurrency cap (${cap}), 50 ms latency`,
+      value: result.written / seconds,
+      unit: 'changes/s',
+      limits: [
+        {
+          name: 'allowed (cap × 20 calls/s, 2 calls per 100)',
+          value: (allowed / 2) * 100,
+          unit: 'changes/s',
+        },
+      ],
+      ratio: rate / allowed,
+      goal: '>= 0.9 of what the cap allows',
+      met: rate / allowed >= 0.9,
+    });
+  } finally {
+    await fake.close();
+  }
+}
+
 async function massUpdate(ctx: BenchContext): Promise<number> {
   const size = ctx.quick ? 10_000 : 50_000;
   const dir = mkdtempSync(join(tmpdir(), 'crmsync-bench-twoway-'));
@@ -198,6 +273,7 @@ const suite: BenchSuite = {
   name: 'twoway',
   async run(ctx) {
     await pushRate(ctx);
+    await zohoPushRate(ctx);
     await mergeCost(ctx, await massUpdate(ctx));
   },
 };

@@ -38,13 +38,15 @@ export async function recordEdits(options: RecordEditsOptions): Promise<LocalCha
   const parsed = options.edits.map((edit) =>
     parseFieldValues(options.writable, edit.values, `${crmSource} ${entity.name}`),
   );
-  // Read together, in chunks: a store may answer a chunk in one query (Prisma batches findUnique).
+  // Read together, in chunks: a store may answer a chunk in one query (Prisma batches
+  // findUnique, and SQLite takes at most 999 parameters a query).
+  const CHUNK = 200;
   const rows = [];
-  for (let i = 0; i < options.edits.length; i += 1_000)
+  for (let i = 0; i < options.edits.length; i += CHUNK)
     rows.push(
       ...(await Promise.all(
         options.edits
-          .slice(i, i + 1_000)
+          .slice(i, i + CHUNK)
           .map((e) => store.getRecord(crmSource, entity.name, e.recordId)),
       )),
     );
