@@ -8,7 +8,7 @@ import {
   startFakeZoho,
 } from './fake-server/index.js';
 import { moduleEntity } from './entities/module.js';
-import zohoPlugin, { createZohoWriter } from './index.js';
+import zohoPlugin, { createZohoClient, createZohoWriter } from './index.js';
 
 /** The config as the plugin parses it (the defaults filled in). */
 const parsed = (config: Record<string, string>) => ({
@@ -210,7 +210,7 @@ describe('zoho plugin: reading', () => {
   });
 
   it('retries TOO_MANY_REQUESTS past the concurrency cap, and keeps under it when told the cap', async () => {
-    const { fake, run, config } = await setup({ size: 10, concurrency: 1, latencyMs: 20 });
+    const { fake, run, config } = await setup({ size: 10, concurrency: 1, latencyMs: 60 });
     // Told a cap of 2 where the edition allows 1: the second call is refused and retried.
     const writer = createZohoWriter(parsed({ ...config, ZOHO_CONCURRENCY: '2' }));
     const ids = fake.org
@@ -292,5 +292,43 @@ describe('zoho plugin: reading', () => {
     expect(second).toMatchObject({ status: 'success', resumedFromRunId: first.id });
     expect(second.counts.created).toBe(450 - written);
     expect(fake.api.count((r) => r.method === 'POST' && r.path === '/crm/bulk/v8/read')).toBe(1);
+  });
+
+  it('asks at most 50 fields a list, custom ones before the rest, and warns of those left out', async () => {
+    const { fake, run, listed, lines } = await setup({ size: 3 });
+    const deals = fake.org.module('Deals');
+    const template = deals.fields.find((f) => f.api_name === 'Deal_Name');
+    for (let i = 1; i <= 45; i++)
+      if (template)
+        deals.fields.push({
+          ...template,
+          api_name: `Extra_${i}`,
+          custom_field: i <= 2,
+          system_mandatory: false,
+        });
+    expect((await run('deals')).status).toBe('success');
+    const asked = listed('Deals')[0]?.query.get('fields')?.split(',') ?? [];
+    expect(asked).toHaveLength(50);
+    expect(asked.slice(0, 2)).toEqual(['Modified_Time', 'Created_Time']);
+    expect(asked).toEqual(
+      expect.arrayContaining(['Install_Region', 'Extra_1', 'Extra_2', 'Deal_Name']),
+    );
+    expect(lines.join('\n')).toMatch(/Zoho lists at most 50; left out: .*Extra_45/);
+  });
+
+  it('runs COQL selects through the client; no rows is an empty answer', async () => {
+    const { fake, config } = await setup({ size: 8 });
+    const client = createZohoClient(parsed(config));
+    const signal = new AbortController().signal;
+    const deals = fake.org.module('Deals').records.all();
+    const from = String(deals[5]?.Modified_Time);
+    const page = await client.coql(
+      `select Deal_Name, Modified_Time from Deals where Modified_Time >= '${from}' order by Modified_Time, id limit 0, 200`,
+      signal,
+    );
+    expect(page.data.map((r) => r.id)).toEqual(deals.slice(5).map((r) => r.id));
+    expect(page.info.more_records).toBe(false);
+    const none = await client.coql("select id from Deals where Deal_Name = 'nobody'", signal);
+    expect(none).toMatchObject({ status: 204, data: [] });
   });
 });

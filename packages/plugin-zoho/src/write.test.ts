@@ -121,6 +121,8 @@ describe('zoho write client', () => {
   it('runs a mass update as a job and reports its progress until done', async () => {
     const { fake, writer, ids } = await setup(30);
     fake.setMassUpdateRate(10);
+    // The job's progress follows the fake's clock: stop it, so only `advance` moves it.
+    fake.api.clock.set(fake.api.clock.now());
     const job = await writer.massUpdate('Deals', ids, { Stage: 'Closed Lost' });
     expect(await writer.massUpdateStatus('Deals', job)).toMatchObject({
       status: 'SCHEDULED',

@@ -16,6 +16,8 @@ export interface FakeModule {
   records: FakeRecords<FakeRow>;
   /** Deleted records: the recycle bin `/deleted` lists (display name and when). */
   deleted: Map<string, { displayName: string; deletedAt: number }>;
+  /** Bumped on every add, change and delete through the org: list orders are cached by it. */
+  version: number;
 }
 
 const DAY = 86_400_000;
@@ -46,6 +48,7 @@ export class FakeZohoOrg {
       fields: moduleFields(name),
       records: new FakeRecords<FakeRow>(this.clock),
       deleted: new Map(),
+      version: 0,
     };
     this.modules.set(name, module);
     const now = this.clock.now();
@@ -79,13 +82,16 @@ export class FakeZohoOrg {
       Modified_Time: this.time(stamp),
       ...values,
     };
+    module.version++;
     return module.records.add(row, stamp);
   }
 
   /** Changes a record as a user would: its Modified_Time moves to `at`. */
   touch(name: string, id: string, patch: Record<string, unknown> = {}, at = this.clock.now()) {
     const stamp = second(at);
-    return this.module(name).records.change(
+    const module = this.module(name);
+    module.version++;
+    return module.records.change(
       id,
       { ...patch, Modified_Time: this.time(stamp), Modified_By: { ...USER } },
       stamp,
@@ -98,6 +104,7 @@ export class FakeZohoOrg {
     const row = module.records.get(id);
     if (!row) throw new Error(`fake zoho has no ${name} record ${id}`);
     const label = row[NAME_FIELD[name] ?? 'Name'];
+    module.version++;
     module.records.delete(id, second(at));
     module.deleted.set(id, { displayName: String(label ?? id), deletedAt: second(at) });
   }

@@ -107,7 +107,7 @@ describe('fake zoho: the contract', () => {
   });
 
   it('refuses a request over the concurrency cap with 429 TOO_MANY_REQUESTS, and spends credits', async () => {
-    fake = await startFakeZoho({ size: 1, concurrency: 1, latencyMs: 30, dailyCredits: 3 });
+    fake = await startFakeZoho({ size: 1, concurrency: 1, latencyMs: 60, dailyCredits: 3 });
     const token = fake.issueToken();
     const both = await Promise.all([
       call('/crm/v8/Deals?fields=Deal_Name', { token }),

@@ -126,7 +126,7 @@ export async function startFakeZoho(options: FakeZohoOptions = {}) {
       if (param('refresh_token') !== FAKE_CLIENT.refreshToken) return ok({ error: 'invalid_code' });
       return ok({
         access_token: issueToken(),
-        scope: 'ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.coql.READ',
+        scope: 'ZohoCRM.modules.ALL ZohoCRM.settings.fields.READ ZohoCRM.bulk.ALL',
         api_domain: state.apiDomain,
         token_type: 'Bearer',
         expires_in: 3600,
