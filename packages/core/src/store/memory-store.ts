@@ -255,6 +255,19 @@ export class MemoryStore implements Store {
     return changed;
   }
 
+  async getRecords(
+    crmSource: string,
+    entity: string,
+    externalIds: readonly string[],
+  ): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    for (const id of externalIds) {
+      const record = await this.getRecord(crmSource, entity, id);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
   async getRecord(
     crmSource: string,
     entity: string,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalChangeStore, NewLocalChange } from '../contracts/local-changes.js';
-import { type StoreFixture, storeUnderTest } from './store-suite-fixtures.js';
+import { begin, record, type StoreFixture, storeUnderTest } from './store-suite-fixtures.js';
 
 const change = (recordId: string, over: Partial<NewLocalChange> = {}): NewLocalChange => ({
   crmSource: 'acme',
@@ -143,6 +143,21 @@ export function describeLocalChangesSuite(name: string, open: () => Promise<Stor
       const [resolved] = await store.listConflicts({ includeResolved: true });
       expect(resolved?.resolution).toBe('remote');
       expect(resolved?.resolvedAt).toBeInstanceOf(Date);
+    });
+
+    it('reads the stored records a push merges against by id, in one call (getRecords)', async (ctx) => {
+      const store = under.store;
+      if (!store.getRecords) return ctx.skip('this store reads records one at a time');
+      const run = await store.beginRun(begin());
+      await store.upsertRecords('acme', 'deals', [record('1'), record('2'), record('3')], {
+        runId: run.id,
+        policy: 'overwrite',
+      });
+      const ids = Array.from({ length: 1_200 }, (_, i) => String(i)); // past SQLite's 999 parameters
+      const rows = await store.getRecords('acme', 'deals', ids);
+      expect(rows.map((r) => r.externalId).sort()).toEqual(['1', '2', '3']);
+      expect(rows.find((r) => r.externalId === '2')?.data).toEqual({ name: 'n2' });
+      expect(await store.getRecords('acme', 'other', ['1'])).toEqual([]);
     });
   });
 }

@@ -5,7 +5,7 @@ import type { Store } from '../contracts/store.js';
 import type { WritableFields } from '../contracts/write.js';
 import { contentHash } from '../hash.js';
 import { parseFieldValues } from './field-values.js';
-import { localChangesOf, writerOf } from './push.js';
+import { localChangesOf, storedRecords, writerOf } from './push.js';
 
 export interface LocalEdit {
   recordId: string;
@@ -38,36 +38,30 @@ export async function recordEdits(options: RecordEditsOptions): Promise<LocalCha
   const parsed = options.edits.map((edit) =>
     parseFieldValues(options.writable, edit.values, `${crmSource} ${entity.name}`),
   );
-  // Read together, in chunks: a store may answer a chunk in one query (Prisma batches
-  // findUnique, and SQLite takes at most 999 parameters a query).
-  const CHUNK = 200;
-  const rows = [];
-  for (let i = 0; i < options.edits.length; i += CHUNK)
-    rows.push(
-      ...(await Promise.all(
-        options.edits
-          .slice(i, i + CHUNK)
-          .map((e) => store.getRecord(crmSource, entity.name, e.recordId)),
-      )),
-    );
+  const stored = await storedRecords(
+    store,
+    crmSource,
+    entity.name,
+    options.edits.map((e) => e.recordId),
+  );
   for (const [i, edit] of options.edits.entries()) {
     const fields = parsed[i] ?? {};
-    const stored = rows[i];
-    if (!stored || stored.deletedAt)
+    const row = stored.get(edit.recordId);
+    if (!row || row.deletedAt)
       throw new InputError(
         'id',
         `the id of a synced ${crmSource} ${entity.name} record (sync it first)`,
         edit.recordId,
       );
     const base: Record<string, unknown> = {};
-    for (const field of Object.keys(fields)) base[field] = stored.data[field] ?? null;
+    for (const field of Object.keys(fields)) base[field] = row.data[field] ?? null;
     inputs.push({
       crmSource,
       entity: entity.name,
       recordId: edit.recordId,
       fields,
       base,
-      baseRemoteModifiedAt: stored.remoteUpdatedAt,
+      baseRemoteModifiedAt: row.remoteUpdatedAt,
       author: options.author,
     });
   }

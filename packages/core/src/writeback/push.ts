@@ -2,7 +2,7 @@ import { CrmsyncError, isCrmsyncError } from '../contracts/errors.js';
 import type { LocalChange, LocalChangeStore } from '../contracts/local-changes.js';
 import type { EntityDefinition } from '../contracts/plugin.js';
 import type { RunTrigger } from '../contracts/run.js';
-import type { Store } from '../contracts/store.js';
+import type { Store, StoredRecord } from '../contracts/store.js';
 import type { EntityWriter, RecordUpdate, RemoteRecord, WriteOutcome } from '../contracts/write.js';
 import { contentHash } from '../hash.js';
 import { threeWayMerge } from './merge.js';
@@ -363,12 +363,14 @@ async function applyToStore(
   settled: Array<{ record: RemoteRecord; written: Record<string, unknown> }>,
 ): Promise<void> {
   const writes = [];
-  // Read together: a store may answer them in one query (Prisma batches findUnique).
-  const rows = await Promise.all(
-    settled.map((s) => store.getRecord(crmSource, entity, s.record.id)),
+  const byId = await storedRecords(
+    store,
+    crmSource,
+    entity,
+    settled.map((s) => s.record.id),
   );
-  for (const [i, { record, written }] of settled.entries()) {
-    const stored = rows[i];
+  for (const { record, written } of settled) {
+    const stored = byId.get(record.id);
     if (!stored) continue;
     const data = { ...stored.data, ...record.data, ...written };
     writes.push({
@@ -381,4 +383,19 @@ async function applyToStore(
   }
   if (writes.length > 0)
     await store.upsertRecords(crmSource, entity, writes, { runId, policy: 'overwrite' });
+}
+
+/** Stored records by id, in one call where the store offers `getRecords`. */
+export async function storedRecords(
+  store: Store,
+  crmSource: string,
+  entity: string,
+  ids: readonly string[],
+): Promise<Map<string, StoredRecord>> {
+  const rows = store.getRecords
+    ? await store.getRecords(crmSource, entity, ids)
+    : (await Promise.all(ids.map((id) => store.getRecord(crmSource, entity, id)))).filter(
+        (r): r is StoredRecord => r !== null,
+      );
+  return new Map(rows.map((r) => [r.externalId, r]));
 }
