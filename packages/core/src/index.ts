@@ -8,3 +8,4 @@ export * from './mapping/index.js';
 export * from './store/index.js';
 export * from './validation/index.js';
 export * from './webhooks/index.js';
+export * from './writeback/index.js';

@@ -16,6 +16,7 @@ import { deals } from './entities/deals.js';
 import { leads } from './entities/leads.js';
 import { moduleEntity } from './entities/module.js';
 import { zohoWebhooks } from './webhooks.js';
+import { writableModule } from './entities/writer.js';
 import { ZohoWriter } from './write.js';
 
 export { type ZohoAuth, type ZohoAuthOptions, zohoAuth } from './auth.js';
@@ -59,7 +60,12 @@ export function parseModules(value: string | undefined): string[] {
 
 // biome-ignore lint/suspicious/noExplicitAny: entities differ in their raw record type
 type ZohoEntity = EntityDefinition<ZohoClient, any>;
-const standard = (): ZohoEntity[] => [deals(), contacts(), accounts(), leads()];
+const standard = (): ZohoEntity[] => [
+  writableModule(deals(), 'Deals'),
+  writableModule(contacts(), 'Contacts'),
+  writableModule(accounts(), 'Accounts'),
+  writableModule(leads(), 'Leads'),
+];
 
 const config = {
   ZOHO_CLIENT_ID: {
@@ -200,7 +206,7 @@ export const zohoPlugin = defineCrmPlugin({
     return [
       ...standard(),
       ...parseModules(cfg.ZOHO_MODULES).map((module) =>
-        moduleEntity({ name: module.toLowerCase(), module }),
+        writableModule(moduleEntity({ name: module.toLowerCase(), module }), module),
       ),
     ];
   },

@@ -21,6 +21,7 @@ import { type LoadedConfig, loadConfigFile } from './config/config-file.js';
 import { type DiscoveryProblem, discoverPlugins } from './discovery/discover.js';
 import { openStore, type PrismaStore, resolveDatabaseUrl } from './store/index.js';
 import { findInstalled, type InstalledPlugin, SyncService } from './syncs/index.js';
+import { WriteService } from './writes/write-service.js';
 
 export type { InstalledPlugin } from './syncs/index.js';
 
@@ -66,7 +67,7 @@ export interface PluginSummary {
   missing: string[];
   /** Settings that are set but malformed, by env var name (never the value). */
   invalid: Array<{ env: string; expected: string }>;
-  entities: Array<{ name: string; lastRun: SyncRun | null; records: number }>;
+  entities: Array<{ name: string; lastRun: SyncRun | null; records: number; writable: boolean }>;
 }
 
 /**
@@ -85,6 +86,8 @@ export interface Crmsync {
   readonly engine: SyncEngine;
   /** Where every sync starts: the CLI, the API, the scheduler and `sync()` below. */
   readonly syncs: SyncService;
+  /** Two-way sync: local edits, pushes, conflicts and mass updates (CLI and API alike). */
+  readonly writes: WriteService;
   readonly logger: Logger;
   readonly cwd: string;
   readonly config: LoadedConfig;
@@ -179,12 +182,14 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
     ...(options.progressIntervalMs && { progressIntervalMs: options.progressIntervalMs }),
   });
   const syncs = new SyncService(engine, plugins);
+  const writes = new WriteService(store, plugins, logger);
 
   return {
     plugins,
     store,
     engine,
     syncs,
+    writes,
     logger,
     cwd,
     config,
@@ -217,6 +222,7 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
           entities: await Promise.all(
             p.entities.map(async (e) => ({
               name: e.name,
+              writable: e.write !== undefined,
               lastRun:
                 (
                   await store.listRuns({ crmSource: p.plugin.name, syncType: e.name, limit: 1 })

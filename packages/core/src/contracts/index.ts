@@ -9,3 +9,5 @@ export * from './processor.js';
 export * from './run.js';
 export * from './store.js';
 export * from './webhooks.js';
+export * from './write.js';
+export * from './local-changes.js';

@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import type { RequestMetrics } from './metrics.js';
 import type { BusinessRule, Processor } from './processor.js';
 import type { WebhookCapability } from './webhooks.js';
+import type { EntityWriter } from './write.js';
 
 /**
  * The version of the plugin contract this build of core implements. A plugin declares the
@@ -196,6 +197,11 @@ export interface EntityDefinition<
    * with a warning and the read starts over, rather than failing every run after.
    */
   checkpoint?: ZodType<Cp>;
+  /**
+   * How local changes are pushed to the CRM; absent on a read-only entity. The entity's mapped
+   * field names must be the CRM's API names for the fields it writes.
+   */
+  write?: EntityWriter<Client>;
   /** Streams the entity page by page. Never collect everything in memory. */
   fetch(client: Client, request: FetchRequest<Cp>): AsyncIterable<Page<Raw, Cp>>;
   /**

@@ -75,6 +75,15 @@ export interface RecordStore {
     now?: Date,
   ): Promise<number>;
   getRecord(crmSource: string, entity: string, externalId: string): Promise<StoredRecord | null>;
+  /**
+   * Several records by id in as few queries as the store can (ids it does not have are left
+   * out); optional: callers fall back to `getRecord` per id.
+   */
+  getRecords?(
+    crmSource: string,
+    entity: string,
+    externalIds: readonly string[],
+  ): Promise<StoredRecord[]>;
   countRecords(
     crmSource: string,
     entity: string,

@@ -1,6 +1,9 @@
 import type { PerformanceMetrics } from './metrics.js';
 import type { Checkpoint, SyncMode } from './plugin.js';
 
+/** A run's mode: a sync's, or a write operation's (a push of local changes, a mass update). */
+export type RunMode = SyncMode | 'push' | 'mass-update';
+
 /** Exactly these four values, as in the source documents' SyncHistory. */
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed';
 
@@ -51,7 +54,7 @@ export interface SyncRun {
   /** The entity or endpoint the run read (informational, e.g. `/crm/v3/objects/contacts`). */
   endpoint: string | null;
   status: RunStatus;
-  mode: SyncMode;
+  mode: RunMode;
   trigger: RunTrigger;
   dryRun: boolean;
   startTime: Date;
@@ -79,7 +82,7 @@ export interface BeginRunInput {
   crmSource: string;
   syncType: string;
   endpoint?: string | null;
-  mode: SyncMode;
+  mode: RunMode;
   trigger: RunTrigger;
   dryRun: boolean;
   configuration: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { EventStore } from './event-store.js';
 import type { GroupedDeletes } from './grouped-deletes.js';
+import type { LocalChangeStore } from './local-changes.js';
 import type { RecordStore } from './record-store.js';
 import type { RunStore } from './run-store.js';
 
@@ -29,6 +30,8 @@ export interface StoreConnection {
 export interface StoreCapabilities {
   /** Soft deletes by group (see GroupedDeletes); absent on a store that cannot. */
   readonly groupedDeletes?: GroupedDeletes;
+  /** Local changes and conflicts (two-way sync); absent on a store that cannot keep them. */
+  readonly localChanges?: LocalChangeStore;
 }
 
 /**

@@ -7,3 +7,5 @@ export {
   type UpsertPlan,
 } from './upsert-plan.js';
 export { alreadyRunning, newRun } from './new-run.js';
+export { mergeIntoChange, newChangeId, OPEN_CHANGE_STATES, recordKey } from './change-merge.js';
+export { MemoryLocalChanges } from './memory-local-changes.js';

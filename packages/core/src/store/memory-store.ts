@@ -18,7 +18,9 @@ import type {
   UpsertOptions,
   UpsertResult,
 } from '../contracts/store.js';
+import type { LocalChangeStore } from '../contracts/local-changes.js';
 import { groupKey, groupOf } from './groups.js';
+import { MemoryLocalChanges } from './memory-local-changes.js';
 import { alreadyRunning, newRun } from './new-run.js';
 import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
@@ -50,6 +52,7 @@ export class MemoryStore implements Store {
   readonly location = 'memory';
   /** Offered unless the store is made without it (to see what the engine does then). */
   readonly groupedDeletes?: GroupedDeletes;
+  readonly localChanges: LocalChangeStore = new MemoryLocalChanges();
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();
@@ -250,6 +253,19 @@ export class MemoryStore implements Store {
       }
     }
     return changed;
+  }
+
+  async getRecords(
+    crmSource: string,
+    entity: string,
+    externalIds: readonly string[],
+  ): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    for (const id of externalIds) {
+      const record = await this.getRecord(crmSource, entity, id);
+      if (record) out.push(record);
+    }
+    return out;
   }
 
   async getRecord(

@@ -9,6 +9,7 @@ export type {
 } from './plugin-kit-types.js';
 export { describeEventStoreSuite } from './event-store-suite.js';
 export { describeGroupedDeletesSuite } from './grouped-deletes-suite.js';
+export { describeLocalChangesSuite } from './local-changes-suite.js';
 export { describeRecordStoreSuite } from './record-store-suite.js';
 export { describeRunQuerySuite } from './run-query-suite.js';
 export { describeRunStoreSuite } from './run-store-suite.js';
@@ -20,3 +21,4 @@ export {
   type ProxyFaultRule,
   startFaultProxy,
 } from './fault-proxy.js';
+export { describeWriteKit, type WriteKitFixture, type WriteKitOptions } from './write-kit.js';

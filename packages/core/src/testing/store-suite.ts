@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { describeEventStoreSuite } from './event-store-suite.js';
 import { describeGroupedDeletesSuite } from './grouped-deletes-suite.js';
+import { describeLocalChangesSuite } from './local-changes-suite.js';
 import { describeRecordStoreSuite } from './record-store-suite.js';
 import { describeRunQuerySuite } from './run-query-suite.js';
 import { describeRunStoreSuite } from './run-store-suite.js';
@@ -22,5 +23,6 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
     describeRecordStoreSuite(name, open);
     describeEventStoreSuite(name, open);
     describeGroupedDeletesSuite(name, open);
+    describeLocalChangesSuite(name, open);
   });
 }

@@ -7,6 +7,7 @@ import {
 } from '@crmsync/core';
 import { z } from 'zod';
 import type { HubspotClient, HubspotObject } from '../client.js';
+import { objectWriter } from './writer.js';
 
 export interface ObjectEntityOptions {
   /** `sync_type`: `contacts`, `appointments`, `projects`. */
@@ -72,7 +73,7 @@ export function objectEntity(
 ): EntityDefinition<HubspotClient, HubspotObject, ObjectCheckpoint> {
   const fields: FieldSchema = { ...ENVELOPE, ...o.fields };
   const properties = requestedProperties(fields, o.modifiedProperty);
-  return defineEntity<HubspotClient, HubspotObject, ObjectCheckpoint>({
+  const entity = defineEntity<HubspotClient, HubspotObject, ObjectCheckpoint>({
     name: o.name,
     displayName: o.displayName,
     ...(o.description && { description: o.description }),
@@ -152,4 +153,6 @@ export function objectEntity(
       }
     },
   });
+  entity.write = objectWriter(entity, o.objectType, properties);
+  return entity;
 }

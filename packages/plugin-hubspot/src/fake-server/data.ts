@@ -233,6 +233,12 @@ export class ObjectStore {
     }
   }
 
+  /** The id of the first changed (mutated, added, written) record that matches, or null. */
+  findChanged(match: (o: HubspotObject) => boolean): number | null {
+    for (const [i, o] of this.#changed) if (match(o)) return i;
+    return null;
+  }
+
   add(count: number, at: Date): number[] {
     const ids: number[] = [];
     for (let n = 0; n < count; n++) {

@@ -6,6 +6,7 @@ import { dailyRule, generalRule, rateLimitedBody, searchRule } from './limits.js
 import { type OAuthApp, OAuthTokens } from './oauth.js';
 import { batchReadObjects, listObjects, searchObjects, view } from './objects-api.js';
 import { ownerRecord, ownersList } from './owners.js';
+import { batchRead, batchUpdate, propertyDefinitions } from './write-api.js';
 
 export interface FakeHubspotOptions {
   /** Records per object: `contacts`, `companies`, `deals`, `meetings`, `appointments`, or a custom type id (`2-123456`). */
@@ -52,6 +53,9 @@ export class FakeHubspotServer {
   readonly #unlinked = new Set<string>();
   readonly #seed: number;
   readonly #owners: number;
+  /** Every batch update's body, in order (what tests count writes with). */
+  readonly #writes: Array<{ type: string; body: Record<string, unknown> }> = [];
+  #lastWrite = 0;
   searchCap: number;
 
   private constructor(options: FakeHubspotOptions) {
@@ -168,6 +172,22 @@ export class FakeHubspotServer {
       });
   }
 
+  /** How many batch updates carried the record `id` of `type` so far. */
+  writesTo(type: string, id: string): number {
+    const key = this.#id(type);
+    return this.#writes.filter(
+      (w) =>
+        w.type === key &&
+        (w.body.inputs as Array<{ id?: unknown }> | undefined)?.some((i) => String(i.id) === id),
+    ).length;
+  }
+
+  /** Batch update calls of `type` so far. */
+  writeCalls(type: string): number {
+    const key = this.#id(type);
+    return this.#writes.filter((w) => w.type === key).length;
+  }
+
   /** `limit` of every list and search request of `type`, in order. */
   pageSizes(type = 'contacts'): number[] {
     return [...(this.#pageSizes.get(this.#id(type)) ?? [])];
@@ -230,6 +250,22 @@ export class FakeHubspotServer {
       .get(/^\/crm\/v3\/owners\/(?<id>\d+)$/, (r) =>
         ok(ownerRecord(Number(p(r, 'id')), this.#owners)),
       )
+      .get('/crm/v3/properties/:type', (r) =>
+        ok({ results: propertyDefinitions(this.#store(p(r, 'type')), this.#owners) }),
+      )
+      .post('/crm/v3/objects/:type/batch/read', (r) =>
+        batchRead(this.#store(p(r, 'type')), this.#json(r)),
+      )
+      .post('/crm/v3/objects/:type/batch/update', (r) => {
+        const store = this.#store(p(r, 'type'));
+        this.#writes.push({ type: store.objectType, body: this.#json(r) });
+        return batchUpdate(
+          store,
+          this.#json(r),
+          propertyDefinitions(store, this.#owners),
+          this.#writeStamp(),
+        );
+      })
       .post('/crm/v3/objects/:type/search', (r) => {
         const store = this.#store(p(r, 'type'));
         const body = this.#json(r);
@@ -283,6 +319,12 @@ export class FakeHubspotServer {
             : {};
         return ok({ results: all.slice(start, start + limit), ...next });
       });
+  }
+
+  /** Each write's change stamp is later than the one before, as a CRM's modified time is. */
+  #writeStamp(): Date {
+    this.#lastWrite = Math.max(Date.now(), this.#lastWrite + 1);
+    return new Date(this.#lastWrite);
   }
 
   #count = (type: string) => this.#stores.get(type)?.size ?? 0;

@@ -27,6 +27,7 @@ export function apiRuntimeFromApp(
       syncs: app.syncs,
     },
     secrets: () => app.secrets(),
+    writes: app.writes,
     ...(options.schedulerHealth && { schedulerHealth: options.schedulerHealth }),
   });
 }

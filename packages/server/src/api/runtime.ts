@@ -10,6 +10,7 @@ import {
 } from '@crmsync/core';
 import type { PrismaStore } from '../store/index.js';
 import type { ApiPlugin, ApiRuntime, ApiSyncs, SchedulerHealth } from '../runtime/api-runtime.js';
+import type { WriteService } from '../writes/write-service.js';
 
 /** An installed plugin with its resolved config (secrets included: it never leaves the server). */
 export interface RuntimePlugin {
@@ -39,6 +40,7 @@ export interface ApiRuntimeParts {
   plugins: RuntimePlugin[];
   engine: RuntimeEngine;
   schedulerHealth?: () => Promise<SchedulerHealth>;
+  writes?: WriteService;
   /** Every secret to scrub from responses; default: the plugins' secret config values. */
   secrets?: () => string[];
 }
@@ -104,6 +106,7 @@ export function createApiRuntime(parts: ApiRuntimeParts): ApiRuntime {
     syncs: parts.engine.syncs,
     subscribe: (listener) => parts.engine.subscribe(listener),
     ...(parts.schedulerHealth && { schedulerHealth: parts.schedulerHealth }),
+    ...(parts.writes && { writes: parts.writes }),
     secretValues: parts.secrets ?? (() => secrets),
   };
 }

@@ -9,6 +9,7 @@ import { registerServer } from './commands/server.js';
 import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
 import { registerWorker } from './commands/worker.js';
+import { registerWrites } from './commands/writes.js';
 import { type CliContext, describeError, openCrmsync } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO } from './output.js';
@@ -25,6 +26,7 @@ const COMMANDS = [
   registerWorker,
   registerSchedule,
   registerNew,
+  registerWrites,
 ];
 
 /** This package's version (src/cli and dist/cli both sit two levels below package.json). */
@@ -68,7 +70,7 @@ export function buildProgram(options: BuildProgramOptions = {}): CliProgram {
     .option('--cwd <dir>', 'project directory')
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 failed, 2 bad usage, 3 partial (some records failed).\n',
+      '\nExit codes: 0 success, 1 failed, 2 bad usage, 3 partial (some records failed; a conflict or a rejected change).\n',
     )
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()

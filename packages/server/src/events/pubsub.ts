@@ -35,7 +35,23 @@ export interface RunStatusPayload extends RunRef {
   at: string;
 }
 
+/** Progress of a push or mass update (local changes written to a CRM). */
+export interface WriteProgressPayload {
+  runId: string;
+  crmSource: string;
+  entity: string;
+  operation: 'push' | 'mass-update';
+  total: number;
+  processed: number;
+  written: number;
+  unchanged: number;
+  conflicts: number;
+  rejected: number;
+  at: string;
+}
+
 export type ApiPubSubTopics = {
+  'write:progress': [WriteProgressPayload];
   'run:started': [RunStatusPayload];
   'run:progress': [RunProgressPayload];
   'run:log': [RunLogPayload];

@@ -1,6 +1,7 @@
 import type { CrmPlugin, EntityDefinition, HealthResult, RunEventListener } from '@crmsync/core';
 import type { PrismaClient } from '../store/index.js';
 import type { SyncService } from '../syncs/index.js';
+import type { WriteService } from '../writes/write-service.js';
 import type { DatabaseProvider } from '../store/index.js';
 
 /** One installed plugin as the API sees it. Its resolved config stays server-side. */
@@ -43,6 +44,8 @@ export interface ApiRuntime {
   /** The engine's run events (started, progress, log, finished). Returns the unsubscribe. */
   subscribe(listener: RunEventListener): () => void;
   schedulerHealth?(): Promise<SchedulerHealth>;
+  /** Two-way sync (local edits, pushes, conflicts, mass updates); absent on a read-only host. */
+  writes?: WriteService;
   /** Every configured secret value (credentials): scrubbed from any response as a last guard. */
   secretValues(): string[];
 }

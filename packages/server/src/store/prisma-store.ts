@@ -7,6 +7,7 @@ import {
   newRun,
   type RecordGroups,
   type GroupedDeletes,
+  type LocalChangeStore,
   type RecordWrite,
   type RunProgressUpdate,
   type RunQuery,
@@ -22,6 +23,7 @@ import { type DatabaseProvider, type DatabaseTarget, redact } from './database-u
 import { countLiveRecords } from './live-count.js';
 import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
 import { PostgresRecordTable } from './postgres-record-table.js';
+import { PrismaLocalChanges } from './prisma-local-changes.js';
 import {
   type DatabaseConnection,
   type PrismaClient,
@@ -29,11 +31,28 @@ import {
   SQLITE_BUSY_TIMEOUT_MS,
 } from './prisma-client.js';
 import type { RecordTable } from './record-table.js';
+import type { CrmRecord } from './prisma-client.js';
 import { toSyncEvent, toSyncRun } from './run-row.js';
 import { newRunId } from './run-id.js';
 import { SqliteRecordTable } from './sqlite-record-table.js';
 
 const log = createLogger('crmsync:store');
+
+function toStoredRecord(row: CrmRecord): StoredRecord {
+  return {
+    crmSource: row.crmSource,
+    entity: row.entity,
+    externalId: row.externalId,
+    data: row.data as Record<string, unknown>,
+    hash: row.contentHash,
+    remoteUpdatedAt: row.remoteUpdatedAt,
+    remoteCreatedAt: row.remoteCreatedAt,
+    firstSyncedAt: row.firstSyncedAt,
+    lastSyncedAt: row.lastSyncedAt,
+    deletedAt: row.deletedAt,
+    lastRunId: row.lastRunId,
+  };
+}
 
 /** Events kept per run; the oldest beyond this are dropped (the dashboard shows the tail). */
 export const MAX_EVENTS_PER_RUN = 1_000;
@@ -57,6 +76,7 @@ export class PrismaStore implements Store {
   readonly groupedDeletes: GroupedDeletes = {
     softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
   };
+  readonly localChanges: LocalChangeStore;
   readonly #connection: DatabaseConnection;
   readonly #records: RecordTable;
   #closed = false;
@@ -70,6 +90,7 @@ export class PrismaStore implements Store {
       `${redact(target.url)}${target.schema ? ` (schema ${target.schema})` : ''}`;
     this.#connection = connectDatabase(target);
     this.prisma = this.#connection.prisma;
+    this.localChanges = new PrismaLocalChanges(this.prisma);
     if (this.#connection.pool) {
       this.#records = new PostgresRecordTable(this.#connection.pool);
     } else {
@@ -256,20 +277,24 @@ export class PrismaStore implements Store {
     const row = await this.prisma.crmRecord.findUnique({
       where: { crmSource_entity_externalId: { crmSource, entity, externalId } },
     });
-    if (!row) return null;
-    return {
-      crmSource: row.crmSource,
-      entity: row.entity,
-      externalId: row.externalId,
-      data: row.data as Record<string, unknown>,
-      hash: row.contentHash,
-      remoteUpdatedAt: row.remoteUpdatedAt,
-      remoteCreatedAt: row.remoteCreatedAt,
-      firstSyncedAt: row.firstSyncedAt,
-      lastSyncedAt: row.lastSyncedAt,
-      deletedAt: row.deletedAt,
-      lastRunId: row.lastRunId,
-    };
+    return row ? toStoredRecord(row) : null;
+  }
+
+  async getRecords(
+    crmSource: string,
+    entity: string,
+    externalIds: readonly string[],
+  ): Promise<StoredRecord[]> {
+    this.#assertOpen();
+    const out: StoredRecord[] = [];
+    // SQLite takes at most 999 parameters a query.
+    for (let i = 0; i < externalIds.length; i += 500) {
+      const rows = await this.prisma.crmRecord.findMany({
+        where: { crmSource, entity, externalId: { in: externalIds.slice(i, i + 500) } },
+      });
+      out.push(...rows.map(toStoredRecord));
+    }
+    return out;
   }
 
   async countRecords(

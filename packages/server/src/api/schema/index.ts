@@ -8,6 +8,7 @@ import './records.js';
 import './schedules.js';
 import './sync.js';
 import './subscriptions.js';
+import './writes.js';
 
 let schema: GraphQLSchema | undefined;
 

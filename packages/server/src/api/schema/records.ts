@@ -62,7 +62,7 @@ const RecordFilterOpEnum = builder.enumType('RecordFilterOp', { values: RECORD_F
 
 const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
 
-const RecordFilterInput = builder.inputType('RecordFilter', {
+export const RecordFilterInput = builder.inputType('RecordFilter', {
   description: 'A condition on one field of the entity’s schema. Numbers compare as numbers.',
   fields: (t) => ({
     field: t.string({ required: true }),

@@ -28,6 +28,7 @@ export function registerList(program: Command, ctx: CliContext) {
                 ...p,
                 entities: p.entities.map((e) => ({
                   name: e.name,
+                  writable: e.writable,
                   records: e.records,
                   lastRun: e.lastRun && {
                     id: e.lastRun.id,
@@ -47,8 +48,9 @@ export function registerList(program: Command, ctx: CliContext) {
             'No CRM plugins are installed. Install one, e.g. npm install @crmsync/plugin-hubspot\n',
           );
         for (const p of plugins) {
+          const writable = p.entities.filter((e) => e.writable).map((e) => e.name);
           ctx.io.out(
-            `${p.displayName} (${p.name}, ${p.kind}) — ${p.configured ? 'configured' : notConfigured(p)}\n`,
+            `${p.displayName} (${p.name}, ${p.kind}) — ${p.configured ? 'configured' : notConfigured(p)}; ${writable.length ? `writes ${writable.join(', ')}` : 'read-only'}\n`,
           );
           ctx.io.out(
             table(

@@ -1,0 +1,280 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Logger,
+  MemoryStore,
+  openWriteSession,
+  pushChanges,
+  recordEdits,
+  type Store,
+  SyncEngine,
+  threeWayMerge,
+} from '../../packages/core/src/index.js';
+import { startFakeHubspot } from '../../packages/plugin-hubspot/src/fake-server/index.js';
+import hubspotPlugin from '../../packages/plugin-hubspot/src/index.js';
+import { openStore } from '../../packages/server/src/store/open-store.js';
+import { fakeZohoConfig, startFakeZoho } from '../../packages/plugin-zoho/src/fake-server/index.js';
+import zohoPlugin from '../../packages/plugin-zoho/src/index.js';
+import type { BenchContext, BenchSuite } from '../lib.js';
+
+// Two-way sync against the HubSpot fake:
+// - push throughput under HubSpot's 100 requests / rolling 10 s at 50 ms a request: changes
+//   pushed in the first whole windows, as a fraction of what the limit allows (each batch of
+//   100 changes costs a batch/read and a batch/update);
+// - a mass update of 50,000 contacts on the SQLite store: time and peak RSS against the RSS
+//   before it (recorded in chunks, pushed in batches of 100);
+// - the three-way merge's cost per pushed record, beside a whole push's cost per record.
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+
+async function syncAll(store: Store, config: Record<string, unknown>) {
+  const engine = new SyncEngine({ store, logger: quiet, progressIntervalMs: 0 });
+  const run = await engine.runEntity({
+    plugin: hubspotPlugin,
+    entity: 'contacts',
+    config: { ...config, HUBSPOT_RATE_LIMIT: 0 },
+    options: { batchSize: 100, full: true, pluginOptions: { 'skip-archived': true } },
+  });
+  if (run.status !== 'success') throw new Error(`sync ended ${run.status}: ${run.errorMessage}`);
+}
+
+async function edits(store: Store, config: Record<string, unknown>, size: number, value: string) {
+  const session = await openWriteSession({ plugin: hubspotPlugin, config, entity: 'contacts' });
+  try {
+    const writable = await session.writable();
+    for (let i = 1; i <= size; i += 5_000)
+      await recordEdits({
+        store,
+        crmSource: 'hubspot',
+        entity: session.entity,
+        writable,
+        edits: Array.from({ length: Math.min(5_000, size - i + 1) }, (_, k) => ({
+          recordId: String(i + k),
+          values: { lastname: `${value}${i + k}` },
+        })),
+        author: 'bench',
+      });
+  } finally {
+    await session.close();
+  }
+}
+
+async function pushRate(ctx: BenchContext) {
+  const seconds = ctx.quick ? 10 : 20;
+  const size = (seconds / 10 + 0.4) * 100 * 50; // more than the windows can carry
+  const hs = await startFakeHubspot({
+    counts: { contacts: size },
+    rateLimit: null,
+    searchRateLimit: null,
+  });
+  try {
+    const store = new MemoryStore();
+    await syncAll(store, hs.config);
+    await edits(store, hs.config, size, 'Pushed');
+    hs.fake.setRateLimits({ rateLimit: 100 });
+    hs.fake.api.latencyMs = 50;
+    const config = { ...hs.config, HUBSPOT_RATE_LIMIT: 100 };
+    const session = await openWriteSession({ plugin: hubspotPlugin, config, entity: 'contacts' });
+    const before = hs.fake.stats.requests;
+    let inTime: number | undefined;
+    const timer = setTimeout(() => {
+      inTime = hs.fake.stats.requests - before;
+    }, seconds * 1000);
+    const started = performance.now();
+    const result = await pushChanges({
+      store,
+      crmSource: 'hubspot',
+      entity: session.entity,
+      client: session.client,
+      trigger: 'library',
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    clearTimeout(timer);
+    await session.close();
+    const requests = inTime ?? hs.fake.stats.requests - before;
+    const allowed = (100 / 10) * seconds;
+    ctx.log(
+      `${result.written} written in ${elapsed.toFixed(1)} s, ${requests} requests in the first ${seconds} s, ${hs.fake.stats.rateLimited} answered 429`,
+    );
+    ctx.report({
+      suite: 'twoway',
+      name: `changes pushed/s under 100 req / 10 s, 50 ms latency (first ${seconds} s)`,
+      value: ((requests / 2) * 100) / seconds,
+      unit: 'changes/s',
+      limits: [
+        {
+          name: 'allowed (2 requests per 100 changes)',
+          value: ((allowed / 2) * 100) / seconds,
+          unit: 'changes/s',
+        },
+      ],
+      ratio: requests / allowed,
+      goal: '>= 0.9 of what the limit allows, no 429',
+      met: requests / allowed >= 0.9 && hs.fake.stats.rateLimited === 0,
+    });
+  } finally {
+    await hs.close();
+  }
+}
+
+async function zohoPushRate(ctx: BenchContext) {
+  // Zoho caps calls in flight (Standard: 10), not calls per window: at 50 ms a call the cap
+  // allows 10 × 20 = 200 calls/s, and a batch of 100 changes is a re-read and a PUT.
+  const size = ctx.quick ? 4_000 : 20_000;
+  const cap = 10;
+  const fake = await startFakeZoho({ size, concurrency: cap, dailyCredits: 10_000_000 });
+  try {
+    const config = {
+      ...fakeZohoConfig(fake),
+      ZOHO_CONCURRENCY: cap,
+      ZOHO_DAILY_CREDITS: 10_000_000,
+    };
+    const store = new MemoryStore();
+    const engine = new SyncEngine({ store, logger: quiet, progressIntervalMs: 0 });
+    const run = await engine.runEntity({
+      plugin: zohoPlugin,
+      entity: 'deals',
+      config,
+      options: { full: true },
+    });
+    if (run.status !== 'success')
+      throw new Error(`zoho sync ended ${run.status}: ${run.errorMessage}`);
+    const session = await openWriteSession({ plugin: zohoPlugin, config, entity: 'deals' });
+    const writable = await session.writable();
+    const ids = fake.org
+      .module('Deals')
+      .records.all()
+      .map((r) => r.id);
+    await recordEdits({
+      store,
+      crmSource: 'zoho',
+      entity: session.entity,
+      writable,
+      edits: ids.map((id, i) => ({ recordId: id, values: { Description: `pushed ${i}` } })),
+      author: 'bench',
+    });
+    fake.api.latencyMs = 50;
+    const calls = () => fake.api.requests.filter((r) => r.path === '/crm/v8/Deals').length;
+    const before = calls();
+    const started = performance.now();
+    const result = await pushChanges({
+      store,
+      crmSource: 'zoho',
+      entity: session.entity,
+      client: session.client,
+      trigger: 'library',
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await session.close();
+    const rate = (calls() - before) / seconds;
+    const allowed = cap * (1000 / 50);
+    ctx.log(`${result.written} written in ${seconds.toFixed(1)} s, ${calls() - before} calls`);
+    ctx.report({
+      suite: 'twoway',
+      name: `zoho: changes pushed/s at the concurrency cap (${cap}), 50 ms latency`,
+      value: result.written / seconds,
+      unit: 'changes/s',
+      limits: [
+        {
+          name: 'allowed (cap × 20 calls/s, 2 calls per 100)',
+          value: (allowed / 2) * 100,
+          unit: 'changes/s',
+        },
+      ],
+      ratio: rate / allowed,
+      goal: '>= 0.9 of what the cap allows',
+      met: rate / allowed >= 0.9,
+    });
+  } finally {
+    await fake.close();
+  }
+}
+
+async function massUpdate(ctx: BenchContext): Promise<number> {
+  const size = ctx.quick ? 10_000 : 50_000;
+  const dir = mkdtempSync(join(tmpdir(), 'crmsync-bench-twoway-'));
+  const hs = await startFakeHubspot({
+    counts: { contacts: size },
+    rateLimit: null,
+    searchRateLimit: null,
+  });
+  const store = await openStore({ databaseUrl: `file:${join(dir, 'bench.db')}` });
+  try {
+    await syncAll(store, hs.config);
+    const config = { ...hs.config, HUBSPOT_RATE_LIMIT: 0 };
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 50);
+    const started = performance.now();
+    await edits(store, config, size, 'Mass');
+    const session = await openWriteSession({ plugin: hubspotPlugin, config, entity: 'contacts' });
+    const result = await pushChanges({
+      store,
+      crmSource: 'hubspot',
+      entity: session.entity,
+      client: session.client,
+      trigger: 'library',
+      operation: 'mass-update',
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    await session.close();
+    if (result.written !== size) throw new Error(`mass update wrote ${result.written} of ${size}`);
+    ctx.report({
+      suite: 'twoway',
+      name: `mass update of ${size.toLocaleString('en-US')} contacts (SQLite store, limits off)`,
+      value: elapsed,
+      unit: 's',
+      limits: [{ name: 'records/s', value: size / elapsed, unit: 'records/s' }],
+    });
+    ctx.report({
+      suite: 'twoway',
+      name: 'mass update: peak RSS growth over the RSS before it',
+      value: (peak - rssBefore) / 1_048_576,
+      unit: 'MiB',
+      limits: [{ name: 'RSS before', value: rssBefore / 1_048_576, unit: 'MiB' }],
+      ratio: peak / rssBefore,
+    });
+    return (elapsed * 1_000_000) / size;
+  } finally {
+    await store.close();
+    await hs.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function mergeCost(ctx: BenchContext, pushPerRecordUs: number) {
+  const n = ctx.quick ? 50_000 : 200_000;
+  const changes = Array.from({ length: n }, (_, i) => ({
+    fields: { lastname: `L${i}`, lifecyclestage: 'customer', amount: 12.5 },
+    base: { lastname: `B${i}`, lifecyclestage: 'lead', amount: '12.50' },
+  }));
+  const remote = { lastname: 'B1', lifecyclestage: 'lead', amount: '12.5', city: 'Austin' };
+  let conflicts = 0;
+  const started = performance.now();
+  for (const c of changes) conflicts += threeWayMerge(c, remote).conflicts.length;
+  const perRecordUs = ((performance.now() - started) * 1000) / n;
+  ctx.log(`${conflicts} conflicting fields in ${n} merges`);
+  ctx.report({
+    suite: 'twoway',
+    name: 'three-way merge per pushed record (3 fields)',
+    value: perRecordUs,
+    unit: 'µs',
+    limits: [{ name: 'whole mass-update push per record', value: pushPerRecordUs, unit: 'µs' }],
+    ratio: perRecordUs / pushPerRecordUs,
+  });
+}
+
+const suite: BenchSuite = {
+  name: 'twoway',
+  async run(ctx) {
+    await pushRate(ctx);
+    await zohoPushRate(ctx);
+    await mergeCost(ctx, await massUpdate(ctx));
+  },
+};
+export default suite;
