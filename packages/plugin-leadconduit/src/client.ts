@@ -14,6 +14,8 @@ export interface LeadConduitClientOptions {
   apiKey: string;
   /** Requests per minute. */
   rateLimit: number;
+  /** The limit's window; default a minute (benchmarks shrink it to measure pacing quickly). */
+  rateWindowMs?: number;
   /** First retry delay after a 5xx or dropped connection (doubles, with jitter). */
   backoffMs?: number;
   metrics?: RequestMetrics;
@@ -43,7 +45,9 @@ export class LeadConduitClient {
       throw new Error(
         `leadconduit: LEADCONDUIT_RATE_LIMIT must be a whole number of requests per minute, at least 1 (got ${options.rateLimit})`,
       );
-    this.limiter = new RateLimiter([{ requests: options.rateLimit, perMs: 60_000 }]);
+    this.limiter = new RateLimiter([
+      { requests: options.rateLimit, perMs: options.rateWindowMs ?? 60_000 },
+    ]);
     this.http = new HttpClient({
       crm: 'leadconduit',
       baseUrl: options.baseUrl,

@@ -101,8 +101,10 @@ export class LeadConduitFake {
       flow_pricing: { cost: 1.5 },
       ...extra,
     };
+    const last = this.events.at(-1);
     this.events.push(event);
-    this.events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (last && last.id > event.id)
+      this.events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return event;
   }
 
