@@ -43,13 +43,13 @@ describe('arrivy tasks', () => {
     it(`reads every task whether items_per_page is ignored or honoured (${honourPageSize})`, async () => {
       const { fake, run } = await setup({ honourPageSize });
       const now = Date.now();
-      for (let n = 0; n < 1_100; n++) fake.addTask(now - n * HOUR, now - n * HOUR);
+      for (let n = 0; n < 600; n++) fake.addTask(now - n * HOUR, now - n * HOUR);
       const result = await run('tasks', { batchSize: 100 });
       expect(result.errorMessage).toBeNull();
-      expect(result.counts.created).toBe(1_100);
+      expect(result.counts.created).toBe(600);
       const scheduled = taskRequests(fake).filter((r) => r.query.has('from'));
-      // Served 500 a page whatever was asked (500, 500, 100), or the 100 asked (11 full + 1 empty).
-      expect(scheduled).toHaveLength(honourPageSize ? 12 : 3);
+      // Served 500 a page whatever was asked (500, then 100), or the 100 asked (6 full + 1 empty).
+      expect(scheduled).toHaveLength(honourPageSize ? 7 : 2);
       expect(scheduled.every((r) => r.query.get('items_per_page') === '100')).toBe(true);
     });
 
@@ -163,5 +163,33 @@ describe('arrivy lists', () => {
     expect(result).toMatchObject({ status: 'failed', errorKind: 'auth' });
     expect(result.errorMessage).not.toContain(AUTH_KEY);
     expect(result.errorMessage).not.toContain('bad-token-0000');
+  });
+});
+
+describe('arrivy sync all', () => {
+  it('runs every entity, dependencies first: the lists, tasks, then task statuses', async () => {
+    const { fake } = await setup();
+    const t = fake.addTask(Date.now() - DAY, Date.now());
+    fake.addStatus(t.id, Date.now() - HOUR);
+    const engine = new SyncEngine({ store: new MemoryStore(), logger: silentLogger() });
+    const runs = await engine.runAll({
+      plugin: arrivyPlugin,
+      config: {
+        ARRIVY_AUTH_KEY: AUTH_KEY,
+        ARRIVY_AUTH_TOKEN: AUTH_TOKEN,
+        ARRIVY_BASE_URL: fake.baseUrl,
+      },
+      trigger: 'cli',
+      options: {},
+    });
+    expect(runs.map((r) => [r.syncType, r.status])).toEqual([
+      ['entities', 'success'],
+      ['groups', 'success'],
+      ['crews', 'success'],
+      ['statuses', 'success'],
+      ['bookings', 'success'],
+      ['tasks', 'success'],
+      ['task_statuses', 'success'],
+    ]);
   });
 });

@@ -146,3 +146,24 @@ describe('leadconduit', () => {
     expect(result.errorMessage).toContain('LEADCONDUIT_RATE_LIMIT');
   });
 });
+
+describe('leadconduit sync all', () => {
+  it('runs flows and destinations before the events and leads that name them', async () => {
+    const { fake } = await setup();
+    fake.flows.push({ id: objectIdFloor(Date.now()), name: 'Solar leads' });
+    fake.addLead(1, Date.now() - HOUR);
+    const engine = new SyncEngine({ store: new MemoryStore(), logger: silentLogger() });
+    const runs = await engine.runAll({
+      plugin: leadconduitPlugin,
+      config: { LEADCONDUIT_API_KEY: API_KEY, LEADCONDUIT_BASE_URL: fake.baseUrl },
+      trigger: 'cli',
+      options: {},
+    });
+    expect(runs.map((r) => [r.syncType, r.status, r.counts.created])).toEqual([
+      ['flows', 'success', 1],
+      ['destinations', 'success', 0],
+      ['events', 'success', 2],
+      ['leads', 'success', 1],
+    ]);
+  });
+});

@@ -178,3 +178,24 @@ describe('salesrabbit custom fields', () => {
     expect(inferTyped('2026-13-45')).toBe('2026-13-45');
   });
 });
+
+describe('salesrabbit sync all', () => {
+  it('runs users, then leads, then status activities', async () => {
+    const { fake } = await setup();
+    fake.addUser(1, Date.now() - HOUR);
+    fake.addLead(1, Date.now() - HOUR);
+    fake.addActivity(1, Date.now() - HOUR);
+    const engine = new SyncEngine({ store: new MemoryStore(), logger: silentLogger() });
+    const runs = await engine.runAll({
+      plugin: salesrabbitPlugin,
+      config: { SALESRABBIT_API_TOKEN: TOKEN, SALESRABBIT_BASE_URL: fake.baseUrl },
+      trigger: 'cli',
+      options: {},
+    });
+    expect(runs.map((r) => [r.syncType, r.status, r.counts.created])).toEqual([
+      ['users', 'success', 1],
+      ['leads', 'success', 1],
+      ['lead_status_activities', 'success', 1],
+    ]);
+  });
+});
