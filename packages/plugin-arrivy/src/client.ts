@@ -123,12 +123,7 @@ export async function* arrivyPages(
     );
     const fresh = list.filter((r) => !seen.has(String(r.id)));
     for (const r of fresh) seen.add(String(r.id));
-    if (
-      !warned &&
-      list.length > 0 &&
-      list.length !== options.size &&
-      (list.length > options.size || served > 0)
-    ) {
+    if (!warned && list.length > options.size) {
       warned = true;
       options.logger?.warn(
         `arrivy ${path}: asked items_per_page=${options.size} and got a page of ${list.length}: paging goes on by the size served`,

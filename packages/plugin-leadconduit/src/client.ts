@@ -1,5 +1,6 @@
 import {
   type AuthStrategy,
+  CrmsyncError,
   HttpClient,
   type Logger,
   RateLimiter,
@@ -42,8 +43,10 @@ export class LeadConduitClient {
 
   constructor(options: LeadConduitClientOptions) {
     if (!Number.isInteger(options.rateLimit) || options.rateLimit < 1)
-      throw new Error(
+      throw new CrmsyncError(
+        'config',
         `leadconduit: LEADCONDUIT_RATE_LIMIT must be a whole number of requests per minute, at least 1 (got ${options.rateLimit})`,
+        { crm: 'leadconduit', field: 'LEADCONDUIT_RATE_LIMIT' },
       );
     this.limiter = new RateLimiter([
       { requests: options.rateLimit, perMs: options.rateWindowMs ?? 60_000 },

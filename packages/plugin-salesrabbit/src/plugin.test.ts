@@ -1,4 +1,4 @@
-import { MemoryStore, SyncEngine, silentLogger } from '@crmsync/core';
+import { type Logger, MemoryStore, SyncEngine, silentLogger } from '@crmsync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SalesRabbitFake, type SalesRabbitQuirks, TOKEN } from './fake-server/index.js';
 import salesrabbitPlugin, { inferTyped } from './index.js';
@@ -14,7 +14,15 @@ async function setup(quirks: SalesRabbitQuirks = {}, config: Record<string, unkn
   const fake = await SalesRabbitFake.start(quirks);
   open.push(() => fake.close());
   const store = new MemoryStore();
-  const engine = new SyncEngine({ store, logger: silentLogger() });
+  const warnings: string[] = [];
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn: (message: string) => void warnings.push(message),
+    error() {},
+    child: () => logger,
+  };
+  const engine = new SyncEngine({ store, logger });
   const run = (entity: string, options: Record<string, unknown> = {}) =>
     engine.runEntity({
       plugin: salesrabbitPlugin,
@@ -28,7 +36,7 @@ async function setup(quirks: SalesRabbitQuirks = {}, config: Record<string, unkn
       trigger: 'cli',
       options,
     });
-  return { fake, store, run };
+  return { fake, store, run, warnings };
 }
 
 const requests = (fake: SalesRabbitFake, path: string) =>
@@ -36,10 +44,11 @@ const requests = (fake: SalesRabbitFake, path: string) =>
 
 describe('salesrabbit page size', () => {
   it('honoured (perPage, the default name): pages of the size asked, stopping on the short one', async () => {
-    const { fake, run } = await setup();
+    const { fake, run, warnings } = await setup();
     for (let n = 1; n <= 25; n++) fake.addLead(n, Date.now() - n * HOUR);
     const result = await run('leads', { batchSize: 10 });
     expect(result.counts.created).toBe(25);
+    expect(warnings.filter((w) => w.includes('honour'))).toEqual([]);
     expect(requests(fake, '/leads').map((r) => r.query.get('perPage'))).toEqual(['10', '10', '10']);
   });
 

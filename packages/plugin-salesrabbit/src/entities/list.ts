@@ -126,6 +126,7 @@ async function* readList(
   let page = request.checkpoint?.page ?? spec.firstPage;
   let served = 0; // the largest page the server has answered
   let warned = false;
+  let shortBefore = false;
   let repeatAllowed = true;
   for (;;) {
     const answer = await client.list(
@@ -141,13 +142,15 @@ async function* readList(
     const list = answer.records;
     const fresh = list.filter((r) => !seen.has(String(r.id)));
     for (const r of fresh) seen.add(String(r.id));
-    if (list.length !== size && list.length > 0 && !warned && (list.length > size || served > 0)) {
+    // Larger than asked, or more records after a page shorter than asked: not the size asked.
+    if (!warned && (list.length > size || (list.length > 0 && shortBefore))) {
       warned = true;
       request.logger.warn(
         `salesrabbit ${spec.name}: asked ${client.pageSizeParam}=${size} and got a page of ${list.length}: the server may not honour ${client.pageSizeParam} (set SALESRABBIT_PAGE_SIZE_PARAM); paging goes on by the size it serves`,
       );
     }
     const previousServed = served;
+    if (list.length < size) shortBefore = true;
     served = Math.max(served, list.length);
     const records: SalesRabbitRecord[] = [];
     const deletedIds: string[] = [];
