@@ -1,8 +1,15 @@
 import { defineCrmPlugin } from '@crmsync/core';
 import { DEFAULT_PAGE_SIZE_PARAM, DEFAULT_RATE_LIMIT, SalesRabbitClient } from './client.js';
-import { leadStatusActivities, leads, users } from './entities/entities.js';
+import {
+  leadStatusActivities,
+  leads,
+  leadsEntity,
+  parseCustomFields,
+  users,
+} from './entities/entities.js';
 
 export { DEFAULT_PAGE_SIZE_PARAM, DEFAULT_RATE_LIMIT, SalesRabbitClient } from './client.js';
+export { parseCustomFields } from './entities/entities.js';
 export { headerTime, inferTyped } from './entities/list.js';
 
 /**
@@ -38,6 +45,11 @@ export const salesrabbitPlugin = defineCrmPlugin({
         'Name of the page-size query parameter (unconfirmed: perPage, pageSize and limit are all seen)',
       default: DEFAULT_PAGE_SIZE_PARAM,
     },
+    SALESRABBIT_CUSTOM_FIELDS: {
+      description:
+        'JSON object of lead custom field name → type ({"roofAge":"integer"}): declared as typed, validated custom_<name> columns',
+      type: 'json',
+    },
     SALESRABBIT_RETRY_BACKOFF_MS: {
       description: 'First wait before retrying a 5xx or a dropped connection (doubles each time)',
       type: 'integer',
@@ -45,6 +57,11 @@ export const salesrabbitPlugin = defineCrmPlugin({
     },
   },
   entities: [users, leads, leadStatusActivities],
+  configureEntities: (config) => [
+    users,
+    leadsEntity(parseCustomFields(config.SALESRABBIT_CUSTOM_FIELDS)),
+    leadStatusActivities,
+  ],
   healthEntity: 'users',
   createClient: ({ config, metrics, logger }) =>
     new SalesRabbitClient({

@@ -179,6 +179,34 @@ describe('salesrabbit custom fields', () => {
     });
   });
 
+  it('declares the custom fields of SALESRABBIT_CUSTOM_FIELDS as typed, validated columns', async () => {
+    const custom = JSON.stringify({ roofAge: 'integer', installDate: 'date' });
+    const { fake, store, run } = await setup({}, { SALESRABBIT_CUSTOM_FIELDS: custom });
+    fake.addLead(7, Date.now() - HOUR, { installDate: '2026-03-04' });
+    fake.addLead(8, Date.now() - HOUR, { roofAge: 'old' });
+    const entity = salesrabbitPlugin
+      .configureEntities?.({ SALESRABBIT_CUSTOM_FIELDS: custom } as never)
+      .find((e) => e.name === 'leads');
+    expect(entity?.fields.custom_roofAge).toEqual({
+      type: 'integer',
+      source: 'customFields.roofAge',
+    });
+    const result = await run('leads', { strictValidation: true });
+    expect(result.counts).toMatchObject({ created: 1, failed: 1 });
+    expect((await store.getRecord('salesrabbit', 'leads', '7'))?.data).toMatchObject({
+      custom_roofAge: 7,
+      custom_installDate: '2026-03-04',
+      custom_financing: true,
+    });
+  });
+
+  it('refuses a custom-field declaration that is not one, naming the setting', async () => {
+    const { run } = await setup({}, { SALESRABBIT_CUSTOM_FIELDS: '{"roofAge":"number"}' });
+    await expect(run('leads')).rejects.toThrow(
+      /SALESRABBIT_CUSTOM_FIELDS.*roofAge: "number" is not a type/,
+    );
+  });
+
   it('infers types conservatively', () => {
     expect(inferTyped('0123')).toBe('0123'); // a zip or code, not a number
     expect(inferTyped('12.50')).toBe(12.5);

@@ -80,8 +80,9 @@ export function salesRabbitList(
         const record = base.transform(raw);
         const custom = raw.customFields;
         if (custom && typeof custom === 'object' && !Array.isArray(custom))
+          // A declared custom field (SALESRABBIT_CUSTOM_FIELDS) is already mapped by its type.
           for (const [key, value] of Object.entries(custom))
-            record.data[`custom_${key}`] = inferTyped(value);
+            if (!(`custom_${key}` in spec.fields)) record.data[`custom_${key}`] = inferTyped(value);
         return record;
       },
       validate: (record, context) => base.validate(record, context),
