@@ -64,18 +64,18 @@ export class RunLifecycle {
       try {
         ctx.run = await beginCounted(() =>
           store.beginRun({
-          crmSource: ctx.crm,
-          syncType: ctx.entityName,
-          endpoint: entity.name,
-          mode: ctx.plan.mode,
-          trigger: ctx.in.trigger,
-          dryRun: options.dryRun === true,
-          configuration: describeOptions(options, ctx.plan),
-          sinceTime: ctx.plan.since ?? null,
-          resumedFromRunId: resumeFrom?.id ?? null,
-          workerId: ctx.s.workerId,
-          leaseMs: ctx.s.leaseMs,
-        }),
+            crmSource: ctx.crm,
+            syncType: ctx.entityName,
+            endpoint: entity.name,
+            mode: ctx.plan.mode,
+            trigger: ctx.in.trigger,
+            dryRun: options.dryRun === true,
+            configuration: describeOptions(options, ctx.plan),
+            sinceTime: ctx.plan.since ?? null,
+            resumedFromRunId: resumeFrom?.id ?? null,
+            workerId: ctx.s.workerId,
+            leaseMs: ctx.s.leaseMs,
+          }),
         );
         return resumeFrom;
       } catch (error) {
