@@ -30,7 +30,7 @@ describePluginKit({
     crews: { size: 20, maxPageSize: 500, unsupported: whole },
     bookings: { size: 20, maxPageSize: 500, unsupported: whole },
     statuses: { size: 20, maxPageSize: 500, unsupported: whole },
-    tasks: { size: 60, maxPageSize: 500, deletesOn: 'full' },
-    task_statuses: { size: 30, maxPageSize: 500, unsupported: history },
+    tasks: { size: 40, maxPageSize: 500, deletesOn: 'full' },
+    task_statuses: { size: 20, maxPageSize: 500, unsupported: history },
   },
 });
