@@ -130,6 +130,29 @@ describe('arrivy task statuses', () => {
   });
 });
 
+describe('arrivy task statuses, periodic read', () => {
+  it('catches a new status of a task scheduled far away, asking only the tasks changed in the period', async () => {
+    const { fake, run } = await setup();
+    const now = Date.now();
+    const far = fake.addTask(now - 10 * DAY, now - 400 * DAY);
+    const near = fake.addTask(now - 10 * DAY, now - DAY);
+    fake.addStatus(far.id, now - 9 * DAY);
+    fake.addStatus(near.id, now - 9 * DAY);
+    expect((await run('task_statuses')).counts.created).toBe(2);
+    fake.addStatus(far.id, Date.now(), 'COMPLETE');
+    expect((await run('task_statuses')).counts.processed).toBe(0); // outside the window
+    arrivyClock.now = () => Date.now() + HOUR;
+    const before = fake.api.requests.length;
+    const periodic = await run('task_statuses', { pluginOptions: { 'full-read-hours': 1 } });
+    expect(periodic.counts).toMatchObject({ processed: 1, created: 1 });
+    const asked = fake.api.requests
+      .slice(before)
+      .filter((r) => r.route === '/api/tasks/:id/status')
+      .map((r) => r.path);
+    expect(asked).toEqual([`/api/tasks/${far.id}/status`]);
+  });
+});
+
 describe('arrivy lists', () => {
   for (const statusesPaged of [false, true])
     it(`reads status definitions once whether /statuses pages or not (${statusesPaged})`, async () => {

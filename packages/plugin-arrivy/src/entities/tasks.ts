@@ -210,8 +210,9 @@ export const STATUS_PAGE_SIZE = { default: 100, max: 500 };
 
 /**
  * The status history of each task (`GET /tasks/{id}/status`), for the tasks this run sees
- * changed: the same pulls and `updated` filter as the tasks delta (every task on a whole
- * read), then each task's entries, keeping those whose `time` is in the read's bounds. Tasks
+ * changed: the same pulls and `updated` filter as the tasks delta (every task on a full read;
+ * on a delta's periodic whole read, the tasks changed in the past period, wherever they are
+ * scheduled), then each task's entries, keeping those whose `time` is in the read's bounds. Tasks
  * are visited in id order, so a resumed read goes on from the task and page it stopped at.
  */
 export const taskStatuses = defineEntity<ArrivyClient, ArrivyRecord, StatusesCheckpoint>({
@@ -239,9 +240,16 @@ export const taskStatuses = defineEntity<ArrivyClient, ArrivyRecord, StatusesChe
     const p: Plan = resume
       ? { from: resume.from, to: resume.to, whole: resume.whole }
       : planTasks(client, request);
+    // The periodic whole read of a delta looks at every task, but only those changed in the
+    // past period can have new entries: one status request per task of the account would not.
+    const from =
+      p.whole && request.since
+        ? request.since.getTime() - option(request, 'full-read-hours') * HOUR
+        : undefined;
     const ids: number[] = [];
     for await (const page of taskPulls(client, request, p, PAGE_SIZE.default))
-      for (const t of page.records) ids.push(Number(t.id));
+      for (const t of page.records)
+        if (from === undefined || timeOf(t.updated) >= from) ids.push(Number(t.id));
     ids.sort((a, b) => a - b);
     const size = Math.min(request.batchSize, STATUS_PAGE_SIZE.max);
     for (const id of ids) {
@@ -262,6 +270,7 @@ export const taskStatuses = defineEntity<ArrivyClient, ArrivyRecord, StatusesChe
           .filter((entry) => {
             const at = timeOf(entry.time);
             if (!p.whole && request.since && !(at >= request.since.getTime())) return false;
+            if (from !== undefined && !(at >= from)) return false;
             return !(request.until && at >= request.until.getTime());
           })
           .map((entry) => ({ ...entry, task_id: id }));
