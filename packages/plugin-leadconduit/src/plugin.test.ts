@@ -109,6 +109,24 @@ describe('leadconduit', () => {
     expect(request?.query.get('after_id')).toBeNull();
   });
 
+  for (const endInclusive of [true, false])
+    it(`--end-date keeps exactly the events before the day after, whether end includes its instant or not (${endInclusive})`, async () => {
+      const { fake, store, run } = await setup({ endInclusive });
+      const day = new Date(Date.now() - 3 * 24 * HOUR);
+      day.setUTCHours(0, 0, 0, 0);
+      const next = day.getTime() + 24 * HOUR;
+      const [inside] = fake.addLead(1, next - 1, false);
+      const [onEnd] = fake.addLead(2, next, false);
+      fake.addLead(3, next + 1000, false);
+      const result = await run('events', { endDate: day });
+      expect(result.errorMessage).toBeNull();
+      expect(result.counts.created).toBe(1);
+      const request = fake.api.requests.filter((r) => r.path === '/events').at(0);
+      expect(request?.query.get('end')).toBe(new Date(next).toISOString().replace('.000', ''));
+      expect(await store.getRecord('leadconduit', 'events', String(inside?.id))).not.toBeNull();
+      expect(await store.getRecord('leadconduit', 'events', String(onEnd?.id))).toBeNull();
+    });
+
   it('a wrong key fails as auth without the key in the message', async () => {
     const { fake } = await setup();
     const store = new MemoryStore();
