@@ -213,10 +213,11 @@ export class FakeApi {
         ...(request.route !== undefined && { route: request.route }),
       });
     if (res.destroyed || res.headersSent) return;
+    // Bytes (a ZIP download) go out as they are; strings as text; anything else as JSON.
     const text =
       answer.body === undefined
         ? ''
-        : typeof answer.body === 'string'
+        : typeof answer.body === 'string' || answer.body instanceof Uint8Array
           ? answer.body
           : JSON.stringify(answer.body);
     res.writeHead(answer.status, {

@@ -15,7 +15,7 @@ export interface FakeRequest {
   route?: string;
 }
 
-/** An answer: a status, a body (JSON-encoded unless a string) and headers. */
+/** An answer: a status, a body (JSON-encoded unless a string or bytes) and headers. */
 export interface FakeReply {
   status: number;
   body?: unknown;
