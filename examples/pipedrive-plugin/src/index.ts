@@ -6,8 +6,8 @@ import { deals, organizations, persons } from './entities.js';
  * reports deletions; the plugin says how to authenticate and how fast to go.
  */
 export const pipedrivePlugin = defineCrmPlugin({
-  name: 'pipedrive',
-  displayName: 'Pipedrive',
+  name: 'pipedriveexample',
+  displayName: 'Pipedrive (example)',
   kind: 'api',
   config: {
     PIPEDRIVE_API_TOKEN: { type: 'secret', required: true, description: 'Personal API token' },
@@ -26,7 +26,7 @@ export const pipedrivePlugin = defineCrmPlugin({
   healthEntity: 'organizations',
   createClient: ({ config, metrics }) =>
     new HttpClient({
-      crm: 'pipedrive',
+      crm: 'pipedriveexample',
       baseUrl: config.PIPEDRIVE_BASE_URL,
       auth: headerAuth('x-api-token', config.PIPEDRIVE_API_TOKEN),
       limiter: new RateLimiter([{ requests: config.PIPEDRIVE_BURST_LIMIT, perMs: 2_000 }]),

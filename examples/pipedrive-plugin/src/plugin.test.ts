@@ -53,8 +53,10 @@ describe('pipedrive example', () => {
     const delta = await run();
     expect(delta.mode).toBe('delta');
     expect(delta.counts).toMatchObject({ processed: 0, deleted: 1 });
-    expect((await store.getRecord('pipedrive', 'persons', '1'))?.deletedAt).toBeInstanceOf(Date);
-    expect((await store.getRecord('pipedrive', 'persons', '2'))?.deletedAt).toBeNull();
+    expect((await store.getRecord('pipedriveexample', 'persons', '1'))?.deletedAt).toBeInstanceOf(
+      Date,
+    );
+    expect((await store.getRecord('pipedriveexample', 'persons', '2'))?.deletedAt).toBeNull();
   });
 
   it('reports a reachable Pipedrive through the default health probe, and a bad token as not', async () => {

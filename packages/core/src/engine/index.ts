@@ -28,3 +28,10 @@ export {
   type SyncEngineOptions,
 } from './sync-engine.js';
 export { DEFAULT_STORE_RETRY, type StoreRetry } from './sync-run.js';
+export {
+  type SlicedCheckpoint,
+  slicedCheckpoint,
+  slicedEntity,
+  slicesOption,
+  type TimeSlicing,
+} from './sliced-read.js';

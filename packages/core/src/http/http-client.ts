@@ -244,11 +244,13 @@ export class HttpClient {
       (o.errorMessage?.(body, res.status) ?? vendorMessage(body) ?? res.statusText) || '',
     );
     const where = this.#where(url, options);
-    const retryAfterMs =
-      res.status === 429
-        ? (o.onRateLimit?.({ headers: res.headers, body }) ??
-          parseRetryAfter(res.headers.get('retry-after')))
-        : undefined;
+    const rateLimited =
+      res.status === 429 ||
+      (o.isRateLimited?.({ status: res.status, headers: res.headers, body }) ?? false);
+    const retryAfterMs = rateLimited
+      ? (o.onRateLimit?.({ headers: res.headers, body }) ??
+        parseRetryAfter(res.headers.get('retry-after')))
+      : undefined;
     const code = o.errorCode?.(body, res.status);
     throw statusError({
       crm: o.crm,
@@ -258,6 +260,7 @@ export class HttpClient {
       retryAfterMs,
       code: code === undefined ? undefined : this.#clean(code),
       refusedKind: o.refusedKind,
+      rateLimited,
     });
   }
 

@@ -38,13 +38,15 @@ export function statusError(answer: {
   /** The vendor's own error code (Google's `PERMISSION_DENIED`), kept in `context.code`. */
   code?: string | undefined;
   refusedKind?: 'data' | 'config' | undefined;
+  /** The vendor's rate-limit signal on another status (see `HttpClientOptions.isRateLimited`). */
+  rateLimited?: boolean;
 }): CrmsyncError {
   const { crm, status, where, vendor, retryAfterMs, code } = answer;
   const context = { crm, status, ...(code !== undefined && { code }) };
-  if (status === 429)
+  if (status === 429 || answer.rateLimited)
     return new CrmsyncError(
       'rate_limit',
-      `${crm}: rate limited (HTTP 429) on ${where}: ${vendor}`,
+      `${crm}: rate limited (HTTP ${status}) on ${where}: ${vendor}`,
       {
         ...context,
         ...(retryAfterMs !== undefined && { retryAfterMs }),

@@ -35,6 +35,12 @@ export interface HttpClientOptions {
    * a field in the body); undefined falls back to Retry-After, then to the backoff.
    */
   onRateLimit?: (response: { headers: Headers; body: unknown }) => number | undefined;
+  /**
+   * Says that an answer other than a 429 is the vendor's rate-limit signal (Salesforce's 403
+   * `REQUEST_LIMIT_EXCEEDED`): it is then a `rate_limit` error, waited out like a 429 (with
+   * `onRateLimit`'s wait), never an `auth` one.
+   */
+  isRateLimited?: (answer: { status: number; headers: Headers; body: unknown }) => boolean;
   /** A 429 asking to wait longer than this fails at once instead of waiting. Default 5 min. */
   maxRetryAfterMs?: number;
   headers?: Record<string, string>;
