@@ -7,3 +7,4 @@ export * from './logging/index.js';
 export * from './mapping/index.js';
 export * from './store/index.js';
 export * from './validation/index.js';
+export * from './webhooks/index.js';

@@ -10,6 +10,7 @@ import { textMessages } from './entities/text_messages.js';
 import { trackers } from './entities/trackers.js';
 import { users } from './entities/users.js';
 import { createCallRailTransport } from './transport.js';
+import { callrailWebhooks } from './webhooks.js';
 
 export {
   CallRailClient,
@@ -92,6 +93,9 @@ export const callrailPlugin = defineCrmPlugin({
         logger: logger.child('crmsync:plugin:callrail:client'),
       }),
     }),
+  webhooks: callrailWebhooks,
 });
+
+export { callrailSignature, callrailWebhooks } from './webhooks.js';
 
 export default callrailPlugin;

@@ -156,6 +156,31 @@ export class HubspotClient {
     return searchChanged(this, objectType, position, this.#logger);
   }
 
+  /**
+   * `POST /crm/v3/objects/{type}/batch/read` for up to 100 ids: the records found, and the
+   * ids HubSpot reports as not found (207 with `errors[].context.ids`).
+   */
+  async batchRead(
+    objectType: string,
+    ids: readonly string[],
+    properties: string[],
+    signal: AbortSignal,
+  ): Promise<{ records: HubspotObject[]; missing: string[] }> {
+    if (ids.length === 0) return { records: [], missing: [] };
+    const res = await this.post<{
+      results?: HubspotObject[];
+      errors?: { category?: string; context?: { ids?: string[] } }[];
+    }>(
+      `/crm/v3/objects/${objectType}/batch/read`,
+      { inputs: ids.map((id) => ({ id })), properties },
+      signal,
+    );
+    const missing = (res.body.errors ?? [])
+      .filter((e) => e.category === 'OBJECT_NOT_FOUND')
+      .flatMap((e) => e.context?.ids ?? []);
+    return { records: res.body.results ?? [], missing };
+  }
+
   /** `POST /crm/v4/associations/{from}/{to}/batch/read` for up to 1,000 source ids. */
   async readAssociations(
     from: string,

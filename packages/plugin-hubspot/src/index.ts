@@ -15,10 +15,12 @@ import { customObjectEntity, parseCustomObjects } from './entities/custom.js';
 import { deals } from './entities/deals.js';
 import { meetings } from './entities/meetings.js';
 import { owners } from './entities/owners.js';
+import { hubspotWebhooks } from './webhooks.js';
 
 export { type HubspotClientOptions, type HubspotObject, HubspotClient } from './client.js';
 export { parseCustomObjects } from './entities/custom.js';
 export { HubspotRateLimiter } from './rate-limit.js';
+export { hubspotSignatureV3, hubspotWebhooks, parseHubspotEvents } from './webhooks.js';
 
 const DEFAULT_BASE_URL = 'https://api.hubapi.com';
 
@@ -140,6 +142,7 @@ export const hubspotPlugin = defineCrmPlugin({
     });
   },
   closeClient: (client) => client.close(),
+  webhooks: hubspotWebhooks,
 });
 
 export default hubspotPlugin;

@@ -1,6 +1,7 @@
 import { defineCrmPlugin, headerAuth, slicesOption } from '@crmsync/core';
 import { PipedriveClient, PipedriveOAuth } from './client.js';
 import { activities, deals, organizations, persons, products } from './entities.js';
+import { pipedriveWebhooks } from './webhooks.js';
 
 export { PipedriveClient, PipedriveOAuth, readableName } from './client.js';
 export { activities, deals, organizations, persons, products } from './entities.js';
@@ -96,6 +97,9 @@ export const pipedrivePlugin = defineCrmPlugin({
     });
   },
   closeClient: (client) => client.close(),
+  webhooks: pipedriveWebhooks,
 });
+
+export { pipedriveWebhooks } from './webhooks.js';
 
 export default pipedrivePlugin;

@@ -15,11 +15,13 @@ import { contacts } from './entities/contacts.js';
 import { deals } from './entities/deals.js';
 import { leads } from './entities/leads.js';
 import { moduleEntity } from './entities/module.js';
+import { zohoWebhooks } from './webhooks.js';
 import { ZohoWriter } from './write.js';
 
 export { type ZohoAuth, type ZohoAuthOptions, zohoAuth } from './auth.js';
 export { type ZohoListPage, type ZohoRecord, ZohoClient, zohoDateTime } from './client.js';
 export { moduleEntity } from './entities/module.js';
+export { zohoWebhooks } from './webhooks.js';
 export { fieldSpec, moduleSchema, valueProblem, type ZohoField } from './fields.js';
 export {
   validateValues,
@@ -205,6 +207,7 @@ export const zohoPlugin = defineCrmPlugin({
   createClient: ({ config: cfg, metrics, logger }) =>
     createZohoClient(cfg, { metrics, logger: logger.child('crmsync:plugin:zoho:client') }),
   closeClient: (client) => client.close(),
+  webhooks: zohoWebhooks,
 });
 
 export type { ZohoRecord as ZohoRawRecord };

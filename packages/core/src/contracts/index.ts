@@ -8,3 +8,4 @@ export * from './plugin.js';
 export * from './processor.js';
 export * from './run.js';
 export * from './store.js';
+export * from './webhooks.js';

@@ -3,6 +3,7 @@ import type { FieldSchema } from './fields.js';
 import type { Logger } from './logger.js';
 import type { RequestMetrics } from './metrics.js';
 import type { BusinessRule, Processor } from './processor.js';
+import type { WebhookCapability } from './webhooks.js';
 
 /**
  * The version of the plugin contract this build of core implements. A plugin declares the
@@ -197,6 +198,19 @@ export interface EntityDefinition<
   checkpoint?: ZodType<Cp>;
   /** Streams the entity page by page. Never collect everything in memory. */
   fetch(client: Client, request: FetchRequest<Cp>): AsyncIterable<Page<Raw, Cp>>;
+  /**
+   * Reads just these records (HubSpot batch read, Zoho `?ids=`), for a webhook-triggered
+   * sync; pages as `fetch` does. Ids the CRM no longer has are listed in `Page.deletedIds`
+   * when the CRM says so, else simply absent. Without it, a webhook triggers a delta.
+   */
+  fetchByIds?(client: Client, request: FetchByIdsRequest): AsyncIterable<Page<Raw, Cp>>;
+}
+
+/** What `fetchByIds` receives: distinct ids, at most the entity's page size at a time is the plugin's affair. */
+export interface FetchByIdsRequest {
+  ids: readonly string[];
+  signal: AbortSignal;
+  logger: Logger;
 }
 
 export interface CrmPlugin<Client = unknown, Cfg extends PluginConfigValues = PluginConfigValues> {
@@ -227,6 +241,8 @@ export interface CrmPlugin<Client = unknown, Cfg extends PluginConfigValues = Pl
   closeClient?(client: Client): Promise<void>;
   /** Pings the CRM with the configured credentials. */
   health?(client: Client, signal: AbortSignal): Promise<HealthResult>;
+  /** How the CRM's webhooks are verified and read (see `WebhookCapability`). */
+  webhooks?: WebhookCapability;
 }
 
 export function defineEntity<Client, Raw = unknown, Cp extends Checkpoint = Checkpoint>(

@@ -28,6 +28,7 @@ export {
   type SyncEngineOptions,
 } from './sync-engine.js';
 export { DEFAULT_STORE_RETRY, type StoreRetry } from './sync-run.js';
+export type { WebhookRunTargets } from './run-context.js';
 export {
   type SlicedCheckpoint,
   slicedCheckpoint,

@@ -1,13 +1,13 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CrmsyncError } from '../contracts/errors.js';
-import type { Checkpoint, FetchRequest, Page } from '../contracts/plugin.js';
+import type { Checkpoint, EntityDefinition, FetchRequest, Page } from '../contracts/plugin.js';
 import type { Processor, ValidationContext } from '../contracts/processor.js';
 import { createDefaultProcessor } from '../mapping/processor.js';
 import { DeletionTracker } from './deletion-tracker.js';
 import { pageSizeFor, resumeCheckpoint } from './fetch-request.js';
 import { preparePage } from './record-preparer.js';
 import { writeBatch } from './record-writer.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext, WebhookRunTargets } from './run-context.js';
 
 /**
  * The pages of one run, streamed: the next page is fetched while this one is mapped, and this
@@ -62,7 +62,11 @@ export class PagePipeline {
       const deletions = new DeletionTracker(ctx);
       let complete = true;
       let notModified = false;
-      const iterator = entity.fetch(client, request)[Symbol.asyncIterator]();
+      const webhook = ctx.in.webhook;
+      const pages = webhook
+        ? webhookPages(entity, client, request, webhook)
+        : entity.fetch(client, request);
+      const iterator = pages[Symbol.asyncIterator]();
       try {
         let next = telemetry.timedNext(iterator);
         for (;;) {
@@ -130,7 +134,8 @@ export class PagePipeline {
         await this.#writes.catch(() => {});
         await iterator.return?.();
       }
-      await deletions.finish({ complete, resumed, notModified });
+      // A read of a few ids by webhook saw only those: it must not delete the rest as missing.
+      if (!webhook?.ids) await deletions.finish({ complete, resumed, notModified });
       ctx.checkpoint = null;
     } finally {
       if (ownClient) await plugin.closeClient?.(client);
@@ -165,4 +170,33 @@ export class PagePipeline {
     this.#writes = current;
     await previous;
   }
+}
+
+/**
+ * The pages of a webhook-triggered run: the deleted ids first (a page of no records), then the
+ * changed ids through `fetchByIds`, or, for an entity without it, the ordinary read.
+ */
+async function* webhookPages(
+  entity: EntityDefinition,
+  client: unknown,
+  request: FetchRequest,
+  webhook: WebhookRunTargets,
+): AsyncGenerator<Page> {
+  if (webhook.deletedIds?.length) yield { records: [], deletedIds: [...webhook.deletedIds] };
+  if (!webhook.ids) {
+    yield* entity.fetch(client, request);
+    return;
+  }
+  if (webhook.ids.length === 0) return;
+  if (!entity.fetchByIds)
+    throw new CrmsyncError(
+      'config',
+      `${entity.name} cannot read records by id (no fetchByIds): trigger a delta instead`,
+      { entity: entity.name },
+    );
+  yield* entity.fetchByIds(client, {
+    ids: webhook.ids,
+    signal: request.signal,
+    logger: request.logger,
+  });
 }

@@ -94,7 +94,12 @@ export function canResume(previous: SyncRun | null, plan: RunPlan): previous is 
  * bounded by `--end-date` did not, so the next delta must not start from it.
  */
 export function readEverythingUntilStart(run: SyncRun): boolean {
-  return run.configuration.maxRecords === undefined && run.configuration.endDate === undefined;
+  const webhook = run.configuration.webhook as { ids?: number } | undefined;
+  return (
+    run.configuration.maxRecords === undefined &&
+    run.configuration.endDate === undefined &&
+    webhook?.ids === undefined
+  );
 }
 
 /**

@@ -61,6 +61,20 @@ export interface SyncRunInput {
   waitIfRunning?: boolean;
   /** Appended to a failed run's message (what `sync all` did not attempt after it). */
   failureNote?: (error: unknown, kind: ErrorKind) => string | undefined;
+  /** Set when webhooks triggered the run (see `WebhookRunTargets`). */
+  webhook?: WebhookRunTargets;
+}
+
+/**
+ * What a webhook-triggered run reads: `ids` through the entity's `fetchByIds` (without them,
+ * the run is the ordinary delta), after soft-deleting `deletedIds`. A run with `ids` reads
+ * only those records, so it never serves as the base of a later delta nor deletes missing rows.
+ */
+export interface WebhookRunTargets {
+  /** Webhook events coalesced into this run. */
+  events: number;
+  ids?: readonly string[];
+  deletedIds?: readonly string[];
 }
 
 const zeroCounts = (): RunCounts => ({

@@ -4,7 +4,7 @@ import type { SyncOptions, SyncRun } from '../contracts/run.js';
 import { classifyError, errorMessage } from './classify.js';
 import { beginCounted, deadHolderReason, liveRunIds, reapInterrupted } from './holder.js';
 import { canResume, findDeltaBase, planRun, type RunPlan } from './plan.js';
-import type { RunContext, StoreRetry } from './run-context.js';
+import type { RunContext, StoreRetry, WebhookRunTargets } from './run-context.js';
 
 /** Finishing a run's row: about 20 s of backoff, so a database back soon gets a truthful row. */
 const FINISH_RETRY: StoreRetry = { retries: 10, minTimeoutMs: 200, maxTimeoutMs: 3_000 };
@@ -15,12 +15,22 @@ export interface RunOutcome {
 }
 
 /** The options a run records in `configuration`: the flags, never a credential. */
-function describeOptions(options: SyncOptions, plan: RunPlan): Record<string, unknown> {
+function describeOptions(
+  options: SyncOptions,
+  plan: RunPlan,
+  webhook: WebhookRunTargets | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { strategy: plan.reason };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || value === false) continue;
     out[key] = value instanceof Date ? value.toISOString().slice(0, 10) : value;
   }
+  if (webhook)
+    out.webhook = {
+      events: webhook.events,
+      ...(webhook.ids && { ids: webhook.ids.length }),
+      deleted: webhook.deletedIds?.length ?? 0,
+    };
   return out;
 }
 
@@ -57,7 +67,9 @@ export class RunLifecycle {
         lastSuccessfulRun: lastSuccess,
         overlapMs: plugin.deltaOverlapMs,
       });
-      const resumeFrom = !options.dryRun && canResume(lastRun, ctx.plan) ? lastRun : null;
+      // A run of a few ids by webhook leaves an interrupted read's resume point to the next read.
+      const resumeFrom =
+        !options.dryRun && !ctx.in.webhook?.ids && canResume(lastRun, ctx.plan) ? lastRun : null;
       // Until this run writes a page, its resume point is the one it started from: if it dies
       // early too, the run after it still resumes rather than starting over.
       ctx.checkpoint = resumeFrom?.checkpoint ?? null;
@@ -70,7 +82,7 @@ export class RunLifecycle {
             mode: ctx.plan.mode,
             trigger: ctx.in.trigger,
             dryRun: options.dryRun === true,
-            configuration: describeOptions(options, ctx.plan),
+            configuration: describeOptions(options, ctx.plan, ctx.in.webhook),
             sinceTime: ctx.plan.since ?? null,
             resumedFromRunId: resumeFrom?.id ?? null,
             workerId: ctx.s.workerId,

@@ -10,6 +10,7 @@ import { isCrmLevelFailure } from './classify.js';
 import { dispatchRunEvent, type SyncHook } from './hooks.js';
 import { orderEntities } from './order.js';
 import { type StoreRetry, SyncRunExecution } from './sync-run.js';
+import type { WebhookRunTargets } from './run-context.js';
 
 export interface SyncEngineOptions {
   store: Store;
@@ -50,6 +51,8 @@ export interface RunEntityParams {
   waitIfRunning?: boolean;
   /** Appended to the run's message if it fails. */
   failureNote?: (error: unknown, kind: ErrorKind) => string | undefined;
+  /** A webhook-triggered run: the ids to re-read and to soft-delete. */
+  webhook?: WebhookRunTargets;
 }
 
 export type RunAllParams = Omit<RunEntityParams, 'entity'> & { entities?: string[] };
@@ -205,6 +208,7 @@ export class SyncEngine {
         ...(params.client !== undefined && { client: params.client }),
         ...(params.waitIfRunning && { waitIfRunning: true }),
         ...(params.failureNote && { failureNote: params.failureNote }),
+        ...(params.webhook && { webhook: params.webhook }),
       },
     );
     return execution.execute();

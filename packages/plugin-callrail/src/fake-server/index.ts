@@ -7,3 +7,4 @@ export {
   type RecordedRequest,
 } from './server.js';
 export { startCallRailKitFixture } from './kit-fixture.js';
+export { sendCallRailWebhook } from './webhooks.js';

@@ -48,6 +48,9 @@ export function requestedProperties(fields: FieldSchema, modifiedProperty: strin
   return [...names];
 }
 
+/** Ids per `batch/read` request: HubSpot's limit. */
+const BATCH_READ_MAX = 100;
+
 /** Which pass a read was in and where: parsed by the engine before it reaches `fetch`. */
 const objectCheckpoint = z.strictObject({
   phase: z.enum(['list', 'search', 'archived']).optional(),
@@ -80,6 +83,19 @@ export function objectEntity(
     createdAtField: 'created_at',
     ...(o.dependsOn && { dependsOn: o.dependsOn }),
     checkpoint: objectCheckpoint,
+    async *fetchByIds(client, request) {
+      const ids = [...new Set(request.ids)];
+      for (let i = 0; i < ids.length; i += BATCH_READ_MAX) {
+        const chunk = ids.slice(i, i + BATCH_READ_MAX);
+        const { records, missing } = await client.batchRead(
+          o.objectType,
+          chunk,
+          properties,
+          request.signal,
+        );
+        yield { records, ...(missing.length > 0 && { deletedIds: missing }) };
+      }
+    },
     async *fetch(
       client,
       request: FetchRequest<ObjectCheckpoint>,

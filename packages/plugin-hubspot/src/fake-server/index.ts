@@ -3,6 +3,11 @@ import { FakeHubspotServer, type FakeHubspotOptions } from './server.js';
 
 export { type FakeFault, type FakeHubspotOptions, FakeHubspotServer } from './server.js';
 export { hash, type HubspotObject, ObjectStore, STANDARD_OBJECT_TYPES } from './data.js';
+export {
+  type HubspotWebhookEvent,
+  HubspotWebhookSender,
+  type SendWebhookOptions,
+} from './webhooks.js';
 
 export interface StartFakeHubspotOptions extends FakeHubspotOptions {
   /** The entity the kit methods act on (default `contacts`). */

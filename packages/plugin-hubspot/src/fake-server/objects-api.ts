@@ -118,3 +118,48 @@ export function searchObjects(
     offset + limit < ids.length ? { paging: { next: { after: String(offset + limit) } } } : {};
   return { total: ids.length, results, ...next };
 }
+
+/**
+ * `POST /crm/v3/objects/{type}/batch/read` `{inputs:[{id}], properties}` (≤ 100 ids): 200, or
+ * 207 with one `OBJECT_NOT_FOUND` error listing the ids it has not (archived ones included,
+ * since the request does not ask for `archived`).
+ */
+export function batchReadObjects(store: ObjectStore, json: Record<string, unknown>) {
+  const inputs = json.inputs;
+  if (!Array.isArray(inputs))
+    throw new HttpError(
+      400,
+      errorBody('Invalid input JSON: inputs must be an array', 'VALIDATION_ERROR'),
+    );
+  if (inputs.length > 100)
+    throw new HttpError(400, errorBody('Too many inputs: at most 100', 'VALIDATION_ERROR'));
+  const properties = Array.isArray(json.properties) ? (json.properties as string[]) : null;
+  const results: HubspotObject[] = [];
+  const missing: string[] = [];
+  for (const input of inputs as Array<{ id?: unknown }>) {
+    const o = store.get(Number(input.id));
+    if (!o || o.archived) missing.push(String(input.id));
+    else results.push(view(store, o, properties));
+  }
+  const now = new Date().toISOString();
+  const errors = missing.length
+    ? [
+        {
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `Could not get some ${store.objectType} objects, they may be deleted or not exist. Check that ids are valid.`,
+          context: { ids: missing },
+        },
+      ]
+    : [];
+  return {
+    status: errors.length ? 207 : 200,
+    body: {
+      status: 'COMPLETE',
+      results,
+      ...(errors.length && { numErrors: errors.length, errors }),
+      startedAt: now,
+      completedAt: now,
+    },
+  };
+}

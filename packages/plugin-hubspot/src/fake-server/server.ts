@@ -4,7 +4,7 @@ import { ObjectStore, STANDARD_OBJECT_TYPES } from './data.js';
 import { decodeAfter, encodeAfter, errorBody, HttpError } from './errors.js';
 import { dailyRule, generalRule, rateLimitedBody, searchRule } from './limits.js';
 import { type OAuthApp, OAuthTokens } from './oauth.js';
-import { listObjects, searchObjects, view } from './objects-api.js';
+import { batchReadObjects, listObjects, searchObjects, view } from './objects-api.js';
 import { ownerRecord, ownersList } from './owners.js';
 
 export interface FakeHubspotOptions {
@@ -235,6 +235,10 @@ export class FakeHubspotServer {
         const body = this.#json(r);
         const limit = this.#pageSize(store, body.limit, 10, 200);
         return ok(searchObjects(store, body, limit, this.searchCap));
+      })
+      .post('/crm/v3/objects/:type/batch/read', (r) => {
+        const store = this.#store(p(r, 'type'));
+        return batchReadObjects(store, this.#json(r));
       })
       .get('/crm/v3/objects/:type', (r) => {
         const store = this.#store(p(r, 'type'));

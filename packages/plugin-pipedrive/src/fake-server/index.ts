@@ -499,3 +499,4 @@ export async function pipedriveFixture(
     close: () => fake.api.close(),
   };
 }
+export { sendPipedriveWebhook } from './webhooks.js';

@@ -22,3 +22,4 @@ export {
   startFakeZoho,
 } from './server.js';
 export { MASS_UPDATE_MAX, type MassUpdateJob, WRITE_BATCH } from './writes-api.js';
+export { sendZohoNotification, type ZohoNotification } from './webhooks.js';

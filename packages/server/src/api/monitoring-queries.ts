@@ -1,4 +1,10 @@
-import { Prisma, type DatabaseProvider, type PrismaClient } from '../store/index.js';
+import type { ApiPlugin, ApiRuntime } from '../runtime/api-runtime.js';
+import {
+  Prisma,
+  type DatabaseProvider,
+  type PrismaClient,
+  type SyncHistory,
+} from '../store/index.js';
 
 /**
  * The dashboard's figures, each answered by indexed queries and aggregated in the database:
@@ -13,10 +19,18 @@ export interface Overview {
   activeRuns: number;
   succeededLast24h: number;
   partialLast24h: number;
+  /** Failed runs of the last 24 h, cancelled ones left out. */
   failedLast24h: number;
-  /** Percent of runs finished in the last 24 h that succeeded; null when none finished. */
+  /** Runs cancelled by a person or a shutdown (stored `failed` with error kind `cancelled`). */
+  cancelledLast24h: number;
+  /** Percent of runs finished in the last 24 h that succeeded, cancelled runs left out; null when none finished. */
   successRate: number | null;
   at: Date;
+}
+
+/** A stored `failed` run whose error kind is `cancelled` was stopped on purpose, not a failure. */
+export function isCancelled(run: { status: string; errorKind: string | null }): boolean {
+  return run.status === 'failed' && run.errorKind === 'cancelled';
 }
 
 export async function overview(prisma: PrismaClient, now = new Date()): Promise<Overview> {
@@ -24,21 +38,29 @@ export async function overview(prisma: PrismaClient, now = new Date()): Promise<
   const [activeRuns, finished] = await Promise.all([
     prisma.syncHistory.count({ where: { status: 'running' } }),
     prisma.syncHistory.groupBy({
-      by: ['status'],
+      by: ['status', 'errorKind'],
       where: { endTime: { gte: since } },
       _count: { _all: true },
     }),
   ]);
-  const count = (status: string) => finished.find((g) => g.status === status)?._count._all ?? 0;
-  const succeeded = count('success');
-  const partial = count('partial');
-  const failed = count('failed');
+  let succeeded = 0;
+  let partial = 0;
+  let failed = 0;
+  let cancelled = 0;
+  for (const g of finished) {
+    const n = g._count._all;
+    if (isCancelled(g)) cancelled += n;
+    else if (g.status === 'success') succeeded += n;
+    else if (g.status === 'partial') partial += n;
+    else if (g.status === 'failed') failed += n;
+  }
   const total = succeeded + partial + failed;
   return {
     activeRuns,
     succeededLast24h: succeeded,
     partialLast24h: partial,
     failedLast24h: failed,
+    cancelledLast24h: cancelled,
     successRate: total === 0 ? null : round((succeeded / total) * 100),
     at: now,
   };
@@ -68,6 +90,41 @@ export async function latestRunIds(
   return rows.flatMap((r) => (r.id ? [r.id] : []));
 }
 
+export interface CrmStatusRow {
+  plugin: ApiPlugin;
+  lastRun: SyncHistory | null;
+  nextScheduledRun: Date | null;
+}
+
+/** Each installed CRM with its newest run and its next scheduled run (the status table). */
+export async function crmStatusRows(runtime: ApiRuntime): Promise<CrmStatusRow[]> {
+  const prisma = runtime.prisma;
+  const pairs = runtime.plugins.flatMap((p) =>
+    p.entities.map((e) => ({ crm: p.plugin.name, entity: e.name })),
+  );
+  const [ids, schedules] = await Promise.all([
+    latestRunIds(prisma, runtime.provider, pairs),
+    prisma.syncSchedule.findMany({
+      where: { enabled: true, nextRun: { not: null } },
+      select: { crmSource: true, nextRun: true },
+    }),
+  ]);
+  const runs =
+    ids.length > 0 ? await prisma.syncHistory.findMany({ where: { id: { in: ids } } }) : [];
+  return runtime.plugins.map((plugin) => {
+    const name = plugin.plugin.name;
+    const lastRun =
+      runs
+        .filter((r) => r.crmSource === name)
+        .sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0] ?? null;
+    const next = schedules
+      .filter((s) => s.crmSource === name && s.nextRun)
+      .map((s) => s.nextRun!.getTime())
+      .sort((a, b) => a - b)[0];
+    return { plugin, lastRun, nextScheduledRun: next === undefined ? null : new Date(next) };
+  });
+}
+
 export interface DayPoint {
   /** UTC day, YYYY-MM-DD. */
   day: string;
@@ -95,6 +152,7 @@ interface DayRow {
   finished: number | bigint;
 }
 
+/** Finished runs per UTC day; `finished` leaves cancelled runs out (they are no failures). */
 function dailyFinishedRuns(
   prisma: PrismaClient,
   provider: DatabaseProvider,
@@ -105,7 +163,7 @@ function dailyFinishedRuns(
       SELECT floor(extract(epoch FROM end_time) / 86400)::int AS day,
              avg(extract(epoch FROM (end_time - start_time)))::float8 AS avg_duration,
              count(*) FILTER (WHERE status = 'success')::int AS succeeded,
-             count(*)::int AS finished
+             count(*) FILTER (WHERE error_kind IS DISTINCT FROM 'cancelled' OR status <> 'failed')::int AS finished
       FROM sync_history WHERE end_time >= ${since}
       GROUP BY 1 ORDER BY 1`);
   }
@@ -114,7 +172,7 @@ function dailyFinishedRuns(
     SELECT end_time / 86400000 AS day,
            avg((end_time - start_time) / 1000.0) AS avg_duration,
            sum(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS succeeded,
-           count(*) AS finished
+           sum(CASE WHEN status = 'failed' AND error_kind = 'cancelled' THEN 0 ELSE 1 END) AS finished
     FROM sync_history WHERE end_time >= ${since.getTime()}
     GROUP BY 1 ORDER BY 1`);
 }
@@ -172,10 +230,28 @@ export interface ErrorKindCount {
 
 export interface CrmFailureRate {
   crm: string;
+  /** Finished runs, cancelled ones left out. */
   runs: number;
   failed: number;
-  /** Percent of finished runs that failed. */
+  succeeded: number;
+  cancelled: number;
+  /** Percent of finished runs that failed (cancelled runs left out). */
   failureRate: number;
+  /** Percent of finished runs that succeeded (cancelled runs left out); null when none finished. */
+  successRate: number | null;
+}
+
+export interface FailureGroup {
+  crm: string;
+  /** The error kind (auth, transient, …). */
+  kind: string;
+  /** The error message, as stored (identical failures share it). */
+  message: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+  /** The newest failed run of the group. */
+  lastRunId: string;
 }
 
 export async function errorBreakdown(
@@ -187,20 +263,33 @@ export async function errorBreakdown(
   const [kinds, statuses] = await Promise.all([
     prisma.syncHistory.groupBy({
       by: ['errorKind'],
-      where: { status: 'failed', endTime: { gte: since } },
+      // A cancelled run is no error: left out of the kinds as of the rates.
+      where: {
+        status: 'failed',
+        endTime: { gte: since },
+        OR: [{ errorKind: null }, { errorKind: { not: 'cancelled' } }],
+      },
       _count: { _all: true },
     }),
     prisma.syncHistory.groupBy({
-      by: ['crmSource', 'status'],
+      by: ['crmSource', 'status', 'errorKind'],
       where: { endTime: { gte: since } },
       _count: { _all: true },
     }),
   ]);
-  const perCrm = new Map<string, { runs: number; failed: number }>();
+  const perCrm = new Map<
+    string,
+    { runs: number; failed: number; succeeded: number; cancelled: number }
+  >();
   for (const g of statuses) {
-    const entry = perCrm.get(g.crmSource) ?? { runs: 0, failed: 0 };
-    entry.runs += g._count._all;
-    if (g.status === 'failed') entry.failed += g._count._all;
+    const entry = perCrm.get(g.crmSource) ?? { runs: 0, failed: 0, succeeded: 0, cancelled: 0 };
+    const n = g._count._all;
+    if (isCancelled(g)) entry.cancelled += n;
+    else {
+      entry.runs += n;
+      if (g.status === 'failed') entry.failed += n;
+      if (g.status === 'success') entry.succeeded += n;
+    }
     perCrm.set(g.crmSource, entry);
   }
   return {
@@ -208,12 +297,69 @@ export async function errorBreakdown(
       .map((g) => ({ kind: g.errorKind ?? 'unknown', count: g._count._all }))
       .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind)),
     failureRateByCrm: [...perCrm]
-      .map(([crm, e]) => ({ crm, ...e, failureRate: round((e.failed / e.runs) * 100) }))
+      .map(([crm, e]) => ({
+        crm,
+        ...e,
+        failureRate: e.runs === 0 ? 0 : round((e.failed / e.runs) * 100),
+        successRate: e.runs === 0 ? null : round((e.succeeded / e.runs) * 100),
+      }))
       .sort(
         (a, b) =>
           b.failureRate - a.failureRate || b.failed - a.failed || a.crm.localeCompare(b.crm),
       ),
   };
+}
+
+/**
+ * Failures of the last `days` grouped by (CRM, error kind, message), newest group first, with
+ * count and first/last seen: 130 identical failures are one line. Cancelled runs are no
+ * failures. Grouped in the database (status, end_time index), at most `limit` groups.
+ */
+export async function failureGroups(
+  prisma: PrismaClient,
+  days: number,
+  limit = 20,
+  now = new Date(),
+): Promise<FailureGroup[]> {
+  const since = new Date(now.getTime() - days * DAY_MS);
+  const groups = await prisma.syncHistory.groupBy({
+    by: ['crmSource', 'errorKind', 'errorMessage'],
+    where: {
+      status: 'failed',
+      endTime: { gte: since },
+      OR: [{ errorKind: null }, { errorKind: { not: 'cancelled' } }],
+    },
+    _count: { _all: true },
+    // Run ids are UUIDv7 of the start: min/max id are the group's first and newest run. (An
+    // aggregate over a DateTime column comes back as an invalid date from SQLite's adapter.)
+    _min: { id: true },
+    _max: { id: true },
+    orderBy: { _max: { id: 'desc' } },
+    take: limit,
+  });
+  const ends = await endTimes(
+    prisma,
+    groups.flatMap((g) => [g._min.id!, g._max.id!]),
+  );
+  return groups.map((g) => ({
+    crm: g.crmSource,
+    kind: g.errorKind ?? 'unknown',
+    message: g.errorMessage ?? '(no message)',
+    count: g._count._all,
+    firstSeen: ends.get(g._min.id!)!,
+    lastSeen: ends.get(g._max.id!)!,
+    lastRunId: g._max.id!,
+  }));
+}
+
+/** The end (or start) time of each run id. */
+export async function endTimes(prisma: PrismaClient, ids: string[]): Promise<Map<string, Date>> {
+  if (ids.length === 0) return new Map();
+  const rows = await prisma.syncHistory.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, startTime: true, endTime: true },
+  });
+  return new Map(rows.map((r) => [r.id, r.endTime ?? r.startTime]));
 }
 
 export function round(value: number): number {

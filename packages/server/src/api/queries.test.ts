@@ -296,6 +296,7 @@ describe.each(providers)('GraphQL queries on %s', (provider) => {
   });
 
   it('reports system health: database, scheduler, and each CRM through its health check', async () => {
+    await t.api.health.refresh();
     const { body } = await t.gql(
       '{ systemHealth { database { provider reachable latencyMs } scheduler { running message workers { id activeJobs lastSeenAt } } crms { crm configured reachable latencyMs } } }',
     );

@@ -2,6 +2,7 @@ import type { ApiPubSub } from '../events/pubsub.js';
 import type { ApiRuntime } from '../runtime/api-runtime.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
 import type { PrismaClient } from '../store/index.js';
+import type { HealthMonitor } from './health-monitor.js';
 import type { RunControl } from './run-control.js';
 
 /**
@@ -14,4 +15,6 @@ export interface ApiContext {
   pubsub: ApiPubSub;
   runs: RunControl;
   schedules: ScheduleService;
+  /** Background health checks, cached: answers at once. */
+  health: HealthMonitor;
 }

@@ -48,12 +48,18 @@ async function pluginHealth(
   entry: RuntimePlugin,
   signal: AbortSignal,
   secrets: string[],
+  onWarning?: (message: string) => void,
 ): Promise<HealthResult> {
   const { plugin } = entry;
   if (!plugin.health) throw new Error(`${plugin.name} has no health check`);
   const client = await plugin.createClient({
     config: entry.config,
-    logger: createLogger(`crmsync:plugin:${plugin.name}:health`, { level: 'warn', secrets }),
+    logger: createLogger(`crmsync:plugin:${plugin.name}:health`, {
+      level: 'warn',
+      secrets,
+      // The warnings (a retry's reason) go to the caller: a health check writes no log lines.
+      sink: (line) => onWarning?.(line.message),
+    }),
     metrics: createRequestMetrics(),
     signal,
   });
@@ -86,7 +92,8 @@ export function createApiRuntime(parts: ApiRuntimeParts): ApiRuntime {
     configured: entry.configured,
     entities: entitiesOf(entry),
     ...(entry.plugin.health && {
-      health: (signal: AbortSignal) => pluginHealth(entry, signal, secrets),
+      health: (signal: AbortSignal, onWarning?: (message: string) => void) =>
+        pluginHealth(entry, signal, secrets, onWarning),
     }),
   }));
   return {

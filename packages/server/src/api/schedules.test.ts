@@ -23,7 +23,7 @@ describe('schedule intervals', () => {
   it('refuses what is not a duration of at least a minute, naming the field', () => {
     for (const given of ['30s', '0m', '15 mo', 'm15', 'every so often', ''])
       expect(() => parseInterval(given), given).toThrow(
-        /interval.*a duration of at least 1 minute such as "15 minutes", "15m" or "2 hours"/,
+        /interval.*a duration of at least 1 minute such as "15 minutes", "15m", "2h" or "1d"/,
       );
   });
 });
@@ -80,7 +80,12 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
       `mutation($id: ID!, $input: UpdateScheduleInput!) { updateSchedule(id: $id, input: $input) { ${RESULT} ... on MutationUpdateScheduleSuccess { data { ${SCHEDULE} } } } }`,
       { id, input: { cron: '0 * * * *' } },
     );
-    expect(updated.data).toMatchObject({ interval: null, cron: '0 * * * *', nextRun: null });
+    // The next run of a cron schedule is shown at once: the next full hour.
+    expect(updated.data).toMatchObject({ interval: null, cron: '0 * * * *' });
+    const nextHour = Date.parse(updated.data!.nextRun as string);
+    expect(new Date(nextHour).getMinutes()).toBe(0);
+    expect(nextHour - Date.now()).toBeGreaterThan(0);
+    expect(nextHour - Date.now()).toBeLessThanOrEqual(3_600_000);
 
     const paused = await mutate(
       `mutation($id: ID!) { pauseSchedule(id: $id, reason: "CRM maintenance") { ${RESULT} ... on MutationPauseScheduleSuccess { data { ${SCHEDULE} } } } }`,
@@ -146,8 +151,10 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
       [
         { crm: 'callrail', entity: 'all', cron: 'sometimes' },
         'cron',
-        'a cron expression of 5 or 6 fields',
+        'a cron expression of 5 fields',
       ],
+      [{ crm: 'callrail', entity: 'all', cron: 'foo bar' }, 'cron', 'a cron expression of 5'],
+      [{ crm: 'callrail', entity: 'all', cron: '61 * * * *' }, 'cron', 'a cron expression of 5'],
       [
         { crm: 'callrail', entity: 'all', interval: '1 hour', options: [1] },
         'options',
@@ -167,5 +174,33 @@ describe.each(providers)('schedule mutations on %s', (provider) => {
       expect(result.message).toContain(`Invalid ${field}`);
     }
     expect(await t.store.prisma.syncSchedule.count()).toBe(0);
+  });
+
+  it('says why a cron expression is refused, accepts 5m and 2h, and refuses a duplicate', async () => {
+    const create = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { ${RESULT} ... on MutationCreateScheduleSuccess { data { ${SCHEDULE} } } } }`;
+    const minute = await mutate(create, {
+      input: { crm: 'callrail', entity: 'all', cron: '61 * * * *' },
+    });
+    expect(minute.message).toMatch(/61 expected range 0-59 in the minute field/);
+    const words = await mutate(create, {
+      input: { crm: 'callrail', entity: 'all', cron: 'foo bar' },
+    });
+    expect(words.message).toContain('"foo bar" has 2 fields, not 5 or 6');
+
+    const five = await mutate(create, {
+      input: { crm: 'callrail', entity: 'calls', interval: '5m' },
+    });
+    expect(five.data).toMatchObject({ interval: '5 minutes' });
+    const two = await mutate(create, {
+      input: { crm: 'callrail', entity: 'calls', interval: '2h' },
+    });
+    expect(two.data).toMatchObject({ interval: '2 hours' });
+    const twin = await mutate(create, {
+      input: { crm: 'callrail', entity: 'calls', interval: '5 minutes' },
+    });
+    expect(twin).toMatchObject({ __typename: 'FieldError', field: 'schedule' });
+    expect(twin.message).toContain(`schedule ${five.data!.id} already does it`);
+    expect(await t.store.prisma.syncSchedule.count()).toBe(2);
+    await t.store.prisma.syncSchedule.deleteMany();
   });
 });

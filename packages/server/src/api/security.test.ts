@@ -216,6 +216,7 @@ describe('secrets', () => {
       '{ __schema { types { name description } } }',
     ];
     const texts: string[] = [];
+    await t.api.health.refresh();
     for (const query of queries) texts.push((await t.gql(query)).text);
     const runs = JSON.parse(texts[1]!) as {
       data: {

@@ -23,6 +23,9 @@ import {
   publishRunEvent,
 } from '../events/pubsub.js';
 import { RunControl } from './run-control.js';
+import { type EventBusProbe, HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
+import { ApiMetrics } from './metrics.js';
+import { createOpsRoutes } from './ops-routes.js';
 import { PrismaScheduleService, type ScheduleService } from '../schedules/schedule-service.js';
 import { graphql } from './graphql-instance.js';
 import { apiSchema } from './schema/index.js';
@@ -49,12 +52,18 @@ export interface ApiServerOptions extends LimitOptions {
   eventTarget?: ApiEventTarget;
   /** Replaces the direct sync_schedule writes (the scheduler passes its own). */
   schedules?: ScheduleService;
+  /** Serves `POST /hooks/<crm>` (see `createWebhookHandler`); true when it handled the request. */
+  webhooks?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Serves anything outside /graphql (the dashboard's static files); true when it handled the request. */
   extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Overrides the NODE_ENV / CRMSYNC_INTROSPECTION rule. */
   introspection?: boolean;
   /** Where the server's warnings and errors go (default stderr), secrets already removed. */
   logSink?: LoggerOptions['sink'];
+  /** Background health checks: interval and per-check timeout (30 s and 3 s by default). */
+  health?: Omit<HealthMonitorOptions, 'eventBus'>;
+  /** Probes the cross-process event bus (Redis / PostgreSQL NOTIFY) as a health item. */
+  eventBus?: EventBusProbe;
 }
 
 export interface ApiServer {
@@ -66,6 +75,8 @@ export interface ApiServer {
   port: number;
   server: Server;
   pubsub: ApiPubSub;
+  /** The background health checks (`refresh()` runs a round now). */
+  health: HealthMonitor;
   close(): Promise<void>;
 }
 
@@ -123,13 +134,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const pubsub = options.pubsub ?? createApiPubSub(options.eventTarget);
   const unsubscribe = runtime.subscribe((event) => publishRunEvent(pubsub, event));
   const runs = new RunControl(runtime);
+  const health = new HealthMonitor(runtime, {
+    ...options.health,
+    ...(options.eventBus && { eventBus: options.eventBus }),
+  }).start();
   const context: ApiContext = {
     runtime,
     prisma: runtime.prisma,
     pubsub,
     runs,
     schedules: options.schedules ?? new PrismaScheduleService(runtime.prisma),
+    health,
   };
+  const metrics = new ApiMetrics(runtime, health);
+  const opsRoutes = createOpsRoutes({ context, metrics, apiToken });
 
   const plugins: Plugin[] = [
     ...(apiToken ? [useApiToken(apiToken)] : []),
@@ -181,6 +199,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (path === GRAPHQL_PATH || path?.startsWith(`${GRAPHQL_PATH}/`)) {
         return void Promise.resolve(yoga(req, res)).catch((error) => fail(req, res, error));
       }
+      if (path?.startsWith('/hooks/') && options.webhooks?.(req, res)) return;
+      if (opsRoutes(req, res, path ?? '/')) return;
       if (options.extraHandler?.(req, res)) return;
       res
         .writeHead(404, { 'content-type': 'text/plain' })
@@ -263,10 +283,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port: address.port,
     server,
     pubsub,
+    health,
     async close() {
       if (closed) return;
       closed = true;
       unsubscribe();
+      health.stop();
+      metrics.close();
       await runs.abortAll('The API server is shutting down');
       runs.close();
       await ws.dispose();

@@ -11,7 +11,10 @@ export function encodeCursor(value: unknown, id: string): string {
   return Buffer.from(JSON.stringify([v, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): [unknown, string] {
+export function decodeCursor(
+  cursor: string,
+  field: 'after' | 'before' = 'after',
+): [unknown, string] {
   try {
     const [v, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
     if (typeof id !== 'string') throw new Error('bad id');
@@ -22,6 +25,6 @@ export function decodeCursor(cursor: string): [unknown, string] {
       throw new Error('bad value');
     return [value, id];
   } catch {
-    throw new InputError('after', 'a cursor returned by a previous page of the same query', cursor);
+    throw new InputError(field, 'a cursor returned by a previous page of the same query', cursor);
   }
 }

@@ -43,14 +43,22 @@ export interface RecordPageRequest {
   filters?: RecordFilter[] | null;
   sort?: RecordSort | null;
   includeDeleted?: boolean;
+  /** Page size. Backward (`before`, or `backward`) it is the number of rows before the cursor. */
   first: number;
   after?: string | null;
+  /** Backward keyset paging: the rows just before this cursor, in the same order. */
+  before?: string | null;
+  /** Read the last page (or the page before `before`) instead of the first. */
+  backward?: boolean;
+  /** The entity's primary key field: an integer id sorts `externalId` as a number. */
+  primaryKey?: string;
 }
 
 export interface RecordPage {
   records: CrmRecord[];
   cursors: string[];
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
 }
 
 const NUMERIC = new Set(['integer', 'decimal']);
@@ -74,10 +82,14 @@ const COMPARISONS = new Map<RecordFilterOp, string>([
 export const MAX_PAGE_SIZE = 500;
 
 /** `first` as given, or a typed error: never bent silently into range. */
-export function checkPageSize(first: number | null | undefined, fallback = 50): number {
+export function checkPageSize(
+  first: number | null | undefined,
+  fallback = 50,
+  field: 'first' | 'last' = 'first',
+): number {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
-    throw new InputError('first', `an integer from 1 to ${MAX_PAGE_SIZE}`, n);
+    throw new InputError(field, `an integer from 1 to ${MAX_PAGE_SIZE}`, n);
   return n;
 }
 
@@ -112,14 +124,18 @@ export class RecordQuery {
 
   async page(request: RecordPageRequest): Promise<RecordPage> {
     const sort = request.sort ?? { field: 'externalId', direction: 'ASC' };
-    const key = this.#sortKey(sort.field, request.fields);
+    const key = this.#sortKey(sort.field, request.fields, request.primaryKey);
     const where = this.#where(request);
-    if (request.after) {
-      const [value, id] = decodeCursor(request.after);
-      const cmp = sort.direction === 'ASC' ? Prisma.sql`>` : Prisma.sql`<`;
+    // Backward pages read the reversed order from the cursor, then turn the rows round.
+    const backward = request.backward === true || request.before != null;
+    const ascending = (sort.direction === 'ASC') !== backward;
+    const cursor = backward ? request.before : request.after;
+    if (cursor) {
+      const [value, id] = decodeCursor(cursor, backward ? 'before' : 'after');
+      const cmp = ascending ? Prisma.sql`>` : Prisma.sql`<`;
       where.push(Prisma.sql`(${key}, external_id) ${cmp} (${value}, ${id})`);
     }
-    const dir = sort.direction === 'ASC' ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+    const dir = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;
     const rows = await this.#prisma.$queryRaw<RawRecord[]>(Prisma.sql`
       SELECT crm_source, entity, external_id, data, content_hash, remote_updated_at,
              remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id,
@@ -128,10 +144,13 @@ export class RecordQuery {
       ORDER BY sort_value ${dir}, external_id ${dir}
       LIMIT ${request.first + 1}`);
     const page = rows.slice(0, request.first);
+    if (backward) page.reverse();
+    const more = rows.length > request.first;
     return {
       records: page.map(toRecord),
       cursors: page.map((r) => encodeCursor(r.sort_value, r.external_id)),
-      hasNextPage: rows.length > request.first,
+      hasNextPage: backward ? request.before != null : more,
+      hasPreviousPage: backward ? more : request.after != null,
     };
   }
 
@@ -219,8 +238,16 @@ export class RecordQuery {
     return Prisma.sql`${left} ${Prisma.raw(op)} ${right}`;
   }
 
-  /** The sort expression, never null so that row-value keyset comparisons hold. */
-  #sortKey(field: string, fields: FieldSchema): Prisma.Sql {
+  /**
+   * The sort expression, never null so that row-value keyset comparisons hold. Typed by the
+   * field schema: numbers as numbers, and an integer primary key sorts `externalId` (and
+   * itself) by (length, text), which is numeric order for ids without leading zeros.
+   */
+  #sortKey(field: string, fields: FieldSchema, primaryKey?: string): Prisma.Sql {
+    const integerIds =
+      primaryKey !== undefined && fieldSpec(fields, primaryKey)?.type === 'integer';
+    if (integerIds && (field === 'externalId' || field === primaryKey))
+      return Prisma.sql`length(external_id)`;
     const column = COLUMNS.get(field);
     if (column) {
       if (field === 'externalId') return Prisma.sql`external_id`;

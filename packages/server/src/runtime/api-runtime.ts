@@ -10,8 +10,11 @@ export interface ApiPlugin {
   configured: boolean;
   /** The entities for this install (`configureEntities` applied when the plugin has it). */
   entities: EntityDefinition[];
-  /** Pings the CRM with the configured credentials (`plugin.health` on a fresh client). */
-  health?(signal: AbortSignal): Promise<HealthResult>;
+  /**
+   * Pings the CRM with the configured credentials (`plugin.health` on a fresh client);
+   * `onWarning` hears its client's warnings (a retry's reason, when the check then times out).
+   */
+  health?(signal: AbortSignal, onWarning?: (message: string) => void): Promise<HealthResult>;
 }
 
 /** Where the API's syncs start: the app's sync service (`parse` and `start`). */

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '@crmsync/core';
+import {
+  checkInterval,
+  checkTiming,
+  type TimingCheck,
+  timingError,
+} from '@crmsync/core/schedule-timing';
 import type { Prisma, PrismaClient, SyncSchedule } from '../store/index.js';
 import { NotFoundError } from '../errors.js';
 
@@ -28,70 +34,43 @@ export interface ScheduleService {
   delete(id: string): Promise<SyncSchedule>;
 }
 
-/** `15 minutes`, `15 min`, `15m`, `2 hours`, `2h`, `1 day`, `1d` (`m` is minutes, not months). */
-const INTERVAL = /^(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i;
-const UNITS: Record<string, { name: string; ms: number }> = {
-  s: { name: 'second', ms: 1_000 },
-  m: { name: 'minute', ms: 60_000 },
-  h: { name: 'hour', ms: 3_600_000 },
-  d: { name: 'day', ms: 86_400_000 },
-};
-const MIN_INTERVAL_MS = 60_000;
+/** The InputError of a refused timing, its message giving the reason (the field and what was expected too). */
+function timingInputError(check: Extract<TimingCheck, { ok: false }>, value: unknown): InputError {
+  const error = new InputError(check.field, check.expected, value);
+  error.message = timingError(check);
+  return error;
+}
 
-function readInterval(interval: string): { count: number; unit: { name: string; ms: number } } {
-  const match = INTERVAL.exec(interval.trim());
-  const count = match ? Number(match[1]) : 0;
-  const unit = match ? UNITS[match[2]!.charAt(0).toLowerCase()] : undefined;
-  if (!unit || count * unit.ms < MIN_INTERVAL_MS) {
-    throw new InputError(
-      'interval',
-      'a duration of at least 1 minute such as "15 minutes", "15m" or "2 hours"',
-      interval,
-    );
-  }
-  return { count, unit };
+function checked(when: { interval?: string | null; cron?: string | null }) {
+  const check = checkTiming(when);
+  if (!check.ok) throw timingInputError(check, check.field === 'cron' ? when.cron : when.interval);
+  return check;
+}
+
+function checkedInterval(interval: string) {
+  const check = checkInterval(interval);
+  if (!check.ok) throw timingInputError(check, interval);
+  return check;
 }
 
 /** Milliseconds of an interval such as `15 minutes` or `15m`; throws InputError otherwise. */
 export function parseInterval(interval: string): number {
-  const { count, unit } = readInterval(interval);
-  return count * unit.ms;
+  return checkedInterval(interval).intervalMs!;
 }
 
 /** An interval as it is stored and shown: `15m` → `15 minutes`, `1 hrs` → `1 hour`. */
 export function normalizeInterval(interval: string): string {
-  const { count, unit } = readInterval(interval);
-  return `${count} ${unit.name}${count === 1 ? '' : 's'}`;
+  return checkedInterval(interval).normalized;
 }
 
-function checkCron(cron: string): void {
-  const parts = cron.trim().split(/\s+/);
-  if (
-    parts.length < 5 ||
-    parts.length > 6 ||
-    !parts.every((p) => /^[\d*/,\-A-Za-z?LW#]+$/.test(p))
-  ) {
-    throw new InputError('cron', 'a cron expression of 5 or 6 fields such as "*/15 * * * *"', cron);
-  }
-}
-
+/** The stored timing and the next run, for exactly one valid interval or cron expression. */
 function timing(interval: string | null | undefined, cron: string | null | undefined) {
-  const hasInterval = interval != null && interval !== '';
-  const hasCron = cron != null && cron !== '';
-  if (hasInterval === hasCron) {
-    throw new InputError('interval', 'exactly one of interval and cron', { interval, cron });
-  }
-  if (hasInterval) {
-    const ms = parseInterval(interval);
-    return {
-      interval: normalizeInterval(interval),
-      cron: null,
-      nextRun: new Date(Date.now() + ms),
-    };
-  }
-  checkCron(cron as string);
-  // The scheduler computes a cron schedule's next run when it registers the job.
-  return { interval: null, cron: (cron as string).trim(), nextRun: null };
+  const check = checked({ interval: interval ?? null, cron: cron ?? null });
+  return {
+    interval: check.kind === 'interval' ? check.normalized : null,
+    cron: check.kind === 'cron' ? check.normalized : null,
+    nextRun: check.nextRun,
+  };
 }
 
 /**
@@ -107,6 +86,26 @@ export class PrismaScheduleService implements ScheduleService {
 
   async create(input: ScheduleInput): Promise<SyncSchedule> {
     const when = timing(input.interval, input.cron);
+    // The same sync (options too) on the same timing twice would run it twice: refused, naming the other.
+    const options = input.options ?? {};
+    const twins = await this.#prisma.syncSchedule.findMany({
+      where: {
+        crmSource: input.crmSource,
+        syncType: input.syncType,
+        interval: when.interval,
+        cron: when.cron,
+      },
+      select: { id: true, options: true },
+    });
+    const twin = twins.find((row) => sameJson(row.options, options));
+    if (twin) {
+      const every = when.interval ? `every ${when.interval}` : `on cron "${when.cron}"`;
+      throw new InputError(
+        'schedule',
+        `no second schedule of ${input.crmSource} ${input.syncType} ${every} (schedule ${twin.id} already does it)`,
+        { crm: input.crmSource, entity: input.syncType, interval: when.interval, cron: when.cron },
+      );
+    }
     return this.#prisma.syncSchedule.create({
       data: {
         id: randomUUID(),
@@ -148,9 +147,7 @@ export class PrismaScheduleService implements ScheduleService {
 
   async resume(id: string): Promise<SyncSchedule> {
     const current = await this.#get(id);
-    const nextRun = current.interval
-      ? new Date(Date.now() + parseInterval(current.interval))
-      : null;
+    const nextRun = checked({ interval: current.interval, cron: current.cron }).nextRun;
     return this.#prisma.syncSchedule.update({
       where: { id },
       data: { enabled: true, pausedReason: null, nextRun },
@@ -167,4 +164,19 @@ export class PrismaScheduleService implements ScheduleService {
     if (!row) throw new NotFoundError('schedule', id);
     return row;
   }
+}
+
+/** Equal JSON values, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

@@ -1,3 +1,5 @@
+import { clock } from './clock.svelte';
+
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '—';
   const d = new Date(value);
@@ -18,9 +20,10 @@ export function formatNumber(n: number | null | undefined): string {
   return n.toLocaleString('en-US');
 }
 
-export function relative(value: string | null | undefined): string {
-  if (!value) return 'never';
-  const diff = Date.now() - new Date(value).getTime();
+/** "17 s ago", "in 5 min"; re-renders every second (it reads the ticking clock). */
+export function relative(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return 'never';
+  const diff = clock.now - new Date(value).getTime();
   const future = diff < 0;
   const s = Math.abs(diff) / 1000;
   const text =
@@ -32,4 +35,10 @@ export function relative(value: string | null | undefined): string {
           ? `${Math.round(s / 3600)} h`
           : `${Math.round(s / 86400)} d`;
   return future ? `in ${text}` : `${text} ago`;
+}
+
+/** A time of day, "14:03:27". */
+export function timeOfDay(value: number | string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return new Date(value).toLocaleTimeString('en-GB', { hour12: false });
 }

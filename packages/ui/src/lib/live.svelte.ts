@@ -1,4 +1,5 @@
 import { type Client, createClient } from 'graphql-ws';
+import { onRecover } from './server-status.svelte';
 
 /** Which channel keeps the page current: the graphql-ws socket, or 30 s polling while it is down. */
 export const connection = $state<{ mode: 'connecting' | 'live' | 'polling' }>({
@@ -65,5 +66,15 @@ export function pollWhileOffline(refresh: () => void): () => void {
   const timer = setInterval(() => {
     if (connection.mode !== 'live') refresh();
   }, POLL_INTERVAL_MS);
-  return () => clearInterval(timer);
+  // Back after an outage: reload at once rather than at the next poll.
+  const unregister = onRecover(refresh);
+  return () => {
+    clearInterval(timer);
+    unregister();
+  };
+}
+
+/** Opens the socket (every page's layout does), so the live badge is right wherever one lands. */
+export function connect(): void {
+  ws();
 }

@@ -36,7 +36,7 @@ export const CRMS = /* GraphQL */ `
 
 export const OVERVIEW = /* GraphQL */ `
   query Overview {
-    overview { activeRuns succeededLast24h failedLast24h partialLast24h successRate at }
+    overview { activeRuns succeededLast24h failedLast24h partialLast24h cancelledLast24h successRate at }
     crmStatus {
       crm
       displayName
@@ -48,33 +48,45 @@ export const OVERVIEW = /* GraphQL */ `
       recordsUpdated
       durationSeconds
       nextScheduledRun
-      lastRun { id }
+      lastRun { id errorKind errorMessage }
     }
     recentRuns(limit: 20) { ...RunRow }
   }
   ${RUN_ROW}
 `;
 
-export const OVERVIEW_DETAILS = /* GraphQL */ `
-  query OverviewDetails {
+// The overview's other parts load on their own, so no part waits for another.
+export const OVERVIEW_CHARTS = /* GraphQL */ `
+  query OverviewCharts {
     charts(days: 7) {
       durationTrend { day value }
       successRateTrend { day value }
       recordsByCrm { crm value }
       runsByCrm { crm value }
     }
+  }
+`;
+
+export const OVERVIEW_ERRORS = /* GraphQL */ `
+  query OverviewErrors {
     errorAnalysis(days: 7) {
-      recentFailures { ...RunRow }
+      failureGroups { crm kind message count firstSeen lastSeen lastRunId }
       byKind { kind count }
-      failureRateByCrm { crm runs failed failureRate }
+      failureRateByCrm { crm runs failed succeeded cancelled failureRate successRate }
     }
+    schedules(first: 100) { edges { node { id crmSource enabled pausedReason } } }
+  }
+`;
+
+export const OVERVIEW_HEALTH = /* GraphQL */ `
+  query OverviewHealth {
     systemHealth {
-      database { provider reachable latencyMs message }
+      database { provider reachable latencyMs message checkedAt }
       scheduler { running message workers { id lastSeenAt activeJobs } }
-      crms { crm configured reachable latencyMs message }
+      eventBus { kind reachable latencyMs message checkedAt ageSeconds }
+      crms { crm configured reachable latencyMs message checkedAt ageSeconds }
     }
   }
-  ${RUN_ROW}
 `;
 
 export const CRM_PAGE = /* GraphQL */ `
@@ -95,7 +107,7 @@ export const CRM_PAGE = /* GraphQL */ `
         dependsOn
         recordCount
         status
-        lastRun { id status startTime endTime recordsProcessed durationSeconds }
+        lastRun { id status errorKind startTime endTime recordsProcessed durationSeconds }
       }
     }
   }

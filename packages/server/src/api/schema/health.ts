@@ -1,24 +1,10 @@
 import type { ApiContext } from '../request-context.js';
 import type { SchedulerHealth } from '../../runtime/api-runtime.js';
+import type { CrmHealth, DatabaseHealth, EventBusHealth } from '../health-monitor.js';
 import { builder } from './builder.js';
 
-const HEALTH_TIMEOUT_MS = 5_000;
-
-interface DatabaseHealth {
-  provider: string;
-  reachable: boolean;
-  latencyMs: number | null;
-  message: string | null;
-}
-
-interface CrmHealth {
-  crm: string;
-  configured: boolean;
-  /** Null when the plugin has no health check or is not configured. */
-  reachable: boolean | null;
-  latencyMs: number | null;
-  message: string | null;
-}
+const ageSeconds = (checkedAt: Date | null) =>
+  checkedAt ? Math.max(0, Math.round((Date.now() - checkedAt.getTime()) / 100) / 10) : null;
 
 const DatabaseHealthRef = builder.objectRef<DatabaseHealth>('DatabaseHealth').implement({
   fields: (t) => ({
@@ -26,6 +12,8 @@ const DatabaseHealthRef = builder.objectRef<DatabaseHealth>('DatabaseHealth').im
     reachable: t.exposeBoolean('reachable'),
     latencyMs: t.exposeFloat('latencyMs', { nullable: true }),
     message: t.exposeString('message', { nullable: true }),
+    checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
+    ageSeconds: t.float({ nullable: true, resolve: (h) => ageSeconds(h.checkedAt) }),
   }),
 });
 
@@ -48,55 +36,52 @@ const SchedulerHealthRef = builder.objectRef<SchedulerHealth>('SchedulerHealth')
 });
 
 const CrmHealthRef = builder.objectRef<CrmHealth>('CrmHealth').implement({
+  description:
+    'A CRM’s API as the background check last found it (checked every 30 s, 3 s per check).',
   fields: (t) => ({
     crm: t.exposeString('crm'),
     configured: t.exposeBoolean('configured'),
     reachable: t.exposeBoolean('reachable', { nullable: true }),
     latencyMs: t.exposeFloat('latencyMs', { nullable: true }),
+    message: t.exposeString('message', {
+      nullable: true,
+      description:
+        'Why it is unreachable (“Access denied: …”, “Connection refused: …”), or a note.',
+    }),
+    checkedAt: t.expose('checkedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When this answer was taken; null before the first check ended.',
+    }),
+    ageSeconds: t.float({ nullable: true, resolve: (h) => ageSeconds(h.checkedAt) }),
+  }),
+});
+
+const EventBusHealthRef = builder.objectRef<EventBusHealth>('EventBusHealth').implement({
+  description: 'Where run events travel between processes: redis | postgresql | in-process.',
+  fields: (t) => ({
+    kind: t.exposeString('kind'),
+    reachable: t.exposeBoolean('reachable'),
+    latencyMs: t.exposeFloat('latencyMs', { nullable: true }),
     message: t.exposeString('message', { nullable: true }),
+    checkedAt: t.expose('checkedAt', { type: 'DateTime', nullable: true }),
+    ageSeconds: t.float({ nullable: true, resolve: (h) => ageSeconds(h.checkedAt) }),
   }),
 });
 
 const SystemHealthRef = builder.objectRef<ApiContext>('SystemHealth').implement({
   description: 'Database, scheduler and workers, and each configured CRM’s API.',
   fields: (t) => ({
-    database: t.field({ type: DatabaseHealthRef, resolve: (ctx) => databaseHealth(ctx) }),
+    database: t.field({ type: DatabaseHealthRef, resolve: (ctx) => ctx.health.database() }),
     scheduler: t.field({ type: SchedulerHealthRef, resolve: (ctx) => schedulerHealth(ctx) }),
-    crms: t.field({ type: [CrmHealthRef], resolve: (ctx) => crmHealth(ctx) }),
+    crms: t.field({
+      type: [CrmHealthRef],
+      description: 'Cached answers of the background checks: served at once.',
+      resolve: (ctx) => ctx.health.crms(),
+    }),
+    eventBus: t.field({ type: EventBusHealthRef, resolve: (ctx) => ctx.health.eventBus() }),
   }),
 });
-
-/** A promise that rejects after `ms`, aborting `controller` so the check stops too. */
-function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
-  });
-  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
-}
-
-async function databaseHealth(ctx: ApiContext): Promise<DatabaseHealth> {
-  try {
-    const latencyMs = await withTimeout(() => ctx.runtime.ping(), HEALTH_TIMEOUT_MS);
-    return {
-      provider: ctx.runtime.provider,
-      reachable: true,
-      latencyMs: Math.round(latencyMs * 100) / 100,
-      message: null,
-    };
-  } catch (error) {
-    return {
-      provider: ctx.runtime.provider,
-      reachable: false,
-      latencyMs: null,
-      message: (error as Error).message,
-    };
-  }
-}
 
 /**
  * Processes running syncs now, from the `running` rows of sync_history (their worker id and
@@ -120,44 +105,14 @@ async function workersFromHistory(ctx: ApiContext): Promise<SchedulerHealth['wor
   return [...byWorker].map(([id, w]) => ({ id, ...w })).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-async function schedulerHealth(ctx: ApiContext): Promise<SchedulerHealth> {
-  if (!ctx.runtime.schedulerHealth) {
-    return {
-      running: false,
-      message:
-        'The scheduler is not running in this process; workers are those with runs in progress',
-      workers: await workersFromHistory(ctx),
-    };
-  }
-  try {
-    return await withTimeout(() => ctx.runtime.schedulerHealth!(), HEALTH_TIMEOUT_MS);
-  } catch (error) {
-    return { running: false, message: (error as Error).message, workers: [] };
-  }
-}
-
-function crmHealth(ctx: ApiContext): Promise<CrmHealth[]> {
-  return Promise.all(
-    ctx.runtime.plugins.map(async (p): Promise<CrmHealth> => {
-      const base = { crm: p.plugin.name, configured: p.configured };
-      if (!p.configured)
-        return { ...base, reachable: null, latencyMs: null, message: 'not configured' };
-      if (!p.health)
-        return { ...base, reachable: null, latencyMs: null, message: 'no health check' };
-      const check = p.health;
-      try {
-        const result = await withTimeout((signal) => check(signal), HEALTH_TIMEOUT_MS);
-        return {
-          ...base,
-          reachable: result.ok,
-          latencyMs: result.latencyMs,
-          message: result.message ?? null,
-        };
-      } catch (error) {
-        return { ...base, reachable: false, latencyMs: null, message: (error as Error).message };
-      }
-    }),
-  );
+/** The scheduler in this process, or the workers seen in sync_history. */
+export function schedulerHealth(ctx: ApiContext): Promise<SchedulerHealth> {
+  return ctx.health.scheduler(async () => ({
+    running: false,
+    message:
+      'The scheduler is not running in this process; workers are those with runs in progress',
+    workers: await workersFromHistory(ctx),
+  }));
 }
 
 builder.queryField('systemHealth', (t) =>

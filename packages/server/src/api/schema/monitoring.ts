@@ -1,9 +1,7 @@
-import type { SyncHistory } from '../../store/index.js';
-import type { ApiContext } from '../request-context.js';
-import type { ApiPlugin } from '../../runtime/api-runtime.js';
 import {
   type Charts,
-  latestRunIds,
+  crmStatusRows,
+  type CrmStatusRow,
   type CrmFailureRate,
   type CrmPoint,
   type DayPoint,
@@ -11,6 +9,8 @@ import {
   type Overview,
   charts,
   errorBreakdown,
+  type FailureGroup,
+  failureGroups,
   overview,
 } from '../monitoring-queries.js';
 import { builder } from './builder.js';
@@ -22,22 +22,20 @@ const OverviewRef = builder.objectRef<Overview>('Overview').implement({
     activeRuns: t.exposeInt('activeRuns'),
     succeededLast24h: t.exposeInt('succeededLast24h'),
     partialLast24h: t.exposeInt('partialLast24h'),
-    failedLast24h: t.exposeInt('failedLast24h'),
+    failedLast24h: t.exposeInt('failedLast24h', { description: 'Cancelled runs left out.' }),
+    cancelledLast24h: t.exposeInt('cancelledLast24h', {
+      description: 'Runs stopped on purpose (stored as failed with error kind cancelled).',
+    }),
     successRate: t.exposeFloat('successRate', {
       nullable: true,
-      description: 'Percent (0–100) of runs finished in the last 24 h with status success.',
+      description:
+        'Percent (0–100) of runs finished in the last 24 h with status success; cancelled runs left out.',
     }),
     at: t.expose('at', { type: 'DateTime' }),
   }),
 });
 
-interface CrmStatusParent {
-  plugin: ApiPlugin;
-  lastRun: SyncHistory | null;
-  nextScheduledRun: Date | null;
-}
-
-const CrmStatusRef = builder.objectRef<CrmStatusParent>('CrmStatus').implement({
+const CrmStatusRef = builder.objectRef<CrmStatusRow>('CrmStatus').implement({
   description: 'One row of the CRM status table: the CRM’s newest run and its next scheduled run.',
   fields: (t) => ({
     crm: t.string({ resolve: (s) => s.plugin.plugin.name }),
@@ -72,33 +70,6 @@ const CrmStatusRef = builder.objectRef<CrmStatusParent>('CrmStatus').implement({
     }),
   }),
 });
-
-async function crmStatus(ctx: ApiContext): Promise<CrmStatusParent[]> {
-  const pairs = ctx.runtime.plugins.flatMap((p) =>
-    p.entities.map((e) => ({ crm: p.plugin.name, entity: e.name })),
-  );
-  const [ids, schedules] = await Promise.all([
-    latestRunIds(ctx.prisma, ctx.runtime.provider, pairs),
-    ctx.prisma.syncSchedule.findMany({
-      where: { enabled: true, nextRun: { not: null } },
-      select: { crmSource: true, nextRun: true },
-    }),
-  ]);
-  const runs =
-    ids.length > 0 ? await ctx.prisma.syncHistory.findMany({ where: { id: { in: ids } } }) : [];
-  return ctx.runtime.plugins.map((plugin) => {
-    const name = plugin.plugin.name;
-    const lastRun =
-      runs
-        .filter((r) => r.crmSource === name)
-        .sort((a, b) => b.startTime.getTime() - a.startTime.getTime())[0] ?? null;
-    const next = schedules
-      .filter((s) => s.crmSource === name && s.nextRun)
-      .map((s) => s.nextRun!.getTime())
-      .sort((a, b) => a - b)[0];
-    return { plugin, lastRun, nextScheduledRun: next === undefined ? null : new Date(next) };
-  });
-}
 
 const DayPointRef = builder.objectRef<DayPoint>('DayPoint').implement({
   fields: (t) => ({
@@ -155,9 +126,25 @@ const ErrorKindCountRef = builder.objectRef<ErrorKindCount>('ErrorKindCount').im
 const CrmFailureRateRef = builder.objectRef<CrmFailureRate>('CrmFailureRate').implement({
   fields: (t) => ({
     crm: t.exposeString('crm'),
-    runs: t.exposeInt('runs'),
+    runs: t.exposeInt('runs', { description: 'Finished runs, cancelled ones left out.' }),
     failed: t.exposeInt('failed'),
+    succeeded: t.exposeInt('succeeded'),
+    cancelled: t.exposeInt('cancelled'),
     failureRate: t.exposeFloat('failureRate', { description: 'Percent (0–100).' }),
+    successRate: t.exposeFloat('successRate', { nullable: true, description: 'Percent (0–100).' }),
+  }),
+});
+
+const FailureGroupRef = builder.objectRef<FailureGroup>('FailureGroup').implement({
+  description: 'Identical failures of one CRM (same error kind and message), counted once.',
+  fields: (t) => ({
+    crm: t.exposeString('crm'),
+    kind: t.exposeString('kind'),
+    message: t.exposeString('message'),
+    count: t.exposeInt('count'),
+    firstSeen: t.expose('firstSeen', { type: 'DateTime' }),
+    lastSeen: t.expose('lastSeen', { type: 'DateTime' }),
+    lastRunId: t.exposeString('lastRunId'),
   }),
 });
 
@@ -173,14 +160,22 @@ const ErrorAnalysisRef = builder.objectRef<ErrorAnalysisParent>('ErrorAnalysis')
     days: t.exposeInt('days'),
     recentFailures: t.prismaField({
       type: ['SyncHistory'],
-      description: 'The last 10 failed runs, newest first.',
+      description: 'The last 10 failed runs (cancelled ones left out), newest first.',
       resolve: (query, _parent, _args, ctx) =>
         ctx.prisma.syncHistory.findMany({
           ...query,
-          where: { status: 'failed' },
+          where: {
+            status: 'failed',
+            OR: [{ errorKind: null }, { errorKind: { not: 'cancelled' } }],
+          },
           orderBy: { startTime: 'desc' },
           take: 10,
         }),
+    }),
+    failureGroups: t.field({
+      type: [FailureGroupRef],
+      description: 'Failures grouped by (CRM, kind, message), newest first, at most 20.',
+      resolve: (p, _args, ctx) => failureGroups(ctx.prisma, p.days),
     }),
     byKind: t.field({
       type: [ErrorKindCountRef],
@@ -200,7 +195,10 @@ function clampDays(days: number | null | undefined): number {
 
 builder.queryFields((t) => ({
   overview: t.field({ type: OverviewRef, resolve: (_root, _args, ctx) => overview(ctx.prisma) }),
-  crmStatus: t.field({ type: [CrmStatusRef], resolve: (_root, _args, ctx) => crmStatus(ctx) }),
+  crmStatus: t.field({
+    type: [CrmStatusRef],
+    resolve: (_root, _args, ctx) => crmStatusRows(ctx.runtime),
+  }),
   charts: t.field({
     type: ChartsRef,
     args: { days: t.arg.int({ required: false, defaultValue: 7, description: '1–90.' }) },

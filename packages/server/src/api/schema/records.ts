@@ -95,7 +95,8 @@ builder.queryFields((t) => ({
   records: t.connection(
     {
       type: CrmRecordRef,
-      description: 'Records of one entity: search, filters on fields, sort, keyset pagination.',
+      description:
+        'Records of one entity: search, filters on fields, sort, keyset pagination forward (`first`/`after`) and backward (`last`/`before`).',
       args: {
         crm: t.arg.string({ required: true }),
         entity: t.arg.string({ required: true }),
@@ -108,12 +109,15 @@ builder.queryFields((t) => ({
         includeDeleted: t.arg.boolean({ required: false, defaultValue: false }),
       },
       resolve: async (_root, args, ctx) => {
-        if (args.last != null || args.before != null) {
-          throw new InputError('last', 'forward pagination (first/after) only');
-        }
+        if (args.after != null && args.before != null)
+          throw new InputError('before', 'either after (forward) or before (backward), not both');
+        if (args.first != null && args.last != null)
+          throw new InputError('last', 'either first (forward) or last (backward), not both');
         const entity = entityOf(ctx, args.crm, args.entity);
         if (!entity) throw new InputError('entity', `an entity of ${args.crm}`, args.entity);
-        const first = checkPageSize(args.first);
+        // Backward keyset paging: `last` rows before `before` (or the last page), in order.
+        const backward = args.last != null || args.before != null;
+        const first = backward ? checkPageSize(args.last, 50, 'last') : checkPageSize(args.first);
         const query = new RecordQuery(ctx.prisma, ctx.runtime.provider);
         const request = {
           crm: args.crm,
@@ -124,14 +128,17 @@ builder.queryFields((t) => ({
           sort: args.sort,
           includeDeleted: args.includeDeleted ?? false,
           first,
-          after: args.after,
+          after: backward ? null : args.after,
+          before: backward ? args.before : null,
+          backward,
+          primaryKey: entity.primaryKey,
         };
         const page = await query.page(request);
         return {
           edges: page.records.map((node, i) => ({ node, cursor: page.cursors[i]! })),
           pageInfo: {
             hasNextPage: page.hasNextPage,
-            hasPreviousPage: args.after != null,
+            hasPreviousPage: page.hasPreviousPage,
             startCursor: page.cursors[0] ?? null,
             endCursor: page.cursors.at(-1) ?? null,
           },

@@ -5,6 +5,7 @@ import type { ScheduleService } from '../../schedules/schedule-service.js';
 import { type ApiServer, resolveListenAddress, startApiServer } from '../../api/server.js';
 import type { Crmsync } from '../../app.js';
 import { createDashboardHandler, findDashboardDir } from '../../dashboard/index.js';
+import { eventBusProbe } from '../../events/event-bus-probe.js';
 import { startScheduler } from '../../scheduler/index.js';
 import {
   openRunEventBridge,
@@ -12,6 +13,7 @@ import {
   resolveEventsTarget,
 } from '../../scheduler/run-event-bridge.js';
 import type { CliContext } from '../context.js';
+import { type AttachedWebhooks, attachWebhooks } from '../../hooks/index.js';
 
 export interface ServeFlags {
   host?: string;
@@ -57,8 +59,10 @@ export async function serve(
   // With workers in other processes (PostgreSQL, or CRMSYNC_EVENTS_URL), their runs' events
   // reach this server's subscribers through the bridge; otherwise events stay in-process.
   let bridge: RunEventBridge | undefined;
+  let hooks: AttachedWebhooks | null = null;
   try {
     const events = resolveEventsTarget(ctx.env, app.store.target.url);
+    const eventBus = events ? eventBusProbe(events) : undefined;
     if (events) {
       const channel = ctx.env.CRMSYNC_EVENTS_CHANNEL;
       bridge = await openRunEventBridge(events, channel ? { channel } : {});
@@ -68,17 +72,21 @@ export async function serve(
       app,
       attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
     );
+    hooks = attachWebhooks(app, env);
     api = await startApiServer({
       runtime,
+      ...(hooks && { webhooks: hooks.handler }),
       env,
       apiToken,
       host,
       port,
       ...(attached.schedules && { schedules: attached.schedules }),
       ...(bridge && { eventTarget: bridge.eventTarget }),
+      ...(eventBus && { eventBus }),
       extraHandler: createDashboardHandler({ runtime, dashboardDir, apiToken }),
     });
   } catch (error) {
+    await hooks?.stop();
     await attached?.stop();
     await bridge?.close();
     await app.close();
@@ -93,11 +101,13 @@ export async function serve(
   );
   if (apiToken) ctx.io.out('  API token required (CRMSYNC_API_TOKEN)\n');
   if (bridge) ctx.io.out(`  live events from workers over ${bridge.kind}\n`);
+  for (const hook of hooks?.enabled ?? []) ctx.io.out(`  webhooks:    ${base}/hooks/${hook.crm}\n`);
   return {
     app,
     api,
     async stop() {
       await api.close();
+      await hooks?.stop();
       await attached?.stop();
       await bridge?.close();
       await app.close();

@@ -105,19 +105,29 @@ export type CrmsQuery = { crms: Array<{ name: string, displayName: string, kind:
 export type OverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OverviewQuery = { overview: { activeRuns: number, succeededLast24h: number, failedLast24h: number, partialLast24h: number, successRate: number | null, at: string }, crmStatus: Array<{ crm: string, displayName: string, configured: boolean, status: RunStatus | null, lastSyncAt: string | null, recordsProcessed: number | null, recordsCreated: number | null, recordsUpdated: number | null, durationSeconds: number | null, nextScheduledRun: string | null, lastRun: { id: string } | null }>, recentRuns: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }> };
+export type OverviewQuery = { overview: { activeRuns: number, succeededLast24h: number, failedLast24h: number, partialLast24h: number, cancelledLast24h: number, successRate: number | null, at: string }, crmStatus: Array<{ crm: string, displayName: string, configured: boolean, status: RunStatus | null, lastSyncAt: string | null, recordsProcessed: number | null, recordsCreated: number | null, recordsUpdated: number | null, durationSeconds: number | null, nextScheduledRun: string | null, lastRun: { id: string, errorKind: string | null, errorMessage: string | null } | null }>, recentRuns: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }> };
 
-export type OverviewDetailsQueryVariables = Exact<{ [key: string]: never; }>;
+export type OverviewChartsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OverviewDetailsQuery = { charts: { durationTrend: Array<{ day: string, value: number | null }>, successRateTrend: Array<{ day: string, value: number | null }>, recordsByCrm: Array<{ crm: string, value: number }>, runsByCrm: Array<{ crm: string, value: number }> }, errorAnalysis: { recentFailures: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }>, byKind: Array<{ kind: string, count: number }>, failureRateByCrm: Array<{ crm: string, runs: number, failed: number, failureRate: number }> }, systemHealth: { database: { provider: string, reachable: boolean, latencyMs: number | null, message: string | null }, scheduler: { running: boolean, message: string | null, workers: Array<{ id: string, lastSeenAt: string | null, activeJobs: number }> }, crms: Array<{ crm: string, configured: boolean, reachable: boolean | null, latencyMs: number | null, message: string | null }> } };
+export type OverviewChartsQuery = { charts: { durationTrend: Array<{ day: string, value: number | null }>, successRateTrend: Array<{ day: string, value: number | null }>, recordsByCrm: Array<{ crm: string, value: number }>, runsByCrm: Array<{ crm: string, value: number }> } };
+
+export type OverviewErrorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewErrorsQuery = { errorAnalysis: { failureGroups: Array<{ crm: string, kind: string, message: string, count: number, firstSeen: string, lastSeen: string, lastRunId: string }>, byKind: Array<{ kind: string, count: number }>, failureRateByCrm: Array<{ crm: string, runs: number, failed: number, succeeded: number, cancelled: number, failureRate: number, successRate: number | null }> }, schedules: { edges: Array<{ node: { id: string, crmSource: string, enabled: boolean, pausedReason: string | null } }> } };
+
+export type OverviewHealthQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewHealthQuery = { systemHealth: { database: { provider: string, reachable: boolean, latencyMs: number | null, message: string | null, checkedAt: string }, scheduler: { running: boolean, message: string | null, workers: Array<{ id: string, lastSeenAt: string | null, activeJobs: number }> }, eventBus: { kind: string, reachable: boolean, latencyMs: number | null, message: string | null, checkedAt: string | null, ageSeconds: number | null }, crms: Array<{ crm: string, configured: boolean, reachable: boolean | null, latencyMs: number | null, message: string | null, checkedAt: string | null, ageSeconds: number | null }> } };
 
 export type CrmPageQueryVariables = Exact<{
   name: string;
 }>;
 
 
-export type CrmPageQuery = { crm: { name: string, displayName: string, kind: string, description: string | null, configured: boolean, configFields: Array<{ name: string, env: string, required: boolean, secret: boolean, description: string }>, options: Array<{ name: string, type: string, description: string, default: unknown, choices: Array<string> | null, min: number | null, max: number | null }>, entities: Array<{ name: string, displayName: string, description: string | null, deltaKind: string, dependsOn: Array<string>, recordCount: number, status: RunStatus | null, lastRun: { id: string, status: RunStatus, startTime: string, endTime: string | null, recordsProcessed: number, durationSeconds: number | null } | null }> } | null };
+export type CrmPageQuery = { crm: { name: string, displayName: string, kind: string, description: string | null, configured: boolean, configFields: Array<{ name: string, env: string, required: boolean, secret: boolean, description: string }>, options: Array<{ name: string, type: string, description: string, default: unknown, choices: Array<string> | null, min: number | null, max: number | null }>, entities: Array<{ name: string, displayName: string, description: string | null, deltaKind: string, dependsOn: Array<string>, recordCount: number, status: RunStatus | null, lastRun: { id: string, status: RunStatus, errorKind: string | null, startTime: string, endTime: string | null, recordsProcessed: number, durationSeconds: number | null } | null }> } | null };
 
 export type EntitySearchQueryVariables = Exact<{
   crm: string;

@@ -1,0 +1,204 @@
+import type { RunEvent } from '@crmsync/core';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ApiRuntime } from '../runtime/api-runtime.js';
+import type { HealthMonitor } from './health-monitor.js';
+import { endTimes } from './monitoring-queries.js';
+
+/** The status label of a run: the stored status, with a cancelled failure told apart. */
+export function runStatusLabel(status: string, errorKind: string | null | undefined): string {
+  return status === 'failed' && errorKind === 'cancelled' ? 'cancelled' : status;
+}
+
+/**
+ * The Prometheus metrics of `/metrics` (prom-client). Figures about history (runs, records,
+ * last success, scheduler lag) are read from the database at scrape time, so every worker's
+ * runs count and a restart loses nothing; the run duration histogram and the request counters
+ * (retries, rate-limit waits) count the runs finished in this process since it started, from
+ * their `performance_metrics`.
+ */
+export class ApiMetrics {
+  readonly registry = new Registry();
+  #unsubscribe: () => void;
+  #refresh: () => Promise<void>;
+
+  constructor(runtime: ApiRuntime, health: HealthMonitor) {
+    const { prisma } = runtime;
+    const registers = [this.registry];
+
+    const runs = new Gauge({
+      name: 'crmsync_runs',
+      help: 'Runs in sync_history by CRM, entity and status (cancelled = failed with error kind cancelled)',
+      labelNames: ['crm', 'entity', 'status'] as const,
+      registers,
+    });
+    const records = new Gauge({
+      name: 'crmsync_records',
+      help: 'Records of all runs in sync_history by CRM, entity and outcome',
+      labelNames: ['crm', 'entity', 'outcome'] as const,
+      registers,
+    });
+    const lastSuccess = new Gauge({
+      name: 'crmsync_last_success_timestamp_seconds',
+      help: 'End of the newest successful run of each (CRM, entity), Unix seconds',
+      labelNames: ['crm', 'entity'] as const,
+      registers,
+    });
+    const lag = new Gauge({
+      name: 'crmsync_scheduler_lag_seconds',
+      help: 'How far behind its next_run the most overdue enabled schedule is (0 when none is overdue)',
+      registers,
+    });
+    const overdue = new Gauge({
+      name: 'crmsync_schedules_overdue',
+      help: 'Enabled schedules whose next_run is more than a minute past',
+      registers,
+    });
+    const schedulerUp = new Gauge({
+      name: 'crmsync_scheduler_running',
+      help: '1 when the scheduler answers as running, else 0',
+      registers,
+    });
+    const crmUp = new Gauge({
+      name: 'crmsync_crm_up',
+      help: 'Last background health check of each configured CRM: 1 reachable, 0 not (absent before the first check)',
+      labelNames: ['crm'] as const,
+      registers,
+    });
+    const databaseUp = new Gauge({
+      name: 'crmsync_database_up',
+      help: 'Last background check of the database: 1 reachable, 0 not',
+      registers,
+    });
+    // Each scrape refills these gauges from one set of queries, before the registry renders.
+    this.#refresh = async () => {
+      const now = new Date();
+      const [groups, successes, schedules] = await Promise.all([
+        prisma.syncHistory.groupBy({
+          by: ['crmSource', 'syncType', 'status', 'errorKind'],
+          _count: { _all: true },
+          _sum: {
+            recordsProcessed: true,
+            recordsCreated: true,
+            recordsUpdated: true,
+            recordsFailed: true,
+          },
+        }),
+        // The newest successful run of each pair by id (UUIDv7 of the start), its end read after.
+        prisma.syncHistory.groupBy({
+          by: ['crmSource', 'syncType'],
+          where: { status: 'success' },
+          _max: { id: true },
+        }),
+        prisma.syncSchedule.findMany({
+          where: { enabled: true, nextRun: { lt: now } },
+          select: { nextRun: true },
+        }),
+      ]);
+      runs.reset();
+      records.reset();
+      lastSuccess.reset();
+      const outcomes = new Map<string, Record<string, number>>();
+      for (const g of groups) {
+        const labels = { crm: g.crmSource, entity: g.syncType };
+        runs.inc({ ...labels, status: runStatusLabel(g.status, g.errorKind) }, g._count._all);
+        const key = `${g.crmSource}\u0000${g.syncType}`;
+        const sums = outcomes.get(key) ?? { processed: 0, created: 0, updated: 0, failed: 0 };
+        sums.processed! += g._sum.recordsProcessed ?? 0;
+        sums.created! += g._sum.recordsCreated ?? 0;
+        sums.updated! += g._sum.recordsUpdated ?? 0;
+        sums.failed! += g._sum.recordsFailed ?? 0;
+        outcomes.set(key, sums);
+      }
+      for (const [key, sums] of outcomes) {
+        const [crm, entity] = key.split('\u0000') as [string, string];
+        for (const [outcome, value] of Object.entries(sums))
+          records.set({ crm, entity, outcome }, value);
+      }
+      const ends = await endTimes(
+        prisma,
+        successes.flatMap((s) => (s._max.id ? [s._max.id] : [])),
+      );
+      for (const s of successes) {
+        const end = s._max.id ? ends.get(s._max.id) : undefined;
+        if (end) lastSuccess.set({ crm: s.crmSource, entity: s.syncType }, end.getTime() / 1_000);
+      }
+      const behind = schedules.map((s) => (now.getTime() - s.nextRun!.getTime()) / 1_000);
+      lag.set(Math.max(0, ...behind));
+      overdue.set(behind.filter((seconds) => seconds > 60).length);
+
+      const scheduler = await health.scheduler(async () => ({
+        running: false,
+        message: null,
+        workers: [],
+      }));
+      schedulerUp.set(scheduler.running ? 1 : 0);
+      crmUp.reset();
+      for (const crm of health.crms()) {
+        if (crm.reachable !== null) crmUp.set({ crm: crm.crm }, crm.reachable ? 1 : 0);
+      }
+      const database = await health.database();
+      databaseUp.set(database.reachable ? 1 : 0);
+    };
+
+    const duration = new Histogram({
+      name: 'crmsync_run_duration_seconds',
+      help: 'Duration of the runs finished in this process since it started',
+      labelNames: ['crm', 'entity', 'status'] as const,
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+      registers,
+    });
+    const retries = new Counter({
+      name: 'crmsync_request_retries_total',
+      help: 'HTTP/database requests retried by runs finished in this process',
+      labelNames: ['crm'] as const,
+      registers,
+    });
+    const throttled = new Counter({
+      name: 'crmsync_rate_limit_waits_total',
+      help: 'Requests that waited for a rate limit (ours or a 429) in runs finished in this process',
+      labelNames: ['crm'] as const,
+      registers,
+    });
+    const throttledSeconds = new Counter({
+      name: 'crmsync_rate_limit_wait_seconds_total',
+      help: 'Seconds spent waiting for rate limits in runs finished in this process',
+      labelNames: ['crm'] as const,
+      registers,
+    });
+    const apiCalls = new Counter({
+      name: 'crmsync_api_calls_total',
+      help: 'Requests to the CRMs made by runs finished in this process',
+      labelNames: ['crm'] as const,
+      registers,
+    });
+    this.#unsubscribe = runtime.subscribe((event: RunEvent) => {
+      if (event.type !== 'run-finished') return;
+      const run = event.run;
+      const crm = run.crmSource;
+      const seconds = run.endTime
+        ? (run.endTime.getTime() - run.startTime.getTime()) / 1_000
+        : (run.performanceMetrics?.durationMs ?? 0) / 1_000;
+      duration.observe(
+        { crm, entity: run.syncType, status: runStatusLabel(run.status, run.errorKind) },
+        seconds,
+      );
+      const m = run.performanceMetrics;
+      if (m) {
+        retries.inc({ crm }, m.retries);
+        throttled.inc({ crm }, m.throttled);
+        throttledSeconds.inc({ crm }, m.throttledMs / 1_000);
+        apiCalls.inc({ crm }, m.apiCalls);
+      }
+    });
+  }
+
+  /** The text exposition (`text/plain; version=0.0.4`). */
+  async render(): Promise<{ contentType: string; body: string }> {
+    await this.#refresh();
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}

@@ -1,0 +1,348 @@
+import { createRequire } from 'node:module';
+import { createServer, connect as netConnect } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  missingPrerequisite,
+  PHONE,
+  type StartedCrmsync,
+  screenshotDir,
+  shoot,
+  startCrmsync,
+  waitUntilIdle,
+} from './harness.js';
+
+// The operator's view of an unhealthy install (issue 21): a Genius whose password is wrong, a
+// CallRail that refuses connections, identical failures, a cancelled run, a server that stops
+// answering; axe-core on every page at 1440 and 390 px.
+
+const missing = missingPrerequisite();
+if (missing && process.env.CI === 'true')
+  throw new Error(`operations browser tests cannot run: ${missing}`);
+if (missing) console.warn(`skipping the operations browser tests: ${missing}`);
+
+const WIDE = { width: 1440, height: 900 };
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Serious and critical axe-core violations of the page as it is now. */
+async function axe(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: unknown,
+          ): Promise<{
+            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+}
+
+const mariadb = await reachable(3306);
+if (!mariadb && process.env.CI === 'true' && !missing)
+  throw new Error('CI=true and MariaDB is not reachable on 127.0.0.1:3306');
+
+describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy CRMs', () => {
+  let crmsync: StartedCrmsync;
+  let browser: Browser;
+  let page: Page;
+  let cancelledRun = '';
+
+  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const res = await fetch(`${crmsync.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers read field by field
+    return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  };
+  const go = async (p: Page, path: string) => {
+    await p.goto(crmsync.url + path);
+    await p.waitForLoadState('networkidle');
+  };
+
+  beforeAll(async () => {
+    await mkdir(screenshotDir, { recursive: true });
+    const refused = await closedPort();
+    crmsync = await startCrmsync({
+      GENIUS_DATABASE_URL: `mysql://crmsync_nobody:wrong-password@127.0.0.1:${mariadb ? 3306 : refused}/genius`,
+      GENIUS_TIMEZONE: 'UTC',
+      CALLRAIL_API_KEY: 'callrail-key-unused',
+      CALLRAIL_ACCOUNT_ID: 'ACC1',
+      CALLRAIL_BASE_URL: `http://127.0.0.1:${refused}/v3`,
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: WIDE });
+    await waitUntilIdle(crmsync.url);
+    // Three identical failures of Genius: its credentials are refused.
+    for (let i = 0; i < 3; i++) {
+      await gql('mutation($input: StartSyncInput!) { startSync(input: $input) { __typename } }', {
+        input: { crm: 'genius', entity: 'all' },
+      });
+      await waitUntilIdle(crmsync.url);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await crmsync?.stop();
+  });
+
+  it('overview: health reasons, grouped failures, a CRM banner, success rate per CRM — at once', async () => {
+    const started = Date.now();
+    await go(page, '/');
+    await page.getByTestId('health').waitFor({ timeout: 10_000 });
+    // Health comes from the background checks: no page waits on the unreachable CRM.
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const callrail = page.getByTestId('health-callrail');
+    await expect
+      .poll(async () => callrail.textContent(), { timeout: 40_000, interval: 1_000 })
+      .toMatch(/Unreachable[\s\S]*Connection refused/);
+    const genius = page.getByTestId('health-genius');
+    await expect
+      .poll(async () => genius.textContent(), { timeout: 40_000, interval: 1_000 })
+      .toMatch(
+        mariadb ? /Unreachable[\s\S]*Access denied/ : /Unreachable[\s\S]*Connection refused/,
+      );
+    await page.getByText(/Event bus \(in-process\)/).waitFor();
+
+    const groups = page.getByTestId('failure-groups');
+    await groups.waitFor();
+    const geniusRows = groups.locator('tbody tr').filter({ hasText: 'genius' });
+    await expect.poll(() => geniusRows.count()).toBe(1);
+    expect(await geniusRows.first().locator('td.num').textContent()).toBe('3');
+    const banner = page.getByTestId('crm-banner').filter({ hasText: 'Genius' });
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(
+      /Genius.*: (credentials refused|configuration refused|failing) since \d\d:\d\d:\d\d \(3 failures\)/,
+    );
+    expect(await page.getByTestId('crm-success-genius').textContent()).toBe('0.0%');
+    // "Most failing CRMs" lists only CRMs that failed.
+    expect(await page.getByTestId('most-failing').textContent()).not.toMatch(/faker: 0\.0%/);
+    // Recent activity has an error column with the message.
+    const activity = page.getByRole('table', { name: 'The 20 most recent runs' });
+    expect(await activity.locator('thead').textContent()).toContain('Error');
+    expect(await activity.locator('tbody td.err').first().textContent()).toMatch(/genius|Genius/i);
+    await shoot(page, 'ops-overview-unhealthy-1440');
+  }, 90_000);
+
+  it('a cancelled run asks first, shows Cancelled with the bar where it stopped, and is no failure', async () => {
+    const started = await gql(
+      'mutation($input: StartSyncInput!) { startSync(input: $input) { __typename ... on MutationStartSyncSuccess { data { runId } } } }',
+      {
+        input: {
+          crm: 'faker',
+          entity: 'contacts',
+          batchSize: 10,
+          pluginOptions: { 'latency-ms': 400 },
+        },
+      },
+    );
+    cancelledRun = started.data?.startSync.data.runId;
+    expect(cancelledRun).toBeTruthy();
+    await go(page, `/runs/${cancelledRun}`);
+    await page
+      .getByTestId('run-timing')
+      .filter({ hasText: /elapsed/ })
+      .waitFor();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.waitFor();
+    await shoot(page, 'ops-cancel-confirm-1440');
+    await confirm.getByRole('button', { name: 'Yes, cancel the run' }).click();
+    await page.getByRole('status', { name: 'Status: Cancelled' }).waitFor({ timeout: 30_000 });
+    const bar = page.getByRole('progressbar', { name: 'Run progress' });
+    expect(await bar.getAttribute('aria-valuetext')).not.toBe('100%');
+    await shoot(page, 'ops-run-cancelled-1440');
+    expect(await axe(page), 'run page at 1440').toEqual([]);
+
+    const overview = await gql('{ overview { failedLast24h cancelledLast24h } }');
+    expect(overview.data?.overview.cancelledLast24h).toBe(1);
+    await go(page, '/');
+    await page.getByTestId('health').waitFor();
+    expect(await page.getByTestId('most-failing').textContent()).not.toMatch(/faker/);
+  }, 90_000);
+
+  it('records page: Next, Previous back to the same rows, page N of M, page size', async () => {
+    await go(page, '/crm/faker/contacts');
+    const table = page.getByRole('table', { name: 'Records of contacts' });
+    const rows = table.locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(25);
+    const pager = page.getByTestId('page-of');
+    await expect.poll(() => pager.textContent()).toMatch(/^Page 1 of \d+$/);
+    const firstPage = await rows.locator('td:first-child').allTextContents();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => pager.textContent()).toMatch(/^Page 2 of/);
+    await expect
+      .poll(() => rows.locator('td:first-child').first().textContent())
+      .not.toBe(firstPage[0]);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await expect.poll(() => pager.textContent()).toMatch(/^Page 1 of/);
+    await expect.poll(() => rows.locator('td:first-child').allTextContents()).toEqual(firstPage);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByLabel('Rows per page').selectOption('10');
+    await expect.poll(() => rows.count()).toBe(10);
+    const m = Number(/of (\d+)/.exec((await pager.textContent()) ?? '')?.[1]);
+    expect(m).toBeGreaterThan(2);
+    await shoot(page, 'ops-records-paging-1440');
+  }, 60_000);
+
+  it('schedules: invalid cron refused with the reason, 5m accepted with its next run, duplicates refused', async () => {
+    await go(page, '/schedules');
+    const form = page.getByRole('form', { name: 'New schedule' });
+    await form.getByLabel('CRM').selectOption('faker');
+    await form.getByLabel('Entity').selectOption('deals');
+    await form.getByLabel('Repeat').selectOption('cron');
+    await form.getByRole('textbox', { name: 'Cron' }).fill('61 * * * *');
+    await form.getByRole('button', { name: 'Add schedule' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /minute field/ })
+      .waitFor();
+    await form.getByRole('textbox', { name: 'Cron' }).fill('foo bar');
+    await form.getByRole('button', { name: 'Add schedule' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /2 fields, not 5 or 6/ })
+      .waitFor();
+    await shoot(page, 'ops-schedule-invalid-cron-1440');
+
+    await form.getByLabel('Repeat').selectOption('interval');
+    await form.getByRole('textbox', { name: 'Interval' }).fill('5m');
+    await page
+      .getByTestId('next-run-preview')
+      .filter({ hasText: /Next run/ })
+      .waitFor();
+    await form.getByRole('button', { name: 'Add schedule' }).click();
+    const row = page.locator('tr', { hasText: 'every 5 minutes' });
+    await row.waitFor();
+    expect(await row.getByTestId('next-run').textContent()).toMatch(/^in \d+ (s|min)$/);
+    // The same schedule again is refused by the server (the form warns first).
+    await form.getByRole('textbox', { name: 'Interval' }).fill('5 minutes');
+    await page.getByTestId('next-run-preview').filter({ hasText: 'would be refused' }).waitFor();
+    await form.getByRole('button', { name: 'Add schedule' }).click();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /already does it/ })
+      .waitFor();
+    expect(await page.locator('tr', { hasText: 'every 5 minutes' }).count()).toBe(1);
+    await shoot(page, 'ops-schedules-1440');
+  }, 60_000);
+
+  it('every page: live badge right when opened directly, h1, axe clean at 1440 and 390 px', async () => {
+    // Every page of the dashboard (the run page as the cancelled run's; login in the last test).
+    const paths = [
+      '/',
+      '/runs',
+      `/runs/${cancelledRun}`,
+      '/schedules',
+      '/crm/genius',
+      '/crm/faker/contacts',
+    ];
+    const problems: string[] = [];
+    for (const viewport of [WIDE, PHONE]) {
+      const fresh = await browser.newPage({ viewport });
+      for (const path of paths) {
+        await go(fresh, path);
+        await fresh.locator('main h1').first().waitFor();
+        // Greyed (stale) figures are meant to fade: check the page as it is when current.
+        await fresh.locator('main:not(.stale)').waitFor();
+        await fresh
+          .getByTestId('connection')
+          .filter({ hasText: 'Live' })
+          .waitFor({ timeout: 15_000 });
+        for (const v of await axe(fresh)) problems.push(`${path} at ${viewport.width}: ${v}`);
+        if (viewport === PHONE) {
+          const overflow = await fresh.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(overflow, `${path} scrolls sideways on a phone`).toBeLessThanOrEqual(1);
+        }
+      }
+      if (viewport === PHONE) {
+        await go(fresh, '/schedules');
+        const del = fresh.getByRole('button', { name: /Delete schedule faker deals/ });
+        const box = await del.boundingBox();
+        expect(box && box.x + box.width <= PHONE.width).toBe(true);
+        await shoot(fresh, 'ops-schedules-390');
+        await go(fresh, '/');
+        await shoot(fresh, 'ops-overview-390');
+      }
+      await fresh.close();
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('server stops answering: a banner within 5 s, figures greyed, then recovery', async () => {
+    await go(page, '/');
+    await page.getByTestId('health').waitFor();
+    await page.getByTestId('last-updated').waitFor();
+    crmsync.process.kill('SIGSTOP');
+    try {
+      const since = Date.now();
+      await page.getByTestId('outage').waitFor({ timeout: 5_000 });
+      expect(Date.now() - since).toBeLessThan(5_000);
+      expect(await page.getByTestId('outage').textContent()).toMatch(
+        /Server unreachable since \d\d:\d\d:\d\d[\s\S]*data as of \d\d:\d\d:\d\d/,
+      );
+      expect(await page.locator('main.stale').count()).toBe(1);
+      await page.getByTestId('connection').filter({ hasText: 'Offline' }).waitFor();
+      // Relative times tick while the server is away.
+      const first = await page.getByTestId('outage').textContent();
+      await expect
+        .poll(() => page.getByTestId('outage').textContent(), { timeout: 4_000 })
+        .not.toBe(first);
+      await shoot(page, 'ops-server-down-1440');
+    } finally {
+      crmsync.process.kill('SIGCONT');
+    }
+    await page.getByTestId('outage').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await page.locator('main.stale').count()).toBe(0);
+    await shoot(page, 'ops-server-recovered-1440');
+  }, 60_000);
+
+  it('signs out', async () => {
+    await go(page, '/runs');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await axe(page), 'login at 1440').toEqual([]);
+  });
+});
