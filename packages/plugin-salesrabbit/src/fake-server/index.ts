@@ -1,0 +1,8 @@
+export {
+  type SalesRabbitEntity,
+  SalesRabbitFake,
+  type SalesRabbitQuirks,
+  srTime,
+  startSalesRabbitKitFixture,
+  TOKEN,
+} from './server.js';
