@@ -10,7 +10,12 @@ import {
 } from '@crmsync/core';
 import mysql, { type FieldPacket, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { type RowStream, streamRows } from './row-stream.js';
-import { SERVER_CLOCK_SQL, type ServerClock, serverTimeZone, zoneDisagreement } from './server-zone.js';
+import {
+  SERVER_CLOCK_SQL,
+  type ServerClock,
+  serverTimeZone,
+  zoneDisagreement,
+} from './server-zone.js';
 import { readTableSchema, type TableSchema } from './table-schema.js';
 import { naiveLowerBound, naiveToIso, naiveUpperBound } from './timezone.js';
 
@@ -222,10 +227,14 @@ export class GeniusClient {
     // Walking (time, key) pays only when the time leads an index: otherwise every page (or
     // the one streamed query) would sort the table; the key walk filters in one pass.
     const indexed =
-      !!source.deltaColumn && !source.deltaFallback && schema.leadingIndexed.has(source.deltaColumn);
-    const order: KeysetCheckpoint['order'] = request.since && deltaExpr && indexed ? 'delta' : 'key';
+      !!source.deltaColumn &&
+      !source.deltaFallback &&
+      schema.leadingIndexed.has(source.deltaColumn);
+    const order: KeysetCheckpoint['order'] =
+      request.since && deltaExpr && indexed ? 'delta' : 'key';
     const now = new Date();
-    const since = request.since && deltaExpr ? naiveLowerBound(request.since, zone, now) : undefined;
+    const since =
+      request.since && deltaExpr ? naiveLowerBound(request.since, zone, now) : undefined;
     const until =
       request.until && deltaExpr
         ? naiveUpperBound(request.until, zone, request.since ?? request.until)
@@ -297,9 +306,12 @@ export class GeniusClient {
         if (TRANSIENT_CODES.has(code) && ++failures < this.attempts) {
           this.metrics.retries++;
           const waitMs = 100 * 2 ** (failures - 1);
-          this.logger.warn(`Genius: ${code} while reading ${source.table}, resuming in ${waitMs} ms`, {
-            attempt: failures,
-          });
+          this.logger.warn(
+            `Genius: ${code} while reading ${source.table}, resuming in ${waitMs} ms`,
+            {
+              attempt: failures,
+            },
+          );
           await new Promise((r) => setTimeout(r, waitMs));
           continue;
         }

@@ -47,7 +47,10 @@ export function serverTimeZone(clock: ServerClock): { zone: string; why: string 
   const session = clock.sessionZone.trim();
   if (session.toUpperCase() !== 'SYSTEM') {
     if (/^[+-]\d{2}:\d{2}$/.test(session))
-      return { zone: session === '+00:00' || session === '-00:00' ? 'UTC' : session, why: `@@time_zone ${session}` };
+      return {
+        zone: session === '+00:00' || session === '-00:00' ? 'UTC' : session,
+        why: `@@time_zone ${session}`,
+      };
     if (isTimeZone(session)) return { zone: session, why: `@@time_zone ${session}` };
   }
   const system = clock.systemZone.trim();
@@ -65,7 +68,11 @@ export function serverTimeZone(clock: ServerClock): { zone: string; why: string 
  * the same offset (a zone and its fixed offset agree outside DST, which is all one reading
  * can tell).
  */
-export function zoneDisagreement(configured: string, clock: ServerClock, at = new Date()): string | null {
+export function zoneDisagreement(
+  configured: string,
+  clock: ServerClock,
+  at = new Date(),
+): string | null {
   const mine = offsetMs(at, configured);
   if (mine === clock.offsetSeconds * 1000) return null;
   return `GENIUS_TIMEZONE is ${configured} (offset ${offsetText(mine / 1000)} now) but the database server's clock is at ${offsetText(clock.offsetSeconds)} (@@time_zone ${clock.sessionZone}, @@system_time_zone ${clock.systemZone}): if Genius writes its times with the server's NOW(), deltas will miss or repeat changes — fix GENIUS_TIMEZONE or unset it to use the server's zone`;
