@@ -9,3 +9,4 @@ export * from './processor.js';
 export * from './run.js';
 export * from './store.js';
 export * from './webhooks.js';
+export * from './shared-state.js';

@@ -2,6 +2,7 @@ import type { EventStore } from './event-store.js';
 import type { GroupedDeletes } from './grouped-deletes.js';
 import type { RecordStore } from './record-store.js';
 import type { RunStore } from './run-store.js';
+import type { RequestBudgets, SourceMarks } from './shared-state.js';
 
 export type { Checkpoint } from './plugin.js';
 export type { EventStore } from './event-store.js';
@@ -29,6 +30,10 @@ export interface StoreConnection {
 export interface StoreCapabilities {
   /** Soft deletes by group (see GroupedDeletes); absent on a store that cannot. */
   readonly groupedDeletes?: GroupedDeletes;
+  /** Request quotas shared by every process on this store (see RequestBudgets). */
+  readonly requestBudgets?: RequestBudgets;
+  /** What a source left between runs of an entity (see SourceMarks). */
+  readonly sourceMarks?: SourceMarks;
 }
 
 /**

@@ -19,6 +19,7 @@ import type {
   UpsertResult,
 } from '../contracts/store.js';
 import { groupKey, groupOf } from './groups.js';
+import { MemoryRequestBudgets, MemorySourceMarks } from './memory-shared-state.js';
 import { alreadyRunning, newRun } from './new-run.js';
 import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
@@ -50,6 +51,8 @@ export class MemoryStore implements Store {
   readonly location = 'memory';
   /** Offered unless the store is made without it (to see what the engine does then). */
   readonly groupedDeletes?: GroupedDeletes;
+  readonly requestBudgets = new MemoryRequestBudgets();
+  readonly sourceMarks = new MemorySourceMarks();
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();

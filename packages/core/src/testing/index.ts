@@ -12,6 +12,7 @@ export { describeGroupedDeletesSuite } from './grouped-deletes-suite.js';
 export { describeRecordStoreSuite } from './record-store-suite.js';
 export { describeRunQuerySuite } from './run-query-suite.js';
 export { describeRunStoreSuite } from './run-store-suite.js';
+export { describeSharedStateSuite } from './shared-state-suite.js';
 export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
 export * from './fake-api/index.js';
 export {

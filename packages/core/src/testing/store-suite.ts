@@ -4,6 +4,7 @@ import { describeGroupedDeletesSuite } from './grouped-deletes-suite.js';
 import { describeRecordStoreSuite } from './record-store-suite.js';
 import { describeRunQuerySuite } from './run-query-suite.js';
 import { describeRunStoreSuite } from './run-store-suite.js';
+import { describeSharedStateSuite } from './shared-state-suite.js';
 import type { StoreFixture } from './store-suite-fixtures.js';
 
 export { record, type StoreFixture } from './store-suite-fixtures.js';
@@ -22,5 +23,6 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
     describeRecordStoreSuite(name, open);
     describeEventStoreSuite(name, open);
     describeGroupedDeletesSuite(name, open);
+    describeSharedStateSuite(name, open);
   });
 }

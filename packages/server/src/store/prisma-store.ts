@@ -32,6 +32,7 @@ import type { RecordTable } from './record-table.js';
 import { toSyncEvent, toSyncRun } from './run-row.js';
 import { newRunId } from './run-id.js';
 import { SqliteRecordTable } from './sqlite-record-table.js';
+import { DatabaseRequestBudgets, DatabaseSourceMarks } from './shared-state.js';
 
 const log = createLogger('crmsync:store');
 
@@ -57,6 +58,8 @@ export class PrismaStore implements Store {
   readonly groupedDeletes: GroupedDeletes = {
     softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
   };
+  readonly requestBudgets: DatabaseRequestBudgets;
+  readonly sourceMarks: DatabaseSourceMarks;
   readonly #connection: DatabaseConnection;
   readonly #records: RecordTable;
   #closed = false;
@@ -70,6 +73,8 @@ export class PrismaStore implements Store {
       `${redact(target.url)}${target.schema ? ` (schema ${target.schema})` : ''}`;
     this.#connection = connectDatabase(target);
     this.prisma = this.#connection.prisma;
+    this.requestBudgets = new DatabaseRequestBudgets(this.prisma);
+    this.sourceMarks = new DatabaseSourceMarks(this.prisma);
     if (this.#connection.pool) {
       this.#records = new PostgresRecordTable(this.#connection.pool);
     } else {
