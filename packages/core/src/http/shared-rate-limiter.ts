@@ -39,7 +39,10 @@ export class SharedRateLimiter extends RateLimiter {
       signal?.throwIfAborted();
       const wait = await budgets.take(key, requests, perMs);
       if (wait <= 0) break;
-      await sleep(wait, undefined, signal ? { signal } : undefined);
+      // As the local windows do, a cancelled wait rejects with the signal's own reason.
+      await sleep(wait, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
+        throw signal?.aborted ? signal.reason : error;
+      });
     }
     const shared = performance.now() - started;
     const { result, waitedMs } = await super.schedule(task, signal);
