@@ -6,6 +6,7 @@ import {
   type FieldSchema,
   type MappedRecord,
   type Processor,
+  type ValidationContext,
   validateRecord,
 } from '@crmsync/core';
 import type { GeniusRow } from './client.js';
@@ -53,7 +54,10 @@ export function geniusProcessor(spec: GeniusProcessorSpec): Processor<GeniusRow>
     }
     return problems;
   };
+  const rules = decimals.length > 0 ? [decimalText] : [];
   const { key, deltaColumn, deltaFallback } = spec;
+  // The run's context with the checked fields, made once per run rather than per record.
+  const contexts = new WeakMap<ValidationContext, ValidationContext>();
   return {
     transform(raw) {
       const value = raw[key];
@@ -75,7 +79,12 @@ export function geniusProcessor(spec: GeniusProcessorSpec): Processor<GeniusRow>
       return record;
     },
     validate(record, context) {
-      return validateRecord(record, { ...context, fields: checked }, [decimalText]);
+      let mine = contexts.get(context);
+      if (!mine) {
+        mine = { ...context, fields: checked };
+        contexts.set(context, mine);
+      }
+      return validateRecord(record, mine, rules);
     },
   };
 }
