@@ -194,16 +194,39 @@ export function naiveUpperBound(until: Date, timeZone: string, from: Date): stri
  * database kept in UTC (the common case, and the hot loop of a million-row read).
  */
 export function naiveToIso(value: string, timeZone: string): string | null {
-  if (
-    timeZone === 'UTC' &&
+  const plain =
     value.length === 19 &&
     value.charCodeAt(4) === 45 &&
     value.charCodeAt(10) === 32 &&
     value.charCodeAt(13) === 58 &&
     !value.startsWith('0000') &&
-    !value.startsWith('00', 5)
-  ) {
-    return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+    !value.startsWith('00', 5);
+  if (plain && timeZone === 'UTC') return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+  if (plain) {
+    // Another zone: the UTC date and hour of a naive hour are the same for every minute of it
+    // when the zone keeps one whole-hour offset through that hour (US zones always do, a DST
+    // change included), so they are worked out once per hour and the minutes copied over.
+    let hours = hourPrefixes.get(timeZone);
+    if (!hours) {
+      hours = new Map();
+      hourPrefixes.set(timeZone, hours);
+    }
+    const hour = value.slice(0, 13);
+    let prefix = hours.get(hour);
+    if (prefix === undefined) {
+      const start = fromNaive(`${hour}:00:00`, timeZone);
+      const end = fromNaive(`${hour}:59:59`, timeZone);
+      prefix =
+        start && end && end.getTime() - start.getTime() === 3_599_000 && start.getUTCMinutes() === 0
+          ? start.toISOString().slice(0, 13)
+          : null;
+      if (hours.size > 50_000) hours.clear();
+      hours.set(hour, prefix);
+    }
+    if (prefix !== null) return `${prefix}${value.slice(13)}.000Z`;
   }
   return fromNaive(value, timeZone)?.toISOString() ?? null;
 }
+
+/** Per zone: naive `YYYY-MM-DD HH` → the UTC `YYYY-MM-DDTHH` it names, or null when minutes differ. */
+const hourPrefixes = new Map<string, Map<string, string | null>>();
