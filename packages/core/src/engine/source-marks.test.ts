@@ -39,7 +39,8 @@ describe('source marks', () => {
     const version = { value: 'v1' };
     const seen: Array<FetchRequest['marks']> = [];
     const plugin = source(version, seen);
-    const sync = (options = {}) => engine.runEntity({ plugin, entity: 'rows', config: {}, options });
+    const sync = (options = {}) =>
+      engine.runEntity({ plugin, entity: 'rows', config: {}, options });
 
     await sync();
     version.value = 'v2';
@@ -47,6 +48,12 @@ describe('source marks', () => {
     await sync({ dryRun: true });
     await sync();
     await sync();
-    expect(seen).toEqual([undefined, { version: 'v1' }, { version: 'v1' }, { version: 'v1' }, { version: 'v2' }]);
+    expect(seen).toEqual([
+      undefined,
+      { version: 'v1' },
+      { version: 'v1' },
+      { version: 'v1' },
+      { version: 'v2' },
+    ]);
   });
 });
