@@ -64,7 +64,8 @@ describe('naiveToIso in zones other than UTC', () => {
   };
 
   it('gives the general answer through a year of New York hours, both DST changes included', () => {
-    same('America/New_York', Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1), 61 * 60_000 + 7_000);
+    same('America/New_York', Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1), 4 * 3_600_000 + 7_000);
+    same('America/New_York', Date.UTC(2026, 2, 8, 5), Date.UTC(2026, 2, 8, 9), 5 * 60_000);
     same('America/New_York', Date.UTC(2026, 10, 1, 4), Date.UTC(2026, 10, 1, 8), 5 * 60_000);
     expect(naiveToIso('2026-11-01 01:10:00', 'America/New_York')).toBe('2026-11-01T05:10:00.000Z');
   });
