@@ -64,8 +64,9 @@ describe('CallRailClient', () => {
   it('re-reads a trailing window before the delta start and sees calls changed inside it', async () => {
     fake = await CallRailFakeServer.start({ size: 120 });
     const changed = fake.mutateCalls(3);
-    // The engine hands a delta a `since` that already reaches back the 7-day window.
-    const since = new Date(Date.now() - 8 * DAY);
+    // The engine hands a delta a `since` that already reaches back the 7-day window (and the
+    // 5-minute overlap) before the last run's start — here, a run just now: no wide pass.
+    const since = new Date(Date.now() - 7 * DAY - 5 * 60_000);
     const { records } = await collect(calls.fetch(client(), request({ mode: 'delta', since })));
     const expected = fake.data.calls.filter(
       (c) => Date.parse(String(c.start_time)) >= since.getTime(),

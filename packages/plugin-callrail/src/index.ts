@@ -4,7 +4,11 @@ import { accounts } from './entities/accounts.js';
 import { calls } from './entities/calls.js';
 import { companies } from './entities/companies.js';
 import { formSubmissions } from './entities/form_submissions.js';
-import { DEFAULT_WINDOW_DAYS } from './entities/list.js';
+import {
+  DEFAULT_WIDE_WINDOW_DAYS,
+  DEFAULT_WIDE_WINDOW_EVERY_HOURS,
+  DEFAULT_WINDOW_DAYS,
+} from './window.js';
 import { tags } from './entities/tags.js';
 import { textMessages } from './entities/text_messages.js';
 import { trackers } from './entities/trackers.js';
@@ -73,6 +77,22 @@ export const callrailPlugin = defineCrmPlugin({
       default: DEFAULT_WINDOW_DAYS,
       min: 1,
       max: 90,
+    },
+    'wide-window-days': {
+      type: 'integer',
+      description:
+        'Days of event time the wide pass re-reads (the first delta of each period), so late edits to older calls arrive',
+      default: DEFAULT_WIDE_WINDOW_DAYS,
+      min: 1,
+      max: 760,
+    },
+    'wide-window-every-hours': {
+      type: 'integer',
+      description:
+        'Period of the wide pass in hours (default daily, from midnight UTC); 0 turns it off',
+      default: DEFAULT_WIDE_WINDOW_EVERY_HOURS,
+      min: 0,
+      max: 24 * 31,
     },
   },
   entities: [accounts, companies, users, tags, trackers, calls, formSubmissions, textMessages],

@@ -71,7 +71,11 @@ describe('callrail plugin over every entity', () => {
       'CALLRAIL_API_KEY',
       'CALLRAIL_ACCOUNT_ID',
     ]);
-    expect(parsePluginOptions(callrailPlugin, { windowDays: '14' })).toEqual({ 'window-days': 14 });
+    expect(parsePluginOptions(callrailPlugin, { windowDays: '14' })).toEqual({
+      'window-days': 14,
+      'wide-window-days': 90,
+      'wide-window-every-hours': 24,
+    });
     expect(() => parsePluginOptions(callrailPlugin, { 'window-days': 365 })).toThrow();
   });
 

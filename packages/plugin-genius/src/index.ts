@@ -18,6 +18,14 @@ import { jobStatuses } from './entities/job_statuses.js';
 import { jobs } from './entities/jobs.js';
 import { leads } from './entities/leads.js';
 import { marketingSources } from './entities/marketing_sources.js';
+import {
+  integrationFieldDefinitions,
+  integrationFields,
+  marketsharpAppointments,
+  marketsharpContacts,
+  marketsharpMarketingSourceMaps,
+  marketsharpSources,
+} from './entities/marketsharp.js';
 import { marketingSourceTypes } from './entities/marketing_source_types.js';
 import { prospectSources } from './entities/prospect_sources.js';
 import { prospects } from './entities/prospects.js';
@@ -29,7 +37,7 @@ import { users } from './entities/users.js';
 import { assertTimeZone } from './timezone.js';
 
 export { GeniusClient, type GeniusRow, type GeniusTable, quoteIdent } from './client.js';
-export { fromNaive, toNaive } from './timezone.js';
+export { fromNaive, naiveLowerBound, toNaive } from './timezone.js';
 
 /**
  * Genius, the customer's own CRM database (MySQL/MariaDB), read directly.
@@ -51,8 +59,8 @@ export const geniusPlugin = defineCrmPlugin({
       required: true,
     },
     GENIUS_TIMEZONE: {
-      description: 'IANA time zone the database stores its naive DATETIMEs in',
-      default: 'UTC',
+      description:
+        "IANA time zone the database stores its naive DATETIMEs in; unset: the server's own (@@time_zone, @@system_time_zone)",
     },
     GENIUS_POOL_SIZE: {
       description: 'Connections in the pool',
@@ -87,11 +95,17 @@ export const geniusPlugin = defineCrmPlugin({
     jobChangeOrderTypes,
     jobChangeOrders,
     jobChangeOrderItems,
+    integrationFieldDefinitions,
+    integrationFields,
+    marketsharpSources,
+    marketsharpMarketingSourceMaps,
+    marketsharpContacts,
+    marketsharpAppointments,
   ],
   createClient: ({ config, logger, metrics }) =>
     GeniusClient.connect({
       url: config.GENIUS_DATABASE_URL,
-      timeZone: assertTimeZone(config.GENIUS_TIMEZONE),
+      ...(config.GENIUS_TIMEZONE ? { timeZone: assertTimeZone(config.GENIUS_TIMEZONE) } : {}),
       poolSize: config.GENIUS_POOL_SIZE > 0 ? config.GENIUS_POOL_SIZE : 4,
       logger: logger.child('crmsync:plugin:genius:client'),
       metrics,

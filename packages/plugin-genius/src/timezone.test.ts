@@ -52,3 +52,28 @@ describe('naiveToIso', () => {
     expect(naiveToIso('2026-01-15 10:00:00', 'America/New_York')).toBe('2026-01-15T15:00:00.000Z');
   });
 });
+
+describe('naiveToIso in zones other than UTC', () => {
+  const same = (zone: string, from: number, to: number, step: number) => {
+    for (let t = from; t < to; t += step) {
+      const naive = toNaive(new Date(t), zone).slice(0, 19);
+      expect(naiveToIso(naive, zone), `${zone} ${naive}`).toBe(
+        fromNaive(naive, zone)?.toISOString() ?? null,
+      );
+    }
+  };
+
+  it('gives the general answer through a year of New York hours, both DST changes included', () => {
+    same('America/New_York', Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1), 4 * 3_600_000 + 7_000);
+    same('America/New_York', Date.UTC(2026, 2, 8, 5), Date.UTC(2026, 2, 8, 9), 5 * 60_000);
+    same('America/New_York', Date.UTC(2026, 10, 1, 4), Date.UTC(2026, 10, 1, 8), 5 * 60_000);
+    expect(naiveToIso('2026-11-01 01:10:00', 'America/New_York')).toBe('2026-11-01T05:10:00.000Z');
+  });
+
+  it('falls back to the general answer where offsets are not whole hours', () => {
+    same('Asia/Kolkata', Date.UTC(2026, 5, 1), Date.UTC(2026, 5, 3), 17 * 60_000);
+    // Lord Howe moves by half an hour on 2026-04-05 and 2026-10-04.
+    same('Australia/Lord_Howe', Date.UTC(2026, 3, 4, 12), Date.UTC(2026, 3, 4, 18), 7 * 60_000);
+    same('Australia/Lord_Howe', Date.UTC(2026, 9, 3, 12), Date.UTC(2026, 9, 3, 18), 7 * 60_000);
+  });
+});

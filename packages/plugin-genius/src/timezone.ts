@@ -24,12 +24,38 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** A fixed offset as MySQL writes one (`-05:00`); Intl in Node 20 does not take these. */
+const FIXED_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
+
+function fixedOffsetMs(timeZone: string): number | undefined {
+  const m = FIXED_OFFSET.exec(timeZone);
+  if (!m) return undefined;
+  const ms = (Number(m[2]) * 60 + Number(m[3])) * 60_000;
+  return m[1] === '-' ? -ms : ms;
+}
+
+/** An IANA zone (`America/New_York`) or a fixed offset (`-05:00`), else an InputError. */
 export function assertTimeZone(timeZone: string): string {
+  if (fixedOffsetMs(timeZone) !== undefined) return timeZone;
   try {
     formatter(timeZone);
     return timeZone;
   } catch {
-    throw new InputError('GENIUS_TIMEZONE', 'an IANA time zone such as America/New_York', timeZone);
+    throw new InputError(
+      'GENIUS_TIMEZONE',
+      'an IANA time zone such as America/New_York (or a fixed offset such as -05:00)',
+      timeZone,
+    );
+  }
+}
+
+/** Whether `timeZone` names a zone this process can convert with. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    assertTimeZone(timeZone);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -50,7 +76,9 @@ function wallClock(date: Date, timeZone: string): number[] {
 }
 
 /** Offset of `timeZone` from UTC at `date`, in milliseconds. */
-function offsetMs(date: Date, timeZone: string): number {
+export function offsetMs(date: Date, timeZone: string): number {
+  const fixed = fixedOffsetMs(timeZone);
+  if (fixed !== undefined) return fixed;
   const [y, mo, d, h, mi, s] = wallClock(date, timeZone) as [
     number,
     number,
@@ -67,6 +95,8 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** An instant as the naive `YYYY-MM-DD HH:MM:SS.mmm` the database compares with. */
 export function toNaive(date: Date, timeZone: string): string {
+  const fixed = fixedOffsetMs(timeZone);
+  if (fixed !== undefined) return utcAsNaive(date.getTime() + fixed);
   const [y, mo, d, h, mi, s] = wallClock(date, timeZone) as [
     number,
     number,
@@ -102,35 +132,101 @@ export function fromNaive(value: string, timeZone: string): Date | null {
   const { asUtc, minute: mi } = parsed;
   if (timeZone === 'UTC') return new Date(asUtc);
   // Zones change offset on quarter hours at most, so the offset of a naive quarter hour is
-  // cached: Intl formatting for every value would dominate the cost of a large read.
-  const slot = `${timeZone}|${value.slice(0, 14)}${Math.floor(mi / 15)}`;
-  let offset = offsetCache.get(slot);
+  // cached (one map per zone, keyed by the value's own hour text): Intl formatting for every
+  // value would dominate the cost of a large read.
+  let cache = offsetCaches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsetCaches.set(timeZone, cache);
+  }
+  const slot = value.slice(0, 13) + (QUARTERS[Math.floor(mi / 15)] ?? 'd');
+  let offset = cache.get(slot);
   if (offset === undefined) {
     // Two passes settle the offset across a DST boundary.
     offset = offsetMs(new Date(asUtc - offsetMs(new Date(asUtc), timeZone)), timeZone);
-    if (offsetCache.size > 50_000) offsetCache.clear();
-    offsetCache.set(slot, offset);
+    if (cache.size > 50_000) cache.clear();
+    cache.set(slot, offset);
   }
   return new Date(asUtc - offset);
 }
 
-const offsetCache = new Map<string, number>();
+const QUARTERS = ['a', 'b', 'c', 'd'];
+const offsetCaches = new Map<string, Map<string, number>>();
+
+const HOUR_MS = 3_600_000;
+
+/** Epoch milliseconds already shifted into a zone, written as that zone's naive datetime. */
+function utcAsNaive(shifted: number): string {
+  return new Date(shifted).toISOString().replace('T', ' ').slice(0, 23);
+}
+
+/**
+ * The naive lower bound a delta from `since` must compare with so that no row written at or
+ * after `since` (until `now`) is missed: a clock going back (DST fall-back) writes naive
+ * times earlier than the naive form of `since`, so the bound is moved back by however far
+ * the zone's offset drops anywhere in between — the overlap extended across transitions.
+ */
+export function naiveLowerBound(since: Date, timeZone: string, now = new Date()): string {
+  let lowest = offsetMs(since, timeZone);
+  // Offsets hold for months: a sample every 6 hours (and at both ends) sees every one.
+  const end = Math.max(since.getTime(), now.getTime());
+  for (let t = since.getTime(); ; t = Math.min(end, t + 6 * HOUR_MS)) {
+    lowest = Math.min(lowest, offsetMs(new Date(t), timeZone));
+    if (t >= end) break;
+  }
+  return utcAsNaive(since.getTime() + lowest);
+}
+
+/**
+ * The naive upper bound (exclusive) for rows written before `until`: a clock going forward
+ * later in the window may have written naive times beyond the naive form of `until`, so the
+ * bound moves forward by however far the offset rises from `from` to `until`.
+ */
+export function naiveUpperBound(until: Date, timeZone: string, from: Date): string {
+  let highest = offsetMs(until, timeZone);
+  for (let t = from.getTime(); t < until.getTime(); t += 6 * HOUR_MS)
+    highest = Math.max(highest, offsetMs(new Date(t), timeZone));
+  return utcAsNaive(until.getTime() + highest);
+}
 
 /**
  * `fromNaive(value, timeZone)?.toISOString() ?? null`, with a string-only fast path for a
  * database kept in UTC (the common case, and the hot loop of a million-row read).
  */
 export function naiveToIso(value: string, timeZone: string): string | null {
-  if (
-    timeZone === 'UTC' &&
+  const plain =
     value.length === 19 &&
     value.charCodeAt(4) === 45 &&
     value.charCodeAt(10) === 32 &&
     value.charCodeAt(13) === 58 &&
     !value.startsWith('0000') &&
-    !value.startsWith('00', 5)
-  ) {
-    return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+    !value.startsWith('00', 5);
+  if (plain && timeZone === 'UTC') return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+  if (plain) {
+    // Another zone: the UTC date and hour of a naive hour are the same for every minute of it
+    // when the zone keeps one whole-hour offset through that hour (US zones always do, a DST
+    // change included), so they are worked out once per hour and the minutes copied over.
+    let hours = hourPrefixes.get(timeZone);
+    if (!hours) {
+      hours = new Map();
+      hourPrefixes.set(timeZone, hours);
+    }
+    const hour = value.slice(0, 13);
+    let prefix = hours.get(hour);
+    if (prefix === undefined) {
+      const start = fromNaive(`${hour}:00:00`, timeZone);
+      const end = fromNaive(`${hour}:59:59`, timeZone);
+      prefix =
+        start && end && end.getTime() - start.getTime() === 3_599_000 && start.getUTCMinutes() === 0
+          ? start.toISOString().slice(0, 13)
+          : null;
+      if (hours.size > 50_000) hours.clear();
+      hours.set(hour, prefix);
+    }
+    if (prefix !== null) return `${prefix}${value.slice(13)}.000Z`;
   }
   return fromNaive(value, timeZone)?.toISOString() ?? null;
 }
+
+/** Per zone: naive `YYYY-MM-DD HH` → the UTC `YYYY-MM-DDTHH` it names, or null when minutes differ. */
+const hourPrefixes = new Map<string, Map<string, string | null>>();

@@ -114,7 +114,9 @@ describe('SheetsClient', () => {
     const skipped = await collect(
       client().readTab(tab, request({ mode: 'delta', since: new Date(Date.now() - 60_000) })),
     );
-    expect(skipped.pages).toEqual([{ records: [], notModified: true }]);
+    expect(skipped.pages).toEqual([
+      { records: [], notModified: true, marks: { modifiedTime: expect.any(String) } },
+    ]);
     expect(fake.valueReads()).toBe(0);
     fake.setCell('leads', 'Marketing Leads', 3, 3, 'Changed');
     const read = await collect(

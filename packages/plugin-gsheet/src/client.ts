@@ -4,6 +4,21 @@ import { fieldNames, ROW_FIELD, type TabConfig } from './tabs.js';
 
 export type SheetRow = Record<string, unknown>;
 
+/** The mark a complete read leaves: the spreadsheet's Drive modifiedTime it read. */
+export const MODIFIED_MARK = 'modifiedTime';
+
+/**
+ * Whether the spreadsheet is the one the last complete read saw: its Drive modifiedTime is
+ * the one that read left as a mark. A store without marks (or no complete read yet) falls
+ * back to the time test — modified before the delta start, the last run's start minus the
+ * overlap — which re-reads for the overlap's minutes after every edit.
+ */
+function unchanged(modified: Date, request: FetchRequest): boolean {
+  const seen = request.marks?.[MODIFIED_MARK];
+  if (seen !== undefined) return seen === modified.toISOString();
+  return request.since !== undefined && modified < request.since;
+}
+
 /** Sends one authenticated GET (bearer token, retries, quota backoff) and returns parsed JSON. */
 export type GoogleTransport = <T>(url: string, signal: AbortSignal) => Promise<T>;
 
@@ -84,21 +99,24 @@ export class SheetsClient {
   }
 
   /**
-   * Streams a tab's rows, `batchSize` sheet rows per request, keyed by the configured column
-   * (or the sheet row number). With a delta start and a spreadsheet Drive says has not been
-   * modified since, nothing is read and one empty `notModified` page says so.
+   * Streams a tab's rows, `batchSize` sheet rows per request (thousands by default: the
+   * quota counts requests, not rows), keyed by the configured column (or the sheet row
+   * number). On a delta, a spreadsheet whose Drive modifiedTime is the one the last complete
+   * read saw is not read: one empty `notModified` page says so. Every page carries that
+   * modifiedTime as a mark, which the engine keeps once the read completes.
    */
   async *readTab(tab: TabConfig, request: FetchRequest): AsyncGenerator<Page<SheetRow>> {
     const { signal } = request;
-    if (request.since && request.mode === 'delta') {
-      const modified = await this.modifiedTime(tab.spreadsheetId, signal);
-      if (modified && modified < request.since) {
-        request.logger.info(
-          `Spreadsheet ${tab.spreadsheetId} unchanged since ${modified.toISOString()}: ${tab.entity} not re-read`,
-        );
-        yield { records: [], notModified: true };
-        return;
-      }
+    // Drive's modifiedTime as this read saw it, before reading: an edit made while the tab is
+    // read moves it past this value, so the next run reads again.
+    const modified = await this.modifiedTime(tab.spreadsheetId, signal);
+    const marks = modified ? { [MODIFIED_MARK]: modified.toISOString() } : undefined;
+    if (request.mode === 'delta' && modified && unchanged(modified, request)) {
+      request.logger.info(
+        `Spreadsheet ${tab.spreadsheetId} unchanged since ${modified.toISOString()}: ${tab.entity} not re-read`,
+      );
+      yield { records: [], notModified: true, ...(marks && { marks }) };
+      return;
     }
     const tabs = await this.tabs(tab.spreadsheetId, signal);
     const a1 = parseA1(
@@ -176,6 +194,7 @@ export class SheetsClient {
         records,
         estimatedTotal: Math.max(0, lastRow - headerRow),
         checkpoint: { nextRow: to + 1 } as Checkpoint,
+        ...(marks && { marks }),
       };
     }
   }

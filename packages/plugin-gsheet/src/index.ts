@@ -109,7 +109,8 @@ export function createGsheetPlugin(
         default: 'https://oauth2.googleapis.com/token',
       },
       GSHEET_READS_PER_MINUTE: {
-        description: 'Reads per minute the client allows itself',
+        description:
+          'Reads per minute of the Google user, shared by every process on the crmsync database',
         type: 'integer',
         default: 60,
       },
@@ -122,8 +123,9 @@ export function createGsheetPlugin(
     entities: tabs.map(tabEntity),
     configureEntities: (config) =>
       parseTabs(config.GSHEET_TABS ?? process.env.GSHEET_TABS).map(tabEntity),
-    createClient({ config, logger, metrics }) {
-      const tokens = createTokenSource(credentials(config), config.GSHEET_TOKEN_URL, postForm);
+    createClient({ config, logger, metrics, requestBudgets }) {
+      const who = credentials(config);
+      const tokens = createTokenSource(who, config.GSHEET_TOKEN_URL, postForm);
       const perMinute = config.GSHEET_READS_PER_MINUTE;
       const { GSHEET_BASE_URL: baseUrl, GSHEET_DRIVE_BASE_URL: driveBaseUrl } = config;
       const timeoutMs = config.GSHEET_TIMEOUT_MS;
@@ -141,6 +143,13 @@ export function createGsheetPlugin(
             },
           ],
           ...(timeoutMs > 0 && { timeoutMs }),
+          // Google counts the read quota per user: every process reading as this one shares it.
+          ...(requestBudgets && {
+            shared: {
+              budgets: requestBudgets,
+              key: `gsheet:reads:${who.kind === 'service-account' ? who.key.client_email : who.clientId}`,
+            },
+          }),
           metrics,
           logger: logger.child('crmsync:plugin:gsheet:client'),
         }),

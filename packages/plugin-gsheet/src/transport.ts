@@ -4,7 +4,9 @@ import {
   type Logger,
   type RateLimit,
   RateLimiter,
+  type RequestBudgets,
   type RequestMetrics,
+  SharedRateLimiter,
 } from '@crmsync/core';
 import { type FormPost, type GoogleTokenSource, googleAuth } from './auth.js';
 import type { GoogleTransport } from './client.js';
@@ -17,6 +19,12 @@ export interface GoogleTransportOptions {
   driveBaseUrl: string;
   /** Sheets: 60 reads per minute per user; Drive reads count against the same window. */
   quotas: RateLimit[];
+  /**
+   * The store's budgets shared by every process, and whom Google counts (the service
+   * account's email, or the OAuth client id): each request then also takes from that key's
+   * budget of `quotas[0]`, so every CLI run, worker and server together stays under it.
+   */
+  shared?: { budgets: RequestBudgets; key: string };
   metrics: RequestMetrics;
   logger: Logger;
   /** First backoff after a 429 or 5xx; doubles per attempt (default 1 s). */
@@ -42,7 +50,16 @@ interface GoogleErrorBody {
  * const file = await get<{ modifiedTime: string }>(`${driveBaseUrl}/drive/v3/files/${id}?fields=modifiedTime`, signal);
  */
 export function createGoogleTransport(options: GoogleTransportOptions): GoogleTransport {
-  const limiter = new RateLimiter(options.quotas);
+  const [quota] = options.quotas;
+  const limiter =
+    options.shared && quota
+      ? new SharedRateLimiter(options.quotas, {
+          budgets: options.shared.budgets,
+          key: options.shared.key,
+          requests: quota.requests,
+          perMs: quota.perMs,
+        })
+      : new RateLimiter(options.quotas);
   const auth = googleAuth(options.tokens);
   const backoffMs = options.backoffMs ?? 1000;
   // One client per API root, because credentials go only to a client's own origin; both

@@ -11,3 +11,4 @@ export * from './store.js';
 export * from './webhooks.js';
 export * from './write.js';
 export * from './local-changes.js';
+export * from './shared-state.js';

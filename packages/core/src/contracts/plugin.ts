@@ -1,3 +1,4 @@
+import type { RequestBudgets } from './shared-state.js';
 import type { ZodType } from 'zod';
 import type { FieldSchema } from './fields.js';
 import type { Logger } from './logger.js';
@@ -62,6 +63,11 @@ export interface ClientContext<Cfg extends PluginConfigValues = PluginConfigValu
   /** Counters the client increments (API calls, retries, throttled waits). */
   metrics: RequestMetrics;
   signal: AbortSignal;
+  /**
+   * The store's request quotas shared by every process, when it offers them: a client whose
+   * vendor counts per user takes each request from here (see SharedRateLimiter).
+   */
+  requestBudgets?: RequestBudgets;
 }
 
 export interface HealthResult {
@@ -121,6 +127,8 @@ export interface FetchRequest<Cp extends Checkpoint = Checkpoint> {
    */
   checkpoint?: Cp;
   logger: Logger;
+  /** What this entity's last complete read reported in `Page.marks` (none on a store without them). */
+  marks?: Readonly<Record<string, string>>;
 }
 
 /** One page of raw records from the CRM, with where to resume after it. */
@@ -138,6 +146,11 @@ export interface Page<Raw = unknown, Cp extends Checkpoint = Checkpoint> {
    * skipped, so the engine must not soft-delete the stored records as missing.
    */
   notModified?: boolean;
+  /**
+   * Values to hand the next run in `FetchRequest.marks` (a spreadsheet's Drive `modifiedTime`
+   * as this read saw it): kept only when this read completes, and not on a dry run.
+   */
+  marks?: Record<string, string>;
   /**
    * For an entity with `groupedBy`: the groups this page holds every current record of — each
    * the values of the `groupedBy` fields, in order, as text — including groups with no record

@@ -3,6 +3,7 @@ import type { GroupedDeletes } from './grouped-deletes.js';
 import type { LocalChangeStore } from './local-changes.js';
 import type { RecordStore } from './record-store.js';
 import type { RunStore } from './run-store.js';
+import type { RequestBudgets, SourceMarks } from './shared-state.js';
 
 export type { Checkpoint } from './plugin.js';
 export type { EventStore } from './event-store.js';
@@ -32,6 +33,10 @@ export interface StoreCapabilities {
   readonly groupedDeletes?: GroupedDeletes;
   /** Local changes and conflicts (two-way sync); absent on a store that cannot keep them. */
   readonly localChanges?: LocalChangeStore;
+  /** Request quotas shared by every process on this store (see RequestBudgets). */
+  readonly requestBudgets?: RequestBudgets;
+  /** What a source left between runs of an entity (see SourceMarks). */
+  readonly sourceMarks?: SourceMarks;
 }
 
 /**

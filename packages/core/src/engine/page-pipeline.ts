@@ -31,12 +31,14 @@ export class PagePipeline {
     const { telemetry } = ctx;
     const logger = ctx.s.logger.child(`crmsync:plugin:${ctx.crm}`);
     const ownClient = ctx.in.client === undefined;
+    const { requestBudgets, sourceMarks } = ctx.s.store;
     const client = ownClient
       ? await plugin.createClient({
           config: ctx.in.config,
           logger,
           metrics: telemetry.metrics,
           signal: ctx.abort.signal,
+          ...(requestBudgets && { requestBudgets }),
         })
       : ctx.in.client;
     try {
@@ -52,6 +54,13 @@ export class PagePipeline {
       };
       const resume = resumeCheckpoint(entity, checkpoint, (m) => ctx.log('warn', m));
       if (resume) request.checkpoint = resume;
+      if (sourceMarks) {
+        const marks = await ctx.storeCall('reading source marks', () =>
+          sourceMarks.get(ctx.crm, ctx.entityName),
+        );
+        if (Object.keys(marks).length > 0) request.marks = marks;
+      }
+      let marked: Record<string, string> | undefined;
       const processor: Processor = entity.processor ?? createDefaultProcessor(entity, ctx.crm);
       const context: ValidationContext = {
         crm: ctx.crm,
@@ -77,6 +86,7 @@ export class PagePipeline {
           const page = this.#checkPage(result.value);
           telemetry.pages++;
           if (page.notModified) notModified = true;
+          if (page.marks) marked = { ...marked, ...page.marks };
           if (page.estimatedTotal !== undefined) telemetry.estimatedTotal = page.estimatedTotal;
           const room =
             options.maxRecords === undefined
@@ -136,6 +146,14 @@ export class PagePipeline {
       }
       // A read of a few ids by webhook saw only those: it must not delete the rest as missing.
       if (!webhook?.ids) await deletions.finish({ complete, resumed, notModified });
+      // Marks describe a complete read: one cut short, a webhook's read of a few ids, or a dry
+      // run leaves the old ones.
+      if (marked && sourceMarks && complete && !options.dryRun && !webhook?.ids) {
+        const marks = marked;
+        await ctx.storeCall('saving source marks', () =>
+          sourceMarks.set(ctx.crm, ctx.entityName, marks),
+        );
+      }
       ctx.checkpoint = null;
     } finally {
       if (ownClient) await plugin.closeClient?.(client);

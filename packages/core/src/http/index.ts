@@ -21,6 +21,7 @@ export {
   pageNumberPages,
 } from './paginate.js';
 export { type RateLimit, RateLimiter } from './rate-limit.js';
+export { type SharedQuota, SharedRateLimiter } from './shared-rate-limiter.js';
 export {
   type PaginationSpec,
   type RestStreamRequest,

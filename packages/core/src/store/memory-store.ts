@@ -21,6 +21,7 @@ import type {
 import type { LocalChangeStore } from '../contracts/local-changes.js';
 import { groupKey, groupOf } from './groups.js';
 import { MemoryLocalChanges } from './memory-local-changes.js';
+import { MemoryRequestBudgets, MemorySourceMarks } from './memory-shared-state.js';
 import { alreadyRunning, newRun } from './new-run.js';
 import { assertWritable, planUpsert, recordJson, type StoredRecordState } from './upsert-plan.js';
 
@@ -53,6 +54,8 @@ export class MemoryStore implements Store {
   /** Offered unless the store is made without it (to see what the engine does then). */
   readonly groupedDeletes?: GroupedDeletes;
   readonly localChanges: LocalChangeStore = new MemoryLocalChanges();
+  readonly requestBudgets = new MemoryRequestBudgets();
+  readonly sourceMarks = new MemorySourceMarks();
   readonly #runs = new Map<string, SyncRun>();
   readonly #records = new Map<string, Map<string, MemoryRow>>();
   readonly #events = new Map<string, SyncEvent[]>();

@@ -13,6 +13,7 @@ export { describeLocalChangesSuite } from './local-changes-suite.js';
 export { describeRecordStoreSuite } from './record-store-suite.js';
 export { describeRunQuerySuite } from './run-query-suite.js';
 export { describeRunStoreSuite } from './run-store-suite.js';
+export { describeSharedStateSuite } from './shared-state-suite.js';
 export { describeStoreSuite, record, type StoreFixture } from './store-suite.js';
 export * from './fake-api/index.js';
 export {

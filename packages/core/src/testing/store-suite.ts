@@ -5,6 +5,7 @@ import { describeLocalChangesSuite } from './local-changes-suite.js';
 import { describeRecordStoreSuite } from './record-store-suite.js';
 import { describeRunQuerySuite } from './run-query-suite.js';
 import { describeRunStoreSuite } from './run-store-suite.js';
+import { describeSharedStateSuite } from './shared-state-suite.js';
 import type { StoreFixture } from './store-suite-fixtures.js';
 
 export { record, type StoreFixture } from './store-suite-fixtures.js';
@@ -24,5 +25,6 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreFixtur
     describeEventStoreSuite(name, open);
     describeGroupedDeletesSuite(name, open);
     describeLocalChangesSuite(name, open);
+    describeSharedStateSuite(name, open);
   });
 }

@@ -1,3 +1,4 @@
+import { currencyAmount } from '../values.js';
 import { callrailEntity } from './list.js';
 
 /** Fields CallRail returns for a call only when named in `fields=`. */
@@ -29,6 +30,15 @@ export const calls = callrailEntity({
   relative: true,
   createdAtField: 'start_time',
   dependsOn: ['companies'],
+  // `value` is a currency string ("$100.00"): kept as sent, its amount parsed beside it (an
+  // unparsable one is kept too, so lenient validation names it).
+  prepare(raw) {
+    const value = raw.value;
+    raw.value_amount =
+      value === null || value === undefined || value === ''
+        ? null
+        : (currencyAmount(value) ?? value);
+  },
   fields: {
     id: { type: 'string', required: true },
     start_time: { type: 'datetime', required: true },
@@ -51,7 +61,8 @@ export const calls = callrailEntity({
     company_name: { type: 'string' },
     tags: { type: 'json' },
     lead_status: { type: 'string' },
-    value: { type: 'decimal' },
+    value: { type: 'string', description: 'as CallRail sends it: a currency string, "$100.00"' },
+    value_amount: { type: 'decimal', description: 'the amount of `value`' },
     note: { type: 'text' },
     source: { type: 'string' },
     campaign: { type: 'string' },

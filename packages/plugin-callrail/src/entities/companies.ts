@@ -1,3 +1,4 @@
+import { absoluteUrl } from '../values.js';
 import { callrailEntity } from './list.js';
 
 export const companies = callrailEntity({
@@ -6,6 +7,10 @@ export const companies = callrailEntity({
   description: 'Companies of the account',
   list: { path: 'companies', key: 'companies' },
   createdAtField: 'created_at',
+  // `script_url` comes protocol-relative (`//cdn.callrail.com/…`): stored absolute, over https.
+  prepare(raw) {
+    raw.script_url = absoluteUrl(raw.script_url);
+  },
   fields: {
     id: { type: 'string', required: true },
     name: { type: 'string', required: true },

@@ -1,10 +1,13 @@
-import { type EntityDefinition, type FieldSchema, restEntity } from '@crmsync/core';
+import {
+  createDefaultProcessor,
+  type EntityDefinition,
+  type FieldSchema,
+  restEntity,
+} from '@crmsync/core';
 import type { CallRailClient, CallRailList, CallRailRecord } from '../client.js';
-import { eventWindow } from '../window.js';
+import { DEFAULT_WINDOW_DAYS, eventWindow } from '../window.js';
 
 export const DAY_MS = 86_400_000;
-/** Default trailing window re-read by every delta of event-dated entities. */
-export const DEFAULT_WINDOW_DAYS = 7;
 
 interface CallRailEntitySpec {
   name: string;
@@ -17,6 +20,11 @@ interface CallRailEntitySpec {
   dependsOn?: string[];
   /** Calls alone page relatively. */
   relative?: boolean;
+  /**
+   * Rewrites CallRail's own spellings in a raw record before the fields are mapped (a
+   * currency string's amount, a protocol-relative URL): what is odd about this list.
+   */
+  prepare?: (raw: CallRailRecord) => void;
 }
 
 /**
@@ -49,7 +57,7 @@ export function callrailEntity(
         return { since: w.start, until: w.end };
       },
     } satisfies Pick<Parameters<typeof restEntity>[0], 'delta' | 'window'>);
-  return restEntity<CallRailRecord, CallRailClient>({
+  const entity = restEntity<CallRailRecord, CallRailClient>({
     name: spec.name,
     displayName: spec.displayName,
     description: spec.description,
@@ -75,4 +83,17 @@ export function callrailEntity(
     ...(spec.createdAtField && { createdAtField: spec.createdAtField }),
     ...(spec.dependsOn && { dependsOn: spec.dependsOn }),
   });
+  const { prepare } = spec;
+  if (!prepare) return entity;
+  const base = createDefaultProcessor(entity, 'callrail');
+  return {
+    ...entity,
+    processor: {
+      transform(raw) {
+        if (raw !== null && typeof raw === 'object') prepare(raw);
+        return base.transform(raw);
+      },
+      validate: (record, context) => base.validate(record, context),
+    },
+  };
 }

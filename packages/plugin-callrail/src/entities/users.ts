@@ -7,7 +7,8 @@ export const users = callrailEntity({
   list: { path: 'users', key: 'users' },
   createdAtField: 'created_at',
   fields: {
-    id: { type: 'integer', required: true },
+    // "USR…", like every CallRail id.
+    id: { type: 'string', required: true },
     email: { type: 'email' },
     first_name: { type: 'string' },
     last_name: { type: 'string' },

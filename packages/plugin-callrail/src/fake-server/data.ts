@@ -79,7 +79,8 @@ export function makeCall(n: number, at: Date, companies: Json[], salt = ''): Jso
     company_name: company.name,
     tags: n % 4 === 0 ? ['New Customer'] : [],
     lead_status: pick(LEAD_STATUSES, n),
-    value: null,
+    // CallRail sends a call's value as a currency string.
+    value: n % 5 === 0 ? `$${(n % 9) * 25 + 100}.00` : n % 11 === 0 ? '$1,250.50' : null,
     note: null,
     source: pick(SOURCES, n),
     campaign: n % 3 === 0 ? 'Spring Roofing' : null,
@@ -116,7 +117,7 @@ export function generateAccount(accountId: string, size: number, now = Date.now(
     created_at: new Date(now - 400 * DAY + i * DAY).toISOString(),
     disabled_at: null,
     dni_active: true,
-    script_url: `https://cdn.callrail.com/companies/${i}/swap.js`,
+    script_url: `//cdn.callrail.com/companies/${i}/swap.js`,
     callscore_enabled: false,
     lead_scoring_enabled: true,
     keyword_spotting_enabled: false,
@@ -140,7 +141,7 @@ export function generateAccount(accountId: string, size: number, now = Date.now(
     disabled_at: i === 5 ? new Date(now - 10 * DAY).toISOString() : null,
   }));
   const users = Array.from({ length: 4 }, (_, i) => ({
-    id: 1000 + i,
+    id: callrailId('USR', i),
     email: `user${i}@example.com`,
     first_name: pick(FIRST, i),
     last_name: pick(LAST, i),

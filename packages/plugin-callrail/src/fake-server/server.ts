@@ -178,7 +178,7 @@ export class CallRailFakeServer {
     return sorted.slice(0, count).map((call) => {
       call.tags = ['Appointment Set'];
       call.lead_status = 'good_lead';
-      call.value = '1500.00';
+      call.value = '$1,500.00';
       call.note = `Updated ${this.api.clock.date().toISOString()}`;
       return String(call.id);
     });

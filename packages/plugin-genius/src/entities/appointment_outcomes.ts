@@ -12,7 +12,6 @@ export const appointmentOutcomes = geniusEntity({
     type_id: { type: 'integer' },
     label: { type: 'string', maxLength: 255 },
     is_active: { type: 'boolean' },
-    created_at: { type: 'datetime' },
     updated_at: { type: 'datetime' },
   },
 });

@@ -12,7 +12,6 @@ export const divisionGroups = geniusEntity({
     region_id: { type: 'integer' },
     default_time_zone_name: { type: 'string', maxLength: 64 },
     is_active: { type: 'boolean' },
-    created_at: { type: 'datetime' },
     updated_at: { type: 'datetime' },
   },
 });

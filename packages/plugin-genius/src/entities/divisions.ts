@@ -15,10 +15,8 @@ export const divisions = geniusEntity({
     abbreviation: { type: 'string', maxLength: 20 },
     is_utility: { type: 'boolean' },
     is_corp: { type: 'boolean' },
-    is_omniscient: { type: 'boolean' },
     is_inactive: { type: 'boolean' },
     account_scheduler_id: { type: 'integer' },
-    created_at: { type: 'datetime' },
     updated_at: { type: 'datetime' },
   },
 });

@@ -12,6 +12,5 @@ export const jobChangeOrderItems = geniusEntity({
     change_order_id: { type: 'integer', required: true },
     description: { type: 'text' },
     amount: { type: 'decimal' },
-    created_at: { type: 'datetime' },
   },
 });

@@ -14,7 +14,6 @@ export const jobChangeOrders = geniusEntity({
     status_id: { type: 'integer' },
     type_id: { type: 'integer' },
     reason_id: { type: 'integer' },
-    amount: { type: 'decimal' },
     add_user_id: { type: 'integer' },
     add_date: { type: 'datetime' },
     sold_date: { type: 'date' },

@@ -12,7 +12,6 @@ export const prospectSources = geniusEntity({
     prospect_id: { type: 'integer', required: true },
     marketing_source_id: { type: 'integer' },
     source_user_id: { type: 'integer' },
-    interface_id: { type: 'integer' },
     source_date: { type: 'datetime' },
     notes: { type: 'text' },
     add_user_id: { type: 'integer' },

@@ -12,7 +12,6 @@ export const services = geniusEntity({
     is_active: { type: 'boolean' },
     is_lead_required: { type: 'boolean' },
     order_number: { type: 'integer' },
-    created_at: { type: 'datetime' },
     updated_at: { type: 'datetime' },
   },
 });

@@ -1,5 +1,6 @@
 import { defineEntity, type EntityDefinition, type FieldSchema } from '@crmsync/core';
 import type { GeniusClient, GeniusRow, GeniusTable } from '../client.js';
+import { geniusProcessor } from '../processor.js';
 
 export interface GeniusEntitySpec extends GeniusTable {
   /** `sync_type`. */
@@ -11,7 +12,8 @@ export interface GeniusEntitySpec extends GeniusTable {
 }
 
 /**
- * A Genius table as an entity. Tables with an update timestamp sync by delta on it;
+ * A Genius table as an entity. `fields` are the columns the legacy queries relied on (their
+ * types, checks and the dashboard's columns); the record keeps every column the table has. Tables with an update timestamp sync by delta on it;
  * small reference tables without one are re-read whole (`none`: unchanged rows are skipped
  * by hash, rows gone from the table are soft-deleted by the engine).
  */
@@ -21,6 +23,7 @@ export function geniusEntity(spec: GeniusEntitySpec): EntityDefinition<GeniusCli
     key: spec.key,
     ...(spec.deltaColumn ? { deltaColumn: spec.deltaColumn } : {}),
     ...(spec.deltaFallback ? { deltaFallback: spec.deltaFallback } : {}),
+    declared: Object.keys(spec.fields),
   };
   return defineEntity<GeniusClient, GeniusRow>({
     name: spec.name,
@@ -31,18 +34,17 @@ export function geniusEntity(spec: GeniusEntitySpec): EntityDefinition<GeniusCli
     fields: spec.fields,
     ...(spec.deltaColumn ? { updatedAtField: spec.deltaColumn } : {}),
     ...(spec.dependsOn ? { dependsOn: spec.dependsOn } : {}),
+    processor: geniusProcessor(spec),
     fetch: (client, request) => client.stream(source, request),
   });
 }
 
-/** Shorthand for the id + label + timestamps shape most reference tables share. */
+/** Shorthand for the id + label (+ update time) shape most reference tables share. */
 export function labelFields(extra: FieldSchema = {}, withUpdatedAt = false): FieldSchema {
   return {
     id: { type: 'integer', required: true },
     label: { type: 'string', maxLength: 255 },
     ...extra,
-    ...(withUpdatedAt
-      ? { created_at: { type: 'datetime' }, updated_at: { type: 'datetime' } }
-      : {}),
+    ...(withUpdatedAt ? { updated_at: { type: 'datetime' } } : {}),
   };
 }

@@ -11,6 +11,5 @@ export const userAssociations = geniusEntity({
     id: { type: 'integer', required: true },
     user_id: { type: 'integer', required: true },
     division_id: { type: 'integer' },
-    created_at: { type: 'datetime' },
   },
 });

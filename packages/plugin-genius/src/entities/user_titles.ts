@@ -11,7 +11,6 @@ export const userTitles = geniusEntity({
     title: { type: 'string', maxLength: 255 },
     type_id: { type: 'integer' },
     is_active: { type: 'boolean' },
-    created_at: { type: 'datetime' },
     updated_at: { type: 'datetime' },
   },
 });

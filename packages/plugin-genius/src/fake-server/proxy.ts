@@ -17,6 +17,7 @@ export class MysqlProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private drops: { remaining: number; match: RegExp } | undefined;
+  private statementZone: string | undefined;
 
   private constructor(server: Server) {
     this.server = server;
@@ -40,6 +41,17 @@ export class MysqlProxy {
     this.drops = { remaining: count, match };
   }
 
+  /**
+   * Makes the server run every later query with `@@time_zone` set to `zone` (an offset such as
+   * `-05:00`: MariaDB needs no zone tables for one), through MariaDB's own
+   * `SET STATEMENT time_zone = … FOR …` — the server then answers as one whose clock is in that
+   * zone (`@@time_zone`, NOW()). Global settings of the shared server are left alone.
+   */
+  serverTimeZone(zone: string): void {
+    if (!/^[+-]\d{2}:\d{2}$/.test(zone)) throw new RangeError(`not an offset: ${zone}`);
+    this.statementZone = zone;
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -61,10 +73,12 @@ export class MysqlProxy {
     client.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       let dropped = false;
+      const out: Buffer[] = [];
       while (pending.length >= 4) {
         const length = pending.readUIntLE(0, 3);
         if (pending.length < 4 + length) break;
-        const sequence = pending[3];
+        const sequence = pending[3] ?? 0;
+        let packet: Buffer = pending.subarray(0, 4 + length);
         const payload = pending.subarray(4, 4 + length);
         pending = pending.subarray(4 + length);
         // A command starts a new exchange (sequence 0); the login packet has sequence 1.
@@ -75,10 +89,25 @@ export class MysqlProxy {
             this.drops.remaining--;
             dropped = true;
           }
+          if (this.statementZone)
+            packet = queryPacket(`SET STATEMENT time_zone = '${this.statementZone}' FOR ${sql}`);
         }
+        out.push(packet);
       }
+      // Whole packets are forwarded as they complete; a partial one waits for its rest.
       if (dropped) end();
-      else upstream.write(chunk);
+      else if (out.length > 0) upstream.write(Buffer.concat(out));
     });
   }
+}
+
+/** A COM_QUERY packet (sequence 0) carrying `sql`. */
+function queryPacket(sql: string): Buffer {
+  const body = Buffer.from(sql, 'utf8');
+  const packet = Buffer.alloc(5 + body.length);
+  packet.writeUIntLE(1 + body.length, 0, 3);
+  packet[3] = 0;
+  packet[4] = COM_QUERY;
+  body.copy(packet, 5);
+  return packet;
 }

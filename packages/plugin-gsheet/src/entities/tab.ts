@@ -25,6 +25,9 @@ export function tabEntity(tab: TabConfig): EntityDefinition<SheetsClient, SheetR
     description: `Google Sheets ${tab.spreadsheetId}, range ${tab.range}`,
     primaryKey: tab.keyColumn ?? ROW_FIELD,
     delta: { kind: 'none' },
+    // Sheets' quota counts requests (60 reads a minute per user), not rows: a window of
+    // thousands of rows per request, as the API's own `A2:Z5001` examples.
+    pageSize: { default: 5_000, max: 10_000 },
     fields: tabFields(tab),
     fetch: (client, request) => client.readTab(tab, request),
   });

@@ -35,6 +35,7 @@ import type { CrmRecord } from './prisma-client.js';
 import { toSyncEvent, toSyncRun } from './run-row.js';
 import { newRunId } from './run-id.js';
 import { SqliteRecordTable } from './sqlite-record-table.js';
+import { DatabaseRequestBudgets, DatabaseSourceMarks } from './shared-state.js';
 
 const log = createLogger('crmsync:store');
 
@@ -77,6 +78,8 @@ export class PrismaStore implements Store {
     softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
   };
   readonly localChanges: LocalChangeStore;
+  readonly requestBudgets: DatabaseRequestBudgets;
+  readonly sourceMarks: DatabaseSourceMarks;
   readonly #connection: DatabaseConnection;
   readonly #records: RecordTable;
   #closed = false;
@@ -91,6 +94,8 @@ export class PrismaStore implements Store {
     this.#connection = connectDatabase(target);
     this.prisma = this.#connection.prisma;
     this.localChanges = new PrismaLocalChanges(this.prisma);
+    this.requestBudgets = new DatabaseRequestBudgets(this.prisma);
+    this.sourceMarks = new DatabaseSourceMarks(this.prisma);
     if (this.#connection.pool) {
       this.#records = new PostgresRecordTable(this.#connection.pool);
     } else {
