@@ -25,6 +25,8 @@ describe('printed schema', () => {
       }
     }
     expect(connections.sort()).toEqual([
+      'Query.conflicts',
+      'Query.pendingChanges',
       'Query.records',
       'Query.runs',
       'Query.schedules',
