@@ -10,6 +10,7 @@ import {
   type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
+  type RunQuery,
   type StoredRecordState,
   type SyncEventInput,
   type SyncRun,
@@ -168,6 +169,29 @@ export class PostgresRecordTable implements RecordTable {
   async #run({ sql, values }: Statement): Promise<boolean> {
     const result = await this.pool.query(sql, values);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async listRuns(query: RunQuery): Promise<SyncRun[]> {
+    return this.#runs(RUNS.list(query));
+  }
+
+  async runningRuns(): Promise<SyncRun[]> {
+    return this.#runs(RUNS.allRunning());
+  }
+
+  async countLive(crmSource: string, entity: string): Promise<number> {
+    const { sql, values } = RUNS.countLive(crmSource, entity);
+    const { rows } = await this.pool.query<{ n: string | number }>(sql, values);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async #runs({ sql, values }: Statement): Promise<SyncRun[]> {
+    const { rows } = await this.pool.query<Record<string, unknown>>({
+      text: sql,
+      values,
+      types: UTC_TIMESTAMPS,
+    });
+    return rows.map((row) => RUNS.read(row));
   }
 
   async #oneRun({ sql, values }: Statement): Promise<SyncRun | null> {

@@ -4,6 +4,7 @@ import {
   type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
+  type RunQuery,
   type SyncEventInput,
   type SyncRun,
   type UpsertOptions,
@@ -66,6 +67,12 @@ export interface RecordTable {
   insertRun(run: SyncRun): Promise<boolean>;
   /** The running, non-dry run of a CRM's entity, if any. */
   runningRun(crmSource: string, syncType: string): Promise<SyncRun | null>;
+  /** Runs newest first, as `RunQuery` filters them (the history list, `crmsync list`). */
+  listRuns(query: RunQuery): Promise<SyncRun[]>;
+  /** Every running run, newest first (the reaper looks for stale ones among them). */
+  runningRuns(): Promise<SyncRun[]>;
+  /** An entity's live (not soft-deleted) records. */
+  countLive(crmSource: string, entity: string): Promise<number>;
   /** Finishes a running run; false when it is not running (or does not exist). */
   finishRun(runId: string, input: FinishRunInput): Promise<boolean>;
   getRun(runId: string): Promise<SyncRun | null>;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './postgres-pool.js';
 import { groupFieldPath, type RecordTable, unknownRunError } from './record-table.js';
 import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
@@ -12,6 +12,7 @@ import {
   type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
+  type RunQuery,
   type StoredRecordState,
   type SyncEventInput,
   type SyncRun,
@@ -283,6 +284,27 @@ export class SqliteRecordTable implements RecordTable {
   #run({ sql, values }: Statement): Promise<boolean> {
     const statement = this.#prepared(sql);
     return this.#whenUnlocked(() => statement.run(...values).changes > 0);
+  }
+
+  async listRuns(query: RunQuery): Promise<SyncRun[]> {
+    return this.#runs(RUNS.list(query));
+  }
+
+  async runningRuns(): Promise<SyncRun[]> {
+    return this.#runs(RUNS.allRunning());
+  }
+
+  async countLive(crmSource: string, entity: string): Promise<number> {
+    const { sql, values } = RUNS.countLive(crmSource, entity);
+    const statement = this.#prepared(sql);
+    const row = (await this.#whenUnlocked(() => statement.get(...values))) as { n: number };
+    return Number(row.n);
+  }
+
+  async #runs({ sql, values }: Statement): Promise<SyncRun[]> {
+    const statement = this.#prepared(sql);
+    const rows = await this.#whenUnlocked(() => statement.all(...values));
+    return (rows as Record<string, unknown>[]).map((row) => RUNS.read(row));
   }
 
   async #oneRun({ sql, values }: Statement): Promise<SyncRun | null> {
