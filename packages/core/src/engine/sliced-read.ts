@@ -151,7 +151,12 @@ export function slicedEntity<Client, Raw, Cp extends Checkpoint>(
       return runner;
     };
     const pull = (runner: Runner) => {
-      runner.pending = runner.iterator.next().then((result) => ({ runner, result }));
+      const pending = runner.iterator.next().then((result) => ({ runner, result }));
+      // A span can fail while this generator is suspended at a yield, before the next race
+      // listens: mark the rejection handled here (else Node reports it unhandled and, by
+      // default, ends the process); the race below still receives and rethrows it.
+      pending.catch(() => undefined);
+      runner.pending = pending;
     };
     // Ids read so far: a record changed during the read leaves its span for a time past the
     // pinned end — but a CRM stamping whole seconds can stamp it inside the last span, which
