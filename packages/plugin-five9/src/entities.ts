@@ -146,7 +146,9 @@ export function contactsEntity(
       const csv = await run.client.reportCsv(
         run.report.folder,
         run.report.name,
-        { start: request.since ?? new Date(0), end: request.until ?? new Date() },
+        // The window's end is exclusive: up to now, this millisecond included (a change stamped
+        // in the very millisecond the read starts would otherwise wait for the next delta).
+        { start: request.since ?? new Date(0), end: request.until ?? new Date(Date.now() + 1) },
         request.signal,
         run.report.pollMs,
       );
