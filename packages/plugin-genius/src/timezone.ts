@@ -1,52 +1,18 @@
-import { InputError } from '@crmsync/core';
+import {
+  assertTimeZone as assertZone,
+  instantToWall,
+  wallToInstant,
+  zoneOffsetAt,
+} from '@crmsync/core';
 
 /**
  * Genius stores naive DATETIME values in the database's own time zone. These helpers turn
- * them into instants and back, for an IANA zone, without a date library.
+ * them into instants and back (core's zone arithmetic), and bound delta windows across DST.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** A fixed offset as MySQL writes one (`-05:00`); Intl in Node 20 does not take these. */
-const FIXED_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
-
-function fixedOffsetMs(timeZone: string): number | undefined {
-  const m = FIXED_OFFSET.exec(timeZone);
-  if (!m) return undefined;
-  const ms = (Number(m[2]) * 60 + Number(m[3])) * 60_000;
-  return m[1] === '-' ? -ms : ms;
-}
 
 /** An IANA zone (`America/New_York`) or a fixed offset (`-05:00`), else an InputError. */
 export function assertTimeZone(timeZone: string): string {
-  if (fixedOffsetMs(timeZone) !== undefined) return timeZone;
-  try {
-    formatter(timeZone);
-    return timeZone;
-  } catch {
-    throw new InputError(
-      'GENIUS_TIMEZONE',
-      'an IANA time zone such as America/New_York (or a fixed offset such as -05:00)',
-      timeZone,
-    );
-  }
+  return assertZone(timeZone, 'GENIUS_TIMEZONE', { fixedOffsets: true });
 }
 
 /** Whether `timeZone` names a zone this process can convert with. */
@@ -59,67 +25,27 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** Wall-clock parts of `date` in `timeZone`. */
-function wallClock(date: Date, timeZone: string): number[] {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(date)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return [
-    parts.year ?? 0,
-    parts.month ?? 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  ];
-}
-
 /** Offset of `timeZone` from UTC at `date`, in milliseconds. */
 export function offsetMs(date: Date, timeZone: string): number {
-  const fixed = fixedOffsetMs(timeZone);
-  if (fixed !== undefined) return fixed;
-  const [y, mo, d, h, mi, s] = wallClock(date, timeZone) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-  return asUtc - (date.getTime() - date.getUTCMilliseconds());
+  return zoneOffsetAt(date.getTime(), timeZone);
 }
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** An instant as the naive `YYYY-MM-DD HH:MM:SS.mmm` the database compares with. */
 export function toNaive(date: Date, timeZone: string): string {
-  const fixed = fixedOffsetMs(timeZone);
-  if (fixed !== undefined) return utcAsNaive(date.getTime() + fixed);
-  const [y, mo, d, h, mi, s] = wallClock(date, timeZone) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}.${pad(date.getUTCMilliseconds(), 3)}`;
+  return utcAsNaive(instantToWall(date.getTime(), timeZone));
 }
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 
-/** Fields of a naive `YYYY-MM-DD HH:MM:SS[.ffffff]` (fixed positions: the hot path of large reads). */
-function parseNaive(value: string): { asUtc: number; minute: number } | null {
+/** A naive `YYYY-MM-DD HH:MM:SS[.ffffff]` as its wall clock read as UTC ms (fixed positions: the hot path of large reads). */
+function parseNaive(value: string): number | null {
   if (!NAIVE.test(value)) return null;
   const n = (from: number, to: number) => Number(value.slice(from, to));
   const year = n(0, 4);
   const month = n(5, 7);
   if (year === 0 || month === 0) return null;
   const ms = value.length > 20 ? Number(value.slice(20, 23).padEnd(3, '0')) : 0;
-  const minute = n(14, 16);
-  return { asUtc: Date.UTC(year, month - 1, n(8, 10), n(11, 13), minute, n(17, 19), ms), minute };
+  return Date.UTC(year, month - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), ms);
 }
 
 /**
@@ -128,30 +54,9 @@ function parseNaive(value: string): { asUtc: number; minute: number } | null {
  */
 export function fromNaive(value: string, timeZone: string): Date | null {
   const parsed = parseNaive(value);
-  if (!parsed) return null;
-  const { asUtc, minute: mi } = parsed;
-  if (timeZone === 'UTC') return new Date(asUtc);
-  // Zones change offset on quarter hours at most, so the offset of a naive quarter hour is
-  // cached (one map per zone, keyed by the value's own hour text): Intl formatting for every
-  // value would dominate the cost of a large read.
-  let cache = offsetCaches.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    offsetCaches.set(timeZone, cache);
-  }
-  const slot = value.slice(0, 13) + (QUARTERS[Math.floor(mi / 15)] ?? 'd');
-  let offset = cache.get(slot);
-  if (offset === undefined) {
-    // Two passes settle the offset across a DST boundary.
-    offset = offsetMs(new Date(asUtc - offsetMs(new Date(asUtc), timeZone)), timeZone);
-    if (cache.size > 50_000) cache.clear();
-    cache.set(slot, offset);
-  }
-  return new Date(asUtc - offset);
+  if (parsed === null) return null;
+  return new Date(wallToInstant(parsed, timeZone));
 }
-
-const QUARTERS = ['a', 'b', 'c', 'd'];
-const offsetCaches = new Map<string, Map<string, number>>();
 
 const HOUR_MS = 3_600_000;
 

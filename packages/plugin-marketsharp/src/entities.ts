@@ -3,12 +3,13 @@ import {
   type EntityDefinition,
   type FieldSchema,
   type FieldSpec,
+  instantToWall,
 } from '@crmsync/core';
 import { z } from 'zod';
 import type { MarketSharpClient } from './client.js';
 import { type ODataRecord, ValueReader } from './odata.js';
 import { ENTITY_SETS, type EdmType, type EntitySetSpec } from './schema.js';
-import { formatNaive, instantToWall } from './timezone.js';
+import { formatNaive } from './timezone.js';
 
 /** Where a read is: records of the ordered set consumed so far (the next `$skip`). */
 const checkpoint = z.object({ skip: z.number().int().min(0) });

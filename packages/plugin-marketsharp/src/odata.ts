@@ -1,6 +1,7 @@
+import { wallToInstant } from '@crmsync/core';
 import { SaxesParser } from 'saxes';
 import type { EdmType, EntitySetSpec } from './schema.js';
-import { parseNaive, wallToInstant } from './timezone.js';
+import { parseNaive } from './timezone.js';
 
 export type ODataValue = string | number | boolean | null;
 export type ODataRecord = Record<string, ODataValue>;

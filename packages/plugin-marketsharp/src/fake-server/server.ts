@@ -1,3 +1,4 @@
+import { instantToWall, wallToInstant } from '@crmsync/core';
 import {
   FakeApi,
   FakeHttpError,
@@ -7,7 +8,7 @@ import {
 } from '@crmsync/core/fake-api';
 import { marketsharpSignature } from '../hmac.js';
 import { ENTITY_SETS, type EdmType, type EntitySetSpec } from '../schema.js';
-import { formatNaive, instantToWall, parseNaive, wallToInstant } from '../timezone.js';
+import { formatNaive, parseNaive } from '../timezone.js';
 
 /** A record as the fake keeps it: DateTimes as instants (ms), the rest as the wire has them. */
 export type FakeRow = Record<string, string | number | boolean | null>;
