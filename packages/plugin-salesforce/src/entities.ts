@@ -267,16 +267,21 @@ export function sobjectEntity(
   }
 }
 
+/** The name and contact fields Lead and Contact share. */
+const PERSON = {
+  FirstName: { type: 'string' },
+  LastName: { type: 'string', required: true },
+  Name: { type: 'string' },
+  Email: { type: 'email' },
+  Phone: { type: 'phone' },
+} satisfies FieldSchema;
+
 export const leads = sobjectEntity({
   name: 'leads',
   object: 'Lead',
   displayName: 'Leads',
   fields: {
-    FirstName: { type: 'string' },
-    LastName: { type: 'string', required: true },
-    Name: { type: 'string' },
-    Email: { type: 'email' },
-    Phone: { type: 'phone' },
+    ...PERSON,
     Company: { type: 'string' },
     Status: { type: 'string' },
     OwnerId: { type: 'object_id' },
@@ -288,11 +293,7 @@ export const contacts = sobjectEntity({
   object: 'Contact',
   displayName: 'Contacts',
   fields: {
-    FirstName: { type: 'string' },
-    LastName: { type: 'string', required: true },
-    Name: { type: 'string' },
-    Email: { type: 'email' },
-    Phone: { type: 'phone' },
+    ...PERSON,
     AccountId: { type: 'object_id' },
     OwnerId: { type: 'object_id' },
   },
