@@ -15,6 +15,17 @@ export default defineConfig({
         find: /^@crmsync\/core\/fake-api$/,
         replacement: src('./packages/core/src/testing/fake-api/index.ts'),
       },
+      // The CLI's start-up path imports these slices of core alone (issue 28); from the same
+      // sources as `@crmsync/core`, so its error classes are the same classes.
+      {
+        find: /^@crmsync\/core\/errors$/,
+        replacement: src('./packages/core/src/contracts/errors.ts'),
+      },
+      { find: /^@crmsync\/core\/heap$/, replacement: src('./packages/core/src/engine/heap.ts') },
+      {
+        find: /^@crmsync\/core\/sync-flags$/,
+        replacement: src('./packages/core/src/config/sync-flags.ts'),
+      },
       { find: /^@crmsync\/core$/, replacement: src('./packages/core/src/index.ts') },
       {
         find: /^@crmsync\/(plugin-[a-z0-9]+)\/fake-server$/,

@@ -41,6 +41,11 @@ export interface CreateCrmsyncOptions {
    * configured secret (plugin credentials, `CRMSYNC_API_TOKEN`) is redacted from it.
    */
   log?: Pick<LoggerOptions, 'level' | 'sink'>;
+  /**
+   * Discover only this CRM's plugin where its package is named for it (a command that syncs
+   * one CRM need not load the others' code); the others are not installed on the instance.
+   */
+  onlyPlugin?: string;
   /** Written on each run (`<hostname>:<pid>` by default). */
   workerId?: string;
   /** Engine lease: a run silent for longer is taken for dead. */
@@ -137,7 +142,12 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
   const discovered =
     options.plugins && options.plugins !== 'discover'
       ? { plugins: options.plugins.map((plugin) => ({ plugin, source: 'given' })), problems: [] }
-      : await discoverPlugins({ cwd, load: config.load, disable: config.disable });
+      : await discoverPlugins({
+          cwd,
+          load: config.load,
+          disable: config.disable,
+          ...(options.onlyPlugin && { only: options.onlyPlugin }),
+        });
   for (const { plugin, source } of discovered.plugins) checkPluginCompatibility(plugin, source);
 
   const plugins: InstalledPlugin[] = discovered.plugins.map(({ plugin, source }) => {

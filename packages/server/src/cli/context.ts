@@ -1,6 +1,6 @@
-import { CrmsyncError, InputError } from '@crmsync/core';
+import { CrmsyncError, InputError } from '@crmsync/core/errors';
 import type { Command } from 'commander';
-import { type Crmsync, createCrmsync } from '../app.js';
+import type { Crmsync } from '../app.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './output.js';
 
@@ -10,12 +10,17 @@ export interface GlobalOptions {
   cwd?: string;
 }
 
+export interface OpenOptions {
+  /** The one CRM the command works on: only its plugin is loaded (see `discoverPlugins`). */
+  plugin?: string;
+}
+
 /** What every command gets: where to write, and how to open crmsync with the global options. */
 export interface CliContext {
   io: CliIO;
   env: Record<string, string | undefined>;
   /** Opens crmsync (and finishes runs left `running` by a process that died). */
-  open(command: Command): Promise<Crmsync>;
+  open(command: Command, options?: OpenOptions): Promise<Crmsync>;
   setExitCode(code: number): void;
 }
 
@@ -27,9 +32,12 @@ export async function openCrmsync(
   command: Command,
   env: Record<string, string | undefined>,
   io: CliIO,
+  options: OpenOptions = {},
 ): Promise<Crmsync> {
   const g = globalOptions(command);
   const debug = (command.opts() as { debug?: boolean }).debug === true;
+  // Loaded by the commands that open crmsync, not by `--help` or `new`.
+  const { createCrmsync } = await import('../app.js');
   const app = await createCrmsync({
     env,
     // Logs go where the command writes its errors (stderr, or a test's buffer); createCrmsync
@@ -45,6 +53,7 @@ export async function openCrmsync(
     ...(g.cwd && { cwd: g.cwd }),
     ...(g.database && { database: g.database }),
     ...(g.config && { config: g.config }),
+    ...(options.plugin && { onlyPlugin: options.plugin }),
   });
   for (const problem of app.problems) io.err(`warning: ${problem.message}\n`);
   const reaped = await app.engine.reapStaleRuns();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { limitHeapGrowth } from '@crmsync/core';
+import { limitHeapGrowth } from '@crmsync/core/heap';
 import { buildProgram } from './program.js';
 
 // Every command may run a long sync (start and worker run them all day): keep the heap near

@@ -13,7 +13,7 @@ import { registerWrites } from './commands/writes.js';
 import { type CliContext, describeError, openCrmsync } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { type CliIO, processIO } from './output.js';
-import { REMOVED_FLAGS, removedFlagError } from '@crmsync/core';
+import { REMOVED_FLAGS, removedFlagMessage } from '@crmsync/core/sync-flags';
 
 /** Each command module registers itself here: one line per module. */
 const COMMANDS = [
@@ -54,7 +54,7 @@ export function buildProgram(options: BuildProgramOptions = {}): CliProgram {
   const ctx: CliContext = {
     io,
     env,
-    open: (command) => openCrmsync(command, env, io),
+    open: (command, openOptions) => openCrmsync(command, env, io, openOptions),
     setExitCode: (code) => {
       exitCode = code;
     },
@@ -89,7 +89,7 @@ export function buildProgram(options: BuildProgramOptions = {}): CliProgram {
       for (const arg of argv) {
         const name = arg.startsWith('--') ? (arg.slice(2).split('=')[0] as string) : '';
         if (REMOVED_FLAGS[name]) {
-          io.err(`error: ${removedFlagError(name).message}\n`);
+          io.err(`error: ${removedFlagMessage(name)}\n`);
           return EXIT.usage;
         }
       }

@@ -1,4 +1,4 @@
-import { SYNC_FLAGS } from '@crmsync/core';
+import { SYNC_FLAGS } from '@crmsync/core/sync-flags';
 import type { Command } from 'commander';
 
 /**

@@ -74,6 +74,12 @@ async function packageDirs(nodeModules: string): Promise<string[]> {
   return out;
 }
 
+/** Whether a package's name says it holds the plugin `crm`: `@x/plugin-crm`, `crmsync-plugin-crm`. */
+function namedFor(packageName: string, crm: string): boolean {
+  const bare = packageName.slice(packageName.lastIndexOf('/') + 1);
+  return bare === `plugin-${crm}` || bare === `crmsync-plugin-${crm}`;
+}
+
 async function pluginFrom(specifier: string): Promise<unknown> {
   const mod = (await import(specifier)) as Record<string, unknown>;
   if (mod.default && typeof mod.default === 'object') return mod.default;
@@ -113,6 +119,13 @@ export async function discoverPlugins(options: {
   cwd: string;
   load?: string[];
   disable?: string[];
+  /**
+   * The one plugin the caller needs (a sync of one CRM): the packages named for it
+   * (`plugin-<name>`, `crmsync-plugin-<name>`) are imported first and, once it is found, no
+   * other plugin's code is loaded. When none is named for it, the others are loaded in
+   * discovery order until it is found.
+   */
+  only?: string;
 }): Promise<{ plugins: DiscoveredPlugin[]; problems: DiscoveryProblem[] }> {
   const here = dirname(fileURLToPath(import.meta.url));
   const roots = [...nodeModulesUp(options.cwd), ...nodeModulesUp(here)];
@@ -143,10 +156,16 @@ export async function discoverPlugins(options: {
   }
   for (const spec of options.load ?? [])
     found.push({ source: spec, specifier: await loadSpecifier(spec, options.cwd) });
+  const only = options.only;
+  if (only) {
+    const mine = found.filter((f) => namedFor(f.source, only));
+    found.splice(0, found.length, ...mine, ...found.filter((f) => !mine.includes(f)));
+  }
   const disabled = new Set(options.disable ?? []);
   const plugins: DiscoveredPlugin[] = [];
   const names = new Set<string>();
   for (const { source, specifier } of found) {
+    if (only && names.has(only)) break;
     try {
       const plugin = await pluginFrom(specifier);
       checkPluginCompatibility(plugin, source);

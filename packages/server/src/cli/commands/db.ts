@@ -1,9 +1,5 @@
 import { hostname } from 'node:os';
-import { createLogger, SyncEngine } from '@crmsync/core';
 import type { Command } from 'commander';
-import { databaseUrlFor } from '../../app.js';
-import { loadConfigFile } from '../../config/config-file.js';
-import { openStore, redact } from '../../store/index.js';
 import { globalOptions, type CliContext } from '../context.js';
 
 export function registerDb(program: Command, ctx: CliContext) {
@@ -11,6 +7,17 @@ export function registerDb(program: Command, ctx: CliContext) {
   db.command('migrate')
     .description('apply pending migrations to the database (SQLite or PostgreSQL)')
     .action(async (_opts: unknown, command: Command) => {
+      const [
+        { createLogger, SyncEngine },
+        { databaseUrlFor },
+        { loadConfigFile },
+        { openStore, redact },
+      ] = await Promise.all([
+        import('@crmsync/core'),
+        import('../../app.js'),
+        import('../../config/config-file.js'),
+        import('../../store/index.js'),
+      ]);
       const g = globalOptions(command);
       const cwd = g.cwd ?? process.cwd();
       const url = databaseUrlFor({

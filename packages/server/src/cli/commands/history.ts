@@ -1,4 +1,5 @@
-import { InputError, type RunStatus } from '@crmsync/core';
+import type { RunStatus } from '@crmsync/core';
+import { InputError } from '@crmsync/core/errors';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { runJson, runsTable } from '../output.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CrmsyncError, InputError } from '@crmsync/core';
+import { CrmsyncError, InputError } from '@crmsync/core/errors';
 import type { Command } from 'commander';
 import {
   findWorkspace,

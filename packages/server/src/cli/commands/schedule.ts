@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import type { Crmsync } from '../../app.js';
-import { type Scheduler, startScheduler } from '../../scheduler/index.js';
+import type { Scheduler } from '../../scheduler/index.js';
 import type { SyncSchedule } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { table } from '../output.js';
 import { addSyncFlags } from '../sync-flags.js';
-import { parsePluginArgs } from './sync.js';
 
 const scheduleJson = (s: SyncSchedule) => ({
   id: s.id,
@@ -47,6 +46,7 @@ async function withSchedules(
 ): Promise<void> {
   const app = await ctx.open(command);
   try {
+    const { startScheduler } = await import('../../scheduler/index.js');
     const scheduler = await startScheduler({
       app,
       env: ctx.env,
@@ -85,6 +85,7 @@ export function registerSchedule(program: Command, ctx: CliContext) {
       async (crm: string, entity: string, opts: Record<string, unknown>, command: Command) => {
         const { every, cron, json, ...flags } = opts;
         await withSchedules(ctx, command, async (app, scheduler) => {
+          const { parsePluginArgs } = await import('../plugin-args.js');
           const pluginOptions = parsePluginArgs(
             command.args.slice(2),
             app.plugin(crm).plugin.options ?? {},

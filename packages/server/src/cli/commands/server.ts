@@ -1,17 +1,9 @@
 import type { Command } from 'commander';
-import { apiRuntimeFromApp } from '../../api/app-runtime.js';
-import type { SchedulerHealth } from '../../runtime/api-runtime.js';
-import type { ScheduleService } from '../../schedules/schedule-service.js';
-import { type ApiServer, resolveListenAddress, startApiServer } from '../../api/server.js';
+import type { ApiServer } from '../../api/server.js';
 import type { Crmsync } from '../../app.js';
-import { createDashboardHandler, findDashboardDir } from '../../dashboard/index.js';
-import { eventBusProbe } from '../../events/event-bus-probe.js';
-import { startScheduler } from '../../scheduler/index.js';
-import {
-  openRunEventBridge,
-  type RunEventBridge,
-  resolveEventsTarget,
-} from '../../scheduler/run-event-bridge.js';
+import type { SchedulerHealth } from '../../runtime/api-runtime.js';
+import type { RunEventBridge } from '../../scheduler/run-event-bridge.js';
+import type { ScheduleService } from '../../schedules/schedule-service.js';
 import type { CliContext } from '../context.js';
 import { type AttachedWebhooks, attachWebhooks } from '../../hooks/index.js';
 
@@ -45,6 +37,20 @@ export async function serve(
   flags: ServeFlags,
   attach: (app: Crmsync) => Promise<Attached> = async () => ({ stop: async () => {} }),
 ): Promise<Served> {
+  // Loaded here, not at the top: `crmsync --help` and every other command start without them.
+  const [
+    { apiRuntimeFromApp },
+    { resolveListenAddress, startApiServer },
+    { createDashboardHandler, findDashboardDir },
+    { openRunEventBridge, resolveEventsTarget },
+    { eventBusProbe },
+  ] = await Promise.all([
+    import('../../api/app-runtime.js'),
+    import('../../api/server.js'),
+    import('../../dashboard/index.js'),
+    import('../../scheduler/run-event-bridge.js'),
+    import('../../events/event-bus-probe.js'),
+  ]);
   const env = ctx.env as NodeJS.ProcessEnv;
   const { host, port } = resolveListenAddress({
     env,
@@ -137,6 +143,7 @@ export function registerServer(program: Command, ctx: CliContext) {
     .option('--port <port>', 'port (CRMSYNC_PORT, default 4000; 0 picks a free one)')
     .action(async (flags: ServeFlags, command: Command) => {
       ctx.io.out('crmsync API server\n');
+      const { startScheduler } = await import('../../scheduler/index.js');
       // The scheduler here only keeps Agenda in step with schedule mutations; workers run jobs.
       const served = await serve(ctx, command, flags, async (app) => {
         const scheduler = await startScheduler({

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { demoPlugin, ensureDemoSchedule, startScheduler } from '../../scheduler/index.js';
 import type { CliContext } from '../context.js';
 import { type ServeFlags, serve, untilStopped } from './server.js';
 
@@ -17,6 +16,9 @@ export function registerStart(program: Command, ctx: CliContext) {
     .option('--port <port>', 'port (CRMSYNC_PORT, default 4000; 0 picks a free one)')
     .action(async (flags: ServeFlags, command: Command) => {
       ctx.io.out('crmsync started\n');
+      const { demoPlugin, ensureDemoSchedule, startScheduler } = await import(
+        '../../scheduler/index.js'
+      );
       const { app, stop } = await serve(ctx, command, flags, async (opened) => {
         const scheduler = await startScheduler({ app: opened, env: ctx.env, kind: 'start' });
         const scheduled = await ensureDemoSchedule(opened, scheduler);

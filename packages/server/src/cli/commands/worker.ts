@@ -1,14 +1,6 @@
-import { InputError } from '@crmsync/core';
+import { InputError } from '@crmsync/core/errors';
 import type { Command } from 'commander';
-import { createCrmsync } from '../../app.js';
-import { redact } from '../../store/index.js';
-import { startScheduler } from '../../scheduler/index.js';
-import {
-  openRunEventBridge,
-  type RunEventBridge,
-  resolveEventsTarget,
-  useEventBridge,
-} from '../../scheduler/run-event-bridge.js';
+import type { RunEventBridge } from '../../scheduler/run-event-bridge.js';
 import { type CliContext, globalOptions } from '../context.js';
 import { untilStopped } from './server.js';
 
@@ -62,6 +54,17 @@ export function registerWorker(program: Command, ctx: CliContext) {
       const processEveryMs = positive('--poll-ms', flags.pollMs);
       const heartbeatMs = positive('--heartbeat-ms', flags.heartbeatMs);
       const reapEveryMs = positive('--reap-every-ms', flags.reapEveryMs);
+      const [
+        { createCrmsync },
+        { redact },
+        { startScheduler },
+        { openRunEventBridge, resolveEventsTarget, useEventBridge },
+      ] = await Promise.all([
+        import('../../app.js'),
+        import('../../store/index.js'),
+        import('../../scheduler/index.js'),
+        import('../../scheduler/run-event-bridge.js'),
+      ]);
       const app = await createCrmsync({
         env: ctx.env,
         ...(g.cwd && { cwd: g.cwd }),
