@@ -19,7 +19,11 @@ import {
 } from '@crmsync/core';
 import { type LoadedConfig, loadConfigFile } from './config/config-file.js';
 import { type DiscoveryProblem, discoverPlugins } from './discovery/discover.js';
-import { openStore, type PrismaStore, resolveDatabaseUrl } from './store/index.js';
+// Not ./store/index.js: that re-exports Prisma's namespace, and loading Prisma is left to the
+// store, on first use (a sync or `crmsync list` never needs it).
+import { resolveDatabaseUrl } from './store/database-url.js';
+import { openStore } from './store/open-store.js';
+import type { PrismaStore } from './store/prisma-store.js';
 import { findInstalled, type InstalledPlugin, SyncService } from './syncs/index.js';
 import { WriteService } from './writes/write-service.js';
 
@@ -46,6 +50,8 @@ export interface CreateCrmsyncOptions {
    * one CRM need not load the others' code); the others are not installed on the instance.
    */
   onlyPlugin?: string;
+  /** Load Prisma as the store opens (default true); false leaves it to first use. */
+  prisma?: boolean;
   /** Written on each run (`<hostname>:<pid>` by default). */
   workerId?: string;
   /** Engine lease: a run silent for longer is taken for dead. */
@@ -183,7 +189,11 @@ export async function createCrmsync(options: CreateCrmsyncOptions = {}): Promise
     createLogger('crmsync', { level: 'warn', ...options.log, secrets: [...secrets] });
 
   const database = databaseUrlFor({ database: options.database, env, config, cwd });
-  const store = await openStore({ databaseUrl: database, cwd });
+  const store = await openStore({
+    databaseUrl: database,
+    cwd,
+    ...(options.prisma === false && { prisma: false }),
+  });
   const engine = new SyncEngine({
     store,
     logger,

@@ -13,6 +13,8 @@ export interface GlobalOptions {
 export interface OpenOptions {
   /** The one CRM the command works on: only its plugin is loaded (see `discoverPlugins`). */
   plugin?: string;
+  /** The command reads and writes only through the store's driver SQL: leave Prisma unloaded. */
+  withoutPrisma?: boolean;
 }
 
 /** What every command gets: where to write, and how to open crmsync with the global options. */
@@ -54,6 +56,7 @@ export async function openCrmsync(
     ...(g.database && { database: g.database }),
     ...(g.config && { config: g.config }),
     ...(options.plugin && { onlyPlugin: options.plugin }),
+    ...(options.withoutPrisma && { prisma: false }),
   });
   for (const problem of app.problems) io.err(`warning: ${problem.message}\n`);
   const reaped = await app.engine.reapStaleRuns();

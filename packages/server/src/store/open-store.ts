@@ -8,6 +8,11 @@ export interface OpenStoreOptions {
   cwd?: string;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /**
+   * Load and connect Prisma now (default true). With false it is loaded on first use
+   * (`store.usePrisma()`); syncs, the run history and live counts never need it.
+   */
+  prisma?: boolean;
   /** How long a SQLite write waits for another process's lock before it fails (default 10 s). */
   sqliteBusyTimeoutMs?: number;
 }
@@ -28,7 +33,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<PrismaS
       : { sqliteBusyTimeoutMs: options.sqliteBusyTimeoutMs },
   );
   try {
-    await store.connect();
+    await store.connect({ prisma: options.prisma !== false });
     if (options.migrate !== false) await store.migrate();
   } catch (error) {
     await store.close();

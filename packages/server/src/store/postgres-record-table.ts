@@ -1,5 +1,10 @@
 import pg from 'pg';
-import { groupFieldPath, type RecordTable, unknownRunError } from './record-table.js';
+import {
+  groupFieldPath,
+  type RecordTable,
+  type SqlDialect,
+  unknownRunError,
+} from './record-table.js';
 import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
 import {
@@ -10,6 +15,7 @@ import {
   type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
+  type RunQuery,
   type StoredRecordState,
   type SyncEventInput,
   type SyncRun,
@@ -65,7 +71,8 @@ const POSTGRES_COLUMNS: ColumnCodec = {
   bool: (value) => value,
   readBool: (value) => value === true,
 };
-const RUNS = runStatements(POSTGRES_COLUMNS, (n) => `$${n}`);
+const POSTGRES_DIALECT: SqlDialect = { codec: POSTGRES_COLUMNS, param: (n) => `$${n}` };
+const RUNS = runStatements(POSTGRES_DIALECT.codec, POSTGRES_DIALECT.param);
 
 /**
  * `crm_record` through the same `pg.Pool` the Prisma adapter uses; each batch runs on one
@@ -168,6 +175,43 @@ export class PostgresRecordTable implements RecordTable {
   async #run({ sql, values }: Statement): Promise<boolean> {
     const result = await this.pool.query(sql, values);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  readonly dialect = POSTGRES_DIALECT;
+
+  async query(
+    { sql, values }: Statement,
+    _returnsRows: boolean,
+  ): Promise<Record<string, unknown>[]> {
+    const { rows } = await this.pool.query<Record<string, unknown>>({
+      text: sql,
+      values,
+      types: UTC_TIMESTAMPS,
+    });
+    return rows;
+  }
+
+  async listRuns(query: RunQuery): Promise<SyncRun[]> {
+    return this.#runs(RUNS.list(query));
+  }
+
+  async runningRuns(): Promise<SyncRun[]> {
+    return this.#runs(RUNS.allRunning());
+  }
+
+  async countLive(crmSource: string, entity: string): Promise<number> {
+    const { sql, values } = RUNS.countLive(crmSource, entity);
+    const { rows } = await this.pool.query<{ n: string | number }>(sql, values);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async #runs({ sql, values }: Statement): Promise<SyncRun[]> {
+    const { rows } = await this.pool.query<Record<string, unknown>>({
+      text: sql,
+      values,
+      types: UTC_TIMESTAMPS,
+    });
+    return rows.map((row) => RUNS.read(row));
   }
 
   async #oneRun({ sql, values }: Statement): Promise<SyncRun | null> {

@@ -1,12 +1,12 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createLogger } from '@crmsync/core';
-import pg from 'pg';
+import type pg from 'pg';
 import { PrismaClient as PostgresPrismaClient } from '../generated/prisma-postgresql/client.js';
 import { PrismaClient as SqlitePrismaClient } from '../generated/prisma-sqlite/client.js';
 import { type DatabaseProvider, type DatabaseTarget, parseDatabaseUrl } from './database-url.js';
+import { createPostgresPool, SQLITE_BUSY_TIMEOUT_MS } from './postgres-pool.js';
 
-const log = createLogger('crmsync:store');
+export { SQLITE_BUSY_TIMEOUT_MS };
 
 /**
  * The one client type for both databases. Both generated clients come from the same
@@ -28,8 +28,6 @@ export type {
  * database must use the same format, so always create clients with `createPrismaClient`.
  */
 export const SQLITE_TIMESTAMP_FORMAT = 'unixepoch-ms';
-/** How long a SQLite connection waits for another connection's write lock. */
-export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 /** A Prisma client plus the driver handles the store's bulk SQL uses. */
 export interface DatabaseConnection {
@@ -51,23 +49,13 @@ export function createPrismaClient(url: string): PrismaClient {
   return connectDatabase(parseDatabaseUrl(url)).prisma;
 }
 
-export function connectDatabase(target: DatabaseTarget): DatabaseConnection {
+/** A Prisma client for `target`; on PostgreSQL over `pool` when given (else a new one). */
+export function connectDatabase(
+  target: DatabaseTarget,
+  existingPool?: pg.Pool,
+): DatabaseConnection {
   if (target.provider === 'postgresql') {
-    const pool = new pg.Pool({
-      connectionString: target.url,
-      max: 10,
-      // The store's own SQL (bulk upserts, migrations) finds its tables through the search_path.
-      ...(target.schema && { options: `-c search_path="${target.schema}"` }),
-    });
-    // An idle client's error (server restart) must not crash the process; the next query fails instead.
-    pool.on('error', () => {});
-    // Nor a checked-out client's, between two of its queries (pg_terminate_backend, a
-    // failover): pg emits that as an 'error' event, and the pool only listens on idle clients.
-    // Every client keeps a listener for life; the query it is asked next fails instead, is
-    // retried by the engine as a store fault, and the pool drops the broken client.
-    pool.on('connect', (client) => {
-      client.on('error', (error) => log.debug(`a PostgreSQL connection failed: ${error.message}`));
-    });
+    const pool = existingPool ?? createPostgresPool(target);
     const client = new PostgresPrismaClient({
       adapter: new PrismaPg(pool, { disposeExternalPool: true, schema: target.schema }),
     });

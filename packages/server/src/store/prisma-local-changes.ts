@@ -70,12 +70,16 @@ function where(q: ChangeQuery): Prisma.LocalChangeWhereInput {
   };
 }
 
-/** The server store's `localChanges`: the `local_change` and `sync_conflict` tables, through Prisma. */
+/**
+ * The server store's `localChanges`: the `local_change` and `sync_conflict` tables, through
+ * Prisma. Given a function, it asks it for the client on first use (the store loads Prisma
+ * lazily, so a sync, which never writes back, does not load it).
+ */
 export class PrismaLocalChanges implements LocalChangeStore {
-  readonly #prisma: PrismaClient;
+  readonly #client: () => Promise<PrismaClient>;
 
-  constructor(prisma: PrismaClient) {
-    this.#prisma = prisma;
+  constructor(prisma: PrismaClient | (() => Promise<PrismaClient>)) {
+    this.#client = typeof prisma === 'function' ? prisma : async () => prisma;
   }
 
   async recordChanges(changes: readonly NewLocalChange[]): Promise<LocalChange[]> {
@@ -86,7 +90,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
   }
 
   async #recordChunk(chunk: readonly NewLocalChange[]): Promise<LocalChange[]> {
-    return this.#prisma.$transaction(async (tx) => {
+    return (await this.#client()).$transaction(async (tx) => {
       const open = new Map<string, LocalChange>();
       const byEntity = new Map<string, NewLocalChange[]>();
       for (const c of chunk) {
@@ -178,7 +182,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<LocalChange[]> {
-    const rows = await this.#prisma.localChange.findMany({
+    const rows = await (await this.#client()).localChange.findMany({
       where: where(query),
       orderBy: { id: 'asc' },
       ...(query.limit !== undefined && { take: query.limit }),
@@ -186,19 +190,19 @@ export class PrismaLocalChanges implements LocalChangeStore {
     return rows.map(toChange);
   }
 
-  countChanges(query: ChangeQuery = {}): Promise<number> {
-    return this.#prisma.localChange.count({ where: where(query) });
+  async countChanges(query: ChangeQuery = {}): Promise<number> {
+    return (await this.#client()).localChange.count({ where: where(query) });
   }
 
   async getChange(id: string): Promise<LocalChange | null> {
-    const row = await this.#prisma.localChange.findUnique({ where: { id } });
+    const row = await (await this.#client()).localChange.findUnique({ where: { id } });
     return row ? toChange(row) : null;
   }
 
   async updateChanges(ids: readonly string[], update: ChangeUpdate): Promise<number> {
     let n = 0;
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const res = await this.#prisma.localChange.updateMany({
+      const res = await (await this.#client()).localChange.updateMany({
         where: { id: { in: ids.slice(i, i + CHUNK) } },
         data: {
           state: update.state,
@@ -215,7 +219,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
   }
 
   async recordConflict(input: NewConflict): Promise<Conflict> {
-    return this.#prisma.$transaction(async (tx) => {
+    return (await this.#client()).$transaction(async (tx) => {
       const change = await tx.localChange.findUniqueOrThrow({ where: { id: input.changeId } });
       const now = new Date();
       await tx.localChange.update({
@@ -240,7 +244,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
   }
 
   async listConflicts(query: ConflictQuery = {}): Promise<Conflict[]> {
-    const rows = await this.#prisma.syncConflict.findMany({
+    const rows = await (await this.#client()).syncConflict.findMany({
       where: {
         crmSource: query.crmSource,
         ...(query.includeResolved !== true && { resolvedAt: null }),
@@ -253,7 +257,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
   }
 
   async getConflict(id: string): Promise<Conflict | null> {
-    const row = await this.#prisma.syncConflict.findUnique({ where: { id } });
+    const row = await (await this.#client()).syncConflict.findUnique({ where: { id } });
     return row ? toConflict(row) : null;
   }
 
@@ -262,7 +266,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
     resolution: 'local' | 'remote' | 'value',
     at = new Date(),
   ): Promise<boolean> {
-    const res = await this.#prisma.syncConflict.updateMany({
+    const res = await (await this.#client()).syncConflict.updateMany({
       where: { id, resolvedAt: null },
       data: { resolvedAt: at, resolution },
     });

@@ -20,19 +20,14 @@ import {
   type UpsertResult,
 } from '@crmsync/core';
 import { type DatabaseProvider, type DatabaseTarget, redact } from './database-url.js';
-import { countLiveRecords } from './live-count.js';
+import type pg from 'pg';
 import { loadMigrations, migratePostgres, migrateSqlite } from './migrations.js';
+import { createPostgresPool, SQLITE_BUSY_TIMEOUT_MS } from './postgres-pool.js';
 import { PostgresRecordTable } from './postgres-record-table.js';
 import { PrismaLocalChanges } from './prisma-local-changes.js';
-import {
-  type DatabaseConnection,
-  type PrismaClient,
-  connectDatabase,
-  SQLITE_BUSY_TIMEOUT_MS,
-} from './prisma-client.js';
+import type { CrmRecord, PrismaClient } from './prisma-client.js';
 import type { RecordTable } from './record-table.js';
-import type { CrmRecord } from './prisma-client.js';
-import { toSyncEvent, toSyncRun } from './run-row.js';
+import { toSyncEvent } from './run-row.js';
 import { newRunId } from './run-id.js';
 import { SqliteRecordTable } from './sqlite-record-table.js';
 import { DatabaseRequestBudgets, DatabaseSourceMarks } from './shared-state.js';
@@ -59,8 +54,10 @@ function toStoredRecord(row: CrmRecord): StoredRecord {
 export const MAX_EVENTS_PER_RUN = 1_000;
 
 /**
- * The server's `Store`: runs, events and schedules through Prisma; the `crm_record` hot path
- * through the driver's own bulk SQL. Works on SQLite (embedded default) and PostgreSQL.
+ * The server's `Store`: events and schedules through Prisma; the `crm_record` hot path, the
+ * run bookkeeping, the run history and the live counts through the driver's own SQL. Works on
+ * SQLite (embedded default) and PostgreSQL. Prisma is loaded on first use (`usePrisma`), so a
+ * command that only syncs or lists never loads it (issue 28: ~2 s of a cold start here).
  *
  * @example
  * const store = await openStore({ cwd: process.cwd() }); // migrates unless migrate: false
@@ -69,7 +66,6 @@ export const MAX_EVENTS_PER_RUN = 1_000;
  * await store.close();
  */
 export class PrismaStore implements Store {
-  readonly prisma: PrismaClient;
   readonly provider: DatabaseProvider;
   readonly target: DatabaseTarget;
   /** The database as messages name it: the SQLite file, or the URL without its password. */
@@ -80,8 +76,10 @@ export class PrismaStore implements Store {
   readonly localChanges: LocalChangeStore;
   readonly requestBudgets: DatabaseRequestBudgets;
   readonly sourceMarks: DatabaseSourceMarks;
-  readonly #connection: DatabaseConnection;
+  readonly #pool: pg.Pool | undefined;
   readonly #records: RecordTable;
+  #prisma: PrismaClient | null = null;
+  #prismaLoading: Promise<PrismaClient> | null = null;
   #closed = false;
 
   /** `sqliteBusyTimeoutMs`: how long a SQLite write waits for another process's lock. */
@@ -91,34 +89,61 @@ export class PrismaStore implements Store {
     this.location =
       target.filename ??
       `${redact(target.url)}${target.schema ? ` (schema ${target.schema})` : ''}`;
-    this.#connection = connectDatabase(target);
-    this.prisma = this.#connection.prisma;
-    this.localChanges = new PrismaLocalChanges(this.prisma);
-    this.requestBudgets = new DatabaseRequestBudgets(this.prisma);
-    this.sourceMarks = new DatabaseSourceMarks(this.prisma);
-    if (this.#connection.pool) {
-      this.#records = new PostgresRecordTable(this.#connection.pool);
+    if (target.provider === 'postgresql') {
+      this.#pool = createPostgresPool(target);
+      this.#records = new PostgresRecordTable(this.#pool);
     } else {
       if (!target.filename) throw new Error('a SQLite target needs a filename');
       this.#records = new SqliteRecordTable(target.filename, options.sqliteBusyTimeoutMs);
     }
+    // Write-back goes through Prisma, loaded when a change is first recorded or read; the
+    // shared state a sync reads and writes (source marks, request budgets) through the driver.
+    this.localChanges = new PrismaLocalChanges(() => this.usePrisma());
+    this.requestBudgets = new DatabaseRequestBudgets(this.#records);
+    this.sourceMarks = new DatabaseSourceMarks(this.#records);
   }
 
   /**
-   * Opens the connections and applies per-connection settings: on SQLite the Prisma
-   * connection enforces foreign keys, uses NORMAL sync in WAL mode and checkpoints at the same
-   * threshold (as the bulk connection does). `openStore` calls it.
+   * The Prisma client, once `usePrisma` (or `openStore`, unless `prisma: false`) loaded it.
+   * The API, the scheduler and the schedule commands use it; syncs and `crmsync list` do not.
    */
-  async connect(): Promise<void> {
-    await this.prisma.$connect();
-    if (this.provider === 'sqlite') {
-      await this.prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-      await this.prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-      // Checkpoints are the bulk connection's job, at its 10,000-page threshold: with the
-      // default 1,000, every small run-progress commit on this connection would copy the WAL
-      // that a sync's record batches keep growing (half a sync's store time, measured).
-      await this.prisma.$executeRawUnsafe('PRAGMA wal_autocheckpoint = 10000');
-    }
+  get prisma(): PrismaClient {
+    if (!this.#prisma)
+      throw new CrmsyncError(
+        'system',
+        'this store was opened without Prisma (openStore({ prisma: false })): await store.usePrisma() first',
+      );
+    return this.#prisma;
+  }
+
+  /**
+   * Loads, creates and connects the Prisma client (once), with per-connection settings: on
+   * SQLite it enforces foreign keys, uses NORMAL sync in WAL mode and checkpoints at the same
+   * threshold as the bulk connection. On PostgreSQL it shares the store's pool.
+   */
+  usePrisma(): Promise<PrismaClient> {
+    this.#assertOpen();
+    this.#prismaLoading ??= (async () => {
+      const { connectDatabase } = await import('./prisma-client.js');
+      const prisma = connectDatabase(this.target, this.#pool).prisma;
+      await prisma.$connect();
+      if (this.provider === 'sqlite') {
+        await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+        await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+        // Checkpoints are the bulk connection's job, at its 10,000-page threshold: with the
+        // default 1,000, every small run-progress commit on this connection would copy the WAL
+        // that a sync's record batches keep growing (half a sync's store time, measured).
+        await prisma.$executeRawUnsafe('PRAGMA wal_autocheckpoint = 10000');
+      }
+      this.#prisma = prisma;
+      return prisma;
+    })();
+    return this.#prismaLoading;
+  }
+
+  /** Opens the connections: `openStore` calls it (Prisma's too unless it opens without). */
+  async connect(options: { prisma?: boolean } = {}): Promise<void> {
+    if (options.prisma !== false) await this.usePrisma();
   }
 
   /** Applies pending migrations; returns their names. */
@@ -129,7 +154,7 @@ export class PrismaStore implements Store {
         ? this.#records.whileWaitingForLocks(SQLITE_BUSY_TIMEOUT_MS, (db) =>
             migrateSqlite(db, migrations),
           )
-        : await migratePostgres(this.#pool(), migrations, this.target.schema);
+        : await migratePostgres(this.#requirePool(), migrations, this.target.schema);
     if (applied.length > 0) log.debug('applied migrations', { applied });
     return applied;
   }
@@ -137,7 +162,7 @@ export class PrismaStore implements Store {
   /** Round-trip time of a trivial query, in milliseconds. */
   async ping(): Promise<number> {
     const started = performance.now();
-    await this.prisma.$queryRawUnsafe('SELECT 1');
+    await (await this.usePrisma()).$queryRawUnsafe('SELECT 1');
     return performance.now() - started;
   }
 
@@ -198,32 +223,17 @@ export class PrismaStore implements Store {
 
   async listRuns(query: RunQuery = {}): Promise<SyncRun[]> {
     this.#assertOpen();
-    const rows = await this.prisma.syncHistory.findMany({
-      where: {
-        crmSource: query.crmSource,
-        syncType: query.syncType,
-        status: query.status,
-        ...((query.startedAfter || query.startedBefore) && {
-          startTime: { gt: query.startedAfter, lt: query.startedBefore },
-        }),
-      },
-      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
-      ...(query.limit !== undefined && { take: query.limit }),
-    });
-    return rows.map(toSyncRun);
+    return this.#records.listRuns(query);
   }
 
   async findStaleRuns(now: Date): Promise<SyncRun[]> {
     this.#assertOpen();
     // Served by the (status, start_time) index; running rows are few, so the lease
     // arithmetic (a per-row column) is done here rather than in SQL for both dialects.
-    const rows = await this.prisma.syncHistory.findMany({
-      where: { status: 'running' },
-      orderBy: [{ startTime: 'desc' }, { id: 'desc' }],
-    });
-    return rows
-      .filter((row) => now.getTime() - (row.heartbeatAt ?? row.startTime).getTime() > row.leaseMs)
-      .map(toSyncRun);
+    const running = await this.#records.runningRuns();
+    return running.filter(
+      (run) => now.getTime() - (run.heartbeatAt ?? run.startTime).getTime() > run.leaseMs,
+    );
   }
 
   async upsertRecords(
@@ -279,7 +289,7 @@ export class PrismaStore implements Store {
     externalId: string,
   ): Promise<StoredRecord | null> {
     this.#assertOpen();
-    const row = await this.prisma.crmRecord.findUnique({
+    const row = await (await this.usePrisma()).crmRecord.findUnique({
       where: { crmSource_entity_externalId: { crmSource, entity, externalId } },
     });
     return row ? toStoredRecord(row) : null;
@@ -294,7 +304,7 @@ export class PrismaStore implements Store {
     const out: StoredRecord[] = [];
     // SQLite takes at most 999 parameters a query.
     for (let i = 0; i < externalIds.length; i += 500) {
-      const rows = await this.prisma.crmRecord.findMany({
+      const rows = await (await this.usePrisma()).crmRecord.findMany({
         where: { crmSource, entity, externalId: { in: externalIds.slice(i, i + 500) } },
       });
       out.push(...rows.map(toStoredRecord));
@@ -308,8 +318,8 @@ export class PrismaStore implements Store {
     options: { includeDeleted?: boolean } = {},
   ): Promise<number> {
     this.#assertOpen();
-    if (!options.includeDeleted) return countLiveRecords(this.prisma, crmSource, entity);
-    return this.prisma.crmRecord.count({ where: { crmSource, entity } });
+    if (!options.includeDeleted) return this.#records.countLive(crmSource, entity);
+    return (await this.usePrisma()).crmRecord.count({ where: { crmSource, entity } });
   }
 
   async appendEvents(events: SyncEventInput[]): Promise<void> {
@@ -320,7 +330,7 @@ export class PrismaStore implements Store {
 
   async listEvents(runId: string, options: { limit?: number } = {}): Promise<SyncEvent[]> {
     this.#assertOpen();
-    const rows = await this.prisma.syncEvent.findMany({
+    const rows = await (await this.usePrisma()).syncEvent.findMany({
       where: { runId },
       orderBy: { id: 'asc' },
       ...(options.limit !== undefined && { take: options.limit }),
@@ -331,9 +341,11 @@ export class PrismaStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.prisma.$disconnect();
+    // A client still loading is waited for, so that it is disconnected too.
+    const prisma = await this.#prismaLoading?.catch(() => null);
+    await prisma?.$disconnect();
     await this.#records.close();
-    const pool = this.#connection.pool;
+    const pool = this.#pool;
     if (pool && !pool.ended) await pool.end();
   }
 
@@ -341,8 +353,8 @@ export class PrismaStore implements Store {
     if (this.#closed) throw new CrmsyncError('system', 'the store is closed');
   }
 
-  #pool() {
-    const pool = this.#connection.pool;
+  #requirePool() {
+    const pool = this.#pool;
     if (!pool) throw new Error('not a PostgreSQL store');
     return pool;
   }

@@ -4,11 +4,20 @@ import {
   type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
+  type RunQuery,
   type SyncEventInput,
   type SyncRun,
   type UpsertOptions,
   type UpsertResult,
 } from '@crmsync/core';
+import type { ColumnCodec } from './run-row.js';
+import type { Statement } from './run-statements.js';
+
+/** A database's value formats (`codec`) and its n-th (1-based) placeholder (`param`). */
+export interface SqlDialect {
+  codec: ColumnCodec;
+  param(n: number): string;
+}
 
 /**
  * A sync's hot path in the database's own SQL: the store's bulk upsert and soft deletes go
@@ -66,6 +75,20 @@ export interface RecordTable {
   insertRun(run: SyncRun): Promise<boolean>;
   /** The running, non-dry run of a CRM's entity, if any. */
   runningRun(crmSource: string, syncType: string): Promise<SyncRun | null>;
+  /** This database's placeholders and value formats, for statements built outside (shared-state.ts). */
+  readonly dialect: SqlDialect;
+  /**
+   * Runs one statement of the store's small shared tables (source marks, request budgets) and
+   * returns the rows it yields (SELECT or RETURNING; none otherwise). A sync reads its source
+   * marks at start, so these go through the driver too rather than loading Prisma.
+   */
+  query(statement: Statement, returnsRows: boolean): Promise<Record<string, unknown>[]>;
+  /** Runs newest first, as `RunQuery` filters them (the history list, `crmsync list`). */
+  listRuns(query: RunQuery): Promise<SyncRun[]>;
+  /** Every running run, newest first (the reaper looks for stale ones among them). */
+  runningRuns(): Promise<SyncRun[]>;
+  /** An entity's live (not soft-deleted) records. */
+  countLive(crmSource: string, entity: string): Promise<number>;
   /** Finishes a running run; false when it is not running (or does not exist). */
   finishRun(runId: string, input: FinishRunInput): Promise<boolean>;
   getRun(runId: string): Promise<SyncRun | null>;

@@ -2,6 +2,7 @@ import type {
   FinishRunInput,
   RunCounts,
   RunProgressUpdate,
+  RunQuery,
   SyncEventInput,
   SyncRun,
 } from '@crmsync/core';
@@ -74,6 +75,42 @@ export function runStatements(codec: ColumnCodec, param: (n: number) => string) 
         AND dry_run = ${param(3)} ${succeeded ? "AND status IN ('success', 'partial')" : ''}
         ORDER BY start_time DESC, id DESC LIMIT 1`,
       values: [crmSource, syncType, codec.bool(false)],
+    }),
+    /** Runs newest first (start time, then id) as `RunQuery` filters them; dry runs included. */
+    list: (query: RunQuery): Statement => {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      const add = (condition: (p: string) => string, value: unknown) => {
+        values.push(value);
+        where.push(condition(param(values.length)));
+      };
+      if (query.crmSource !== undefined) add((p) => `crm_source = ${p}`, query.crmSource);
+      if (query.syncType !== undefined) add((p) => `sync_type = ${p}`, query.syncType);
+      if (query.status !== undefined) add((p) => `status = ${p}`, query.status);
+      if (query.startedAfter) add((p) => `start_time > ${p}`, codec.time(query.startedAfter));
+      if (query.startedBefore) add((p) => `start_time < ${p}`, codec.time(query.startedBefore));
+      let sql = `${SELECT_RUN}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY start_time DESC, id DESC`;
+      if (query.limit !== undefined) {
+        values.push(query.limit);
+        sql += ` LIMIT ${param(values.length)}`;
+      }
+      return { sql, values };
+    },
+    /** Every running run, newest first (served by the (status, start_time) index). */
+    allRunning: (): Statement => ({
+      sql: `${SELECT_RUN} WHERE status = 'running' ORDER BY start_time DESC, id DESC`,
+      values: [],
+    }),
+    /**
+     * An entity's live records, as all its rows minus its soft-deleted ones: both counts come
+     * from indexes alone (see countLiveRecords), in one statement, so from one snapshot.
+     */
+    countLive: (crmSource: string, entity: string): Statement => ({
+      sql: `SELECT (SELECT count(*) FROM crm_record WHERE crm_source = ${param(1)} AND entity = ${param(2)})
+        - (SELECT count(*) FROM crm_record WHERE crm_source = ${param(3)} AND entity = ${param(4)}
+           AND deleted_at IS NOT NULL) AS n`,
+      values: [crmSource, entity, crmSource, entity],
     }),
     /** The running, non-dry run of a CRM's entity: the one `sync_history_running_idx` allows. */
     running: (crmSource: string, syncType: string): Statement => ({

@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from './prisma-client.js';
-import { groupFieldPath, type RecordTable, unknownRunError } from './record-table.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './postgres-pool.js';
+import {
+  groupFieldPath,
+  type RecordTable,
+  type SqlDialect,
+  unknownRunError,
+} from './record-table.js';
 import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
 import {
@@ -12,6 +17,7 @@ import {
   type RecordGroups,
   type RecordWrite,
   type RunProgressUpdate,
+  type RunQuery,
   type StoredRecordState,
   type SyncEventInput,
   type SyncRun,
@@ -36,7 +42,8 @@ const SQLITE_COLUMNS: ColumnCodec = {
   bool: (value) => (value ? 1 : 0),
   readBool: (value) => Number(value) === 1,
 };
-const RUNS = runStatements(SQLITE_COLUMNS, () => '?');
+const SQLITE_DIALECT: SqlDialect = { codec: SQLITE_COLUMNS, param: () => '?' };
+const RUNS = runStatements(SQLITE_DIALECT.codec, SQLITE_DIALECT.param);
 
 /** Rows per INSERT: 5 variables a row + 4 shared stays far below SQLite's 32,766. */
 const ROWS_PER_STATEMENT = 500;
@@ -283,6 +290,41 @@ export class SqliteRecordTable implements RecordTable {
   #run({ sql, values }: Statement): Promise<boolean> {
     const statement = this.#prepared(sql);
     return this.#whenUnlocked(() => statement.run(...values).changes > 0);
+  }
+
+  readonly dialect = SQLITE_DIALECT;
+
+  async query(
+    { sql, values }: Statement,
+    returnsRows: boolean,
+  ): Promise<Record<string, unknown>[]> {
+    const statement = this.#prepared(sql);
+    return this.#whenUnlocked(() => {
+      if (returnsRows) return statement.all(...values) as Record<string, unknown>[];
+      statement.run(...values);
+      return [];
+    });
+  }
+
+  async listRuns(query: RunQuery): Promise<SyncRun[]> {
+    return this.#runs(RUNS.list(query));
+  }
+
+  async runningRuns(): Promise<SyncRun[]> {
+    return this.#runs(RUNS.allRunning());
+  }
+
+  async countLive(crmSource: string, entity: string): Promise<number> {
+    const { sql, values } = RUNS.countLive(crmSource, entity);
+    const statement = this.#prepared(sql);
+    const row = (await this.#whenUnlocked(() => statement.get(...values))) as { n: number };
+    return Number(row.n);
+  }
+
+  async #runs({ sql, values }: Statement): Promise<SyncRun[]> {
+    const statement = this.#prepared(sql);
+    const rows = await this.#whenUnlocked(() => statement.all(...values));
+    return (rows as Record<string, unknown>[]).map((row) => RUNS.read(row));
   }
 
   async #oneRun({ sql, values }: Statement): Promise<SyncRun | null> {

@@ -30,7 +30,7 @@ export function registerHistory(program: Command, ctx: CliContext) {
           throw new InputError('--since-date', 'a date as YYYY-MM-DD', opts.sinceDate);
         startedAfter = new Date(startedAfter.getTime() - 1);
       }
-      const app = await ctx.open(command);
+      const app = await ctx.open(command, { withoutPrisma: true });
       try {
         const runs = await app.history({
           limit,

@@ -18,7 +18,7 @@ export function registerList(program: Command, ctx: CliContext) {
     )
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, command: Command) => {
-      const app = await ctx.open(command);
+      const app = await ctx.open(command, { withoutPrisma: true });
       try {
         const plugins = await app.listPlugins();
         if (opts.json) {

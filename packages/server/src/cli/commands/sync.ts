@@ -18,7 +18,7 @@ export function registerSync(program: Command, ctx: CliContext) {
     .allowExcessArguments()
     .action(
       async (crm: string, entity: string, opts: Record<string, unknown>, command: Command) => {
-        const app = await ctx.open(command, { plugin: crm });
+        const app = await ctx.open(command, { plugin: crm, withoutPrisma: true });
         const [{ parsePluginArgs }, { useProgressBar }] = await Promise.all([
           import('../plugin-args.js'),
           import('../progress.js'),
