@@ -1,15 +1,25 @@
 import { STATUS_CODES } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
-import { Agent, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /**
  * The connection pool every HttpClient sends through: undici's `request` (a fraction of
  * `fetch`'s per-request cost: measured 0.7 ms less CPU per page of 500 records, which a sync
  * pays on the thread that maps its records), following redirects as fetch does. undici's
  * redirect handler drops Authorization and cookies when a redirect leaves the origin.
+ * Loaded with the first request, not with core: a command that sends none (`crmsync list`,
+ * the API server) does not pay its ~110 modules (issue 28).
  */
-const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
+let transport: Promise<{
+  request: typeof import('undici').request;
+  dispatcher: Dispatcher;
+}> | null = null;
+const undici = () =>
+  (transport ??= import('undici').then(({ Agent, interceptors, request }) => ({
+    request,
+    dispatcher: new Agent().compose(interceptors.redirect({ maxRedirections: 5 })),
+  })));
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -41,6 +51,7 @@ export interface RawRequest {
 
 /** One HTTP exchange; compressed answers are asked for and decoded as fetch would. */
 export async function send(url: string, init: RawRequest): Promise<RawResponse> {
+  const { request, dispatcher } = await undici();
   const res = await request(url, {
     dispatcher,
     method: init.method as 'GET',

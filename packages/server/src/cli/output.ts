@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { stripVTControlCharacters } from 'node:util';
-import Table from 'cli-table3';
+import type TableType from 'cli-table3';
 import pc from 'picocolors';
 import type { SyncRun } from '@crmsync/core';
 
@@ -9,6 +10,15 @@ export interface CliIO {
   err(text: string): void;
   isTTY: boolean;
 }
+
+// cli-table3 (and the string-width it pulls in) is required when a table is first drawn, not
+// at start: `crmsync --help` draws none.
+const require = createRequire(import.meta.url);
+let Table: typeof TableType | undefined;
+const cliTable = () => {
+  Table ??= require('cli-table3') as typeof TableType;
+  return Table;
+};
 
 export const processIO: CliIO = {
   out: (t) => process.stdout.write(t),
@@ -31,7 +41,7 @@ export function statusText(status: string, color: boolean): string {
 }
 
 export function table(head: string[], rows: Array<Array<string | number>>, color: boolean): string {
-  const t = new Table({
+  const t = new (cliTable())({
     head,
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
