@@ -8,7 +8,8 @@ import {
   type Page,
   type RequestMetrics,
 } from '@crmsync/core';
-import mysql, { type FieldPacket, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type { FieldPacket, Pool, RowDataPacket } from 'mysql2/promise';
 import { type RowStream, streamRows } from './row-stream.js';
 import {
   SERVER_CLOCK_SQL,
@@ -122,6 +123,11 @@ export class GeniusClient {
         expected: 'mysql://user:password@host:3306/database',
       });
     }
+    // Required on connect, not on import: `crmsync list` and syncs of other CRMs load this
+    // plugin without paying for the MySQL driver's modules.
+    const mysql = createRequire(import.meta.url)(
+      'mysql2/promise',
+    ) as typeof import('mysql2/promise');
     const pool = mysql.createPool({
       uri: options.url.replace(/^mariadb:/, 'mysql:'),
       connectionLimit: options.poolSize ?? 4,
