@@ -5,7 +5,7 @@ import type { SchedulerHealth } from '../../runtime/api-runtime.js';
 import type { RunEventBridge } from '../../scheduler/run-event-bridge.js';
 import type { ScheduleService } from '../../schedules/schedule-service.js';
 import type { CliContext } from '../context.js';
-import { type AttachedWebhooks, attachWebhooks } from '../../hooks/index.js';
+import type { AttachedWebhooks } from '../../hooks/index.js';
 
 export interface ServeFlags {
   host?: string;
@@ -44,12 +44,14 @@ export async function serve(
     { createDashboardHandler, findDashboardDir },
     { openRunEventBridge, resolveEventsTarget },
     { eventBusProbe },
+    { attachWebhooks },
   ] = await Promise.all([
     import('../../api/app-runtime.js'),
     import('../../api/server.js'),
     import('../../dashboard/index.js'),
     import('../../scheduler/run-event-bridge.js'),
     import('../../events/event-bus-probe.js'),
+    import('../../hooks/index.js'),
   ]);
   const env = ctx.env as NodeJS.ProcessEnv;
   const { host, port } = resolveListenAddress({
