@@ -16,7 +16,7 @@ import {
   resolveConflict,
   type WriteSession,
 } from '@crmsync/core';
-import { type RecordFilter, RecordQuery } from '../records/records-query.js';
+import type { RecordFilter } from '../records/records-query.js';
 import type { PrismaStore } from '../store/index.js';
 import { findInstalled, type InstalledPlugin, NotConfiguredError } from '../syncs/index.js';
 
@@ -351,7 +351,10 @@ export class WriteService {
     session: WriteSession,
     where: readonly RecordFilter[],
   ): Promise<string[]> {
-    const query = new RecordQuery(this.#store.prisma, this.#store.provider);
+    // Loaded here: the query builds on Prisma, which a store opened by `crmsync sync` leaves
+    // unloaded (issue 28), and which opening crmsync must not load through this module.
+    const { RecordQuery } = await import('../records/records-query.js');
+    const query = new RecordQuery(await this.#store.usePrisma(), this.#store.provider);
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {

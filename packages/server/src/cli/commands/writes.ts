@@ -1,5 +1,7 @@
-import { type Conflict, InputError, type PushProgress, type PushResult } from '@crmsync/core';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { Conflict, PushProgress, PushResult } from '@crmsync/core';
+import { InputError } from '@crmsync/core/errors';
+import type cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { RecordFilter } from '../../records/records-query.js';
 import type { CliContext } from '../context.js';
@@ -36,13 +38,15 @@ export function pushProgress(io: CliIO): { onProgress(p: PushProgress): void; st
     onProgress(p) {
       if (io.isTTY) {
         if (!bar) {
-          bar = new cliProgress.SingleBar(
+          // Required with the first bar, not on import: `crmsync --help` does not load it.
+          const bars = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+          bar = new bars.SingleBar(
             {
               format: `${p.crmSource} ${p.entity} push [{bar}] {value}/{total} changes`,
               stream: process.stderr,
               hideCursor: true,
             },
-            cliProgress.Presets.shades_classic,
+            bars.Presets.shades_classic,
           );
           bar.start(p.total, 0);
         }
