@@ -1,3 +1,4 @@
+import type { NewLocalChange } from '@crmsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBackend, sqliteBackend } from '../../test/store/store-backends.js';
 
@@ -15,7 +16,7 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
       try {
         const lc = store.localChanges;
         const base = new Date('2026-11-30T08:15:30.123Z');
-        const edits = Array.from({ length: 2_600 }, (_, i) => ({
+        const edits: NewLocalChange[] = Array.from({ length: 2_600 }, (_, i) => ({
           crmSource: 'zoho',
           entity: 'deals',
           recordId: `r${i}`,
@@ -33,10 +34,10 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
             .slice(0, 10)
             .map((e) => ({ ...e, fields: { Stage: 'Lost' }, base: { Stage: 'Won?' } })),
           {
-            ...edits[5],
+            ...(edits[5] as NewLocalChange),
             fields: { Owner: 'me' },
             base: { Owner: 'you' },
-          } as (typeof edits)[number],
+          },
         ]);
         expect(again.map((c) => c.id)).toEqual([
           ...first.slice(0, 10).map((c) => c.id),
