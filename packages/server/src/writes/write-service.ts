@@ -88,6 +88,8 @@ export class WriteService {
       entity,
       logger: this.#logger,
       ...(signal && { signal }),
+      // Quotas a CRM counts per org (Zoho's daily credits) are shared by every process here.
+      requestBudgets: this.#store.requestBudgets,
     });
     try {
       return await use(session);
@@ -200,6 +202,42 @@ export class WriteService {
       ...(query.limit !== undefined && { limit: query.limit }),
       ...(query.after && { after: query.after }),
     });
+  }
+
+  /**
+   * A typed value for a conflict (`crmsync resolve <id> --value …`) as the resolution's field
+   * map: `Field=value` for any of the conflict's fields, or, when exactly one field conflicts,
+   * the bare value for it. The value itself is checked against the field's type when the
+   * conflict is resolved. Bad input names `--value` and the fields it may set.
+   */
+  async typedValue(conflictId: string, values: readonly string[]): Promise<Record<string, string>> {
+    const conflict = await localChangesOf(this.#store).getConflict(conflictId);
+    if (!conflict)
+      throw new InputError(
+        'conflict id',
+        'the id of a conflict (see crmsync conflicts)',
+        conflictId,
+      );
+    const names = conflict.fields.map((f) => f.field);
+    const out: Record<string, string> = {};
+    for (const arg of values) {
+      const at = arg.indexOf('=');
+      const name = at > 0 ? arg.slice(0, at) : undefined;
+      if (name !== undefined && names.includes(name)) out[name] = arg.slice(at + 1);
+      else if (names.length === 1 && values.length === 1 && names[0] !== undefined)
+        out[names[0]] = arg;
+      else
+        throw new InputError(
+          '--value',
+          names.length === 1
+            ? `the value for ${names[0]} (or ${names[0]}=value)`
+            : `Field=value for a field of the conflict (${names.join(', ')})`,
+          arg,
+        );
+    }
+    if (Object.keys(out).length === 0)
+      throw new InputError('--value', `a value for ${names.join(', ')}`);
+    return out;
   }
 
   /**
