@@ -22,6 +22,8 @@ import { findInstalled, type InstalledPlugin, NotConfiguredError } from '../sync
 
 /** The most records one mass update may set. */
 export const MASS_UPDATE_MAX = 50_000;
+/** Records a mass update reads and records changes for at a time. */
+const MASS_UPDATE_SLICE = 5_000;
 
 export interface WriteCall {
   trigger?: RunTrigger;
@@ -300,15 +302,25 @@ export class WriteService {
           `at most ${MASS_UPDATE_MAX.toLocaleString('en-US')} records in one mass update`,
           ids.length,
         );
-      const changes = await recordEdits({
-        store: this.#store,
-        crmSource: input.crm,
-        entity: session.entity,
-        writable: await session.writable(),
-        edits: ids.map((recordId) => ({ recordId, values: input.set })),
-        author: input.author ?? `mass-update (${call.trigger ?? 'library'})`,
-      });
-      const changeIds = changes.map((c) => c.id);
+      // Recorded in slices, keeping only the change ids: the stored records each slice reads
+      // for its bases and the changes it returns are let go before the next (peak memory stays
+      // a slice's, not 50,000 records' twice).
+      const writable = await session.writable();
+      const author = input.author ?? `mass-update (${call.trigger ?? 'library'})`;
+      const changeIds: string[] = [];
+      for (let i = 0; i < ids.length; i += MASS_UPDATE_SLICE) {
+        const changes = await recordEdits({
+          store: this.#store,
+          crmSource: input.crm,
+          entity: session.entity,
+          writable,
+          edits: ids
+            .slice(i, i + MASS_UPDATE_SLICE)
+            .map((recordId) => ({ recordId, values: input.set })),
+          author,
+        });
+        for (const c of changes) changeIds.push(c.id);
+      }
       try {
         return await this.#push(session, input.crm, call, {
           changeIds,
