@@ -1,6 +1,7 @@
 import type { NewLocalChange } from '@crmsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBackend, sqliteBackend } from '../../test/store/store-backends.js';
+import { dialectOf } from './local-changes-sql.js';
 
 // The bulk SQL of local changes (local-changes-sql.ts) at a mass update's shape, past every
 // chunk size, on both databases: what the raw statements write is what Prisma's model reads
@@ -105,3 +106,21 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
     });
   });
 }
+
+describe('the bulk SQL’s dialect', () => {
+  it('is the generated client’s provider, or asked of the database when a wrapper hides it', async () => {
+    for (const backend of [sqliteBackend(), await postgresBackend()]) {
+      if (backend.skipReason !== null) continue;
+      await backend.setup();
+      const store = await backend.open();
+      try {
+        expect(await dialectOf(store.prisma)).toBe(backend.name);
+        const wrapper = { $queryRawUnsafe: store.prisma.$queryRawUnsafe.bind(store.prisma) };
+        expect(await dialectOf(wrapper as unknown as typeof store.prisma)).toBe(backend.name);
+      } finally {
+        await store.close();
+        await backend.teardown();
+      }
+    }
+  });
+});

@@ -37,11 +37,24 @@ const COLUMNS = [
 /** What runs raw SQL: the client or an interactive transaction's client. */
 export type RawRunner = Pick<PrismaClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
-/** The client's database, from the generated client (both come from one template). */
-export function dialectOf(prisma: PrismaClient): Dialect {
+/**
+ * The client's database: the generated client names its provider; a client that does not
+ * (a wrapper) is asked (`sqlite_version()` answers on SQLite only). Called on first use, so a
+ * store that loads Prisma lazily is not made to load it early.
+ */
+export async function dialectOf(prisma: PrismaClient): Promise<Dialect> {
   const provider = (prisma as unknown as { _activeProvider?: string })._activeProvider;
   if (provider === 'postgresql' || provider === 'sqlite') return provider;
-  throw new Error(`local changes: unsupported Prisma provider ${String(provider)}`);
+  try {
+    await prisma.$queryRawUnsafe('SELECT sqlite_version()');
+    return 'sqlite';
+  } catch (error) {
+    // PostgreSQL: "function sqlite_version() does not exist". Anything else (no connection)
+    // says nothing about the database: the caller asks again next time.
+    if (/sqlite_version/i.test(error instanceof Error ? error.message : String(error)))
+      return 'postgresql';
+    throw error;
+  }
 }
 
 type Row = Record<string, unknown>;

@@ -76,11 +76,22 @@ function where(q: ChangeQuery): Prisma.LocalChangeWhereInput {
 /** The server store's `localChanges`: the `local_change` and `sync_conflict` tables, through Prisma. */
 export class PrismaLocalChanges implements LocalChangeStore {
   readonly #prisma: PrismaClient;
-  readonly #sql: LocalChangeSql;
+  #sql: Promise<LocalChangeSql> | undefined;
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
-    this.#sql = new LocalChangeSql(dialectOf(prisma));
+  }
+
+  /** The bulk SQL for this database, known on first use. */
+  #bulk(): Promise<LocalChangeSql> {
+    this.#sql ??= dialectOf(this.#prisma).then(
+      (d) => new LocalChangeSql(d),
+      (error: unknown) => {
+        this.#sql = undefined;
+        throw error;
+      },
+    );
+    return this.#sql;
   }
 
   async recordChanges(changes: readonly NewLocalChange[]): Promise<LocalChange[]> {
@@ -96,6 +107,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
    * round-tripped; times are whole milliseconds on both databases).
    */
   async #recordChunk(chunk: readonly NewLocalChange[]): Promise<LocalChange[]> {
+    const sql = await this.#bulk();
     return this.#prisma.$transaction(async (tx) => {
       const open = new Map<string, LocalChange>();
       const byEntity = new Map<string, NewLocalChange[]>();
@@ -108,7 +120,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
       for (const list of byEntity.values()) {
         const [first] = list;
         if (!first) continue;
-        const rows = await this.#sql.select(tx, {
+        const rows = await sql.select(tx, {
           crmSource: first.crmSource,
           entity: first.entity,
           recordIds: list.map((c) => c.recordId),
@@ -145,14 +157,14 @@ export class PrismaLocalChanges implements LocalChangeStore {
         written.set(change.id, change);
         out.push(change);
       }
-      await this.#sql.upsert(tx, [...written.values()]);
+      await sql.upsert(tx, [...written.values()]);
       // A record edited twice in one chunk is one change: every entry shows its final state.
       return out.map((c) => written.get(c.id) ?? c);
     });
   }
 
-  listChanges(query: ChangeQuery = {}): Promise<LocalChange[]> {
-    return this.#sql.select(this.#prisma, query);
+  async listChanges(query: ChangeQuery = {}): Promise<LocalChange[]> {
+    return (await this.#bulk()).select(this.#prisma, query);
   }
 
   countChanges(query: ChangeQuery = {}): Promise<number> {
@@ -164,8 +176,8 @@ export class PrismaLocalChanges implements LocalChangeStore {
     return row ? toChange(row) : null;
   }
 
-  updateChanges(ids: readonly string[], update: ChangeUpdate): Promise<number> {
-    return this.#sql.update(this.#prisma, ids, update);
+  async updateChanges(ids: readonly string[], update: ChangeUpdate): Promise<number> {
+    return (await this.#bulk()).update(this.#prisma, ids, update);
   }
 
   async recordConflict(input: NewConflict): Promise<Conflict> {
