@@ -3,7 +3,9 @@ import {
   HttpClient,
   type Logger,
   RateLimiter,
+  type RequestBudgets,
   type RequestMetrics,
+  SharedRateLimiter,
 } from '@crmsync/core';
 import type { ZohoAuth } from './auth.js';
 import { fieldsResponseSchema, type ZohoField } from './fields.js';
@@ -37,6 +39,12 @@ export interface ZohoClientOptions {
   dailyCredits: number;
   /** Names the org for limiter sharing (a hash of the credential). */
   account: string;
+  /**
+   * The store's shared request budgets: when given, every request also takes a daily credit
+   * from the budget every process on the store shares (`zoho:credits:<account>`), so two
+   * workers syncing one org see one day's credits, not one each.
+   */
+  requestBudgets?: RequestBudgets;
   retries?: number;
   backoffMs?: number;
   /** A first full read of at least this many records uses the Bulk Read API; 0 never. */
@@ -47,11 +55,32 @@ export interface ZohoClientOptions {
 
 const DAY = 86_400_000;
 const limiters = new Map<string, RateLimiter>();
-function orgLimiter(key: string, concurrency: number, credits: number): RateLimiter {
-  let limiter = limiters.get(key);
+/** Limiters taking credits from a store's budgets, per store (a store stands for its database). */
+const sharedLimiters = new WeakMap<RequestBudgets, Map<string, RateLimiter>>();
+function orgLimiter(
+  options: Pick<ZohoClientOptions, 'account' | 'concurrency' | 'dailyCredits' | 'requestBudgets'>,
+): RateLimiter {
+  const { account, concurrency, dailyCredits: credits, requestBudgets: budgets } = options;
+  const key = `${account}|${concurrency}|${credits}`;
+  let byKey = limiters;
+  if (budgets) {
+    byKey = sharedLimiters.get(budgets) ?? new Map<string, RateLimiter>();
+    sharedLimiters.set(budgets, byKey);
+  }
+  let limiter = byKey.get(key);
   if (!limiter) {
-    limiter = new RateLimiter([{ requests: credits, perMs: DAY, maxConcurrent: concurrency }]);
-    limiters.set(key, limiter);
+    const limits = [{ requests: credits, perMs: DAY, maxConcurrent: concurrency }];
+    // Zoho counts credits per org over 24 h: with a store, the day's count lives in its
+    // database (one fixed window per UTC day), so every process on it draws from one budget.
+    limiter = budgets
+      ? new SharedRateLimiter(limits, {
+          budgets,
+          key: `zoho:credits:${account}`,
+          requests: credits,
+          perMs: DAY,
+        })
+      : new RateLimiter(limits);
+    byKey.set(key, limiter);
   }
   return limiter;
 }
@@ -79,11 +108,7 @@ export class ZohoClient {
 
   constructor(options: ZohoClientOptions) {
     this.options = options;
-    this.limiter = orgLimiter(
-      `${options.account}|${options.concurrency}|${options.dailyCredits}`,
-      options.concurrency,
-      options.dailyCredits,
-    );
+    this.limiter = orgLimiter(options);
   }
 
   /** The HTTP client on the org's API host, known once a token has been fetched. */

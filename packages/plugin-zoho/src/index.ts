@@ -5,6 +5,7 @@ import {
   defineCrmPlugin,
   type EntityDefinition,
   type Logger,
+  type RequestBudgets,
   type RequestMetrics,
   silentLogger,
 } from '@crmsync/core';
@@ -142,7 +143,7 @@ interface ZohoConfig {
 /** A client for the org `config` names: OAuth refresh flow, or a fixed access token. */
 export function createZohoClient(
   cfg: ZohoConfig,
-  context: { metrics?: RequestMetrics; logger?: Logger } = {},
+  context: { metrics?: RequestMetrics; logger?: Logger; requestBudgets?: RequestBudgets } = {},
 ): ZohoClient {
   const clientId = text(cfg.ZOHO_CLIENT_ID);
   const clientSecret = text(cfg.ZOHO_CLIENT_SECRET);
@@ -174,6 +175,7 @@ export function createZohoClient(
     bulkThreshold: Math.max(0, cfg.ZOHO_BULK_THRESHOLD ?? 10_000),
     bulkPollMs: Math.max(10, cfg.ZOHO_BULK_POLL_MS ?? 2_000),
     account,
+    ...(context.requestBudgets && { requestBudgets: context.requestBudgets }),
   });
 }
 
@@ -210,8 +212,12 @@ export const zohoPlugin = defineCrmPlugin({
       ),
     ];
   },
-  createClient: ({ config: cfg, metrics, logger }) =>
-    createZohoClient(cfg, { metrics, logger: logger.child('crmsync:plugin:zoho:client') }),
+  createClient: ({ config: cfg, metrics, logger, requestBudgets }) =>
+    createZohoClient(cfg, {
+      metrics,
+      logger: logger.child('crmsync:plugin:zoho:client'),
+      ...(requestBudgets && { requestBudgets }),
+    }),
   closeClient: (client) => client.close(),
   webhooks: zohoWebhooks,
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CrmsyncError, isCrmsyncError } from '../contracts/errors.js';
 import type { LocalChange, LocalChangeStore } from '../contracts/local-changes.js';
 import type { EntityDefinition } from '../contracts/plugin.js';
@@ -105,7 +106,15 @@ export async function pushChanges(options: PushOptions): Promise<PushResult> {
   const { store, crmSource, entity } = options;
   const changes = localChangesOf(store);
   const writer = writerOf(crmSource, entity);
-  const signal = options.signal ?? new AbortController().signal;
+  // The push's own signal, following the caller's: every batch in flight listens on it, more
+  // than Node's default of ten listeners when a CRM allows many calls at once.
+  const own = new AbortController();
+  const outer = options.signal;
+  const onAbort = () => own.abort(outer?.reason);
+  if (outer?.aborted) own.abort(outer.reason);
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  const detach = () => outer?.removeEventListener('abort', onAbort);
+  const signal = own.signal;
   const operation = options.operation ?? 'push';
   const open = ['pending', 'pushing'] as const;
   const total = options.changeIds
@@ -167,8 +176,14 @@ export async function pushChanges(options: PushOptions): Promise<PushResult> {
     });
     report();
   };
-  // Batches in flight at once: the writer's (a CRM capping concurrent calls) or one.
-  const parallel = Math.max(1, writer.concurrency?.(options.client) ?? 1);
+  // Batches in flight at once. A CRM capping calls in flight (Zoho's edition cap) gets twice its
+  // cap of batches: each batch alternates calls (re-read, write) with bookkeeping, so with only
+  // `cap` batches the cap sits partly idle while batches merge and record; the client's limiter
+  // still holds the calls themselves at the cap. Otherwise one batch at a time.
+  const cap = writer.concurrency?.(options.client);
+  const parallel = cap !== undefined && cap > 0 ? 2 * cap : 1;
+  // Each batch adds a few listeners (its re-read, its write, the limiter's wait).
+  setMaxListeners(10 + 4 * parallel, signal);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   const launch = (batch: LocalChange[]) => {
@@ -221,6 +236,7 @@ export async function pushChanges(options: PushOptions): Promise<PushResult> {
     await Promise.all(inFlight);
     failure ??= { error };
   }
+  detach();
   if (failure) {
     await finish('failed', failure.error);
     throw failure.error;
@@ -263,13 +279,25 @@ async function pushBatch(
     recordId: string;
     details: Record<string, unknown>;
   }> = [];
+  // Refusals by reason, recorded in one statement per reason rather than one per change.
+  const rejected = new Map<string, string[]>();
+  const reject = (change: LocalChange, reason: string) => {
+    counts.rejected++;
+    const ids = rejected.get(reason);
+    if (ids) ids.push(change.id);
+    else rejected.set(reason, [change.id]);
+  };
+  const recordRejections = async () => {
+    for (const [reason, ids] of rejected)
+      await changes.updateChanges(ids, { state: 'rejected', reason, runId });
+    rejected.clear();
+  };
   for (const change of batch) {
     counts.processed++;
     const now = remote.get(change.recordId);
     if (!now) {
-      counts.rejected++;
       const reason = `the record no longer exists at ${crmSource}`;
-      await changes.updateChanges([change.id], { state: 'rejected', reason, runId });
+      reject(change, reason);
       events.push({
         level: 'warn',
         message: `rejected: ${reason}`,
@@ -303,7 +331,9 @@ async function pushBatch(
     updates.push({ id: change.recordId, fields: merged.write });
     sent.set(change.recordId, change);
   }
+  await recordRejections();
   const outcomes = updates.length > 0 ? await writer.write(options.client, updates, signal) : [];
+  const updateOf = new Map(updates.map((u) => [u.id, u.fields]));
   try {
     await options.hooks?.afterWrite?.(outcomes);
     const answered = new Set<string>();
@@ -314,7 +344,7 @@ async function pushBatch(
       if (outcome.ok) {
         counts.written++;
         const before = remote.get(outcome.id);
-        const written = updates.find((u) => u.id === outcome.id)?.fields ?? {};
+        const written = updateOf.get(outcome.id) ?? {};
         settled.push({
           change,
           record: {
@@ -325,9 +355,8 @@ async function pushBatch(
           written,
         });
       } else {
-        counts.rejected++;
         const reason = outcome.field ? `${outcome.field}: ${outcome.reason}` : outcome.reason;
-        await changes.updateChanges([change.id], { state: 'rejected', reason, runId });
+        reject(change, reason);
         events.push({
           level: 'warn',
           message: `rejected by ${crmSource}: ${reason}`,
@@ -337,11 +366,8 @@ async function pushBatch(
       }
     }
     for (const [id, change] of sent)
-      if (!answered.has(id)) {
-        counts.rejected++;
-        const reason = `${crmSource} did not answer for this record`;
-        await changes.updateChanges([change.id], { state: 'rejected', reason, runId });
-      }
+      if (!answered.has(id)) reject(change, `${crmSource} did not answer for this record`);
+    await recordRejections();
     await applyToStore(store, crmSource, entity.name, runId, settled);
     if (settled.length > 0)
       await changes.updateChanges(

@@ -2,6 +2,7 @@ import { InputError } from '../contracts/errors.js';
 import type { Logger } from '../contracts/logger.js';
 import { createRequestMetrics, type RequestMetrics } from '../contracts/metrics.js';
 import type { CrmPlugin, EntityDefinition, PluginConfigValues } from '../contracts/plugin.js';
+import type { RequestBudgets } from '../contracts/shared-state.js';
 import type { WritableFields } from '../contracts/write.js';
 import { entitiesFor } from '../engine/sync-engine.js';
 import { silentLogger } from '../logging/logger.js';
@@ -54,6 +55,8 @@ export async function openWriteSession(o: {
   entity: string;
   logger?: Logger;
   signal?: AbortSignal;
+  /** The store's shared request budgets (`store.requestBudgets`): the client draws from them. */
+  requestBudgets?: RequestBudgets;
 }): Promise<WriteSession> {
   const all = entitiesFor(o.plugin, o.config);
   const entity = all.find((e) => e.name === o.entity);
@@ -72,6 +75,7 @@ export async function openWriteSession(o: {
     logger: (o.logger ?? silentLogger()).child(`crmsync:plugin:${o.plugin.name}`),
     metrics,
     signal,
+    ...(o.requestBudgets && { requestBudgets: o.requestBudgets }),
   });
   const writer = entity.write;
   let fields: Promise<WritableFields> | undefined;

@@ -56,7 +56,18 @@ export function moduleWriter(
   entity: EntityDefinition<ZohoClient, ZohoRecord>,
   module: string,
 ): EntityWriter<ZohoClient> {
-  const processorFor = (meta: readonly ZohoField[]) =>
+  // One processor per fields metadata (a client reads it once): building one per batch was
+  // CPU spent on every re-read of a push.
+  const processors = new WeakMap<readonly ZohoField[], ReturnType<typeof buildProcessor>>();
+  const processorFor = (meta: readonly ZohoField[]) => {
+    let processor = processors.get(meta);
+    if (!processor) {
+      processor = buildProcessor(meta);
+      processors.set(meta, processor);
+    }
+    return processor;
+  };
+  const buildProcessor = (meta: readonly ZohoField[]) =>
     createDefaultProcessor(
       { ...entity, fields: { ...entity.fields, ...moduleSchema(meta) } } as EntityDefinition<
         unknown,

@@ -94,6 +94,38 @@ describe('crmsync update, push, conflicts, resolve and mass-update against the H
     expect(JSON.parse((await cli('conflicts', '--json')).out)).toEqual([]);
   });
 
+  it('resolve --value writes a typed value, checked against the field type (bad: exit 2 naming it)', async () => {
+    const recorded = await cli(
+      'update',
+      'hubspot',
+      'contacts',
+      '4',
+      'lifecyclestage=lead',
+      '--no-push',
+    );
+    expect(recorded.code, recorded.err).toBe(0);
+    hs.fake.objects('contacts').touch([4], new Date(), (o) => {
+      o.properties.lifecyclestage = 'opportunity';
+    });
+    expect((await cli('push', 'hubspot')).code).toBe(3);
+    const [conflict] = JSON.parse((await cli('conflicts', '--json')).out) as Array<{ id: string }>;
+    const id = String(conflict?.id);
+    const both = await cli('resolve', id, '--keep', 'local', '--value', 'customer');
+    expect(both.code).toBe(2);
+    const bad = await cli('resolve', id, '--value', 'nonsense');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Invalid lifecyclestage: expected one of subscriber, lead,');
+    const wrongField = await cli('resolve', id, '--value', 'firstname=X', 'lastname=Y');
+    expect(wrongField.code).toBe(2);
+    expect(wrongField.err).toContain('--value');
+    expect(contact(4)?.lifecyclestage).toBe('opportunity');
+    const ok = await cli('resolve', id, '--value', 'customer');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain(`conflict ${id} resolved (wrote lifecyclestage=customer)`);
+    expect(contact(4)?.lifecyclestage).toBe('customer');
+    expect(JSON.parse((await cli('conflicts', '--json')).out)).toEqual([]);
+  });
+
   it('a value HubSpot refuses ends rejected with its reason (exit 3)', async () => {
     const taken = contact(5)?.email ?? '';
     const res = await cli('update', 'hubspot', 'contacts', '3', `email=${taken}`);

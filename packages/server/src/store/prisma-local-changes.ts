@@ -14,15 +14,18 @@ import {
   OPEN_CHANGE_STATES,
   recordKey,
 } from '@crmsync/core';
+import { dialectOf, LocalChangeSql } from './local-changes-sql.js';
 import type { Prisma, PrismaClient } from './prisma-client.js';
 
 type ChangeRow = Awaited<ReturnType<PrismaClient['localChange']['findFirstOrThrow']>>;
 type ConflictRow = Awaited<ReturnType<PrismaClient['syncConflict']['findFirstOrThrow']>>;
 
-/** Records looked up per query when recording many changes (a mass update's 50,000). */
-const CHUNK = 500;
+/** Changes recorded per transaction (a mass update's 50,000 go in chunks). */
+const CHUNK = 2_000;
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
+const roundTrip = (value: Record<string, unknown>): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(value));
 
 function toChange(row: ChangeRow): LocalChange {
   return {
@@ -77,117 +80,95 @@ function where(q: ChangeQuery): Prisma.LocalChangeWhereInput {
  */
 export class PrismaLocalChanges implements LocalChangeStore {
   readonly #client: () => Promise<PrismaClient>;
+  #sql: Promise<LocalChangeSql> | undefined;
 
   constructor(prisma: PrismaClient | (() => Promise<PrismaClient>)) {
     this.#client = typeof prisma === 'function' ? prisma : async () => prisma;
   }
 
+  /** The bulk SQL for this database, known on first use. */
+  #bulk(): Promise<LocalChangeSql> {
+    this.#sql ??= this.#client().then(dialectOf).then(
+      (d) => new LocalChangeSql(d),
+      (error: unknown) => {
+        this.#sql = undefined;
+        throw error;
+      },
+    );
+    return this.#sql;
+  }
+
   async recordChanges(changes: readonly NewLocalChange[]): Promise<LocalChange[]> {
     const out: LocalChange[] = [];
     for (let i = 0; i < changes.length; i += CHUNK)
-      out.push(...(await this.#recordChunk(changes.slice(i, i + CHUNK))));
+      for (const c of await this.#recordChunk(changes.slice(i, i + CHUNK))) out.push(c);
     return out;
   }
 
+  /**
+   * One chunk in one transaction: the open changes of its records in one SELECT, then every new
+   * or merged change in one multi-row upsert. The changes returned are what was stored (JSON
+   * round-tripped; times are whole milliseconds on both databases).
+   */
   async #recordChunk(chunk: readonly NewLocalChange[]): Promise<LocalChange[]> {
+    const sql = await this.#bulk();
     return (await this.#client()).$transaction(async (tx) => {
       const open = new Map<string, LocalChange>();
       const byEntity = new Map<string, NewLocalChange[]>();
       for (const c of chunk) {
         const key = `${c.crmSource}\u0000${c.entity}`;
-        byEntity.set(key, [...(byEntity.get(key) ?? []), c]);
+        const list = byEntity.get(key);
+        if (list) list.push(c);
+        else byEntity.set(key, [c]);
       }
       for (const list of byEntity.values()) {
         const [first] = list;
         if (!first) continue;
-        const rows = await tx.localChange.findMany({
-          where: {
-            crmSource: first.crmSource,
-            entity: first.entity,
-            externalId: { in: list.map((c) => c.recordId) },
-            state: { in: [...OPEN_CHANGE_STATES] },
-          },
+        const rows = await sql.select(tx, {
+          crmSource: first.crmSource,
+          entity: first.entity,
+          recordIds: list.map((c) => c.recordId),
+          states: OPEN_CHANGE_STATES,
         });
-        for (const row of rows) open.set(recordKey(toChange(row)), toChange(row));
+        for (const row of rows) open.set(recordKey(row), row);
       }
       const out: LocalChange[] = [];
-      const created: LocalChange[] = [];
+      const written = new Map<string, LocalChange>();
       for (const input of chunk) {
         const now = new Date();
         const existing = open.get(recordKey(input));
-        if (existing) {
-          const merged = { ...existing, ...mergeIntoChange(existing, input), updatedAt: now };
-          const pendingCreate = created.indexOf(existing);
-          if (pendingCreate >= 0) created[pendingCreate] = merged;
-          else
-            await tx.localChange.update({
-              where: { id: existing.id },
-              data: {
-                fields: json(merged.fields),
-                base: json(merged.base),
-                author: merged.author,
-                state: merged.state,
-                reason: null,
-                updatedAt: now,
-              },
-            });
-          open.set(recordKey(merged), merged);
-          out.push(merged);
-          continue;
-        }
-        const change: LocalChange = {
-          id: newChangeId(now.getTime()),
-          crmSource: input.crmSource,
-          entity: input.entity,
-          recordId: input.recordId,
-          fields: input.fields,
-          base: input.base,
-          baseRemoteModifiedAt: input.baseRemoteModifiedAt,
-          author: input.author,
-          state: 'pending',
-          reason: null,
-          createdAt: now,
-          updatedAt: now,
-          runId: null,
-        };
-        created.push(change);
+        const change: LocalChange = existing
+          ? { ...existing, ...mergeIntoChange(existing, input), updatedAt: now }
+          : {
+              id: newChangeId(now.getTime()),
+              crmSource: input.crmSource,
+              entity: input.entity,
+              recordId: input.recordId,
+              fields: input.fields,
+              base: input.base,
+              baseRemoteModifiedAt: input.baseRemoteModifiedAt,
+              author: input.author,
+              state: 'pending',
+              reason: null,
+              createdAt: now,
+              updatedAt: now,
+              runId: null,
+            };
+        // What the columns hold: JSON as stored, so callers see exactly what a read returns.
+        change.fields = roundTrip(change.fields);
+        change.base = roundTrip(change.base);
         open.set(recordKey(change), change);
+        written.set(change.id, change);
         out.push(change);
       }
-      if (created.length > 0)
-        await tx.localChange.createMany({
-          data: created.map((c) => ({
-            id: c.id,
-            crmSource: c.crmSource,
-            entity: c.entity,
-            externalId: c.recordId,
-            fields: json(c.fields),
-            base: json(c.base),
-            baseRemoteUpdatedAt: c.baseRemoteModifiedAt,
-            author: c.author,
-            state: c.state,
-            reason: null,
-            createdAt: c.createdAt,
-            updatedAt: c.updatedAt,
-            runId: null,
-          })),
-        });
-      // Read back, so callers hold exactly what is stored (times at the column's precision).
-      const stored = await tx.localChange.findMany({
-        where: { id: { in: [...new Set(out.map((c) => c.id))] } },
-      });
-      const byId = new Map(stored.map((row) => [row.id, toChange(row)]));
-      return out.map((c) => byId.get(c.id) ?? c);
+      await sql.upsert(tx, [...written.values()]);
+      // A record edited twice in one chunk is one change: every entry shows its final state.
+      return out.map((c) => written.get(c.id) ?? c);
     });
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<LocalChange[]> {
-    const rows = await (await this.#client()).localChange.findMany({
-      where: where(query),
-      orderBy: { id: 'asc' },
-      ...(query.limit !== undefined && { take: query.limit }),
-    });
-    return rows.map(toChange);
+    return (await this.#bulk()).select(await this.#client(), query);
   }
 
   async countChanges(query: ChangeQuery = {}): Promise<number> {
@@ -200,22 +181,7 @@ export class PrismaLocalChanges implements LocalChangeStore {
   }
 
   async updateChanges(ids: readonly string[], update: ChangeUpdate): Promise<number> {
-    let n = 0;
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const res = await (await this.#client()).localChange.updateMany({
-        where: { id: { in: ids.slice(i, i + CHUNK) } },
-        data: {
-          state: update.state,
-          updatedAt: new Date(),
-          ...(update.reason !== undefined && { reason: update.reason }),
-          ...(update.runId !== undefined && { runId: update.runId }),
-          ...(update.fields && { fields: json(update.fields) }),
-          ...(update.base && { base: json(update.base) }),
-        },
-      });
-      n += res.count;
-    }
-    return n;
+    return (await this.#bulk()).update(await this.#client(), ids, update);
   }
 
   async recordConflict(input: NewConflict): Promise<Conflict> {

@@ -22,6 +22,8 @@ import { findInstalled, type InstalledPlugin, NotConfiguredError } from '../sync
 
 /** The most records one mass update may set. */
 export const MASS_UPDATE_MAX = 50_000;
+/** Records a mass update reads and records changes for at a time. */
+const MASS_UPDATE_SLICE = 5_000;
 
 export interface WriteCall {
   trigger?: RunTrigger;
@@ -88,6 +90,8 @@ export class WriteService {
       entity,
       logger: this.#logger,
       ...(signal && { signal }),
+      // Quotas a CRM counts per org (Zoho's daily credits) are shared by every process here.
+      requestBudgets: this.#store.requestBudgets,
     });
     try {
       return await use(session);
@@ -203,6 +207,42 @@ export class WriteService {
   }
 
   /**
+   * A typed value for a conflict (`crmsync resolve <id> --value …`) as the resolution's field
+   * map: `Field=value` for any of the conflict's fields, or, when exactly one field conflicts,
+   * the bare value for it. The value itself is checked against the field's type when the
+   * conflict is resolved. Bad input names `--value` and the fields it may set.
+   */
+  async typedValue(conflictId: string, values: readonly string[]): Promise<Record<string, string>> {
+    const conflict = await localChangesOf(this.#store).getConflict(conflictId);
+    if (!conflict)
+      throw new InputError(
+        'conflict id',
+        'the id of a conflict (see crmsync conflicts)',
+        conflictId,
+      );
+    const names = conflict.fields.map((f) => f.field);
+    const out: Record<string, string> = {};
+    for (const arg of values) {
+      const at = arg.indexOf('=');
+      const name = at > 0 ? arg.slice(0, at) : undefined;
+      if (name !== undefined && names.includes(name)) out[name] = arg.slice(at + 1);
+      else if (names.length === 1 && values.length === 1 && names[0] !== undefined)
+        out[names[0]] = arg;
+      else
+        throw new InputError(
+          '--value',
+          names.length === 1
+            ? `the value for ${names[0]} (or ${names[0]}=value)`
+            : `Field=value for a field of the conflict (${names.join(', ')})`,
+          arg,
+        );
+    }
+    if (Object.keys(out).length === 0)
+      throw new InputError('--value', `a value for ${names.join(', ')}`);
+    return out;
+  }
+
+  /**
    * Resolves a conflict, then pushes its change when something is left to write (keep local, a
    * typed value). Keep remote writes nothing.
    */
@@ -262,15 +302,25 @@ export class WriteService {
           `at most ${MASS_UPDATE_MAX.toLocaleString('en-US')} records in one mass update`,
           ids.length,
         );
-      const changes = await recordEdits({
-        store: this.#store,
-        crmSource: input.crm,
-        entity: session.entity,
-        writable: await session.writable(),
-        edits: ids.map((recordId) => ({ recordId, values: input.set })),
-        author: input.author ?? `mass-update (${call.trigger ?? 'library'})`,
-      });
-      const changeIds = changes.map((c) => c.id);
+      // Recorded in slices, keeping only the change ids: the stored records each slice reads
+      // for its bases and the changes it returns are let go before the next (peak memory stays
+      // a slice's, not 50,000 records' twice).
+      const writable = await session.writable();
+      const author = input.author ?? `mass-update (${call.trigger ?? 'library'})`;
+      const changeIds: string[] = [];
+      for (let i = 0; i < ids.length; i += MASS_UPDATE_SLICE) {
+        const changes = await recordEdits({
+          store: this.#store,
+          crmSource: input.crm,
+          entity: session.entity,
+          writable,
+          edits: ids
+            .slice(i, i + MASS_UPDATE_SLICE)
+            .map((recordId) => ({ recordId, values: input.set })),
+          author,
+        });
+        for (const c of changes) changeIds.push(c.id);
+      }
       try {
         return await this.#push(session, input.crm, call, {
           changeIds,

@@ -210,26 +210,45 @@ export function registerWrites(program: Command, ctx: CliContext) {
 
   program
     .command('resolve')
-    .description('resolve a conflict: keep the local value (written to the CRM) or the remote one')
+    .description(
+      'resolve a conflict: keep the local value (written to the CRM), the remote one, or write a typed value',
+    )
     .argument('<conflict-id>', 'an id from crmsync conflicts')
-    .requiredOption('--keep <side>', 'local or remote')
-    .action(async (conflictId: string, opts: { keep: string }, command: Command) => {
-      if (opts.keep !== 'local' && opts.keep !== 'remote')
-        throw new InputError('--keep', 'local or remote', opts.keep);
-      const keep = opts.keep;
-      const app = await ctx.open(command);
-      try {
-        const result = await withSignal((signal) =>
-          app.writes.resolve(conflictId, { keep }, { trigger: 'cli', signal }),
-        );
-        ctx.io.out(
-          `conflict ${conflictId} resolved (kept ${keep}); change ${result.change.id} is ${result.change.state}\n`,
-        );
-        ctx.setExitCode(result.push ? exitCodeForPushes([result.push]) : EXIT.success);
-      } finally {
-        await app.close();
-      }
-    });
+    .option('--keep <side>', 'local or remote')
+    .option(
+      '--value <value...>',
+      "the value to write, checked against the field's type (Field=value when several fields conflict)",
+    )
+    .action(
+      async (conflictId: string, opts: { keep?: string; value?: string[] }, command: Command) => {
+        if ((opts.keep === undefined) === (opts.value === undefined))
+          throw new InputError('--keep', '--keep local|remote or --value <value>, one of them');
+        if (opts.keep !== undefined && opts.keep !== 'local' && opts.keep !== 'remote')
+          throw new InputError('--keep', 'local or remote', opts.keep);
+        const keep = opts.keep as 'local' | 'remote' | undefined;
+        const app = await ctx.open(command);
+        try {
+          const value = keep ? {} : await app.writes.typedValue(conflictId, opts.value ?? []);
+          const result = await withSignal((signal) =>
+            app.writes.resolve(conflictId, keep ? { keep } : { value }, {
+              trigger: 'cli',
+              signal,
+            }),
+          );
+          const how = keep
+            ? `kept ${keep}`
+            : `wrote ${Object.entries(value)
+                .map(([f, v]) => `${f}=${v}`)
+                .join(', ')}`;
+          ctx.io.out(
+            `conflict ${conflictId} resolved (${how}); change ${result.change.id} is ${result.change.state}\n`,
+          );
+          ctx.setExitCode(result.push ? exitCodeForPushes([result.push]) : EXIT.success);
+        } finally {
+          await app.close();
+        }
+      },
+    );
 
   program
     .command('mass-update')
