@@ -7,7 +7,9 @@ import type {
   WritableFieldsQuery,
 } from './generated/graphql';
 
-export type WritableFieldInfo = NonNullable<WritableFieldsQuery['entity']>['writableFields'][number];
+export type WritableFieldInfo = NonNullable<
+  WritableFieldsQuery['entity']
+>['writableFields'][number];
 export type SyncStatus = RecordSyncStatus;
 export type ConflictRow = ConflictsQuery['conflicts']['edges'][number]['node'];
 export type MassProgress = MassUpdateProgressSubscription['massUpdateProgress'];

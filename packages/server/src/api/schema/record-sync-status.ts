@@ -9,4 +9,3 @@ export const RecordSyncStatusEnum = builder.enumType('RecordSyncStatus', {
     'synced: no local change waits (or none was made); pending: a change waits to be pushed; conflict: a change is held as a conflict; rejected: the CRM refused the newest change.',
   values: RECORD_SYNC_STATUSES,
 });
-

@@ -81,7 +81,9 @@ const RecordSyncRef = builder.objectRef<RecordSync>('RecordSync').implement({
 });
 
 /** An open conflict wins; otherwise the newest change's state (none: synced). */
-export function recordSyncOf(changes: Array<{ state: string; reason: string | null; createdAt: Date }>): RecordSync {
+export function recordSyncOf(
+  changes: Array<{ state: string; reason: string | null; createdAt: Date }>,
+): RecordSync {
   const newest = changes[0];
   if (!newest) return { status: 'synced', reason: null, changedAt: null };
   const status: RecordSyncStatus = changes.some((c) => c.state === 'conflict')
