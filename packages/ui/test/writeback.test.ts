@@ -102,7 +102,11 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
     await mkdir(screenshotDir, { recursive: true });
     zoho = await startFakeZoho({ size: DEALS });
     hubspot = await startFakeHubspot({ counts: { contacts: 12 }, rateLimit: null });
-    crmsync = await startCrmsync({ ...fakeZohoConfig(zoho), ...hubspot.config });
+    crmsync = await startCrmsync({
+      ...fakeZohoConfig(zoho),
+      HUBSPOT_ACCESS_TOKEN: hubspot.fake.accessToken,
+      HUBSPOT_BASE_URL: hubspot.baseUrl,
+    });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: WIDE });
     await sync('zoho', 'deals');
@@ -163,6 +167,10 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
     await page.getByText('1 records').waitFor();
     expect(await page.locator('tbody tr[data-id]').count()).toBe(1);
     await page.locator(`tr[data-id="${id}"]`).waitFor();
+    // Pushed later, it reaches the CRM.
+    await page.getByRole('button', { name: 'Push pending changes' }).click();
+    await page.getByTestId('notice').filter({ hasText: 'Pushed to zoho: 1 written' }).waitFor();
+    expect(deal(id).Stage).toBe(stage);
   });
 
   it('edits a HubSpot contact inline', async () => {

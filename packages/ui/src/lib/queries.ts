@@ -421,3 +421,13 @@ export const PUSH_PROGRESS = /* GraphQL */ `
     pushProgress(crm: $crm) { runId crm entity total processed conflicts }
   }
 `;
+
+export const PUSH_CHANGES = /* GraphQL */ `
+  mutation PushChanges($crm: String!, $entity: String) {
+    pushChanges(crm: $crm, entity: $entity) {
+      __typename
+      ... on FieldError { field expected message }
+      ... on MutationPushChangesSuccess { data { status written unchanged conflicts rejected } }
+    }
+  }
+`;

@@ -402,3 +402,14 @@ export type PushProgressSubscriptionVariables = Exact<{
 
 
 export type PushProgressSubscription = { pushProgress: { runId: string, crm: string, entity: string, total: number, processed: number, conflicts: number } };
+
+export type PushChangesMutationVariables = Exact<{
+  crm: string;
+  entity?: string | null | undefined;
+}>;
+
+
+export type PushChangesMutation = { pushChanges:
+    | { __typename: 'FieldError', field: string, expected: string | null, message: string }
+    | { __typename: 'MutationPushChangesSuccess', data: Array<{ status: string, written: number, unchanged: number, conflicts: number, rejected: number }> }
+   };
