@@ -29,6 +29,10 @@ export interface RecordFilter {
   value?: string | null;
 }
 
+/** A record's status in two-way sync, from its local changes (see `syncStatusCondition`). */
+export const RECORD_SYNC_STATUSES = ['synced', 'pending', 'conflict', 'rejected'] as const;
+export type RecordSyncStatus = (typeof RECORD_SYNC_STATUSES)[number];
+
 export interface RecordSort {
   /** A field of the entity's schema, or `externalId` / `lastSyncedAt` / `remoteUpdatedAt`. */
   field: string;
@@ -52,6 +56,8 @@ export interface RecordPageRequest {
   backward?: boolean;
   /** The entity's primary key field: an integer id sorts `externalId` as a number. */
   primaryKey?: string;
+  /** Only records in this two-way sync status. */
+  syncStatus?: RecordSyncStatus | null;
 }
 
 export interface RecordPage {
@@ -156,7 +162,12 @@ export class RecordQuery {
 
   async count(request: RecordPageRequest): Promise<number> {
     // The unfiltered count of live records, from indexes alone (see countLiveRecords).
-    if (!request.search && !request.filters?.length && !request.includeDeleted)
+    if (
+      !request.search &&
+      !request.filters?.length &&
+      !request.includeDeleted &&
+      !request.syncStatus
+    )
       return countLiveRecords(this.#prisma, request.crm, request.entity);
     const rows = await this.#prisma.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`
       SELECT count(*) AS n FROM crm_record WHERE ${Prisma.join(this.#where(request), ' AND ')}`);
@@ -168,6 +179,7 @@ export class RecordQuery {
     if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
     if (request.search) where.push(this.#search(storable('search', request.search)));
     for (const filter of request.filters ?? []) where.push(this.#filter(filter, request.fields));
+    if (request.syncStatus) where.push(syncStatusCondition(request.syncStatus));
     return where;
   }
 
@@ -321,4 +333,26 @@ function toRecord(row: RawRecord): CrmRecord {
     deletedAt: toDate(row.deleted_at),
     lastRunId: row.last_run_id,
   };
+}
+
+/**
+ * Records in a two-way sync status: an open conflict wins; otherwise the newest local change's
+ * state decides (pending or pushing: pending; rejected; none or synced: synced).
+ */
+export function syncStatusCondition(status: RecordSyncStatus): Prisma.Sql {
+  if (!RECORD_SYNC_STATUSES.includes(status))
+    throw new InputError('syncStatus', `one of ${RECORD_SYNC_STATUSES.join(', ')}`, status);
+  const same = Prisma.sql`lc.crm_source = crm_record.crm_source AND lc.entity = crm_record.entity
+    AND lc.external_id = crm_record.external_id`;
+  const conflict = Prisma.sql`EXISTS (SELECT 1 FROM local_change lc WHERE ${same} AND lc.state = 'conflict')`;
+  if (status === 'conflict') return conflict;
+  const newest = Prisma.sql`(SELECT lc.state FROM local_change lc WHERE ${same}
+    ORDER BY lc.created_at DESC, lc.id DESC LIMIT 1)`;
+  const states =
+    status === 'pending'
+      ? Prisma.sql`${newest} IN ('pending', 'pushing')`
+      : status === 'rejected'
+        ? Prisma.sql`${newest} = 'rejected'`
+        : Prisma.sql`COALESCE(${newest}, 'synced') = 'synced'`;
+  return Prisma.sql`(NOT ${conflict} AND ${states})`;
 }

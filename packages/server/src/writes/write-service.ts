@@ -14,6 +14,7 @@ import {
   recordEdits,
   type Resolution,
   resolveConflict,
+  type WritableFields,
   type WriteSession,
 } from '@crmsync/core';
 import type { RecordFilter } from '../records/records-query.js';
@@ -62,6 +63,8 @@ export class WriteService {
   readonly #logger: Logger;
   /** Mass updates running in the background in this process, by run id. */
   readonly #background = new Map<string, AbortController>();
+  /** Writable fields per `crm/entity`, read from the CRM's metadata at most once a minute. */
+  readonly #fields = new Map<string, { at: number; fields: Promise<WritableFields> }>();
 
   constructor(store: PrismaStore, plugins: readonly InstalledPlugin[], logger: Logger) {
     this.#store = store;
@@ -74,6 +77,22 @@ export class WriteService {
     return findInstalled(this.#plugins, crm)
       .entities.filter((e) => e.write)
       .map((e) => e.name);
+  }
+
+  /**
+   * The fields of an entity that can be written, with their types and picklist values, from
+   * the CRM's metadata (cached for a minute; a failed read is not cached).
+   */
+  writableFields(crm: string, entity: string): Promise<WritableFields> {
+    const key = `${crm}/${entity}`;
+    const cached = this.#fields.get(key);
+    if (cached && Date.now() - cached.at < 60_000) return cached.fields;
+    const fields = this.#session(crm, entity, undefined, (s) => s.writable());
+    this.#fields.set(key, { at: Date.now(), fields });
+    fields.catch(() => {
+      if (this.#fields.get(key)?.fields === fields) this.#fields.delete(key);
+    });
+    return fields;
   }
 
   async #session<T>(

@@ -130,8 +130,9 @@ export const RECORDS = /* GraphQL */ `
     $after: String
     $last: Int
     $before: String
+    $syncStatus: RecordSyncStatus
   ) {
-    entity(crm: $crm, name: $entity) { name displayName primaryKey recordCount }
+    entity(crm: $crm, name: $entity) { name displayName primaryKey recordCount writable }
     records(
       crm: $crm
       entity: $entity
@@ -142,11 +143,15 @@ export const RECORDS = /* GraphQL */ `
       after: $after
       last: $last
       before: $before
+      syncStatus: $syncStatus
     ) {
       totalCount
       columns { name type required }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-      edges { cursor node { externalId lastSyncedAt deletedAt fields { name type value } } }
+      edges {
+        cursor
+        node { externalId lastSyncedAt deletedAt fields { name type value } sync { status reason } }
+      }
     }
   }
 `;
@@ -313,6 +318,116 @@ export const DELETE_SCHEDULE = /* GraphQL */ `
       __typename
       ... on Error { message }
       ... on FieldError { field expected }
+    }
+  }
+`;
+
+// Two-way sync (issue 23): inline edits, conflicts, mass updates.
+
+export const WRITABLE_FIELDS = /* GraphQL */ `
+  query WritableFields($crm: String!, $entity: String!) {
+    entity(crm: $crm, name: $entity) {
+      writable
+      writableFields { name type options maxLength label }
+    }
+  }
+`;
+
+export const UPDATE_RECORD = /* GraphQL */ `
+  mutation UpdateRecord($input: UpdateRecordInput!) {
+    updateRecord(input: $input) {
+      __typename
+      ... on FieldError { field expected message }
+      ... on MutationUpdateRecordSuccess {
+        data {
+          change { id state reason fields }
+          push { status written unchanged conflicts rejected errorMessage runId }
+        }
+      }
+    }
+  }
+`;
+
+export const CONFLICTS = /* GraphQL */ `
+  query Conflicts($crm: String, $first: Int, $after: String) {
+    conflicts(crm: $crm, first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          crm
+          entity
+          recordId
+          fields { field base local remote }
+          localModifiedAt
+          remoteModifiedAt
+          createdAt
+        }
+      }
+    }
+  }
+`;
+
+export const RESOLVE_CONFLICT = /* GraphQL */ `
+  mutation ResolveConflict($id: ID!, $keep: ConflictSide!) {
+    resolveConflict(id: $id, keep: $keep) {
+      __typename
+      ... on FieldError { field expected message }
+      ... on NotFound { message }
+      ... on MutationResolveConflictSuccess {
+        data {
+          conflict { id resolution }
+          change { state reason }
+          push { status written conflicts rejected errorMessage }
+        }
+      }
+    }
+  }
+`;
+
+export const MASS_UPDATE = /* GraphQL */ `
+  mutation MassUpdate($input: MassUpdateInput!) {
+    massUpdate(input: $input) {
+      __typename
+      ... on FieldError { field expected message }
+      ... on MutationMassUpdateSuccess { data { runId total } }
+    }
+  }
+`;
+
+export const CANCEL_MASS_UPDATE = /* GraphQL */ `
+  mutation CancelMassUpdate($runId: ID!) {
+    cancelMassUpdate(runId: $runId)
+  }
+`;
+
+export const MASS_UPDATE_PROGRESS = /* GraphQL */ `
+  subscription MassUpdateProgress($runId: ID, $crm: String) {
+    massUpdateProgress(runId: $runId, crm: $crm) {
+      runId
+      total
+      processed
+      written
+      unchanged
+      conflicts
+      rejected
+      at
+    }
+  }
+`;
+
+export const PUSH_PROGRESS = /* GraphQL */ `
+  subscription PushProgress($crm: String) {
+    pushProgress(crm: $crm) { runId crm entity total processed conflicts }
+  }
+`;
+
+export const PUSH_CHANGES = /* GraphQL */ `
+  mutation PushChanges($crm: String!, $entity: String) {
+    pushChanges(crm: $crm, entity: $entity) {
+      __typename
+      ... on FieldError { field expected message }
+      ... on MutationPushChangesSuccess { data { status written unchanged conflicts rejected } }
     }
   }
 `;

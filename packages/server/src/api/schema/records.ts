@@ -2,6 +2,7 @@ import { type EntityDefinition, InputError } from '@crmsync/core';
 import type { ApiContext } from '../request-context.js';
 import { checkPageSize, RECORD_FILTER_OPS, RecordQuery } from '../../records/records-query.js';
 import { builder } from './builder.js';
+import { RecordSyncStatusEnum } from './record-sync-status.js';
 import { EntityRef, FieldDefinitionRef, fieldDefinitions } from './crms.js';
 
 interface RecordFieldValue {
@@ -107,6 +108,11 @@ builder.queryFields((t) => ({
         filters: t.arg({ type: [RecordFilterInput], required: false }),
         sort: t.arg({ type: RecordSortInput, required: false }),
         includeDeleted: t.arg.boolean({ required: false, defaultValue: false }),
+        syncStatus: t.arg({
+          type: RecordSyncStatusEnum,
+          required: false,
+          description: 'Only records in this two-way sync status.',
+        }),
       },
       resolve: async (_root, args, ctx) => {
         if (args.after != null && args.before != null)
@@ -132,6 +138,7 @@ builder.queryFields((t) => ({
           before: backward ? args.before : null,
           backward,
           primaryKey: entity.primaryKey,
+          syncStatus: args.syncStatus ?? null,
         };
         const page = await query.page(request);
         return {

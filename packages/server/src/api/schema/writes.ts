@@ -7,6 +7,7 @@ import {
   type LocalChange,
   type PushProgress,
   type PushResult,
+  type WritableField,
 } from '@crmsync/core';
 import { filter, pipe } from 'graphql-yoga';
 import type { WriteProgressPayload } from '../../events/pubsub.js';
@@ -15,12 +16,103 @@ import { NotFoundError } from '../errors.js';
 import type { ApiContext } from '../request-context.js';
 import { builder } from './builder.js';
 import { EntityRef } from './crms.js';
-import { RecordFilterInput } from './records.js';
+import { type RecordSyncStatus, RecordSyncStatusEnum } from './record-sync-status.js';
+import { CrmRecordRef, RecordFilterInput } from './records.js';
 
 builder.objectField(EntityRef, 'writable', (t) =>
   t.boolean({
     description: 'Local changes can be pushed to the CRM (the plugin declares a writer).',
     resolve: (e) => e.entity.write !== undefined,
+  }),
+);
+
+const WritableFieldRef = builder
+  .objectRef<{ name: string } & WritableField>('WritableField')
+  .implement({
+    description: 'A field local changes may set, as the CRM’s metadata describes it.',
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      type: t.exposeString('type', {
+        description:
+          'string | text | email | phone | url | integer | decimal | boolean | date | datetime | picklist | multipicklist',
+      }),
+      options: t.exposeStringList('options', {
+        nullable: true,
+        description: 'The values a picklist accepts (the CRM’s API values).',
+      }),
+      maxLength: t.exposeInt('maxLength', { nullable: true }),
+      label: t.exposeString('label', { nullable: true }),
+    }),
+  });
+
+builder.objectField(EntityRef, 'writableFields', (t) =>
+  t.field({
+    type: [WritableFieldRef],
+    description:
+      'The fields local changes may set, from the CRM’s metadata (empty for a read-only entity).',
+    resolve: async (e, _args, ctx) => {
+      if (!e.entity.write) return [];
+      const fields = await writesOf(ctx).writableFields(e.crm, e.entity.name);
+      return Object.entries(fields).map(([name, f]) => ({ name, ...f }));
+    },
+  }),
+);
+
+interface RecordSync {
+  status: RecordSyncStatus;
+  reason: string | null;
+  changedAt: Date | null;
+}
+
+const RecordSyncRef = builder.objectRef<RecordSync>('RecordSync').implement({
+  description: 'Where a record stands in two-way sync.',
+  fields: (t) => ({
+    status: t.field({ type: RecordSyncStatusEnum, resolve: (r) => r.status }),
+    reason: t.exposeString('reason', {
+      nullable: true,
+      description: 'Why the newest change was rejected (the CRM’s reason).',
+    }),
+    changedAt: t.expose('changedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the newest local change was made.',
+    }),
+  }),
+});
+
+/** An open conflict wins; otherwise the newest change's state (none: synced). */
+export function recordSyncOf(
+  changes: Array<{ state: string; reason: string | null; createdAt: Date }>,
+): RecordSync {
+  const newest = changes[0];
+  if (!newest) return { status: 'synced', reason: null, changedAt: null };
+  const status: RecordSyncStatus = changes.some((c) => c.state === 'conflict')
+    ? 'conflict'
+    : newest.state === 'pending' || newest.state === 'pushing'
+      ? 'pending'
+      : newest.state === 'rejected'
+        ? 'rejected'
+        : 'synced';
+  return {
+    status,
+    reason: status === 'rejected' ? newest.reason : null,
+    changedAt: newest.createdAt,
+  };
+}
+
+builder.objectField(CrmRecordRef, 'sync', (t) =>
+  t.field({
+    type: RecordSyncRef,
+    description: 'The record’s two-way sync status, from its local changes.',
+    resolve: async (r, _args, ctx) =>
+      recordSyncOf(
+        await ctx.prisma.localChange.findMany({
+          where: { crmSource: r.crmSource, entity: r.entity, externalId: r.externalId },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          select: { state: true, reason: true, createdAt: true },
+          take: 50,
+        }),
+      ),
   }),
 );
 

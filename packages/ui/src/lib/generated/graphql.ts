@@ -2,6 +2,19 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** pending → pushing → synced; or held as a conflict; or rejected by the CRM. */
+export type ChangeState =
+  | 'conflict'
+  | 'pending'
+  | 'pushing'
+  | 'rejected'
+  | 'synced';
+
+/** Which side a resolution keeps. */
+export type ConflictSide =
+  | 'local'
+  | 'remote';
+
 export type CreateScheduleInput = {
   crm: string;
   cron?: string | null | undefined;
@@ -12,6 +25,17 @@ export type CreateScheduleInput = {
   interval?: string | null | undefined;
   /** Sync options for each run. */
   options?: unknown;
+};
+
+export type MassUpdateInput = {
+  crm: string;
+  entity: string;
+  /** These records … */
+  ids?: Array<string> | null | undefined;
+  /** Field → value to set on every record. */
+  set: unknown;
+  /** … or the stored records matching every filter. */
+  where?: Array<RecordFilter> | null | undefined;
 };
 
 /** A condition on one field of the entity’s schema. Numbers compare as numbers. */
@@ -37,6 +61,13 @@ export type RecordSort = {
   /** externalId, lastSyncedAt, remoteUpdatedAt or a field of the entity’s schema. */
   field: string;
 };
+
+/** synced: no local change waits (or none was made); pending: a change waits to be pushed; conflict: a change is held as a conflict; rejected: the CRM refused the newest change. */
+export type RecordSyncStatus =
+  | 'conflict'
+  | 'pending'
+  | 'rejected'
+  | 'synced';
 
 export type RunFilter = {
   crm?: string | null | undefined;
@@ -86,6 +117,17 @@ export type StartSyncInput = {
   startDate?: string | null | undefined;
   /** a record with an invalid field fails (default: warn and keep it) (--strict-validation) */
   strictValidation?: boolean | null | undefined;
+};
+
+export type UpdateRecordInput = {
+  crm: string;
+  entity: string;
+  /** The record’s id at the CRM. */
+  id: string;
+  /** false: only record the change. */
+  push?: boolean | null | undefined;
+  /** Field → value, with the CRM’s field names. */
+  values: unknown;
 };
 
 export type UpdateScheduleInput = {
@@ -148,10 +190,11 @@ export type RecordsQueryVariables = Exact<{
   after?: string | null | undefined;
   last?: number | null | undefined;
   before?: string | null | undefined;
+  syncStatus?: RecordSyncStatus | null | undefined;
 }>;
 
 
-export type RecordsQuery = { entity: { name: string, displayName: string, primaryKey: string, recordCount: number } | null, records: { totalCount: number, columns: Array<{ name: string, type: string, required: boolean }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { externalId: string, lastSyncedAt: string, deletedAt: string | null, fields: Array<{ name: string, type: string, value: unknown }> } }> } };
+export type RecordsQuery = { entity: { name: string, displayName: string, primaryKey: string, recordCount: number, writable: boolean } | null, records: { totalCount: number, columns: Array<{ name: string, type: string, required: boolean }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { externalId: string, lastSyncedAt: string, deletedAt: string | null, fields: Array<{ name: string, type: string, value: unknown }>, sync: { status: RecordSyncStatus, reason: string | null } } }> } };
 
 export type RunsQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
@@ -287,4 +330,86 @@ export type DeleteScheduleMutation = { deleteSchedule:
     | { __typename: 'FieldError', message: string, field: string, expected: string | null }
     | { __typename: 'MutationDeleteScheduleSuccess' }
     | { __typename: 'NotFound', message: string }
+   };
+
+export type WritableFieldsQueryVariables = Exact<{
+  crm: string;
+  entity: string;
+}>;
+
+
+export type WritableFieldsQuery = { entity: { writable: boolean, writableFields: Array<{ name: string, type: string, options: Array<string> | null, maxLength: number | null, label: string | null }> } | null };
+
+export type UpdateRecordMutationVariables = Exact<{
+  input: UpdateRecordInput;
+}>;
+
+
+export type UpdateRecordMutation = { updateRecord:
+    | { __typename: 'FieldError', field: string, expected: string | null, message: string }
+    | { __typename: 'MutationUpdateRecordSuccess', data: { change: { id: string, state: ChangeState, reason: string | null, fields: unknown }, push: { status: string, written: number, unchanged: number, conflicts: number, rejected: number, errorMessage: string | null, runId: string } | null } }
+   };
+
+export type ConflictsQueryVariables = Exact<{
+  crm?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConflictsQuery = { conflicts: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, crm: string, entity: string, recordId: string, localModifiedAt: string, remoteModifiedAt: string | null, createdAt: string, fields: Array<{ field: string, base: unknown, local: unknown, remote: unknown }> } }> } };
+
+export type ResolveConflictMutationVariables = Exact<{
+  id: string | number;
+  keep: ConflictSide;
+}>;
+
+
+export type ResolveConflictMutation = { resolveConflict:
+    | { __typename: 'FieldError', field: string, expected: string | null, message: string }
+    | { __typename: 'MutationResolveConflictSuccess', data: { conflict: { id: string, resolution: string | null }, change: { state: ChangeState, reason: string | null }, push: { status: string, written: number, conflicts: number, rejected: number, errorMessage: string | null } | null } }
+    | { __typename: 'NotFound', message: string }
+   };
+
+export type MassUpdateMutationVariables = Exact<{
+  input: MassUpdateInput;
+}>;
+
+
+export type MassUpdateMutation = { massUpdate:
+    | { __typename: 'FieldError', field: string, expected: string | null, message: string }
+    | { __typename: 'MutationMassUpdateSuccess', data: { runId: string, total: number } }
+   };
+
+export type CancelMassUpdateMutationVariables = Exact<{
+  runId: string | number;
+}>;
+
+
+export type CancelMassUpdateMutation = { cancelMassUpdate: boolean };
+
+export type MassUpdateProgressSubscriptionVariables = Exact<{
+  runId?: string | number | null | undefined;
+  crm?: string | null | undefined;
+}>;
+
+
+export type MassUpdateProgressSubscription = { massUpdateProgress: { runId: string, total: number, processed: number, written: number, unchanged: number, conflicts: number, rejected: number, at: string } };
+
+export type PushProgressSubscriptionVariables = Exact<{
+  crm?: string | null | undefined;
+}>;
+
+
+export type PushProgressSubscription = { pushProgress: { runId: string, crm: string, entity: string, total: number, processed: number, conflicts: number } };
+
+export type PushChangesMutationVariables = Exact<{
+  crm: string;
+  entity?: string | null | undefined;
+}>;
+
+
+export type PushChangesMutation = { pushChanges:
+    | { __typename: 'FieldError', field: string, expected: string | null, message: string }
+    | { __typename: 'MutationPushChangesSuccess', data: Array<{ status: string, written: number, unchanged: number, conflicts: number, rejected: number }> }
    };
