@@ -69,6 +69,19 @@ for (const provider of providers) {
           second.id,
         ]);
         expect(await store.listRuns({ startedAfter: new Date(Date.now() + 60_000) })).toEqual([]);
+        // what every sync reads and writes besides runs and records: its source marks, and a
+        // shared read budget; local changes (write-back) are there, not yet loaded
+        await store.sourceMarks.set('acme', 'contacts', { modifiedTime: 't1', etag: 'e1' });
+        await store.sourceMarks.set('acme', 'contacts', { modifiedTime: 't2' });
+        expect(await store.sourceMarks.get('acme', 'contacts')).toEqual({
+          modifiedTime: 't2',
+          etag: 'e1',
+        });
+        const now = new Date(60_000);
+        expect(await store.requestBudgets.take('acme:reader', 1, 1_000, now)).toBe(0);
+        expect(await store.requestBudgets.take('acme:reader', 1, 1_000, now)).toBe(1_000);
+        expect(store.localChanges).toBeDefined();
+        expect(() => store.prisma).toThrow(/opened without Prisma/);
         // lease 1 ms: the running one is stale a moment later
         await new Promise((resolve) => setTimeout(resolve, 5));
         expect((await store.findStaleRuns(new Date())).map((r) => r.id)).toEqual([second.id]);
