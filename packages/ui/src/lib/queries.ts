@@ -316,3 +316,26 @@ export const DELETE_SCHEDULE = /* GraphQL */ `
     }
   }
 `;
+
+export const CRM_WEBHOOKS = /* GraphQL */ `
+  query CrmWebhooks($name: String!) {
+    crm(name: $name) {
+      name
+      webhooks {
+        endpoint
+        secretEnv
+        lastEventAt
+        eventsToday
+        pendingEvents
+        retryingEvents
+        processingFailuresToday
+        lastProcessingError
+        verificationFailures
+        lastVerificationFailureAt
+        lastVerificationFailureReason
+        runs(limit: 5) { ...RunRow }
+      }
+    }
+  }
+  ${RUN_ROW}
+`;

@@ -68,11 +68,21 @@ export async function serve(
       bridge = await openRunEventBridge(events, channel ? { channel } : {});
     }
     attached = await attach(app);
-    const runtime = apiRuntimeFromApp(
-      app,
-      attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
-    );
     hooks = attachWebhooks(app, env);
+    const failures = hooks?.verificationFailures;
+    const runtime = {
+      ...apiRuntimeFromApp(
+        app,
+        attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
+      ),
+      ...(hooks &&
+        failures && {
+          webhookEndpoint: {
+            crms: hooks.enabled.map((e) => e.crm),
+            verificationFailures: (crm: string) => failures.of(crm),
+          },
+        }),
+    };
     api = await startApiServer({
       runtime,
       ...(hooks && { webhooks: hooks.handler }),

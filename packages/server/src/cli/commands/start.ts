@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { demoPlugin, ensureDemoSchedule, startScheduler } from '../../scheduler/index.js';
+import { startWebhookProcessor } from '../../hooks/index.js';
 import type { CliContext } from '../context.js';
 import { type ServeFlags, serve, untilStopped } from './server.js';
 
@@ -24,10 +25,14 @@ export function registerStart(program: Command, ctx: CliContext) {
           ctx.io.out(
             `  first start: scheduled ${scheduled.crmSource} all every 2 minutes (crmsync schedule list)\n`,
           );
+        const hooks = startWebhookProcessor(opened, ctx.env, { workerId: scheduler.workerId });
         return {
           schedulerHealth: scheduler.health,
           schedules: scheduler.service,
-          stop: () => scheduler.stop(),
+          stop: async () => {
+            await hooks?.stop();
+            await scheduler.stop();
+          },
         };
       });
       const demo = demoPlugin(app);

@@ -1,6 +1,7 @@
 import { InputError } from '@crmsync/core';
 import type { Command } from 'commander';
 import { createCrmsync } from '../../app.js';
+import { startWebhookProcessor } from '../../hooks/index.js';
 import { redact } from '../../store/index.js';
 import { startScheduler } from '../../scheduler/index.js';
 import {
@@ -95,12 +96,15 @@ export function registerWorker(program: Command, ctx: CliContext) {
           ...(reapEveryMs && { reapEveryMs }),
           ...(bridge && { hooks: [useEventBridge(bridge)] }),
         });
+        // Webhook events stored by any `crmsync server` are turned into runs here too.
+        const hooks = startWebhookProcessor(app, ctx.env, { workerId: scheduler.workerId });
         const agendaUrl = flags.agendaUrl ?? ctx.env.CRMSYNC_AGENDA_URL;
         ctx.io.out(
-          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
+          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${hooks ? ' and webhook events' : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
         );
         await stopped;
         ctx.io.out('stopping: no new jobs; cancelling running syncs…\n');
+        await hooks?.stop();
         await scheduler.stop();
         ctx.io.out('worker stopped\n');
       } finally {

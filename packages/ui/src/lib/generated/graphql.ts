@@ -288,3 +288,10 @@ export type DeleteScheduleMutation = { deleteSchedule:
     | { __typename: 'MutationDeleteScheduleSuccess' }
     | { __typename: 'NotFound', message: string }
    };
+
+export type CrmWebhooksQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CrmWebhooksQuery = { crm: { name: string, webhooks: { endpoint: string | null, secretEnv: string, lastEventAt: string | null, eventsToday: number, pendingEvents: number, retryingEvents: number, processingFailuresToday: number, lastProcessingError: string | null, verificationFailures: number | null, lastVerificationFailureAt: string | null, lastVerificationFailureReason: string | null, runs: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }> } | null } | null };
