@@ -53,12 +53,18 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/hubspot`;
         const workers: CliProcess[] = [];
+        // The store's URL with its schema (PostgreSQL: a schema per test), as DATABASE_URL takes it.
+        const database = new URL(store.target.url);
+        if (store.target.schema) database.searchParams.set('schema', store.target.schema);
         const worker = async () => {
-          const child = spawnCli(['--database', store.target.url, 'worker', '--poll-ms', '500'], {
-            HUBSPOT_ACCESS_TOKEN: fake.accessToken,
-            HUBSPOT_BASE_URL: fake.baseUrl,
-            CRMSYNC_WEBHOOK_POLL_MS: '50',
-          });
+          const child = spawnCli(
+            ['--database', database.toString(), 'worker', '--poll-ms', '500'],
+            {
+              HUBSPOT_ACCESS_TOKEN: fake.accessToken,
+              HUBSPOT_BASE_URL: fake.baseUrl,
+              CRMSYNC_WEBHOOK_POLL_MS: '50',
+            },
+          );
           workers.push(child);
           await until(
             'the worker to start',
@@ -138,6 +144,9 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
           second.kill('SIGTERM');
           expect(await second.code, second.out() + second.err()).toBe(0);
           expect(await store.prisma.syncHistory.count({ where: { status: 'running' } })).toBe(0);
+        } catch (error) {
+          const logs = workers.map((w, i) => `worker ${i + 1}:\n${w.out()}${w.err()}`).join('\n');
+          throw new Error(`${(error as Error).message}\n${logs}`);
         } finally {
           for (const w of workers) w.kill('SIGKILL');
           await Promise.all(workers.map((w) => w.code));
