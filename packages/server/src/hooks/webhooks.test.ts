@@ -186,9 +186,33 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
       );
       // Not before the retry's backoff…
       expect(await processor('w3').processOnce(later(31_000 + 1_500))).toBeNull();
+      const today = new Date(Date.now() - 60_000);
+      expect(await events.status('hubspot', today)).toMatchObject({
+        received: 2,
+        pending: 2,
+        retrying: 2,
+        failed: 0,
+        lastError: expect.any(String),
+      });
+      expect((await events.status('hubspot', today)).lastEventAt).toBeInstanceOf(Date);
       const retried = await processor('w3').processOnce(later(31_000 + 3_000));
       expect(retried).toMatchObject({ status: 'success', trigger: 'webhook' });
       expect(await store.prisma.webhookEvent.count({ where: { status: 'done' } })).toBe(2);
+      expect(await events.status('hubspot', today)).toMatchObject({
+        received: 2,
+        pending: 0,
+        retrying: 0,
+        failed: 0,
+        lastError: null,
+      });
+      expect(await events.status('zoho', today)).toEqual({
+        lastEventAt: null,
+        received: 0,
+        pending: 0,
+        retrying: 0,
+        failed: 0,
+        lastError: null,
+      });
       // The dead worker's late completion changes nothing.
       if (dead) await events.complete(dead, 'stale-run');
       expect(await store.prisma.webhookEvent.count({ where: { runId: 'stale-run' } })).toBe(0);
