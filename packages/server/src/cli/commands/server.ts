@@ -138,7 +138,10 @@ export function untilStopped(): Promise<void> {
   });
 }
 
-/** `crmsync server`: the API and the dashboard; scheduled syncs run on `crmsync worker`s. */
+/**
+ * `crmsync server`: the API and the dashboard; scheduled syncs and the webhook events its
+ * endpoint stores run on `crmsync worker`s (`crmsync start` does both in one process).
+ */
 export function registerServer(program: Command, ctx: CliContext) {
   program
     .command('server')
