@@ -3,6 +3,8 @@ export {
   type EnabledWebhook,
   enabledWebhooks,
   HOOKS_PATH,
+  type VerificationFailureCount,
+  VerificationFailures,
   type WebhookEndpointOptions,
 } from './webhook-endpoint.js';
 export {
@@ -10,5 +12,11 @@ export {
   type WebhookProcessorOptions,
   type WebhookTarget,
 } from './webhook-processor.js';
-export { type WebhookClaim, WebhookEventStore, type WebhookStoreOptions } from './webhook-store.js';
-export { type AttachedWebhooks, attachWebhooks } from './attach.js';
+export {
+  claimHolderGone,
+  type WebhookClaim,
+  WebhookEventStore,
+  type WebhookEventStatus,
+  type WebhookStoreOptions,
+} from './webhook-store.js';
+export { type AttachedWebhooks, attachWebhooks, startWebhookProcessor } from './attach.js';

@@ -36,6 +36,31 @@ export function enabledWebhooks(
   return out;
 }
 
+/** One CRM's refused deliveries (401) since this process started. */
+export interface VerificationFailureCount {
+  count: number;
+  lastAt: Date | null;
+  /** The scheme's reason (`bad-signature`, `stale-timestamp`, …), never the body. */
+  lastReason: string | null;
+}
+
+/**
+ * Deliveries that failed verification, per CRM, counted by the endpoint of this process: they
+ * are refused before anything is stored, so the count lives in memory (since start).
+ */
+export class VerificationFailures {
+  readonly #byCrm = new Map<string, VerificationFailureCount>();
+
+  record(crm: string, reason: string, at = new Date()): void {
+    const entry = this.#byCrm.get(crm) ?? { count: 0, lastAt: null, lastReason: null };
+    this.#byCrm.set(crm, { count: entry.count + 1, lastAt: at, lastReason: reason });
+  }
+
+  of(crm: string): VerificationFailureCount {
+    return this.#byCrm.get(crm) ?? { count: 0, lastAt: null, lastReason: null };
+  }
+}
+
 export interface WebhookEndpointOptions {
   enabled: readonly EnabledWebhook[];
   store: WebhookEventStore;
@@ -45,6 +70,8 @@ export interface WebhookEndpointOptions {
    */
   publicUrl?: string;
   logger?: Logger;
+  /** Counts the deliveries refused by verification. */
+  verificationFailures?: VerificationFailures;
   /** Called after events were stored (wakes a worker in this process). */
   onStored?: (crm: string, stored: number) => void;
   /** For tests: the verification clock. */
@@ -103,6 +130,7 @@ export function createWebhookHandler(options: WebhookEndpointOptions) {
           log.warn(
             `webhook ${hook.crm}: refused (${verdict.reason}) from ${req.socket.remoteAddress ?? '?'}, ${body.length} bytes`,
           );
+          options.verificationFailures?.record(hook.crm, verdict.reason);
           return send(res, 401, { error: 'webhook verification failed' });
         }
         let parsed: unknown;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { WebhookEvent } from '@crmsync/core';
 import type { PrismaClient } from '../store/index.js';
 
@@ -11,6 +12,16 @@ export interface WebhookClaim {
   events: Array<{ id: number; eventId: string; ids: string[]; deleted: boolean; attempts: number }>;
 }
 
+/** See `WebhookEventStore.status`. */
+export interface WebhookEventStatus {
+  lastEventAt: Date | null;
+  received: number;
+  pending: number;
+  retrying: number;
+  failed: number;
+  lastError: string | null;
+}
+
 export interface WebhookStoreOptions {
   /** A claim not renewed for this long is taken for dead and its events claimed again. Default 60 s. */
   leaseMs?: number;
@@ -20,6 +31,8 @@ export interface WebhookStoreOptions {
   maxAttempts?: number;
   /** Backoff before the n-th retry: `retryBaseMs * 2^(n-1)`. Default 1 s. */
   retryBaseMs?: number;
+  /** A group that never goes quiet for the debounce is claimed after this long. Default 5 s. */
+  maxWaitMs?: number;
 }
 
 /**
@@ -33,6 +46,8 @@ export class WebhookEventStore {
   readonly #maxEvents: number;
   readonly #maxAttempts: number;
   readonly #retryBaseMs: number;
+  readonly #maxWaitMs: number;
+  #lastDeadCheck = 0;
 
   constructor(prisma: PrismaClient, options: WebhookStoreOptions = {}) {
     this.#prisma = prisma;
@@ -40,6 +55,7 @@ export class WebhookEventStore {
     this.#maxEvents = options.maxEventsPerClaim ?? 20_000;
     this.#maxAttempts = options.maxAttempts ?? 5;
     this.#retryBaseMs = options.retryBaseMs ?? 1_000;
+    this.#maxWaitMs = options.maxWaitMs ?? 5_000;
   }
 
   /** Stores the events not seen before; returns how many were new and how many duplicates. */
@@ -89,24 +105,47 @@ export class WebhookEventStore {
   }
 
   /**
-   * Claims the pending events of the (crm, entity) group whose oldest claimable event arrived
-   * at least `debounceMs` ago — the group's later events ride along — or returns null.
+   * Claims the pending events of a (crm, entity) group that is due — quiet for `debounceMs`
+   * (its newest event arrived that long ago: a burst is taken whole), or waiting since
+   * `maxWaitMs` (a stream that never pauses still gets processed) — or returns null. Of
+   * several due groups, the one waiting longest goes first.
    */
   async claim(
     workerId: string,
     debounceMs: number,
     now = new Date(),
   ): Promise<WebhookClaim | null> {
+    await this.#releaseDeadClaims(now);
     const claimable = {
       status: 'pending',
       availableAt: { lte: now },
       OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
     };
-    const oldest = await this.#prisma.webhookEvent.findFirst({
-      where: { ...claimable, receivedAt: { lte: new Date(now.getTime() - debounceMs) } },
-      orderBy: { id: 'asc' },
-      select: { crmSource: true, entity: true },
+    // By id (arrival order): SQLite's DateTime aggregates come back null through Prisma.
+    const groups = await this.#prisma.webhookEvent.groupBy({
+      by: ['crmSource', 'entity'],
+      where: claimable,
+      _min: { id: true },
+      _max: { id: true },
     });
+    const ends = groups.flatMap((g) => [g._min.id ?? 0, g._max.id ?? 0]);
+    const received = new Map(
+      (
+        await this.#prisma.webhookEvent.findMany({
+          where: { id: { in: ends } },
+          select: { id: true, receivedAt: true },
+        })
+      ).map((r) => [r.id, r.receivedAt.getTime()]),
+    );
+    const quietSince = now.getTime() - debounceMs;
+    const overdueSince = now.getTime() - Math.max(this.#maxWaitMs, debounceMs);
+    const oldest = groups
+      .filter(
+        (g) =>
+          (received.get(g._max.id ?? 0) ?? 0) <= quietSince ||
+          (received.get(g._min.id ?? 0) ?? 0) <= overdueSince,
+      )
+      .sort((a, b) => (a._min.id ?? 0) - (b._min.id ?? 0))[0];
     if (!oldest) return null;
     const group = { crmSource: oldest.crmSource, entity: oldest.entity };
     // The newest event this claim may take: the group's first `maxEventsPerClaim`.
@@ -133,6 +172,31 @@ export class WebhookEventStore {
       ...group,
       events: rows.map((r) => ({ ...r, ids: (r.ids as unknown[]).map(String) })),
     };
+  }
+
+  /**
+   * Releases, at most once a second, the live-leased claims of processes on this host that no
+   * longer exist (a `kill -9`, a crash): their events are claimable at once instead of when
+   * the lease runs out. A claim token is `<workerId>:<uuid>`; a worker id `host:pid` of this
+   * host whose pid is gone is dead; any other holder is judged by its lease alone.
+   */
+  async #releaseDeadClaims(now: Date): Promise<void> {
+    if (now.getTime() - this.#lastDeadCheck < 1_000 && now.getTime() >= this.#lastDeadCheck) return;
+    this.#lastDeadCheck = now.getTime();
+    const held = await this.#prisma.webhookEvent.findMany({
+      where: { status: 'pending', leaseUntil: { gte: now }, claimedBy: { not: null } },
+      distinct: ['claimedBy'],
+      select: { claimedBy: true },
+      take: 100,
+    });
+    const dead = held
+      .map((h) => h.claimedBy)
+      .filter((token): token is string => token !== null && claimHolderGone(token));
+    if (dead.length === 0) return;
+    await this.#prisma.webhookEvent.updateMany({
+      where: { status: 'pending', claimedBy: { in: dead } },
+      data: { claimedBy: null, leaseUntil: null },
+    });
   }
 
   /** Extends a live claim's lease (while its run goes on). */
@@ -168,20 +232,56 @@ export class WebhookEventStore {
     });
   }
 
-  /** Per CRM: last event, events since `since`, failed events, pending events. */
-  async status(since: Date) {
-    const rows = await this.#prisma.webhookEvent.groupBy({
-      by: ['crmSource', 'status'],
-      _count: { _all: true },
-      _max: { receivedAt: true },
-      where: { receivedAt: { gte: since } },
-    });
-    return rows.map((r) => ({
-      crmSource: r.crmSource,
-      status: r.status,
-      count: r._count._all,
-      lastReceivedAt: r._max.receivedAt,
-    }));
+  /**
+   * One CRM's events: the last received, those received since `since`, those waiting
+   * (`pending`, of which `retrying` after a failed run), those given up on (`failed`, by
+   * when they were given up) since `since`, and the newest processing error.
+   */
+  async status(crmSource: string, since: Date): Promise<WebhookEventStatus> {
+    const where = { crmSource };
+    const [last, received, pending, retrying, failed, lastFailure] = await Promise.all([
+      this.#prisma.webhookEvent.findFirst({
+        where,
+        orderBy: { id: 'desc' },
+        select: { receivedAt: true },
+      }),
+      this.#prisma.webhookEvent.count({ where: { ...where, receivedAt: { gte: since } } }),
+      this.#prisma.webhookEvent.count({ where: { ...where, status: 'pending' } }),
+      this.#prisma.webhookEvent.count({
+        where: { ...where, status: 'pending', attempts: { gt: 0 } },
+      }),
+      this.#prisma.webhookEvent.count({
+        where: { ...where, status: 'failed', processedAt: { gte: since } },
+      }),
+      this.#prisma.webhookEvent.findFirst({
+        where: { ...where, lastError: { not: null }, status: { in: ['pending', 'failed'] } },
+        orderBy: { id: 'desc' },
+        select: { lastError: true },
+      }),
+    ]);
+    return {
+      lastEventAt: last?.receivedAt ?? null,
+      received,
+      pending,
+      retrying,
+      failed,
+      lastError: lastFailure?.lastError ?? null,
+    };
+  }
+}
+
+/** True when a claim token names a process of this host (`host:pid:uuid`) that is gone. */
+export function claimHolderGone(token: string): boolean {
+  const match = /^(.+):(\d+):[^:]+$/.exec(token);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    return (error as { code?: string }).code !== 'EPERM';
   }
 }
 

@@ -103,8 +103,11 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
       expect(await store.prisma.webhookEvent.count()).toBe(4);
 
       const requestsBefore = fake.api.requests.length;
-      // Inside the debounce window nothing is claimed yet.
-      expect(await processor().processOnce(new Date(Date.now() - 1_000))).toBeNull();
+      // Inside the debounce window (its newest event 400 ms old) nothing is claimed yet; the
+      // clock is the events' own, so a slow machine does not move the window.
+      const newest = await store.prisma.webhookEvent.findFirst({ orderBy: { id: 'desc' } });
+      const inWindow = new Date((newest?.receivedAt.getTime() ?? 0) + 400);
+      expect(await processor().processOnce(inWindow)).toBeNull();
       const run = await processor().processOnce(later(1_000));
       expect(run).toMatchObject({ trigger: 'webhook', status: 'success' });
       expect(run?.configuration.webhook).toEqual({ events: 4, ids: 3, deleted: 1 });
@@ -186,9 +189,33 @@ for (const backend of [sqliteBackend(), await postgresBackend()]) {
       );
       // Not before the retry's backoff…
       expect(await processor('w3').processOnce(later(31_000 + 1_500))).toBeNull();
+      const today = new Date(Date.now() - 60_000);
+      expect(await events.status('hubspot', today)).toMatchObject({
+        received: 2,
+        pending: 2,
+        retrying: 2,
+        failed: 0,
+        lastError: expect.any(String),
+      });
+      expect((await events.status('hubspot', today)).lastEventAt).toBeInstanceOf(Date);
       const retried = await processor('w3').processOnce(later(31_000 + 3_000));
       expect(retried).toMatchObject({ status: 'success', trigger: 'webhook' });
       expect(await store.prisma.webhookEvent.count({ where: { status: 'done' } })).toBe(2);
+      expect(await events.status('hubspot', today)).toMatchObject({
+        received: 2,
+        pending: 0,
+        retrying: 0,
+        failed: 0,
+        lastError: null,
+      });
+      expect(await events.status('zoho', today)).toEqual({
+        lastEventAt: null,
+        received: 0,
+        pending: 0,
+        retrying: 0,
+        failed: 0,
+        lastError: null,
+      });
       // The dead worker's late completion changes nothing.
       if (dead) await events.complete(dead, 'stale-run');
       expect(await store.prisma.webhookEvent.count({ where: { runId: 'stale-run' } })).toBe(0);

@@ -48,4 +48,16 @@ export interface ApiRuntime {
   writes?: WriteService;
   /** Every configured secret value (credentials): scrubbed from any response as a last guard. */
   secretValues(): string[];
+  /** The webhook endpoint of this process, when on: its CRMs and refused deliveries. */
+  webhookEndpoint?: WebhookEndpointInfo;
+}
+
+/** See `ApiRuntime.webhookEndpoint`. */
+export interface WebhookEndpointInfo {
+  crms: string[];
+  verificationFailures(crm: string): {
+    count: number;
+    lastAt: Date | null;
+    lastReason: string | null;
+  };
 }

@@ -430,4 +430,25 @@ export const PUSH_CHANGES = /* GraphQL */ `
       ... on MutationPushChangesSuccess { data { status written unchanged conflicts rejected } }
     }
   }
+export const CRM_WEBHOOKS = /* GraphQL */ `
+  query CrmWebhooks($name: String!) {
+    crm(name: $name) {
+      name
+      webhooks {
+        endpoint
+        secretEnv
+        lastEventAt
+        eventsToday
+        pendingEvents
+        retryingEvents
+        processingFailuresToday
+        lastProcessingError
+        verificationFailures
+        lastVerificationFailureAt
+        lastVerificationFailureReason
+        runs(limit: 5) { ...RunRow }
+      }
+    }
+  }
+  ${RUN_ROW}
 `;

@@ -9,6 +9,7 @@ import './schedules.js';
 import './sync.js';
 import './subscriptions.js';
 import './writes.js';
+import './webhooks.js';
 
 let schema: GraphQLSchema | undefined;
 

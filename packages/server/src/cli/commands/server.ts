@@ -76,11 +76,21 @@ export async function serve(
       bridge = await openRunEventBridge(events, channel ? { channel } : {});
     }
     attached = await attach(app);
-    const runtime = apiRuntimeFromApp(
-      app,
-      attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
-    );
     hooks = attachWebhooks(app, env);
+    const failures = hooks?.verificationFailures;
+    const runtime = {
+      ...apiRuntimeFromApp(
+        app,
+        attached.schedulerHealth ? { schedulerHealth: attached.schedulerHealth } : {},
+      ),
+      ...(hooks &&
+        failures && {
+          webhookEndpoint: {
+            crms: hooks.enabled.map((e) => e.crm),
+            verificationFailures: (crm: string) => failures.of(crm),
+          },
+        }),
+    };
     api = await startApiServer({
       runtime,
       ...(hooks && { webhooks: hooks.handler }),
@@ -136,7 +146,10 @@ export function untilStopped(): Promise<void> {
   });
 }
 
-/** `crmsync server`: the API and the dashboard; scheduled syncs run on `crmsync worker`s. */
+/**
+ * `crmsync server`: the API and the dashboard; scheduled syncs and the webhook events its
+ * endpoint stores run on `crmsync worker`s (`crmsync start` does both in one process).
+ */
 export function registerServer(program: Command, ctx: CliContext) {
   program
     .command('server')

@@ -16,9 +16,8 @@ export function registerStart(program: Command, ctx: CliContext) {
     .option('--port <port>', 'port (CRMSYNC_PORT, default 4000; 0 picks a free one)')
     .action(async (flags: ServeFlags, command: Command) => {
       ctx.io.out('crmsync started\n');
-      const { demoPlugin, ensureDemoSchedule, startScheduler } = await import(
-        '../../scheduler/index.js'
-      );
+      const [{ demoPlugin, ensureDemoSchedule, startScheduler }, { startWebhookProcessor }] =
+        await Promise.all([import('../../scheduler/index.js'), import('../../hooks/index.js')]);
       const { app, stop } = await serve(ctx, command, flags, async (opened) => {
         const scheduler = await startScheduler({ app: opened, env: ctx.env, kind: 'start' });
         const scheduled = await ensureDemoSchedule(opened, scheduler);
@@ -26,10 +25,14 @@ export function registerStart(program: Command, ctx: CliContext) {
           ctx.io.out(
             `  first start: scheduled ${scheduled.crmSource} all every 2 minutes (crmsync schedule list)\n`,
           );
+        const hooks = startWebhookProcessor(opened, ctx.env, { workerId: scheduler.workerId });
         return {
           schedulerHealth: scheduler.health,
           schedules: scheduler.service,
-          stop: () => scheduler.stop(),
+          stop: async () => {
+            await hooks?.stop();
+            await scheduler.stop();
+          },
         };
       });
       const demo = demoPlugin(app);

@@ -59,11 +59,13 @@ export function registerWorker(program: Command, ctx: CliContext) {
         { redact },
         { startScheduler },
         { openRunEventBridge, resolveEventsTarget, useEventBridge },
+        { startWebhookProcessor },
       ] = await Promise.all([
         import('../../app.js'),
         import('../../store/index.js'),
         import('../../scheduler/index.js'),
         import('../../scheduler/run-event-bridge.js'),
+        import('../../hooks/index.js'),
       ]);
       const app = await createCrmsync({
         env: ctx.env,
@@ -98,12 +100,15 @@ export function registerWorker(program: Command, ctx: CliContext) {
           ...(reapEveryMs && { reapEveryMs }),
           ...(bridge && { hooks: [useEventBridge(bridge)] }),
         });
+        // Webhook events stored by any `crmsync server` are turned into runs here too.
+        const hooks = startWebhookProcessor(app, ctx.env, { workerId: scheduler.workerId });
         const agendaUrl = flags.agendaUrl ?? ctx.env.CRMSYNC_AGENDA_URL;
         ctx.io.out(
-          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
+          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${hooks ? ' and webhook events' : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
         );
         await stopped;
         ctx.io.out('stopping: no new jobs; cancelling running syncs…\n');
+        await hooks?.stop();
         await scheduler.stop();
         ctx.io.out('worker stopped\n');
       } finally {

@@ -413,3 +413,9 @@ export type PushChangesMutation = { pushChanges:
     | { __typename: 'FieldError', field: string, expected: string | null, message: string }
     | { __typename: 'MutationPushChangesSuccess', data: Array<{ status: string, written: number, unchanged: number, conflicts: number, rejected: number }> }
    };
+export type CrmWebhooksQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CrmWebhooksQuery = { crm: { name: string, webhooks: { endpoint: string | null, secretEnv: string, lastEventAt: string | null, eventsToday: number, pendingEvents: number, retryingEvents: number, processingFailuresToday: number, lastProcessingError: string | null, verificationFailures: number | null, lastVerificationFailureAt: string | null, lastVerificationFailureReason: string | null, runs: Array<{ id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null }> } | null } | null };
