@@ -1,4 +1,11 @@
-import { type FakeApi, FakeHttpError, type FakeRequest, jsonBody, ok, reply } from '@crmsync/core/testing';
+import {
+  type FakeApi,
+  FakeHttpError,
+  type FakeRequest,
+  jsonBody,
+  ok,
+  reply,
+} from '@crmsync/core/testing';
 
 /** A webhook as `GET /v1/webhooks` lists it (v1 spec: BaseWebhook). */
 export interface FakeWebhook {
@@ -101,7 +108,11 @@ export function mountWebhookRoutes(
     authorize(request, 6);
     const id = Number(request.params.id);
     if (!hooks.delete(id))
-      throw new FakeHttpError(404, { status: 'error', success: false, errors: { id: ['not found'] } });
+      throw new FakeHttpError(404, {
+        status: 'error',
+        success: false,
+        errors: { id: ['not found'] },
+      });
     return ok({ status: 'ok', success: true });
   });
   return hooks;

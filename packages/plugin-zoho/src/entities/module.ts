@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import type { ZohoClient, ZohoRecord } from '../client.js';
 import { bulkRead } from '../bulk.js';
+import { readByIds } from '../by-ids.js';
 import { isListable, moduleSchema, type ZohoField } from '../fields.js';
 
 /** Records `page`/`per_page` reach; past them Zoho wants `page_token`. */
@@ -90,19 +91,13 @@ export function moduleEntity(
         return problems;
       },
     ],
+    async *fetchByIds(client, request) {
+      await loadSchema(client, request.signal);
+      yield* readByIds(client, spec.module, request);
+    },
     async *fetch(client, request) {
       const { signal } = request;
-      const meta = await client.fields(spec.module, signal);
-      // The metadata becomes the entity's schema for this and later runs.
-      const schema = { ...declared, ...moduleSchema(meta) };
-      Object.assign(entity.fields, schema);
-      validateFields = schema;
-      picklists = new Map(
-        meta
-          .filter((f) => f.data_type === 'picklist' && f.pick_list_values?.length)
-          .map((f) => [f.api_name, (f.pick_list_values ?? []).map((p) => p.actual_value)]),
-      );
-      current = createDefaultProcessor({ ...entity, fields: schema }, 'zoho');
+      const meta = await loadSchema(client, signal);
       const fields = listFields(meta, Object.keys(declared));
       if (fields.length > MAX_LIST_FIELDS)
         request.logger.warn(
@@ -201,6 +196,20 @@ export function moduleEntity(
       }
     },
   });
+  /** The metadata becomes the entity's schema for this and later runs. */
+  async function loadSchema(client: ZohoClient, signal: AbortSignal): Promise<ZohoField[]> {
+    const meta = await client.fields(spec.module, signal);
+    const schema = { ...declared, ...moduleSchema(meta) };
+    Object.assign(entity.fields, schema);
+    validateFields = schema;
+    picklists = new Map(
+      meta
+        .filter((f) => f.data_type === 'picklist' && f.pick_list_values?.length)
+        .map((f) => [f.api_name, (f.pick_list_values ?? []).map((p) => p.actual_value)]),
+    );
+    current = createDefaultProcessor({ ...entity, fields: schema }, 'zoho');
+    return meta;
+  }
   let current: Processor<ZohoRecord> = createDefaultProcessor(entity, 'zoho');
   entity.processor = {
     transform: (raw) => current.transform(raw),
