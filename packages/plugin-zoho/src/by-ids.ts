@@ -1,6 +1,6 @@
-import type { FetchByIdsRequest, Page } from '@crmsync/core';
+import type { EntityDefinition, FetchByIdsRequest, Page } from '@crmsync/core';
 import type { ZohoClient, ZohoRecord } from './client.js';
-import type { ZohoCheckpoint } from './entities/module.js';
+import { loadModuleSchema, type ZohoCheckpoint } from './entities/module.js';
 import { ZOHO_READ_BATCH, ZohoWriter } from './write.js';
 
 /**
@@ -22,4 +22,21 @@ export async function* readByIds(
     });
     yield { records };
   }
+}
+
+/**
+ * The module entity with `fetchByIds`: the module's metadata first (a webhook worker's first
+ * read may be this one), then `readByIds`.
+ */
+export function withReadByIds<E extends EntityDefinition<ZohoClient, ZohoRecord, ZohoCheckpoint>>(
+  entity: E,
+  module: string,
+): E {
+  return {
+    ...entity,
+    async *fetchByIds(client: ZohoClient, request: FetchByIdsRequest) {
+      await loadModuleSchema(entity, client, request.signal);
+      yield* readByIds(client, module, request);
+    },
+  };
 }

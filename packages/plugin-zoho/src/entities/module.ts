@@ -9,7 +9,6 @@ import {
 import { z } from 'zod';
 import type { ZohoClient, ZohoRecord } from '../client.js';
 import { bulkRead } from '../bulk.js';
-import { readByIds } from '../by-ids.js';
 import { isListable, moduleSchema, type ZohoField } from '../fields.js';
 
 /** Records `page`/`per_page` reach; past them Zoho wants `page_token`. */
@@ -42,6 +41,26 @@ const SYSTEM: FieldSchema = {
   Created_Time: { type: 'datetime' },
   Modified_Time: { type: 'datetime' },
 };
+
+/** Each module entity's metadata loader, by its `fields` object (which copies of it share). */
+const schemaLoaders = new WeakMap<
+  FieldSchema,
+  (client: ZohoClient, signal: AbortSignal) => Promise<ZohoField[]>
+>();
+
+/**
+ * Reads the module's metadata into the entity's schema, picklists and processor, as a read
+ * does first: for a reader other than `fetch` (a webhook's ids).
+ */
+export function loadModuleSchema(
+  entity: { fields: FieldSchema; name: string },
+  client: ZohoClient,
+  signal: AbortSignal,
+): Promise<ZohoField[]> {
+  const load = schemaLoaders.get(entity.fields);
+  if (!load) throw new Error(`zoho ${entity.name} is not a module entity`);
+  return load(client, signal);
+}
 
 /** Which fields one list asks for: change stamps, the declared fields, custom ones, the rest. */
 export function listFields(meta: readonly ZohoField[], declared: readonly string[]): string[] {
@@ -91,10 +110,6 @@ export function moduleEntity(
         return problems;
       },
     ],
-    async *fetchByIds(client, request) {
-      await loadSchema(client, request.signal);
-      yield* readByIds(client, spec.module, request);
-    },
     async *fetch(client, request) {
       const { signal } = request;
       const meta = await loadSchema(client, signal);
@@ -210,6 +225,7 @@ export function moduleEntity(
     current = createDefaultProcessor({ ...entity, fields: schema }, 'zoho');
     return meta;
   }
+  schemaLoaders.set(entity.fields, loadSchema);
   let current: Processor<ZohoRecord> = createDefaultProcessor(entity, 'zoho');
   entity.processor = {
     transform: (raw) => current.transform(raw),
