@@ -125,6 +125,14 @@ describe('crmsync hooks enable | list | disable | renew', () => {
     expect(callrail.code).toBe(2);
     expect(callrail.err).toMatch(/callrail: webhook subscriptions cannot be managed from crmsync/);
     expect(callrail.err).toContain('/hooks/callrail/calls');
+    // HubSpot is managed through the developer app: without its id and key, exit 2 naming them.
+    const hubspot = await runCli(['--cwd', dir, 'hooks', 'list', 'hubspot'], {
+      ...env,
+      HUBSPOT_ACCESS_TOKEN: 'pat-na1-not-used',
+      HUBSPOT_BASE_URL: 'http://127.0.0.1:9',
+    });
+    expect(hubspot.code).toBe(2);
+    expect(hubspot.err).toContain('set HUBSPOT_APP_ID and HUBSPOT_DEVELOPER_API_KEY');
     const unknown = await cli('hooks', 'list', 'nosuchcrm');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/Invalid crm: expected one of the installed CRMs: .*pipedrive/);
