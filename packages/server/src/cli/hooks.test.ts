@@ -133,6 +133,15 @@ describe('crmsync hooks enable | list | disable | renew', () => {
     });
     expect(hubspot.code).toBe(2);
     expect(hubspot.err).toContain('set HUBSPOT_APP_ID and HUBSPOT_DEVELOPER_API_KEY');
+    // Listing every CRM, that is a warning and the others are still listed.
+    const every = await runCli(['--cwd', dir, 'hooks', 'list', '--json'], {
+      ...env,
+      HUBSPOT_ACCESS_TOKEN: 'pat-na1-not-used',
+      HUBSPOT_BASE_URL: 'http://127.0.0.1:9',
+    });
+    expect(every.code, every.err).toBe(0);
+    expect(every.err).toMatch(/warning: hubspot: .*HUBSPOT_APP_ID/);
+    expect(JSON.parse(every.out)).toEqual([]);
     const unknown = await cli('hooks', 'list', 'nosuchcrm');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/Invalid crm: expected one of the installed CRMs: .*pipedrive/);

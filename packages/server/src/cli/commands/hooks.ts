@@ -1,4 +1,5 @@
 import {
+  CrmsyncError,
   createRequestMetrics,
   InputError,
   type WebhookSubscription,
@@ -216,12 +217,18 @@ export function registerHooks(program: Command, ctx: CliContext) {
         for (const name of targets) {
           const found = subscriptionsOf(app, ctx, name);
           if (!found) return;
-          rows.push({
-            crm: name,
-            subs: await withClient(app, found.installed, (client, signal) =>
-              found.subs.list(client, signal),
-            ),
-          });
+          try {
+            rows.push({
+              crm: name,
+              subs: await withClient(app, found.installed, (client, signal) =>
+                found.subs.list(client, signal),
+              ),
+            });
+          } catch (error) {
+            // Listing every CRM: one not set up for it (HubSpot without its app) is a warning.
+            if (crm || !(error instanceof CrmsyncError && error.kind === 'config')) throw error;
+            ctx.io.err(`warning: ${name}: ${error.message}\n`);
+          }
         }
         print(ctx, rows, opts.json);
       } finally {
