@@ -21,6 +21,8 @@ const ENTITIES = new Set(['calls', 'form_submissions', 'text_messages']);
  */
 export const callrailWebhooks: WebhookCapability = {
   secretEnv: 'CALLRAIL_WEBHOOK_SECRET',
+  manualSetup:
+    'CallRail webhooks are set up in its web app, per company, not through crmsync: in CallRail pick the company, then Settings → Integrations → Webhooks, and enter <public URL>/hooks/callrail/calls as the post-call and call-modified webhook (…/hooks/callrail/text_messages for text messages, …/hooks/callrail/form_submissions for forms). Set CALLRAIL_WEBHOOK_SECRET to the account’s webhook signing key (CallRail signs each body with it).',
   verify: (request, secret) =>
     verifyHmacHeader(webhookHeader(request, 'signature'), {
       algorithm: 'sha1',

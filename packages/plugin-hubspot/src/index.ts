@@ -7,6 +7,7 @@ import {
   oauthRefreshAuth,
 } from '@crmsync/core';
 import { HubspotClient } from './client.js';
+import { setDeveloperApp } from './subscriptions.js';
 import { appointments } from './entities/appointments.js';
 import { associations } from './entities/associations.js';
 import { companies } from './entities/companies.js';
@@ -48,6 +49,13 @@ export const hubspotPlugin = defineCrmPlugin({
   kind: 'api',
   description: 'HubSpot CRM v3 objects, search and v4 associations',
   config: {
+    HUBSPOT_APP_ID: {
+      description: 'Your developer app’s id, for `crmsync hooks` (its webhook subscriptions)',
+    },
+    HUBSPOT_DEVELOPER_API_KEY: {
+      description: 'Developer API key of the app’s developer account, for `crmsync hooks`',
+      type: 'secret',
+    },
     HUBSPOT_ACCESS_TOKEN: {
       description: 'Private-app access token (pat-…), sent as Authorization: Bearer',
       type: 'secret',
@@ -131,7 +139,7 @@ export const hubspotPlugin = defineCrmPlugin({
       .update(`${baseUrl}|${token ?? clientId ?? ''}`)
       .digest('hex')
       .slice(0, 16);
-    return new HubspotClient({
+    const client = new HubspotClient({
       baseUrl,
       account,
       auth,
@@ -140,6 +148,10 @@ export const hubspotPlugin = defineCrmPlugin({
       rateLimit: config.HUBSPOT_RATE_LIMIT,
       searchRateLimit: config.HUBSPOT_SEARCH_RATE_LIMIT,
     });
+    const appId = text(config.HUBSPOT_APP_ID);
+    const apiKey = text(config.HUBSPOT_DEVELOPER_API_KEY);
+    if (appId && apiKey) setDeveloperApp(client, { baseUrl, appId, apiKey });
+    return client;
   },
   closeClient: (client) => client.close(),
   webhooks: hubspotWebhooks,

@@ -9,6 +9,7 @@ import {
   webhookHeader,
 } from '@crmsync/core';
 import { z } from 'zod';
+import { hubspotSubscriptions } from './subscriptions.js';
 
 /**
  * HubSpot's v3 request signature: base64 HMAC-SHA256, keyed by the app's client secret, of
@@ -107,6 +108,7 @@ export function parseHubspotEvents(body: unknown): WebhookEvent[] {
 
 export const hubspotWebhooks: WebhookCapability = {
   secretEnv: 'HUBSPOT_WEBHOOK_SECRET',
+  subscriptions: hubspotSubscriptions,
   verify(request: WebhookRequest, secret: string, now = new Date()) {
     const timestamp = webhookHeader(request, 'x-hubspot-request-timestamp');
     const signature = webhookHeader(request, 'x-hubspot-signature-v3');

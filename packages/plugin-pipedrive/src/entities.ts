@@ -13,6 +13,9 @@ import type { PipedriveClient, PipedriveEntityName } from './client.js';
 /** A Pipedrive v2 record as the list endpoints return it (fields vary by entity). */
 export type PipedriveRecord = Record<string, unknown> & { id: number; update_time: string };
 
+/** Ids one v2 list call may ask (`ids`: "up to 100 entity ids"). */
+export const IDS_MAX = 100;
+
 /** Where the fetch puts a record's custom fields under their readable names. */
 const NAMED = Symbol('pipedrive custom fields');
 type Named = PipedriveRecord & { [NAMED]?: Record<string, unknown> };
@@ -84,6 +87,27 @@ function pipedriveList(
       const names = await client.customFieldNames(name, builtIn, request.signal);
       for await (const page of list.fetch(client, request))
         yield { ...page, records: page.records.map((r) => nameCustomFields(r, names)) };
+    },
+    // A webhook's ids: the same v2 list with `ids` (≤ 100 a call, spec: "If any of the
+    // requested entities do not exist or are not visible, they are not included"). Records
+    // flagged `is_deleted` (deals asked with status `deleted`) are soft-deleted.
+    async *fetchByIds(client, request) {
+      const names = await client.customFieldNames(name, builtIn, request.signal);
+      const ids = [...new Set(request.ids)];
+      for (let at = 0; at < ids.length; at += IDS_MAX) {
+        const chunk = ids.slice(at, at + IDS_MAX);
+        const res = await client.http.get<{ data: PipedriveRecord[] | null }>(`/${name}`, {
+          query: { ...extra.query, ids: chunk.join(','), limit: IDS_MAX },
+          signal: request.signal,
+        });
+        client.observe(res.headers);
+        const rows = res.body.data ?? [];
+        const deleted = rows.filter((r) => r.is_deleted === true).map((r) => String(r.id));
+        yield {
+          records: rows.filter((r) => r.is_deleted !== true).map((r) => nameCustomFields(r, names)),
+          ...(deleted.length > 0 && { deletedIds: deleted }),
+        };
+      }
     },
   };
   // Products have no updated_until: a span could not be asked of the API, so they are not sliced.

@@ -6,6 +6,7 @@ import {
   type WebhookEvent,
   webhookHeader,
 } from '@crmsync/core';
+import { pipedriveSubscriptions } from './subscriptions.js';
 
 /** Pipedrive's singular object names → the plugin's entities. */
 const ENTITIES: Record<string, string> = {
@@ -13,6 +14,7 @@ const ENTITIES: Record<string, string> = {
   person: 'persons',
   organization: 'organizations',
   activity: 'activities',
+  product: 'products',
 };
 
 const DELETE = new Set(['delete', 'deleted']);
@@ -28,6 +30,7 @@ const CHANGE = new Set(['create', 'change', 'added', 'updated', 'merged']);
  */
 export const pipedriveWebhooks: WebhookCapability = {
   secretEnv: 'PIPEDRIVE_WEBHOOK_SECRET',
+  subscriptions: pipedriveSubscriptions,
   verify: (request, secret) => verifyBasicAuth(webhookHeader(request, 'authorization'), secret),
   parse(body, request): WebhookEvent[] {
     const meta = (body as { meta?: Record<string, unknown> } | null)?.meta;

@@ -10,6 +10,7 @@ import {
   silentLogger,
 } from '@crmsync/core';
 import { zohoAuth } from './auth.js';
+import { withReadByIds } from './by-ids.js';
 import { ZohoClient, type ZohoRecord } from './client.js';
 import { accounts } from './entities/accounts.js';
 import { contacts } from './entities/contacts.js';
@@ -62,10 +63,10 @@ export function parseModules(value: string | undefined): string[] {
 // biome-ignore lint/suspicious/noExplicitAny: entities differ in their raw record type
 type ZohoEntity = EntityDefinition<ZohoClient, any>;
 const standard = (): ZohoEntity[] => [
-  writableModule(deals(), 'Deals'),
-  writableModule(contacts(), 'Contacts'),
-  writableModule(accounts(), 'Accounts'),
-  writableModule(leads(), 'Leads'),
+  withReadByIds(writableModule(deals(), 'Deals'), 'Deals'),
+  withReadByIds(writableModule(contacts(), 'Contacts'), 'Contacts'),
+  withReadByIds(writableModule(accounts(), 'Accounts'), 'Accounts'),
+  withReadByIds(writableModule(leads(), 'Leads'), 'Leads'),
 ];
 
 const config = {
@@ -208,7 +209,10 @@ export const zohoPlugin = defineCrmPlugin({
     return [
       ...standard(),
       ...parseModules(cfg.ZOHO_MODULES).map((module) =>
-        writableModule(moduleEntity({ name: module.toLowerCase(), module }), module),
+        withReadByIds(
+          writableModule(moduleEntity({ name: module.toLowerCase(), module }), module),
+          module,
+        ),
       ),
     ];
   },

@@ -6,6 +6,7 @@ import {
   type WebhookEvent,
 } from '@crmsync/core';
 import { z } from 'zod';
+import { zohoSubscriptions } from './subscriptions.js';
 
 const notification = z.looseObject({
   server_time: z.number().optional(),
@@ -33,6 +34,7 @@ const tokenOf = (body: Buffer): string | undefined => {
  */
 export const zohoWebhooks: WebhookCapability = {
   secretEnv: 'ZOHO_WEBHOOK_SECRET',
+  subscriptions: zohoSubscriptions,
   verify: (request, secret) => verifySharedSecret(tokenOf(request.body), secret),
   parse(body, request): WebhookEvent[] {
     const parsed = notification.safeParse(body);

@@ -60,4 +60,62 @@ export interface WebhookCapability {
   parse(body: unknown, request: WebhookRequest): WebhookEvent[];
   /** Largest body accepted, in bytes; the host answers 413 above it. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Subscriptions managed through the CRM's API (`crmsync hooks`); absent where it has none. */
+  // biome-ignore lint/suspicious/noExplicitAny: each plugin's client type differs
+  subscriptions?: WebhookSubscriptions<any>;
+  /**
+   * Where the vendor has no API for subscriptions: how to set one up by hand (CallRail: in its
+   * UI, per company). `crmsync hooks enable` prints it and exits 2.
+   */
+  manualSetup?: string;
+}
+
+/** One webhook subscription at the CRM, as `crmsync hooks list` shows it. */
+export interface WebhookSubscription {
+  /** The vendor's id for it (Pipedrive webhook id, Zoho channel id, HubSpot subscription id). */
+  id: string;
+  /** Where the vendor posts (`https://sync.example.com/hooks/zoho`). */
+  url: string;
+  /** The crmsync entities it reports (`deals`), or `*` for every one. */
+  entity: string;
+  /** What it reports, in the vendor's words (`change`, `Deals.all`, `contact.propertyChange`). */
+  events: string[];
+  active: boolean;
+  /** When the vendor ends it unless renewed (Zoho's `channel_expiry`); absent: never. */
+  expiresAt?: Date;
+}
+
+export interface EnableSubscriptionRequest {
+  /** The public URL the vendor is to post to: the host's `/hooks/<crm>` endpoint. */
+  url: string;
+  /** The crmsync entities to subscribe to; absent: every entity the webhooks can report. */
+  entities?: readonly string[];
+  /**
+   * The webhook secret (`<secretEnv>`), for vendors that take it at subscription time
+   * (Pipedrive's Basic credentials, Zoho's token). Never echoed in a subscription.
+   */
+  secret: string;
+  /** How long it should live where the vendor lets it expire (Zoho: ≤ 1 week). */
+  ttlMs?: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Managing the CRM's webhook subscriptions through its API, for `crmsync hooks enable | list |
+ * disable | renew`. The client is the plugin's own (`createClient`).
+ */
+export interface WebhookSubscriptions<Client = unknown> {
+  list(client: Client, signal: AbortSignal): Promise<WebhookSubscription[]>;
+  /** Creates (or, where the vendor updates in place, refreshes) subscriptions; resolves with them. */
+  enable(client: Client, request: EnableSubscriptionRequest): Promise<WebhookSubscription[]>;
+  /** Removes these subscriptions (all of crmsync's when `ids` is empty); resolves with the ids removed. */
+  disable(client: Client, ids: readonly string[], signal: AbortSignal): Promise<string[]>;
+  /**
+   * Extends subscriptions that expire (Zoho channels); resolves with them, new expiry included.
+   * Absent where subscriptions do not expire.
+   */
+  renew?(
+    client: Client,
+    request: { secret: string; ttlMs?: number; signal: AbortSignal },
+  ): Promise<WebhookSubscription[]>;
 }

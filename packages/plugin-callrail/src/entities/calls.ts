@@ -1,3 +1,6 @@
+import type { EntityDefinition } from '@crmsync/core';
+import { readByIds } from '../by-ids.js';
+import type { CallRailClient, CallRailRecord } from '../client.js';
 import { currencyAmount } from '../values.js';
 import { callrailEntity } from './list.js';
 
@@ -16,7 +19,7 @@ export const CALL_EXTRA_FIELDS = [
   'call_type',
 ];
 
-export const calls = callrailEntity({
+const list = callrailEntity({
   name: 'calls',
   displayName: 'Calls',
   description:
@@ -71,3 +74,10 @@ export const calls = callrailEntity({
     call_type: { type: 'string' },
   },
 });
+
+/** Calls; a webhook's ids are read one call each (`GET …/calls/{id}.json`, with `fields=`). */
+export const calls: EntityDefinition<CallRailClient, CallRailRecord> = {
+  ...list,
+  fetchByIds: (client, request) =>
+    readByIds(client, 'calls', request, { fields: CALL_EXTRA_FIELDS.join(',') }),
+};

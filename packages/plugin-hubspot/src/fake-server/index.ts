@@ -60,3 +60,9 @@ export async function startFakeHubspot(
     close: () => fake.close(),
   };
 }
+export {
+  type FakeHubspotDeveloper,
+  type FakeHubspotWebhookSettings,
+  type FakeHubspotWebhookSubscription,
+  mountHubspotWebhookApi,
+} from './webhooks-api.js';

@@ -1,3 +1,4 @@
+import { type FakeHubspotDeveloper, mountHubspotWebhookApi } from './webhooks-api.js';
 import { FakeApi, type FakeRequest, formBody, ok, reply } from '@crmsync/core/fake-api';
 import { associationsOf, batchReadAssociations, linkKey } from './associations.js';
 import { ObjectStore, STANDARD_OBJECT_TYPES } from './data.js';
@@ -26,6 +27,8 @@ export interface FakeHubspotOptions {
   dailyLimit?: number;
   /** Search results reachable per query. Default 10,000. */
   searchCap?: number;
+  /** The app and developer API key of the webhooks API (`/webhooks/v3/{appId}/…`). */
+  developer?: FakeHubspotDeveloper;
 }
 
 export type FakeFault =
@@ -98,7 +101,16 @@ export class FakeHubspotServer {
         }),
       );
     this.#routes();
+    this.developer = options.developer ?? {
+      appId: 4_200_001,
+      apiKey: 'fake-hubspot-developer-key',
+    };
+    this.webhookApp = mountHubspotWebhookApi(this.api, this.developer);
   }
+
+  /** The developer app whose webhook settings and subscriptions the fake keeps. */
+  readonly developer: FakeHubspotDeveloper;
+  readonly webhookApp: ReturnType<typeof mountHubspotWebhookApi>;
 
   static async start(options: FakeHubspotOptions = {}): Promise<FakeHubspotServer> {
     const fake = new FakeHubspotServer(options);

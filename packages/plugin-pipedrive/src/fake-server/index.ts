@@ -11,6 +11,7 @@ import {
   type PluginKitFixture,
   reply,
 } from '@crmsync/core/testing';
+import { mountWebhookRoutes } from './webhooks-api.js';
 
 export type PipedriveEntity = 'persons' | 'organizations' | 'deals' | 'activities' | 'products';
 export const PIPEDRIVE_ENTITIES: readonly PipedriveEntity[] = [
@@ -347,6 +348,22 @@ export async function startFakePipedrive(options: FakePipedriveOptions = {}) {
       (withDeleted || row.is_deleted !== true) &&
       (!statuses || entity !== 'deals' || statuses.includes(String(row.status)));
     const sorted = table.sorted();
+    // `ids`: "up to 100 entity ids to fetch"; ones that do not exist are left out (v2 spec).
+    const idsParam = request.query.get('ids');
+    if (idsParam !== null) {
+      const wanted = new Set(idsParam.split(',').filter(Boolean));
+      if (wanted.size > 100)
+        throw new FakeHttpError(400, failure('Invalid ids', 'ids takes up to 100 ids'));
+      const rows = sorted
+        .filter((e) => wanted.has(String(e.id)) && keep(e.row))
+        .sort((a, b) => a.id - b.id)
+        .slice(0, limit);
+      return ok({
+        success: true,
+        data: rows.map((e) => ({ ...e.row, id: Number(e.row.id) })),
+        additional_data: { next_cursor: null },
+      });
+    }
     const after = request.query.get('cursor');
     const position = after === null ? undefined : (decodeCursor(after) as number[] | undefined);
     if (after !== null && !Array.isArray(position))
@@ -385,10 +402,13 @@ export async function startFakePipedrive(options: FakePipedriveOptions = {}) {
       additional_data: { next_cursor: next },
     });
   });
+  const webhooks = mountWebhookRoutes(api, authorize);
   const origin = await api.listen();
   return {
     api,
     data,
+    /** The company's webhooks (`/v1/webhooks`), by id. */
+    webhooks,
     custom,
     baseUrl: `${origin}/api/v2`,
     origin,
@@ -500,3 +520,4 @@ export async function pipedriveFixture(
   };
 }
 export { sendPipedriveWebhook } from './webhooks.js';
+export { type FakeWebhook, mountWebhookRoutes } from './webhooks-api.js';

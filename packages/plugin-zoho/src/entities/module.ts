@@ -42,6 +42,26 @@ const SYSTEM: FieldSchema = {
   Modified_Time: { type: 'datetime' },
 };
 
+/** Each module entity's metadata loader, by its `fields` object (which copies of it share). */
+const schemaLoaders = new WeakMap<
+  FieldSchema,
+  (client: ZohoClient, signal: AbortSignal) => Promise<ZohoField[]>
+>();
+
+/**
+ * Reads the module's metadata into the entity's schema, picklists and processor, as a read
+ * does first: for a reader other than `fetch` (a webhook's ids).
+ */
+export function loadModuleSchema(
+  entity: { fields: FieldSchema; name: string },
+  client: ZohoClient,
+  signal: AbortSignal,
+): Promise<ZohoField[]> {
+  const load = schemaLoaders.get(entity.fields);
+  if (!load) throw new Error(`zoho ${entity.name} is not a module entity`);
+  return load(client, signal);
+}
+
 /** Which fields one list asks for: change stamps, the declared fields, custom ones, the rest. */
 export function listFields(meta: readonly ZohoField[], declared: readonly string[]): string[] {
   const listable = meta.filter(isListable).map((f) => f.api_name);
@@ -92,17 +112,7 @@ export function moduleEntity(
     ],
     async *fetch(client, request) {
       const { signal } = request;
-      const meta = await client.fields(spec.module, signal);
-      // The metadata becomes the entity's schema for this and later runs.
-      const schema = { ...declared, ...moduleSchema(meta) };
-      Object.assign(entity.fields, schema);
-      validateFields = schema;
-      picklists = new Map(
-        meta
-          .filter((f) => f.data_type === 'picklist' && f.pick_list_values?.length)
-          .map((f) => [f.api_name, (f.pick_list_values ?? []).map((p) => p.actual_value)]),
-      );
-      current = createDefaultProcessor({ ...entity, fields: schema }, 'zoho');
+      const meta = await loadSchema(client, signal);
       const fields = listFields(meta, Object.keys(declared));
       if (fields.length > MAX_LIST_FIELDS)
         request.logger.warn(
@@ -201,6 +211,21 @@ export function moduleEntity(
       }
     },
   });
+  /** The metadata becomes the entity's schema for this and later runs. */
+  async function loadSchema(client: ZohoClient, signal: AbortSignal): Promise<ZohoField[]> {
+    const meta = await client.fields(spec.module, signal);
+    const schema = { ...declared, ...moduleSchema(meta) };
+    Object.assign(entity.fields, schema);
+    validateFields = schema;
+    picklists = new Map(
+      meta
+        .filter((f) => f.data_type === 'picklist' && f.pick_list_values?.length)
+        .map((f) => [f.api_name, (f.pick_list_values ?? []).map((p) => p.actual_value)]),
+    );
+    current = createDefaultProcessor({ ...entity, fields: schema }, 'zoho');
+    return meta;
+  }
+  schemaLoaders.set(entity.fields, loadSchema);
   let current: Processor<ZohoRecord> = createDefaultProcessor(entity, 'zoho');
   entity.processor = {
     transform: (raw) => current.transform(raw),

@@ -23,3 +23,4 @@ export {
 } from './server.js';
 export { MASS_UPDATE_MAX, type MassUpdateJob, WRITE_BATCH } from './writes-api.js';
 export { sendZohoNotification, type ZohoNotification } from './webhooks.js';
+export { type FakeWatch, mountWatchRoutes } from './watch-api.js';

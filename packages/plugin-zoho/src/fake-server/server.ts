@@ -5,6 +5,7 @@ import { zohoError } from './errors.js';
 import { ZohoLimits } from './limits.js';
 import { FakeZohoOrg } from './org.js';
 import { mountReadRoutes } from './records-api.js';
+import { mountWatchRoutes } from './watch-api.js';
 import { mountWriteRoutes } from './writes-api.js';
 
 export const STANDARD_MODULES = ['Deals', 'Contacts', 'Accounts', 'Leads'] as const;
@@ -135,6 +136,8 @@ export async function startFakeZoho(options: FakeZohoOptions = {}) {
     { auth: false },
   );
 
+  // Before the records routes: `/crm/v8/:module/:id` would take `actions/watch`.
+  const watches = mountWatchRoutes(api, org, limits);
   mountReadRoutes(api, org, limits);
   const jobs = mountWriteRoutes(api, org, limits, () => state.massUpdateRate);
   const bulk: BulkTiming = { queueMs: 2_000, rowsPerSecond: 50_000, ...options.bulk };
@@ -149,6 +152,8 @@ export async function startFakeZoho(options: FakeZohoOptions = {}) {
     jobs,
     bulkJobs,
     bulk,
+    /** The org's notification channels (`actions/watch`), one entry per channel and module. */
+    watches,
     /** Accounts server and API on one port; the token's `api_domain` names it. */
     url,
     client: FAKE_CLIENT,

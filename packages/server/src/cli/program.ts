@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDb } from './commands/db.js';
 import { registerHistory } from './commands/history.js';
+import { registerHooks } from './commands/hooks.js';
 import { registerList } from './commands/list.js';
 import { registerNew } from './commands/new.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -27,6 +28,7 @@ const COMMANDS = [
   registerSchedule,
   registerNew,
   registerWrites,
+  registerHooks,
 ];
 
 /** This package's version (src/cli and dist/cli both sit two levels below package.json). */
