@@ -430,6 +430,8 @@ export const PUSH_CHANGES = /* GraphQL */ `
       ... on MutationPushChangesSuccess { data { status written unchanged conflicts rejected } }
     }
   }
+`;
+
 export const CRM_WEBHOOKS = /* GraphQL */ `
   query CrmWebhooks($name: String!) {
     crm(name: $name) {

@@ -413,6 +413,7 @@ export type PushChangesMutation = { pushChanges:
     | { __typename: 'FieldError', field: string, expected: string | null, message: string }
     | { __typename: 'MutationPushChangesSuccess', data: Array<{ status: string, written: number, unchanged: number, conflicts: number, rejected: number }> }
    };
+
 export type CrmWebhooksQueryVariables = Exact<{
   name: string;
 }>;
