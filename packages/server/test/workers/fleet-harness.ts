@@ -238,7 +238,12 @@ export async function waitForRuns(
     if (check(runs)) return runs;
     if (Date.now() > deadline)
       throw new Error(
-        `runs not done in ${timeoutMs} ms: ${runs.filter((r) => r.status !== 'running').length} finished, ${runs.filter((r) => r.status === 'running').length} running`,
+        `runs not done in ${timeoutMs} ms: ${runs.filter((r) => r.status !== 'running').length} finished, ${runs.filter((r) => r.status === 'running').length} running; not successful: ${
+          runs
+            .filter((r) => r.status !== 'success')
+            .map((r) => `${r.entity} on ${r.workerId}: ${r.status} ${r.errorMessage ?? ''}`)
+            .join('; ') || 'none'
+        }`,
       );
     await sleep(pollMs);
   }
