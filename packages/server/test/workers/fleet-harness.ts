@@ -88,7 +88,8 @@ export async function openFleetQueue(project: FleetProject, database: string): P
         SYNC_JOB,
       );
       const at = new Date(now);
-      // The payload @agendajs/postgres-backend's channel publishes and parses.
+      // The payload and channel of @agendajs/postgres-backend's notifications (its channel is
+      // `agenda:jobs` unless configured, whatever its table is called).
       const payload = JSON.stringify({
         jobId: '00000000-0000-0000-0000-000000000000',
         jobName: SYNC_JOB,
@@ -97,7 +98,7 @@ export async function openFleetQueue(project: FleetProject, database: string): P
         timestamp: at.toISOString(),
         source: 'fleet-producer',
       });
-      await prisma.$executeRawUnsafe(`SELECT pg_notify('agenda_jobs', $1)`, payload);
+      await prisma.$executeRawUnsafe(`SELECT pg_notify('agenda:jobs', $1)`, payload);
       return at.getTime();
     },
     async close() {
