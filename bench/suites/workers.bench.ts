@@ -11,7 +11,8 @@ import {
   spawnWorker,
   waitForRuns,
 } from '../../packages/server/test/workers/fleet-harness.js';
-import type { BenchContext, BenchSuite } from '../lib.js';
+import { readFileSync } from 'node:fs';
+import { type BenchContext, type BenchSuite, median } from '../lib.js';
 
 // Scale-out (issue 28): N `crmsync worker` processes (the built CLI, as a user starts them)
 // on one PostgreSQL drain a queue of 200 scheduled entity syncs of a latency-bound CRM (the
@@ -23,8 +24,43 @@ import type { BenchContext, BenchSuite } from '../lib.js';
 
 const LATENCY_MS = 50;
 
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN off Linux. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** How long runs took, and how long each worker sat between the end of one and its next start. */
+function timeline(runs: readonly FleetRun[]): { runMs: number[]; idleMs: number[] } {
+  const runMs = runs.map((r) => (r.endTime?.getTime() ?? Number.NaN) - r.startTime.getTime());
+  const idleMs: number[] = [];
+  const byWorker = new Map<string, FleetRun[]>();
+  for (const r of runs)
+    byWorker.set(r.workerId ?? '?', [...(byWorker.get(r.workerId ?? '?') ?? []), r]);
+  for (const mine of byWorker.values()) {
+    const sorted = [...mine].sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    for (let i = 1; i < sorted.length; i++)
+      idleMs.push(
+        (sorted[i] as FleetRun).startTime.getTime() -
+          ((sorted[i - 1] as FleetRun).endTime?.getTime() ?? Number.NaN),
+      );
+  }
+  return { runMs, idleMs };
+}
+
 interface Phase {
   workers: number;
+  /** CPU seconds each worker process used while the queue drained. */
+  workerCpu: number[];
+  /** CPU seconds this process (the fake CRM, the producer, the history polls) used meanwhile. */
+  parentCpu: number;
+  /** CPU seconds of the PostgreSQL server processes serving this database meanwhile. */
+  postgresCpu: number;
   /** From the jobs falling due to the last run's end, ms. */
   drainMs: number;
   /** Spawn → "taking jobs", per worker, ms. */
@@ -42,14 +78,36 @@ async function phase(ctx: BenchContext, fake: FleetFake, workers: number): Promi
   try {
     const startMs = await Promise.all(procs.map((p) => p.ready));
     await queue.enqueue(fake.entities, { parked: true });
+    const cpuBefore = procs.map((p) => cpuSeconds(p.child.pid));
+    // PostgreSQL runs here too: one server process per connection, all on the same 2 cores.
+    const backends = async () =>
+      (
+        await queue.app.store.prisma.$queryRawUnsafe<Array<{ pid: number }>>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+        )
+      ).map((r) => Number(r.pid));
+    const pgBefore = new Map((await backends()).map((pid) => [pid, cpuSeconds(pid)]));
+    const parentBefore = process.cpuUsage();
     const due = await queue.release();
     const runs = await waitForRuns(
       queue.app,
       (r) => r.filter((x) => x.status !== 'running').length >= fake.entities.length,
       ctx.quick ? 120_000 : 600_000,
     );
+    const workerCpu = procs.map((p, i) => cpuSeconds(p.child.pid) - (cpuBefore[i] as number));
+    const parent = process.cpuUsage(parentBefore);
+    let postgresCpu = 0;
+    for (const pid of await backends()) postgresCpu += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
     const lastEnd = Math.max(...runs.map((r) => r.endTime?.getTime() ?? Number.NaN));
-    return { workers, drainMs: lastEnd - due, startMs, runs };
+    return {
+      workers,
+      drainMs: lastEnd - due,
+      startMs,
+      runs,
+      workerCpu,
+      parentCpu: (parent.user + parent.system) / 1e6,
+      postgresCpu,
+    };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     await queue.close();
@@ -84,6 +142,14 @@ const suite: BenchSuite = {
           `${workers} worker(s): ${jobs} syncs drained in ${(p.drainMs / 1000).toFixed(2)} s; worker start ${p.startMs.map((ms) => (ms / 1000).toFixed(1)).join(' / ')} s (not in the drain time)`,
         );
         ctx.log(`  runs per worker: ${shares}`);
+        const { runMs, idleMs } = timeline(p.runs);
+        ctx.log(
+          `  a run (sync_history start → end): p50 ${median(runMs).toFixed(0)} ms, max ${Math.max(...runMs).toFixed(0)} ms; a worker idle between its runs: p50 ${median(idleMs).toFixed(0)} ms, max ${Math.max(...idleMs, 0).toFixed(0)} ms`,
+        );
+        const cpu = p.workerCpu.reduce((a, b) => a + b, 0);
+        ctx.log(
+          `  CPU while draining: workers ${p.workerCpu.map((c) => c.toFixed(1)).join(' + ')} = ${cpu.toFixed(1)} s (${((1000 * cpu) / jobs).toFixed(0)} ms a sync), bench process (fake, producer, polls) ${p.parentCpu.toFixed(1)} s, PostgreSQL for this database ${p.postgresCpu.toFixed(1)} s (${((1000 * p.postgresCpu) / jobs).toFixed(0)} ms a sync)`,
+        );
         ctx.log(
           `  double runs ${count.doubleRuns.length}, missed ${count.missed.length}, entities read twice at the fake ${reread.length}`,
         );
