@@ -155,6 +155,29 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
     lockLifetime,
   });
 
+  // Agenda fills a worker's queue only on its poll (`processEvery`) or on a notification, not
+  // when a job finishes: a worker that ran its `lockLimit` jobs would sit idle until the next
+  // poll while due jobs wait. A finished sync therefore announces itself as a due job: every
+  // worker with a free slot (this one included, its lock already released by then) takes the
+  // next one at once. Only jobs with a local definition and a due time within the scan
+  // window are acted on, so `nextRunAt` is now.
+  agenda.on(`complete:${SYNC_JOB}`, (job, remote?: boolean) => {
+    // Other workers' completions arrive here too (Agenda's state channel): theirs announce themselves.
+    if (remote || stopped || !processJobs) return;
+    const channel = backend.notificationChannel;
+    if (channel?.state !== 'connected') return;
+    channel
+      .publish({
+        jobId: job.attrs._id,
+        jobName: SYNC_JOB,
+        nextRunAt: new Date(),
+        priority: 0,
+        timestamp: new Date(),
+        source: workerId,
+      })
+      .catch((e: unknown) => logger.warn(`could not announce a free slot: ${String(e)}`));
+  });
+
   if (options.mirror ?? true) await service.mirrorAll();
 
   const timers: NodeJS.Timeout[] = [];

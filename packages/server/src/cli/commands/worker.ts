@@ -11,6 +11,7 @@ interface WorkerFlags {
   perCrm?: string;
   pollMs?: string;
   leaseMs?: string;
+  lockMs?: string;
   heartbeatMs?: string;
   reapEveryMs?: string;
   eventsUrl?: string;
@@ -40,6 +41,10 @@ export function registerWorker(program: Command, ctx: CliContext) {
     .option('--per-crm <n>', 'syncs of one CRM at once in this worker (default 1)')
     .option('--poll-ms <ms>', 'how often to look for due jobs without notifications (default 5000)')
     .option('--lease-ms <ms>', 'a run silent this long is taken for dead (default 60000)')
+    .option(
+      '--lock-ms <ms>',
+      'a job lock not renewed this long is free for another worker (default 120000; keep it above --lease-ms)',
+    )
     .option('--heartbeat-ms <ms>', 'how often this worker reports itself alive (default 10000)')
     .option('--reap-every-ms <ms>', 'how often to finish runs of dead workers (default 30000)')
     .option(
@@ -49,6 +54,7 @@ export function registerWorker(program: Command, ctx: CliContext) {
     .action(async (flags: WorkerFlags, command: Command) => {
       const g = globalOptions(command);
       const leaseMs = positive('--lease-ms', flags.leaseMs);
+      const lockLifetimeMs = positive('--lock-ms', flags.lockMs);
       const maxConcurrency = positive('--concurrency', flags.concurrency);
       const perCrmConcurrency = positive('--per-crm', flags.perCrm);
       const processEveryMs = positive('--poll-ms', flags.pollMs);
@@ -96,6 +102,7 @@ export function registerWorker(program: Command, ctx: CliContext) {
           ...(maxConcurrency && { maxConcurrency }),
           ...(perCrmConcurrency && { perCrmConcurrency }),
           ...(processEveryMs && { processEveryMs }),
+          ...(lockLifetimeMs && { lockLifetimeMs }),
           ...(heartbeatMs && { heartbeatMs }),
           ...(reapEveryMs && { reapEveryMs }),
           ...(bridge && { hooks: [useEventBridge(bridge)] }),
