@@ -88,13 +88,15 @@ export class PrismaLocalChanges implements LocalChangeStore {
 
   /** The bulk SQL for this database, known on first use. */
   #bulk(): Promise<LocalChangeSql> {
-    this.#sql ??= this.#client().then(dialectOf).then(
-      (d) => new LocalChangeSql(d),
-      (error: unknown) => {
-        this.#sql = undefined;
-        throw error;
-      },
-    );
+    this.#sql ??= this.#client()
+      .then(dialectOf)
+      .then(
+        (d) => new LocalChangeSql(d),
+        (error: unknown) => {
+          this.#sql = undefined;
+          throw error;
+        },
+      );
     return this.#sql;
   }
 
