@@ -78,6 +78,8 @@ export interface ApiServer {
   pubsub: ApiPubSub;
   /** The background health checks (`refresh()` runs a round now). */
   health: HealthMonitor;
+  /** Settles when the start-up warm-up of the overview is over (it never rejects). */
+  warmedUp: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -302,6 +304,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     server,
     pubsub,
     health,
+    warmedUp: warming,
     async close() {
       if (closed) return;
       closed = true;

@@ -36,7 +36,8 @@ export async function warmUp(options: {
   log: (message: string) => void;
 }): Promise<void> {
   try {
-    if (options.provider === 'sqlite') await options.prisma.$executeRawUnsafe('PRAGMA optimize=0x10002');
+    if (options.provider === 'sqlite')
+      await options.prisma.$executeRawUnsafe('PRAGMA optimize=0x10002');
     await options.execute(WARM_UP_QUERY);
   } catch (error) {
     options.log(`warm-up: ${error instanceof Error ? error.message : String(error)}`);

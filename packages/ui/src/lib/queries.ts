@@ -176,6 +176,7 @@ export const RUN = /* GraphQL */ `
       heartbeatAt
       configuration
       performanceMetrics
+      estimatedTotal
       events(first: 100) { edges { node { id at level message recordId } } }
     }
   }

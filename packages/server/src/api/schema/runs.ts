@@ -78,7 +78,9 @@ export const RunRef = builder.prismaObject('SyncHistory', {
         'The CRM’s estimate of the records to read, as the run last saw it (stored with its performance metrics when it ended): a run that stopped early ended at recordsProcessed of this.',
       resolve: (r) => {
         const total = (r.performanceMetrics as { estimatedTotal?: unknown } | null)?.estimatedTotal;
-        return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total : null;
+        return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0
+          ? total
+          : null;
       },
     }),
     sinceTime: t.expose('sinceTime', { type: 'DateTime', nullable: true }),
