@@ -328,7 +328,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
       await fresh.close();
     }
     expect(problems).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it('phone (390 px): every table shows each row as a card, all cells and buttons on screen', async () => {
     const phone = await browser.newPage({ viewport: PHONE });
@@ -395,7 +395,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
       await phone.close();
     }
     expect(offscreen).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('server stops answering: a banner within 5 s, figures greyed, then recovery', async () => {
     await go(page, '/');

@@ -94,7 +94,7 @@ describe('crmsync server / crmsync start', () => {
       }
       expect(await proc.stop()).toBe(0);
       expect(proc.output()).toContain('stopping');
-    });
+    }, 90_000);
   }
 
   it('refuses a bad --port naming the flag', async () => {
