@@ -115,10 +115,48 @@ async function benchDatabase(ctx: BenchContext, name: string, db: TestDatabase, 
         ),
       );
 
-    // The first page load, while the silent CRM's first check is still in flight.
+    // The first page load after the rows were written, while the silent CRM's first check is
+    // still in flight (the server started, and warmed up, before the rows were written).
     const first = performance.now();
     await overviewAtOnce();
     const firstMs = performance.now() - first;
+    // A server (re)started on the 1,000,000 rows: a new connection with an empty page cache;
+    // its first load sent at once (competing with its own warm-up), and on a second restart,
+    // once the warm-up is over.
+    const restart = async (waitForWarmUp: boolean) => {
+      const again = await openStore({ databaseUrl: db.url });
+      const server = await startApiServer({
+        runtime: createApiRuntime({
+          store: again,
+          engine: { subscribe: () => () => {}, syncs: noSyncs('the ops bench starts no sync') },
+          plugins: plugins.map((plugin) => ({ plugin, config: {}, configured: true })),
+        }),
+        host: '127.0.0.1',
+        port: 0,
+        env: {},
+      });
+      try {
+        if (waitForWarmUp) await server.warmedUp;
+        const t = performance.now();
+        await Promise.all(
+          [OVERVIEW, OVERVIEW_CHARTS, OVERVIEW_ERRORS, OVERVIEW_HEALTH].map(async (query) => {
+            const res = await fetch(server.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ query }),
+            });
+            const body = (await res.json()) as { errors?: unknown };
+            if (body.errors) throw new Error(JSON.stringify(body.errors));
+          }),
+        );
+        return performance.now() - t;
+      } finally {
+        await server.close();
+        await again.close();
+      }
+    };
+    const restartAtOnceMs = await restart(false);
+    const restartWarmMs = await restart(true);
 
     // One health check of the silent CRM (bounded by the per-check timeout), as a page that
     // waited on it would wait.
@@ -157,12 +195,22 @@ async function benchDatabase(ctx: BenchContext, name: string, db: TestDatabase, 
         limits: [
           { name: 'p50', value: percentile(times, 50), unit: 'ms' },
           { name: 'first load during the first check', value: firstMs, unit: 'ms' },
+          {
+            name: 'first load of a server restarted on these rows, sent at once',
+            value: restartAtOnceMs,
+            unit: 'ms',
+          },
+          {
+            name: 'first load of a server restarted on these rows, after its warm-up',
+            value: restartWarmMs,
+            unit: 'ms',
+          },
           { name: 'one health check of that CRM', value: checkMs, unit: 'ms' },
           { name: 'GET /healthz p50 (machine load)', value: percentile(idle, 50), unit: 'ms' },
         ],
         ratio: p95 / checkMs,
         goal: '< 1000 ms',
-        met: p95 < 1_000 && firstMs < 1_000,
+        met: p95 < 1_000 && firstMs < 1_000 && restartWarmMs < 1_000,
       });
     }
   } finally {

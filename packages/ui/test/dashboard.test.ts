@@ -168,7 +168,7 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
     await go('/crm/faker');
     await shoot(page, 'crm-desktop');
     await go('/schedules');
-  });
+  }, 60_000);
 });
 
 describe.skipIf(missing !== null)('dashboard sign-in when an API token is set', () => {
@@ -207,5 +207,5 @@ describe.skipIf(missing !== null)('dashboard sign-in when an API token is set', 
     expect(cookies.find((c) => c.name === 'crmsync_token')?.httpOnly).toBe(true);
     const html = await page.content();
     expect(html).not.toContain(token);
-  });
+  }, 60_000);
 });

@@ -171,7 +171,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
           crm: 'faker',
           entity: 'contacts',
           batchSize: 10,
-          pluginOptions: { 'latency-ms': 400 },
+          pluginOptions: { 'latency-ms': 1000 },
         },
       },
     );
@@ -190,6 +190,26 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
     await page.getByRole('status', { name: 'Status: Cancelled' }).waitFor({ timeout: 30_000 });
     const bar = page.getByRole('progressbar', { name: 'Run progress' });
     expect(await bar.getAttribute('aria-valuetext')).not.toBe('100%');
+    // Opened later (no live progress on this page any more), the bar is still where the run
+    // stopped: the estimate is stored on the run row when it ends.
+    const stored = await gql(
+      'query($id: ID!) { run(id: $id) { recordsProcessed estimatedTotal } }',
+      {
+        id: cancelledRun,
+      },
+    );
+    const { recordsProcessed, estimatedTotal } = stored.data?.run ?? {};
+    expect(estimatedTotal).toBeGreaterThan(recordsProcessed);
+    expect(recordsProcessed).toBeGreaterThan(0);
+    const pct = `${Math.round((recordsProcessed / estimatedTotal) * 100)}%`;
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+    await page.getByRole('status', { name: 'Status: Cancelled' }).waitFor();
+    expect(await bar.getAttribute('aria-valuetext')).toBe(pct);
+    expect(await bar.getAttribute('aria-valuemax')).toBe(String(estimatedTotal));
+    expect(await page.getByTestId('run-timing').textContent()).toContain(
+      `cancelled at ${recordsProcessed.toLocaleString('en-US')} of ${estimatedTotal.toLocaleString('en-US')} records`,
+    );
     await shoot(page, 'ops-run-cancelled-1440');
     expect(await axe(page), 'run page at 1440').toEqual([]);
 
@@ -308,7 +328,74 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
       await fresh.close();
     }
     expect(problems).toEqual([]);
-  }, 180_000);
+  }, 300_000);
+
+  it('phone (390 px): every table shows each row as a card, all cells and buttons on screen', async () => {
+    const phone = await browser.newPage({ viewport: PHONE });
+    // Each page with its tables (by their region's name) and a row every table must show.
+    const pages: Array<{ path: string; tables: string[]; shot: string }> = [
+      {
+        path: '/',
+        tables: ['CRM status', 'Recent failures', 'The 20 most recent runs'],
+        shot: 'overview',
+      },
+      { path: '/runs', tables: ['Run history'], shot: 'runs' },
+      { path: '/schedules', tables: ['Schedules'], shot: 'schedules' },
+      { path: '/crm/genius', tables: ['Entities of Genius'], shot: 'crm' },
+      { path: '/crm/faker/contacts', tables: ['Records of contacts'], shot: 'records' },
+    ];
+    const offscreen: string[] = [];
+    const within = (box: { x: number; width: number } | null) =>
+      box !== null && box.x >= -1 && box.x + box.width <= PHONE.width + 1;
+    try {
+      for (const { path, tables, shot } of pages) {
+        await go(phone, path);
+        await phone.locator('main h1').first().waitFor();
+        for (const name of tables) {
+          const region = phone.getByRole('region', { name, exact: true });
+          const rows = region.locator('tbody tr');
+          await expect
+            .poll(() => rows.count(), { timeout: 15_000, message: `${path} ${name}` })
+            .toBeGreaterThan(0);
+          const headers = (await region.locator('thead th').allTextContents()).map((t) => t.trim());
+          const sample = Math.min(await rows.count(), 3);
+          for (let r = 0; r < sample; r++) {
+            const cells = rows.nth(r).locator('td');
+            const count = await cells.count();
+            if (count === 1) continue; // an empty table's single note
+            expect(count, `${path} ${name}: a cell per column`).toBe(headers.length);
+            for (let c = 0; c < count; c++) {
+              const cell = cells.nth(c);
+              // Every column is there, named, and on screen: nothing hidden, nothing sideways.
+              expect(await cell.getAttribute('data-label'), `${path} ${name} column ${c}`).toBe(
+                headers[c],
+              );
+              if (!within(await cell.boundingBox()))
+                offscreen.push(`${path} ${name} row ${r} "${headers[c]}"`);
+            }
+          }
+          // The row reads as a card: its cells are stacked, not side by side.
+          const first = await rows.first().locator('td').nth(0).boundingBox();
+          const second = await rows.first().locator('td').nth(1).boundingBox();
+          if (first && second) expect(second.y, `${path} ${name} stacked`).toBeGreaterThan(first.y);
+        }
+        for (const button of await phone
+          .locator('main button:visible, main a.button:visible')
+          .all()) {
+          if (!within(await button.boundingBox()))
+            offscreen.push(`${path} button "${(await button.textContent())?.trim()}"`);
+        }
+        if (path === '/') {
+          for (const item of await phone.getByTestId('health').locator(':scope > *').all())
+            if (!within(await item.boundingBox())) offscreen.push('/ health item');
+        }
+        await shoot(phone, `ops-phone-${shot}-390`);
+      }
+    } finally {
+      await phone.close();
+    }
+    expect(offscreen).toEqual([]);
+  }, 240_000);
 
   it('server stops answering: a banner within 5 s, figures greyed, then recovery', async () => {
     await go(page, '/');
@@ -344,5 +431,5 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
     await page.waitForURL(/\/login/);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await axe(page), 'login at 1440').toEqual([]);
-  });
+  }, 30_000);
 });

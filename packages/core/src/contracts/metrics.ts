@@ -23,4 +23,9 @@ export interface PerformanceMetrics extends RequestMetrics {
   writeMs: number;
   /** Validation warnings seen (only the first hundred are in the run's log). */
   validationWarnings?: number;
+  /**
+   * The CRM's estimate of the records to read, as its last page reported it: a run that stopped
+   * early (cancelled, failed) keeps where it stopped (`recordsProcessed` of this).
+   */
+  estimatedTotal?: number;
 }

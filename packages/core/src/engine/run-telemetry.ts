@@ -131,6 +131,7 @@ export class RunTelemetry {
       fetchMs: Math.round(this.fetchMs),
       writeMs: Math.round(this.writeMs),
       ...(this.#warnings > 0 && { validationWarnings: this.#warnings }),
+      ...(this.estimatedTotal !== null && { estimatedTotal: this.estimatedTotal }),
     };
   }
 }

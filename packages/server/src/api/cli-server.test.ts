@@ -13,7 +13,7 @@ async function runUntil(args: string[], env: Record<string, string>, ready: RegE
     io: { out: (t) => (out += t), err: (t) => (err += t), isTTY: false },
   });
   const exit = run(args);
-  for (let i = 0; i < 200 && !ready.test(out); i++) {
+  for (let i = 0; i < 600 && !ready.test(out); i++) {
     if (
       await Promise.race([
         exit.then(() => true),
@@ -63,6 +63,20 @@ describe('crmsync server / crmsync start', () => {
         body: query,
       });
       expect(await ok.json()).toEqual({ data: { overview: { activeRuns: expect.any(Number) } } });
+      // Readiness is this process's: an API-only server with no live worker is ready, and says
+      // so as a warning; `start` runs the jobs itself, so it is its own live worker.
+      const ready = await fetch(url!.replace(/\/graphql$/, '/readyz'));
+      const readiness = (await ready.json()) as {
+        checks: Array<{ name: string; ok: boolean }>;
+        warnings: Array<{ name: string; message: string }>;
+      };
+      expect(ready.status, JSON.stringify(readiness)).toBe(200);
+      expect(readiness.checks.find((c) => c.name === 'scheduler')?.ok).toBe(true);
+      expect(readiness.warnings).toEqual(
+        command === 'server'
+          ? [{ name: 'workers', message: expect.stringMatching(/^no live workers: /) }]
+          : [],
+      );
       if (command === 'start') {
         // The scheduler runs in this process: health shows it, and this process as a worker.
         const health = await fetch(url!, {
@@ -80,7 +94,7 @@ describe('crmsync server / crmsync start', () => {
       }
       expect(await proc.stop()).toBe(0);
       expect(proc.output()).toContain('stopping');
-    });
+    }, 90_000);
   }
 
   it('refuses a bad --port naming the flag', async () => {

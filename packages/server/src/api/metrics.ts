@@ -1,4 +1,4 @@
-import type { RunEvent } from '@crmsync/core';
+import type { PerformanceMetrics, RunEvent } from '@crmsync/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApiRuntime } from '../runtime/api-runtime.js';
 import type { HealthMonitor } from './health-monitor.js';
@@ -8,6 +8,34 @@ import { endTimes } from './monitoring-queries.js';
 export function runStatusLabel(status: string, errorKind: string | null | undefined): string {
   return status === 'failed' && errorKind === 'cancelled' ? 'cancelled' : status;
 }
+
+/** Counters by CRM summed from the `performance_metrics` of the runs finished in this process. */
+const PER_RUN_COUNTERS: ReadonlyArray<{
+  name: string;
+  help: string;
+  value: (m: PerformanceMetrics) => number;
+}> = [
+  {
+    name: 'crmsync_request_retries_total',
+    help: 'HTTP/database requests retried by runs finished in this process',
+    value: (m) => m.retries,
+  },
+  {
+    name: 'crmsync_rate_limit_waits_total',
+    help: 'Requests that waited for a rate limit (ours or a 429) in runs finished in this process',
+    value: (m) => m.throttled,
+  },
+  {
+    name: 'crmsync_rate_limit_wait_seconds_total',
+    help: 'Seconds spent waiting for rate limits in runs finished in this process',
+    value: (m) => m.throttledMs / 1_000,
+  },
+  {
+    name: 'crmsync_api_calls_total',
+    help: 'Requests to the CRMs made by runs finished in this process',
+    value: (m) => m.apiCalls,
+  },
+];
 
 /**
  * The Prometheus metrics of `/metrics` (prom-client). Figures about history (runs, records,
@@ -147,30 +175,11 @@ export class ApiMetrics {
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
       registers,
     });
-    const retries = new Counter({
-      name: 'crmsync_request_retries_total',
-      help: 'HTTP/database requests retried by runs finished in this process',
-      labelNames: ['crm'] as const,
-      registers,
-    });
-    const throttled = new Counter({
-      name: 'crmsync_rate_limit_waits_total',
-      help: 'Requests that waited for a rate limit (ours or a 429) in runs finished in this process',
-      labelNames: ['crm'] as const,
-      registers,
-    });
-    const throttledSeconds = new Counter({
-      name: 'crmsync_rate_limit_wait_seconds_total',
-      help: 'Seconds spent waiting for rate limits in runs finished in this process',
-      labelNames: ['crm'] as const,
-      registers,
-    });
-    const apiCalls = new Counter({
-      name: 'crmsync_api_calls_total',
-      help: 'Requests to the CRMs made by runs finished in this process',
-      labelNames: ['crm'] as const,
-      registers,
-    });
+    // The request figures each finished run's performance_metrics carries: one counter per row.
+    const perCrm = PER_RUN_COUNTERS.map(({ name, help, value }) => ({
+      value,
+      counter: new Counter({ name, help, labelNames: ['crm'] as const, registers }),
+    }));
     this.#unsubscribe = runtime.subscribe((event: RunEvent) => {
       if (event.type !== 'run-finished') return;
       const run = event.run;
@@ -183,12 +192,7 @@ export class ApiMetrics {
         seconds,
       );
       const m = run.performanceMetrics;
-      if (m) {
-        retries.inc({ crm }, m.retries);
-        throttled.inc({ crm }, m.throttled);
-        throttledSeconds.inc({ crm }, m.throttledMs / 1_000);
-        apiCalls.inc({ crm }, m.apiCalls);
-      }
+      if (m) for (const { counter, value } of perCrm) counter.inc({ crm }, value(m));
     });
   }
 

@@ -1,5 +1,6 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScheduler } from '../scheduler/index.js';
 import { seedRuns } from '../../test/api/test-seed.js';
 import { startTestApi, type TestApi, testProviders } from '../../test/api/test-support.js';
 
@@ -112,6 +113,37 @@ describe.each(providers)('operator endpoints on %s', (provider) => {
       );
     }
   });
+
+  it('/readyz: a process meant to run the jobs is not ready while its scheduler is stopped', async () => {
+    const scheduler = await startScheduler({
+      app: t.app,
+      kind: 'worker',
+      processJobs: true,
+      mirror: false,
+      reapEveryMs: 60_000,
+    });
+    const before = t.runtime.schedulerHealth;
+    t.runtime.schedulerHealth = scheduler.health;
+    try {
+      const running = await get('/readyz');
+      expect(running.status, running.text).toBe(200);
+      expect(JSON.parse(running.text).warnings).toEqual([]);
+      await scheduler.stop();
+      const stopped = await get('/readyz');
+      expect(stopped.status, stopped.text).toBe(503);
+      const body = JSON.parse(stopped.text) as {
+        checks: Array<{ name: string; ok: boolean; message: string }>;
+      };
+      expect(body.checks.find((c) => c.name === 'scheduler')).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/no worker has sent a heartbeat/),
+      });
+    } finally {
+      await scheduler.stop();
+      if (before) t.runtime.schedulerHealth = before;
+      else delete t.runtime.schedulerHealth;
+    }
+  }, 60_000);
 
   it('serves /metrics that a Prometheus text parser reads: runs, records, last success, lag', async () => {
     const res = await get('/metrics');

@@ -34,7 +34,8 @@ const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null
 
 /**
  * `GET /healthz` (liveness: the process answers), `GET /readyz` (database reachable, every
- * shipped migration applied, scheduler running: 503 with the failing checks otherwise),
+ * shipped migration applied, and the scheduler running when this process runs jobs: 503 with
+ * the failing checks otherwise; no live worker under an API-only server is a warning),
  * `GET /metrics` (Prometheus text) and the five JSON endpoints under `/api/dashboard/`. The
  * JSON endpoints and /metrics need the API token when one is set (bearer or the dashboard's
  * cookie); the probes do not, and say nothing secret. Returns true when it answered.
@@ -157,13 +158,30 @@ async function readiness(
     checks.push({ name: 'database', ok: false, message: (error as Error).message });
     checks.push({ name: 'migrations', ok: false, message: 'unknown: the database did not answer' });
   }
+  // Readiness is this process's: an API-only server (workers elsewhere) is ready without a
+  // live worker, which is reported as a warning; a process meant to run the jobs is not ready
+  // while its scheduler is not running.
+  const warnings: Array<{ name: string; message: string }> = [];
   if (runtime.schedulerHealth) {
     const scheduler = await health.scheduler(async () => ({
       running: false,
       message: null,
       workers: [],
     }));
-    checks.push({ name: 'scheduler', ok: scheduler.running, message: scheduler.message });
+    if (scheduler.processesJobs === false) {
+      checks.push({
+        name: 'scheduler',
+        ok: true,
+        message: 'schedules kept in Agenda here; jobs run on crmsync workers',
+      });
+      if (scheduler.workers.length === 0)
+        warnings.push({
+          name: 'workers',
+          message: `no live workers: ${scheduler.message ?? 'scheduled syncs will not run'}`,
+        });
+    } else {
+      checks.push({ name: 'scheduler', ok: scheduler.running, message: scheduler.message });
+    }
   } else {
     checks.push({
       name: 'scheduler',
@@ -174,6 +192,7 @@ async function readiness(
   return {
     status: checks.every((c) => c.ok) ? 'ready' : 'not ready',
     checks,
+    warnings,
     timestamp: new Date().toISOString(),
   };
 }

@@ -7,6 +7,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { socketAuthorized, useApiToken } from '../auth/token.js';
 import type { ApiRuntime } from '../runtime/api-runtime.js';
+import { warmUp } from './warm-up.js';
 import { createErrorMasking } from './errors.js';
 import { CROSS_ORIGIN_REFUSAL, originAllowed, parseCorsOrigins } from './origins.js';
 import type { ApiContext } from './request-context.js';
@@ -77,6 +78,8 @@ export interface ApiServer {
   pubsub: ApiPubSub;
   /** The background health checks (`refresh()` runs a round now). */
   health: HealthMonitor;
+  /** Settles when the start-up warm-up of the overview is over (it never rejects). */
+  warmedUp: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -274,6 +277,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   apiLog.debug(`listening on ${address.address}:${address.port}`);
+  // In the background: the first page load must not pay for cold caches (see warm-up.ts).
+  const warming = warmUp({
+    prisma: runtime.prisma,
+    provider: runtime.provider,
+    execute: async (query) =>
+      (
+        await yoga.fetch(`http://localhost${GRAPHQL_PATH}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(apiToken && { authorization: `Bearer ${apiToken}` }),
+          },
+          body: JSON.stringify({ query }),
+        })
+      ).text(),
+    log: (message) => apiLog.debug(message),
+  });
 
   let closed = false;
   return {
@@ -284,9 +304,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     server,
     pubsub,
     health,
+    warmedUp: warming,
     async close() {
       if (closed) return;
       closed = true;
+      // A warm-up still running (a slow database) is not waited for long.
+      await Promise.race([warming, new Promise((r) => setTimeout(r, 3_000).unref())]);
       unsubscribe();
       health.stop();
       metrics.close();

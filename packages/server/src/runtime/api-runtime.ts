@@ -24,6 +24,11 @@ export type ApiSyncs = Pick<SyncService, 'parse' | 'start'>;
 /** Scheduler state for `systemHealth`, provided by the scheduler when it runs in this process. */
 export interface SchedulerHealth {
   running: boolean;
+  /**
+   * Whether this process runs scheduled jobs itself (`crmsync start`, `crmsync worker`); false
+   * when it only mirrors schedules to Agenda and workers elsewhere run them (`crmsync server`).
+   */
+  processesJobs?: boolean;
   message: string | null;
   workers: Array<{ id: string; lastSeenAt: Date | null; activeJobs: number }>;
 }

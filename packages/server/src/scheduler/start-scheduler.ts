@@ -200,6 +200,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
       const active = alive.reduce((n, w) => n + w.activeJobs, 0);
       return {
         running: (processJobs && !stopped) || alive.length > 0,
+        processesJobs: processJobs,
         message:
           alive.length === 0
             ? 'no worker has sent a heartbeat recently: schedules will not run (start crmsync worker or crmsync start)'

@@ -181,6 +181,7 @@ export const RUN = /* GraphQL */ `
       heartbeatAt
       configuration
       performanceMetrics
+      estimatedTotal
       events(first: 100) { edges { node { id at level message recordId } } }
     }
   }

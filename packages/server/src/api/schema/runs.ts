@@ -72,6 +72,17 @@ export const RunRef = builder.prismaObject('SyncHistory', {
       resolve: (r, _args, ctx) => redactSecrets(r.configuration, secretKeysOf(ctx, r.crmSource)),
     }),
     performanceMetrics: t.expose('performanceMetrics', { type: 'JSON', nullable: true }),
+    estimatedTotal: t.int({
+      nullable: true,
+      description:
+        'The CRM’s estimate of the records to read, as the run last saw it (stored with its performance metrics when it ended): a run that stopped early ended at recordsProcessed of this.',
+      resolve: (r) => {
+        const total = (r.performanceMetrics as { estimatedTotal?: unknown } | null)?.estimatedTotal;
+        return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0
+          ? total
+          : null;
+      },
+    }),
     sinceTime: t.expose('sinceTime', { type: 'DateTime', nullable: true }),
     highWaterMark: t.expose('highWaterMark', { type: 'DateTime', nullable: true }),
     resumedFromRunId: t.exposeString('resumedFromRunId', { nullable: true }),

@@ -212,7 +212,7 @@ export type RunQueryVariables = Exact<{
 }>;
 
 
-export type RunQuery = { run: { endpoint: string | null, recordsUnchanged: number, recordsDeleted: number, sinceTime: string | null, highWaterMark: string | null, resumedFromRunId: string | null, workerId: string | null, heartbeatAt: string | null, configuration: unknown, performanceMetrics: unknown, id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null, events: { edges: Array<{ node: { id: string, at: string, level: string, message: string, recordId: string | null } }> } } | null };
+export type RunQuery = { run: { endpoint: string | null, recordsUnchanged: number, recordsDeleted: number, sinceTime: string | null, highWaterMark: string | null, resumedFromRunId: string | null, workerId: string | null, heartbeatAt: string | null, configuration: unknown, performanceMetrics: unknown, estimatedTotal: number | null, id: string, crmSource: string, syncType: string, status: RunStatus, mode: string, trigger: string, dryRun: boolean, startTime: string, endTime: string | null, durationSeconds: number | null, recordsProcessed: number, recordsCreated: number, recordsUpdated: number, recordsFailed: number, errorMessage: string | null, errorKind: string | null, events: { edges: Array<{ node: { id: string, at: string, level: string, message: string, recordId: string | null } }> } } | null };
 
 export type RunProgressSubscriptionVariables = Exact<{
   runId?: string | number | null | undefined;
