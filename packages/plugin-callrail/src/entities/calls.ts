@@ -41,7 +41,7 @@ export const calls = callrailEntity({
   },
   fields: {
     id: { type: 'string', required: true },
-    start_time: { type: 'datetime', required: true },
+    start_time: { type: 'datetime', required: true, indexed: true },
     direction: { type: 'string' },
     answered: { type: 'boolean' },
     voicemail: { type: 'boolean' },

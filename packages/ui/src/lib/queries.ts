@@ -144,7 +144,7 @@ export const RECORDS = /* GraphQL */ `
       before: $before
     ) {
       totalCount
-      columns { name type required }
+      columns { name type required indexed }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       edges { cursor node { externalId lastSyncedAt deletedAt fields { name type value } } }
     }
