@@ -48,7 +48,12 @@ export interface StoreCapabilities {
  * those the entity no longer declares, and does nothing when they already match.
  */
 export interface RecordIndexes {
-  ensureIndexes(crmSource: string, entity: string, fields: FieldSchema): Promise<IndexChanges>;
+  ensureIndexes(
+    crmSource: string,
+    entity: string,
+    fields: FieldSchema,
+    primaryKey?: string,
+  ): Promise<IndexChanges>;
 }
 
 /** What `ensureIndexes` did: the fields it indexed, and the index names it dropped. */

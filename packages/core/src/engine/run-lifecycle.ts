@@ -63,6 +63,7 @@ export class RunLifecycle {
         ctx.crm,
         ctx.entityName,
         entity.fields,
+        entity.primaryKey,
       );
       if (changes.created.length > 0 || changes.dropped.length > 0)
         ctx.s.logger.info(

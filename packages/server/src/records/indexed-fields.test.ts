@@ -175,11 +175,16 @@ describe.each(backends)('indexed fields on $name', (backend) => {
   it.skipIf(backend.skipReason)(
     'pages, filters and sorts through the index (EXPLAIN), with the same rows as without it',
     async () => {
-      await store.recordIndexes.ensureIndexes('genius', 'leads', INDEXED);
+      // With its integer primary key: the default order's (length, text) index as well.
+      expect(
+        await store.recordIndexes.ensureIndexes('genius', 'leads', INDEXED, 'lead_id'),
+      ).toEqual({ created: ['externalId'], dropped: [] });
       const { client, sent } = capturing(store.prisma);
       const query = new RecordQuery(client, provider);
       const plain = new RecordQuery(store.prisma, provider);
-      const cases: Array<{ sort: RecordSort; filters: RecordFilter[] }> = [
+      const cases: Array<{ sort: RecordSort | null; filters: RecordFilter[] }> = [
+        { sort: null, filters: [] },
+        { sort: { field: 'lead_id', direction: 'DESC' }, filters: [] },
         { sort: { field: 'amount', direction: 'ASC' }, filters: [] },
         { sort: { field: 'updated_at', direction: 'DESC' }, filters: [] },
         {

@@ -9,6 +9,7 @@ import {
 import {
   fieldExpressions,
   isNumericField,
+  integerIdIndexName,
   recordIndexName,
   sqlLiteral,
 } from '../store/record-table.js';
@@ -196,7 +197,12 @@ export class RecordQuery {
     }
     const dir = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;
     // The sort field's index reads the page in order; else an indexed filter's narrows it.
-    const index = key.indexed ? this.#indexName(request, sort.field) : plan.index;
+    const index =
+      key.indexed === 'ids'
+        ? integerIdIndexName(request.crm, request.entity)
+        : key.indexed
+          ? this.#indexName(request, sort.field)
+          : plan.index;
     const select = (db: Queryable, conditions: Prisma.Sql[], columns: Prisma.Sql) =>
       this.#indexed(index, (from) =>
         db.$queryRaw<RawRecord[]>(Prisma.sql`
@@ -467,11 +473,11 @@ export class RecordQuery {
     field: string,
     fields: FieldSchema,
     primaryKey?: string,
-  ): { sql: Prisma.Sql; scans: boolean; indexed: boolean } {
+  ): { sql: Prisma.Sql; scans: boolean; indexed: boolean | 'ids' } {
     const integerIds =
       primaryKey !== undefined && fieldSpec(fields, primaryKey)?.type === 'integer';
     if (integerIds && (field === 'externalId' || field === primaryKey))
-      return { sql: Prisma.sql`length(external_id)`, scans: false, indexed: false };
+      return { sql: Prisma.sql`length(external_id)`, scans: false, indexed: 'ids' };
     const column = COLUMNS.get(field);
     if (column) {
       if (field === 'externalId')

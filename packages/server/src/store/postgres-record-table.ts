@@ -291,8 +291,9 @@ export class PostgresRecordTable implements RecordTable {
     crmSource: string,
     entity: string,
     fields: FieldSchema,
+    primaryKey?: string,
   ): Promise<IndexChanges> {
-    const wanted = recordIndexSpecs('postgresql', crmSource, entity, fields);
+    const wanted = recordIndexSpecs('postgresql', crmSource, entity, fields, primaryKey);
     const prefix = recordIndexPrefix(crmSource, entity);
     const { rows } = await this.pool.query<{ name: string }>(
       `SELECT indexname AS name FROM pg_indexes

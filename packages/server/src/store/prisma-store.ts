@@ -79,8 +79,8 @@ export class PrismaStore implements Store {
     softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
   };
   readonly recordIndexes: RecordIndexes = {
-    ensureIndexes: (crmSource, entity, fields) =>
-      this.#records.ensureIndexes(crmSource, entity, fields),
+    ensureIndexes: (crmSource, entity, fields, primaryKey) =>
+      this.#records.ensureIndexes(crmSource, entity, fields, primaryKey),
   };
   readonly localChanges: LocalChangeStore;
   readonly requestBudgets: DatabaseRequestBudgets;

@@ -84,7 +84,12 @@ export interface RecordTable {
    * Creates the expression indexes of the entity's `indexed` fields that are missing and drops
    * its indexes no longer declared (see recordIndexSpecs); idempotent.
    */
-  ensureIndexes(crmSource: string, entity: string, fields: FieldSchema): Promise<IndexChanges>;
+  ensureIndexes(
+    crmSource: string,
+    entity: string,
+    fields: FieldSchema,
+    primaryKey?: string,
+  ): Promise<IndexChanges>;
   close(): Promise<void>;
 }
 
@@ -181,19 +186,37 @@ export function recordIndexSpecs(
   crmSource: string,
   entity: string,
   fields: FieldSchema,
+  primaryKey?: string,
 ): RecordIndexSpec[] {
   const scope = `crm_source = ${sqlLiteral(crmSource)} AND entity = ${sqlLiteral(entity)}`;
-  return indexedFields(fields).map((field) => {
+  const specs: RecordIndexSpec[] = [];
+  // An integer id sorts as (length, text) (see the records query): the data browser's default
+  // order, which no other index gives.
+  if (primaryKey !== undefined && fields[primaryKey]?.type === 'integer') {
+    const name = integerIdIndexName(crmSource, entity);
+    specs.push({
+      name,
+      field: 'externalId',
+      sql: `CREATE INDEX IF NOT EXISTS "${name}" ON crm_record ((length(external_id)), external_id) WHERE ${scope}`,
+    });
+  }
+  for (const field of indexedFields(fields)) {
     const spec = fields[field] as FieldSpec;
     const { key } = fieldExpressions(provider, field, spec);
     const name = recordIndexName(provider, crmSource, entity, field, spec);
     const on = provider === 'postgresql' ? `(${key})` : key;
-    return {
+    specs.push({
       name,
       field,
       sql: `CREATE INDEX IF NOT EXISTS "${name}" ON crm_record (${on}, external_id) WHERE ${scope}`,
-    };
-  });
+    });
+  }
+  return specs;
+}
+
+/** The index of an entity's integer ids in (length, text) order. */
+export function integerIdIndexName(crmSource: string, entity: string): string {
+  return `${recordIndexPrefix(crmSource, entity)}${shortHash('\u0000id\u0000length(external_id)')}`;
 }
 
 /** The name of the index on an entity's field (see recordIndexSpecs). */

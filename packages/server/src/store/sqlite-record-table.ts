@@ -261,8 +261,9 @@ export class SqliteRecordTable implements RecordTable {
     crmSource: string,
     entity: string,
     fields: FieldSchema,
+    primaryKey?: string,
   ): Promise<IndexChanges> {
-    const wanted = recordIndexSpecs('sqlite', crmSource, entity, fields);
+    const wanted = recordIndexSpecs('sqlite', crmSource, entity, fields, primaryKey);
     const prefix = recordIndexPrefix(crmSource, entity);
     const existing = this.db
       .prepare(
