@@ -209,9 +209,12 @@ describe.each(backends)('indexed fields on $name', (backend) => {
         // Two pages forward by keyset, each EXPLAINed as sent.
         const one = await query.page(request(INDEXED, sort, filters));
         const two = await query.page(request(INDEXED, sort, filters, one.cursors.at(-1)));
-        for (const sql of sent.splice(0)) {
+        for (const [i, sql] of sent.splice(0).entries()) {
           const text = await plan(sql);
           expect(text, label).toMatch(/crm_record_ix_/);
+          // The next page is a range of the index (SEARCH), not the index read from its start.
+          if (provider === 'sqlite' && i === 1)
+            expect(text, label).toMatch(/^SEARCH [^\n]*crm_record_ix_/);
           if (provider === 'sqlite') expect(text, label).not.toMatch(/TEMP B-TREE/);
         }
         // The same pages from the plain schema (no index, every row read and compared exactly).

@@ -193,6 +193,10 @@ export class RecordQuery {
     if (cursor) {
       const [value, id] = decodeCursor(cursor, backward ? 'before' : 'after');
       const cmp = ascending ? Prisma.sql`>` : Prisma.sql`<`;
+      // The row value alone is no range for SQLite on an expression index (it reads the index
+      // from its start, every page slower than the last): the key's own bound is.
+      const bound = ascending ? Prisma.sql`>=` : Prisma.sql`<=`;
+      where.push(Prisma.sql`${key.sql} ${bound} ${value}`);
       where.push(Prisma.sql`(${key.sql}, external_id) ${cmp} (${value}, ${id})`);
     }
     const dir = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;
