@@ -123,12 +123,31 @@ async function fill(
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
     sqlite.close();
   } else {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    // Other work on this shared server may terminate sessions (57P01): a chunk whose
+    // connection died was rolled back, so it is run again on a new one.
+    let client: pgTypes.Client | undefined;
+    const connect = async () => {
+      const next = new pg.Client({ connectionString: db.url });
+      next.on('error', () => {});
+      await next.connect();
+      return next;
+    };
     for (let lo = 0; lo < rows; lo += CHUNK) {
-      await client.query(insertSql(provider, lo, Math.min(rows, lo + CHUNK)));
+      for (let attempt = 0; ; attempt++) {
+        try {
+          client ??= await connect();
+          await client.query(insertSql(provider, lo, Math.min(rows, lo + CHUNK)));
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '57P01' || attempt >= 3) throw error;
+          ctx.log(`  postgresql: session terminated at row ${lo}; retrying the chunk`);
+          await client?.end().catch(() => {});
+          client = undefined;
+        }
+      }
       if ((lo / CHUNK) % 10 === 9) ctx.log(`  postgresql: ${lo + CHUNK} rows`);
     }
+    client ??= await connect();
     await client.query('VACUUM ANALYZE crm_record');
     await client.end();
   }

@@ -15,8 +15,8 @@ describe('the API says which fields are indexed', () => {
       '{ entity(crm: "callrail", name: "calls") { fields { name indexed } } }',
     );
     expect(body.errors).toBeUndefined();
-    const fields = (body.data?.entity as { fields: Array<{ name: string; indexed: boolean }> })
-      .fields;
+    const entity = body.data?.entity as { fields: Array<{ name: string; indexed: boolean }> };
+    const { fields } = entity;
     expect(fields.filter((f) => f.indexed).map((f) => f.name)).toEqual(['start_time']);
     expect(fields.length).toBeGreaterThan(5);
   });
