@@ -93,7 +93,7 @@ function insertSql(provider: 'sqlite' | 'postgresql', lo: number, hi: number): s
     SELECT '${CRM}', '${ENTITY}', n::text, jsonb_build_object(${a}) || jsonb_build_object(${b}),
       'h' || n, timestamp '2026-01-01', timestamp '2026-01-01', timestamp '2026-01-01',
       timestamp '2026-01-01', NULL, 'bench'
-    FROM generate_series(${lo + 1}, ${hi}) AS n`;
+    FROM generate_series(${lo + 1}::bigint, ${hi}::bigint) AS n`;
 }
 
 const p95 = (values: number[]) => {
