@@ -183,7 +183,14 @@ export class RecordQuery {
   async page(request: RecordPageRequest): Promise<RecordPage> {
     const sort = request.sort ?? { field: 'externalId', direction: 'ASC' };
     const key = this.#sortKey(sort.field, request.fields, request.primaryKey);
-    const plan = this.#plan(request);
+    // PostgreSQL sorting by an indexed field: filters on other fields stay off their indexes
+    // (written exactly, not on the key), so the planner walks the sort's index and stops when
+    // the page is full rather than sorting every match (1.4 s at 300,000 records with 50,000
+    // matches, measured); SQLite is told which index to use instead (see #indexed).
+    const plan = this.#plan(
+      request,
+      this.#provider === 'postgresql' && key.indexed === true ? sort.field : null,
+    );
     if (!plan.scan && key.scans) plan.scan = { what: `sort on ${sort.field}`, field: sort.field };
     const { where } = plan;
     // Backward pages read the reversed order from the cursor, then turn the rows round.
@@ -356,7 +363,7 @@ export class RecordQuery {
     }
   }
 
-  #plan(request: RecordPageRequest): QueryPlan {
+  #plan(request: RecordPageRequest, sortedBy: string | null = null): QueryPlan {
     const where = this.#scope(request);
     let scan: QueryPlan['scan'] = null;
     if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
@@ -366,7 +373,8 @@ export class RecordQuery {
     }
     let index: string | null = null;
     for (const filter of request.filters ?? []) {
-      const { sql, indexed } = this.#filter(filter, request.fields);
+      const useKey = sortedBy === null || filter.field === sortedBy;
+      const { sql, indexed } = this.#filter(filter, request.fields, useKey);
       where.push(sql);
       if (!indexed && !scan) scan = { what: `filter on ${filter.field}`, field: filter.field };
       if (indexed && !index) index = this.#indexName(request, filter.field);
@@ -408,7 +416,11 @@ export class RecordQuery {
    * range answers it; where that is only a necessary condition (a NULL sorts as '' or -1e300),
    * the exact one follows as well.
    */
-  #filter(filter: RecordFilter, fields: FieldSchema): { sql: Prisma.Sql; indexed: boolean } {
+  #filter(
+    filter: RecordFilter,
+    fields: FieldSchema,
+    useKey = true,
+  ): { sql: Prisma.Sql; indexed: boolean } {
     if (!RECORD_FILTER_OPS.includes(filter.op)) {
       throw new InputError('filters.op', `one of ${RECORD_FILTER_OPS.join(', ')}`, filter.op);
     }
@@ -426,7 +438,7 @@ export class RecordQuery {
     const text = sql.text;
     if (filter.op === 'IS_EMPTY') {
       const exact = Prisma.sql`(${text} IS NULL OR ${text} = '')`;
-      if (!indexed) return { sql: exact, indexed };
+      if (!indexed || !useKey) return { sql: exact, indexed };
       // '' and no value are the text key's ''; a number's key -1e300 also holds non-numbers.
       return numeric
         ? { sql: Prisma.sql`${sql.key} = -1e300 AND ${exact}`, indexed }
@@ -434,7 +446,7 @@ export class RecordQuery {
     }
     if (filter.op === 'IS_NOT_EMPTY') {
       const exact = Prisma.sql`(${text} IS NOT NULL AND ${text} <> '')`;
-      if (indexed && !numeric) return { sql: Prisma.sql`${sql.key} > ''`, indexed };
+      if (indexed && !numeric && useKey) return { sql: Prisma.sql`${sql.key} > ''`, indexed };
       return { sql: exact, indexed: false };
     }
     const value = filter.value == null ? filter.value : storable('filters.value', filter.value);
@@ -459,6 +471,7 @@ export class RecordQuery {
     const op = Prisma.raw(COMPARISONS.get(filter.op) ?? '=');
     const exact = Prisma.sql`${numeric ? sql.number : text} ${op} ${right}`;
     if (!indexed || filter.op === 'NOT_EQUALS') return { sql: exact, indexed: false };
+    if (!useKey) return { sql: exact, indexed };
     const onKey = Prisma.sql`${sql.key} ${op} ${right}`;
     // The key's comparison is the exact one unless a missing value (the key's floor) can pass.
     const exactOnKey =
