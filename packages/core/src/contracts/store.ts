@@ -1,4 +1,5 @@
 import type { EventStore } from './event-store.js';
+import type { FieldSchema } from './fields.js';
 import type { GroupedDeletes } from './grouped-deletes.js';
 import type { LocalChangeStore } from './local-changes.js';
 import type { RecordStore } from './record-store.js';
@@ -37,6 +38,28 @@ export interface StoreCapabilities {
   readonly requestBudgets?: RequestBudgets;
   /** What a source left between runs of an entity (see SourceMarks). */
   readonly sourceMarks?: SourceMarks;
+  /** Indexes on the record fields an entity declares `indexed` (see RecordIndexes). */
+  readonly recordIndexes?: RecordIndexes;
+}
+
+/**
+ * The indexes a store keeps on an entity's `indexed` fields (see FieldSpec.indexed). The
+ * engine calls `ensureIndexes` before a run that writes: it creates the missing ones, drops
+ * those the entity no longer declares, and does nothing when they already match.
+ */
+export interface RecordIndexes {
+  ensureIndexes(
+    crmSource: string,
+    entity: string,
+    fields: FieldSchema,
+    primaryKey?: string,
+  ): Promise<IndexChanges>;
+}
+
+/** What `ensureIndexes` did: the fields it indexed, and the index names it dropped. */
+export interface IndexChanges {
+  created: string[];
+  dropped: string[];
 }
 
 /**

@@ -56,6 +56,20 @@ export class RunLifecycle {
     const ctx = this.#ctx;
     const { store } = ctx.s;
     const { plugin, entity, options } = ctx.in;
+    // The entity's declared indexes, before a run that writes: a changed declaration builds or
+    // drops them here (on a large table that takes a while, once), never during a page.
+    if (!options.dryRun && store.recordIndexes) {
+      const changes = await store.recordIndexes.ensureIndexes(
+        ctx.crm,
+        ctx.entityName,
+        entity.fields,
+        entity.primaryKey,
+      );
+      if (changes.created.length > 0 || changes.dropped.length > 0)
+        ctx.s.logger.info(
+          `${ctx.crm}.${ctx.entityName}: indexed ${changes.created.join(', ') || 'nothing new'}; dropped ${changes.dropped.length} index(es) no longer declared`,
+        );
+    }
     for (;;) {
       const [lastSuccess, lastRun] = await Promise.all([
         findDeltaBase(store, ctx.crm, ctx.entityName),

@@ -44,7 +44,7 @@ const list = callrailEntity({
   },
   fields: {
     id: { type: 'string', required: true },
-    start_time: { type: 'datetime', required: true },
+    start_time: { type: 'datetime', required: true, indexed: true },
     direction: { type: 'string' },
     answered: { type: 'boolean' },
     voicemail: { type: 'boolean' },

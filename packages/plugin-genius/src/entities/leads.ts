@@ -22,9 +22,10 @@ export const leads = geniusEntity({
     source: { type: 'integer' },
     added_by: { type: 'integer' },
     division: { type: 'integer' },
-    status: { type: 'string', maxLength: 50 },
+    // Indexed: the data browser's usual filters and sorts on a 6,000,000-row table.
+    status: { type: 'string', maxLength: 50, indexed: true },
     copied_to_id: { type: 'integer' },
-    added_on: { type: 'datetime' },
-    updated_at: { type: 'datetime' },
+    added_on: { type: 'datetime', indexed: true },
+    updated_at: { type: 'datetime', indexed: true },
   },
 });

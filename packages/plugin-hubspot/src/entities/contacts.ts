@@ -16,9 +16,17 @@ export const contacts = objectEntity({
     city: { type: 'string', source: 'properties.city' },
     state: { type: 'state', source: 'properties.state' },
     zip: { type: 'zip_code', source: 'properties.zip' },
-    lifecyclestage: { type: 'string', source: 'properties.lifecyclestage' },
-    hubspot_owner_id: { type: 'object_id', source: 'properties.hubspot_owner_id' },
+    lifecyclestage: { type: 'string', source: 'properties.lifecyclestage', indexed: true },
+    hubspot_owner_id: {
+      type: 'object_id',
+      source: 'properties.hubspot_owner_id',
+      indexed: true,
+    },
     createdate: { type: 'datetime', source: 'properties.createdate' },
-    lastmodifieddate: { type: 'datetime', source: 'properties.lastmodifieddate' },
+    lastmodifieddate: {
+      type: 'datetime',
+      source: 'properties.lastmodifieddate',
+      indexed: true,
+    },
   },
 });

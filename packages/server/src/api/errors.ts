@@ -28,6 +28,12 @@ export function createErrorMasking(scrub: (text: string) => string) {
         extensions: { code: 'NOT_FOUND', what: original.what, id: original.id },
       });
     }
+    if (isCrmsyncError(original) && original.context.code === 'SCAN_TIMEOUT') {
+      // A filter or sort that read every record for too long (records-query's ScanTimeoutError).
+      return createGraphQLError(original.message, {
+        extensions: { code: 'SCAN_TIMEOUT', field: original.context.field },
+      });
+    }
     if (isCrmsyncError(original)) {
       return createGraphQLError(original.message, {
         extensions: { code: original.kind.toUpperCase() },

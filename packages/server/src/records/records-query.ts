@@ -1,4 +1,4 @@
-import { type FieldSchema, InputError } from '@crmsync/core';
+import { CrmsyncError, type FieldSchema, type FieldSpec, InputError } from '@crmsync/core';
 import {
   type CrmRecord,
   countLiveRecords,
@@ -6,6 +6,13 @@ import {
   Prisma,
   type PrismaClient,
 } from '../store/index.js';
+import {
+  fieldExpressions,
+  isNumericField,
+  integerIdIndexName,
+  recordIndexName,
+  sqlLiteral,
+} from '../store/record-table.js';
 import { decodeCursor, encodeCursor } from './record-cursor.js';
 
 /** The filter operators, shared by the GraphQL enum and the CSV export's query check. */
@@ -67,7 +74,6 @@ export interface RecordPage {
   hasPreviousPage: boolean;
 }
 
-const NUMERIC = new Set(['integer', 'decimal']);
 // Maps, and own properties of the field schema only: a field named `constructor` or
 // `__proto__` must not find an inherited member of a plain object.
 const COLUMNS = new Map([
@@ -86,6 +92,46 @@ const COMPARISONS = new Map<RecordFilterOp, string>([
 
 /** The largest page a records query returns. */
 export const MAX_PAGE_SIZE = 500;
+
+/** How long a query that reads every record of an entity (a non-indexed filter or sort) may take. */
+export const DEFAULT_SCAN_BUDGET_MS = 5_000;
+
+/** Records a SQLite scan reads between two looks at its deadline. */
+const SCAN_SLICE_ROWS = 10_000;
+
+/**
+ * A filter, sort or search on fields the entity does not index read the entity's records for
+ * longer than the query's budget: the query was stopped rather than left to run.
+ */
+export class ScanTimeoutError extends CrmsyncError {
+  readonly field: string;
+  readonly records: number;
+  readonly budgetMs: number;
+  constructor(what: string, field: string, records: number, budgetMs: number) {
+    const fix =
+      field === 'search'
+        ? 'narrow it with a filter on an indexed field'
+        : `index it by declaring \`indexed: true\` on ${field} in the entity's field schema`;
+    super(
+      'config',
+      `${what} scans ${records.toLocaleString('en-US')} records and took longer than ${budgetMs / 1000}s; ${fix}`,
+      { field, code: 'SCAN_TIMEOUT' },
+    );
+    this.name = 'ScanTimeoutError';
+    this.field = field;
+    this.records = records;
+    this.budgetMs = budgetMs;
+  }
+}
+
+/** What a query reads: through an index, or every record of the entity (the first reason). */
+interface QueryPlan {
+  where: Prisma.Sql[];
+  /** What makes the query read every record, as the timeout error names it; none: indexed. */
+  scan: { what: string; field: string } | null;
+  /** The index of the first indexed filter's field, if any. */
+  index: string | null;
+}
 
 /** `first` as given, or a typed error: never bent silently into range. */
 export function checkPageSize(
@@ -122,16 +168,37 @@ function fieldSpec(fields: FieldSchema, name: string) {
 export class RecordQuery {
   readonly #prisma: PrismaClient;
   readonly #provider: DatabaseProvider;
+  readonly #scanBudgetMs: number;
+  readonly #sliceRows: number;
 
-  constructor(prisma: PrismaClient, provider: DatabaseProvider) {
+  /**
+   * `scanBudgetMs`: how long a query that reads every record may run (DEFAULT_SCAN_BUDGET_MS);
+   * `scanSliceRows`: the records a SQLite scan reads between looks at its deadline.
+   */
+  constructor(
+    prisma: PrismaClient,
+    provider: DatabaseProvider,
+    options: { scanBudgetMs?: number; scanSliceRows?: number } = {},
+  ) {
     this.#prisma = prisma;
     this.#provider = provider;
+    this.#scanBudgetMs = options.scanBudgetMs ?? DEFAULT_SCAN_BUDGET_MS;
+    this.#sliceRows = options.scanSliceRows ?? SCAN_SLICE_ROWS;
   }
 
   async page(request: RecordPageRequest): Promise<RecordPage> {
     const sort = request.sort ?? { field: 'externalId', direction: 'ASC' };
     const key = this.#sortKey(sort.field, request.fields, request.primaryKey);
-    const where = this.#where(request);
+    // PostgreSQL sorting by an indexed field: filters on other fields stay off their indexes
+    // (written exactly, not on the key), so the planner walks the sort's index and stops when
+    // the page is full rather than sorting every match (1.4 s at 300,000 records with 50,000
+    // matches, measured); SQLite is told which index to use instead (see #indexed).
+    const plan = this.#plan(
+      request,
+      this.#provider === 'postgresql' && key.indexed === true ? sort.field : null,
+    );
+    if (!plan.scan && key.scans) plan.scan = { what: `sort on ${sort.field}`, field: sort.field };
+    const { where } = plan;
     // Backward pages read the reversed order from the cursor, then turn the rows round.
     const backward = request.backward === true || request.before != null;
     const ascending = (sort.direction === 'ASC') !== backward;
@@ -139,16 +206,44 @@ export class RecordQuery {
     if (cursor) {
       const [value, id] = decodeCursor(cursor, backward ? 'before' : 'after');
       const cmp = ascending ? Prisma.sql`>` : Prisma.sql`<`;
-      where.push(Prisma.sql`(${key}, external_id) ${cmp} (${value}, ${id})`);
+      // The row value alone is no range for SQLite on an expression index (it reads the index
+      // from its start, every page slower than the last): the key's own bound is.
+      const bound = ascending ? Prisma.sql`>=` : Prisma.sql`<=`;
+      where.push(Prisma.sql`${key.sql} ${bound} ${value}`);
+      where.push(Prisma.sql`(${key.sql}, external_id) ${cmp} (${value}, ${id})`);
     }
     const dir = ascending ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-    const rows = await this.#prisma.$queryRaw<RawRecord[]>(Prisma.sql`
-      SELECT crm_source, entity, external_id, data, content_hash, remote_updated_at,
-             remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id,
-             ${key} AS sort_value
-      FROM crm_record WHERE ${Prisma.join(where, ' AND ')}
-      ORDER BY sort_value ${dir}, external_id ${dir}
-      LIMIT ${request.first + 1}`);
+    // The sort field's index reads the page in order; else an indexed filter's narrows it.
+    const index =
+      key.indexed === 'ids'
+        ? integerIdIndexName(request.crm, request.entity)
+        : key.indexed
+          ? this.#indexName(request, sort.field)
+          : plan.index;
+    const select = (db: Queryable, conditions: Prisma.Sql[], columns: Prisma.Sql) =>
+      this.#indexed(index, (from) =>
+        db.$queryRaw<RawRecord[]>(Prisma.sql`
+        SELECT ${columns}, ${key.sql} AS sort_value
+        FROM ${from} WHERE ${Prisma.join(conditions, ' AND ')}
+        ORDER BY sort_value ${dir}, external_id ${dir}
+        LIMIT ${request.first + 1}`),
+      );
+    const all = Prisma.sql`crm_source, entity, external_id, data, content_hash, remote_updated_at,
+             remote_created_at, first_synced_at, last_synced_at, deleted_at, last_run_id`;
+    let rows: RawRecord[];
+    if (!plan.scan) rows = await select(this.#prisma, where, all);
+    else if (this.#provider === 'postgresql')
+      rows = await this.#withStatementTimeout(request, plan.scan, (tx) => select(tx, where, all));
+    else {
+      // Each slice's best rows are candidates; the page is the best of the candidates.
+      const ids: string[] = [];
+      await this.#slices(request, plan.scan, async (range) => {
+        const best = await select(this.#prisma, [...where, ...range], Prisma.sql`external_id`);
+        for (const row of best) ids.push(row.external_id);
+      });
+      const chosen = Prisma.sql`external_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+      rows = await select(this.#prisma, [...where, chosen], all);
+    }
     const page = rows.slice(0, request.first);
     if (backward) page.reverse();
     const more = rows.length > request.first;
@@ -169,20 +264,136 @@ export class RecordQuery {
       !request.syncStatus
     )
       return countLiveRecords(this.#prisma, request.crm, request.entity);
-    const rows = await this.#prisma.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`
-      SELECT count(*) AS n FROM crm_record WHERE ${Prisma.join(this.#where(request), ' AND ')}`);
-    return Number(rows[0]?.n ?? 0);
+    const { where, scan, index } = this.#plan(request);
+    const count = async (db: Queryable, conditions: Prisma.Sql[]) => {
+      const rows = await this.#indexed(index, (from) =>
+        db.$queryRaw<Array<{ n: number | bigint }>>(Prisma.sql`
+          SELECT count(*) AS n FROM ${from} WHERE ${Prisma.join(conditions, ' AND ')}`),
+      );
+      return Number(rows[0]?.n ?? 0);
+    };
+    if (!scan) return count(this.#prisma, where);
+    if (this.#provider === 'postgresql')
+      return this.#withStatementTimeout(request, scan, (tx) => count(tx, where));
+    let total = 0;
+    await this.#slices(request, scan, async (range) => {
+      total += await count(this.#prisma, [...where, ...range]);
+    });
+    return total;
   }
 
-  #where(request: RecordPageRequest): Prisma.Sql[] {
-    const where = [Prisma.sql`crm_source = ${request.crm}`, Prisma.sql`entity = ${request.entity}`];
+  /**
+   * PostgreSQL stops a statement that runs past `statement_timeout`; SET LOCAL keeps the
+   * setting to this transaction, so the pooled connection goes back as it was.
+   */
+  async #withStatementTimeout<T>(
+    request: RecordPageRequest,
+    scan: { what: string; field: string },
+    work: (tx: Queryable) => Promise<T>,
+  ): Promise<T> {
+    const budget = Math.max(1, Math.round(this.#scanBudgetMs));
+    try {
+      return await this.#prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${budget}`);
+          return work(tx);
+        },
+        { timeout: budget + 10_000, maxWait: 10_000 },
+      );
+    } catch (error) {
+      if (!isStatementTimeout(error)) throw error;
+      const records = await countLiveRecords(this.#prisma, request.crm, request.entity);
+      throw new ScanTimeoutError(scan.what, scan.field, records, budget);
+    }
+  }
+
+  /**
+   * SQLite cannot stop a running statement from this connection (better-sqlite3 offers no
+   * interrupt, and it blocks the event loop while it runs). So a scan reads the entity in
+   * slices of SCAN_SLICE_ROWS records by external id (each bounded through the primary key)
+   * and checks its deadline between slices: it stops at most one slice late.
+   */
+  async #slices(
+    request: RecordPageRequest,
+    scan: { what: string; field: string },
+    each: (range: Prisma.Sql[]) => Promise<void>,
+  ): Promise<void> {
+    const deadline = Date.now() + this.#scanBudgetMs;
+    const scope = this.#scope(request);
+    let from: string | null = null;
+    for (;;) {
+      const after: Prisma.Sql[] = from === null ? [] : [Prisma.sql`external_id > ${from}`];
+      const ends = await this.#prisma.$queryRaw<Array<{ external_id: string }>>(Prisma.sql`
+        SELECT external_id FROM crm_record WHERE ${Prisma.join([...scope, ...after], ' AND ')}
+        ORDER BY external_id LIMIT 1 OFFSET ${this.#sliceRows - 1}`);
+      const to: string | null = ends[0]?.external_id ?? null;
+      await each(to === null ? after : [...after, Prisma.sql`external_id <= ${to}`]);
+      if (to === null) return;
+      if (Date.now() > deadline) {
+        const records = await countLiveRecords(this.#prisma, request.crm, request.entity);
+        throw new ScanTimeoutError(scan.what, scan.field, records, this.#scanBudgetMs);
+      }
+      from = to;
+    }
+  }
+
+  /**
+   * The entity's rows. The names are literals, not parameters: a partial index (the entity's
+   * indexed fields, see recordIndexSpecs) is used only when the query's WHERE implies its own,
+   * and SQLite proves that from literals alone.
+   */
+  #scope(request: RecordPageRequest): Prisma.Sql[] {
+    return [
+      Prisma.raw(`crm_source = ${sqlLiteral(storable('crm', request.crm))}`),
+      Prisma.raw(`entity = ${sqlLiteral(storable('entity', request.entity))}`),
+    ];
+  }
+
+  #indexName(request: RecordPageRequest, field: string): string {
+    const spec = fieldSpec(request.fields, field) as FieldSpec;
+    const provider = this.#provider === 'postgresql' ? 'postgresql' : 'sqlite';
+    return recordIndexName(provider, request.crm, request.entity, field, spec);
+  }
+
+  /**
+   * Runs a query on `crm_record`, on SQLite through `index` when there is one (INDEXED BY).
+   * Without statistics (nothing here runs ANALYZE on a table of millions of rows) SQLite's
+   * planner guesses that an entity has ten rows and reads them through its primary key, then
+   * sorts; PostgreSQL analyzes the table when it creates the indexes and chooses by itself.
+   * An index the entity declares but that no sync has created yet (`ensureIndexes`) is not
+   * there: the query then runs without it.
+   */
+  async #indexed<T>(index: string | null, run: (from: Prisma.Sql) => Promise<T>): Promise<T> {
+    const table = Prisma.raw('crm_record');
+    if (!index || this.#provider === 'postgresql') return run(table);
+    try {
+      return await run(Prisma.raw(`crm_record INDEXED BY "${index}"`));
+    } catch (error) {
+      if (!/no such index/.test(String((error as Error).message))) throw error;
+      return run(table);
+    }
+  }
+
+  #plan(request: RecordPageRequest, sortedBy: string | null = null): QueryPlan {
+    const where = this.#scope(request);
+    let scan: QueryPlan['scan'] = null;
     if (!request.includeDeleted) where.push(Prisma.sql`deleted_at IS NULL`);
-    if (request.search) where.push(this.#search(storable('search', request.search)));
-    for (const filter of request.filters ?? []) where.push(this.#filter(filter, request.fields));
+    if (request.search) {
+      where.push(this.#search(storable('search', request.search)));
+      scan = { what: 'search', field: 'search' };
+    }
+    let index: string | null = null;
+    for (const filter of request.filters ?? []) {
+      const useKey = sortedBy === null || filter.field === sortedBy;
+      const { sql, indexed } = this.#filter(filter, request.fields, useKey);
+      where.push(sql);
+      if (!indexed && !scan) scan = { what: `filter on ${filter.field}`, field: filter.field };
+      if (indexed && !index) index = this.#indexName(request, filter.field);
+    }
+    // A record's two-way sync status: a lookup in local_change/sync_conflict by the record's key.
     if (request.syncStatus) where.push(syncStatusCondition(request.syncStatus));
-    return where;
+    return { where, scan, index };
   }
-
   /**
    * The id, or a scalar value at any depth of `data`, never a key: "first_name" must not match
    * every row. Walking the JSON costs more than a LIKE on its text, so that LIKE goes first, as
@@ -212,7 +423,17 @@ export class RecordQuery {
     return Prisma.sql`(external_id LIKE ${pattern} ESCAPE '\\' OR CASE WHEN ${text} THEN ${values} ELSE 0 END)`;
   }
 
-  #filter(filter: RecordFilter, fields: FieldSchema): Prisma.Sql {
+  /**
+   * A filter's condition, and whether the entity's index on the field serves it. On an indexed
+   * field the condition is put on the sort key, the index's own expression, so the index's
+   * range answers it; where that is only a necessary condition (a NULL sorts as '' or -1e300),
+   * the exact one follows as well.
+   */
+  #filter(
+    filter: RecordFilter,
+    fields: FieldSchema,
+    useKey = true,
+  ): { sql: Prisma.Sql; indexed: boolean } {
     if (!RECORD_FILTER_OPS.includes(filter.op)) {
       throw new InputError('filters.op', `one of ${RECORD_FILTER_OPS.join(', ')}`, filter.op);
     }
@@ -224,9 +445,23 @@ export class RecordQuery {
         filter.field,
       );
     }
-    const text = this.#text(filter.field);
-    if (filter.op === 'IS_EMPTY') return Prisma.sql`(${text} IS NULL OR ${text} = '')`;
-    if (filter.op === 'IS_NOT_EMPTY') return Prisma.sql`(${text} IS NOT NULL AND ${text} <> '')`;
+    const sql = this.#fieldSql(filter.field, spec);
+    const indexed = spec.indexed === true;
+    const numeric = isNumericField(spec);
+    const text = sql.text;
+    if (filter.op === 'IS_EMPTY') {
+      const exact = Prisma.sql`(${text} IS NULL OR ${text} = '')`;
+      if (!indexed || !useKey) return { sql: exact, indexed };
+      // '' and no value are the text key's ''; a number's key -1e300 also holds non-numbers.
+      return numeric
+        ? { sql: Prisma.sql`${sql.key} = -1e300 AND ${exact}`, indexed }
+        : { sql: Prisma.sql`${sql.key} = ''`, indexed };
+    }
+    if (filter.op === 'IS_NOT_EMPTY') {
+      const exact = Prisma.sql`(${text} IS NOT NULL AND ${text} <> '')`;
+      if (indexed && !numeric && useKey) return { sql: Prisma.sql`${sql.key} > ''`, indexed };
+      return { sql: exact, indexed: false };
+    }
     const value = filter.value == null ? filter.value : storable('filters.value', filter.value);
     if (value === null || value === undefined) {
       throw new InputError(
@@ -236,36 +471,53 @@ export class RecordQuery {
     }
     if (filter.op === 'CONTAINS') {
       const pattern = `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      return this.#provider === 'postgresql'
-        ? Prisma.sql`${text} ILIKE ${pattern} ESCAPE '\\'`
-        : Prisma.sql`${text} LIKE ${pattern} ESCAPE '\\'`;
+      const like =
+        this.#provider === 'postgresql'
+          ? Prisma.sql`${text} ILIKE ${pattern} ESCAPE '\\'`
+          : Prisma.sql`${text} LIKE ${pattern} ESCAPE '\\'`;
+      return { sql: like, indexed: false };
     }
-    const numeric = NUMERIC.has(spec.type);
     if (numeric && !Number.isFinite(Number(value))) {
       throw new InputError('filters.value', `a number (${filter.field} is ${spec.type})`, value);
     }
-    const left = numeric ? this.#number(filter.field) : text;
     const right = numeric ? Prisma.sql`${Number(value)}` : Prisma.sql`${value}`;
-    const op = COMPARISONS.get(filter.op) ?? '=';
-    return Prisma.sql`${left} ${Prisma.raw(op)} ${right}`;
+    const op = Prisma.raw(COMPARISONS.get(filter.op) ?? '=');
+    const exact = Prisma.sql`${numeric ? sql.number : text} ${op} ${right}`;
+    if (!indexed || filter.op === 'NOT_EQUALS') return { sql: exact, indexed: false };
+    if (!useKey) return { sql: exact, indexed };
+    const onKey = Prisma.sql`${sql.key} ${op} ${right}`;
+    // The key's comparison is the exact one unless a missing value (the key's floor) can pass.
+    const exactOnKey =
+      (filter.op === 'EQUALS' || filter.op === 'GT' || filter.op === 'GTE') &&
+      (numeric ? Number(value) > -1e300 : value !== '');
+    return { sql: exactOnKey ? onKey : Prisma.sql`${onKey} AND ${exact}`, indexed };
   }
 
   /**
-   * The sort expression, never null so that row-value keyset comparisons hold. Typed by the
-   * field schema: numbers as numbers, and an integer primary key sorts `externalId` (and
-   * itself) by (length, text), which is numeric order for ids without leading zeros.
+   * The sort expression, never null so that row-value keyset comparisons hold (see
+   * fieldExpressions); `scans` when no index of the entity has it. An integer primary key
+   * sorts `externalId` (and itself) by (length, text), which is numeric order for ids
+   * without leading zeros.
    */
-  #sortKey(field: string, fields: FieldSchema, primaryKey?: string): Prisma.Sql {
+  #sortKey(
+    field: string,
+    fields: FieldSchema,
+    primaryKey?: string,
+  ): { sql: Prisma.Sql; scans: boolean; indexed: boolean | 'ids' } {
     const integerIds =
       primaryKey !== undefined && fieldSpec(fields, primaryKey)?.type === 'integer';
     if (integerIds && (field === 'externalId' || field === primaryKey))
-      return Prisma.sql`length(external_id)`;
+      return { sql: Prisma.sql`length(external_id)`, scans: false, indexed: 'ids' };
     const column = COLUMNS.get(field);
     if (column) {
-      if (field === 'externalId') return Prisma.sql`external_id`;
-      return this.#provider === 'postgresql'
-        ? Prisma.sql`COALESCE(${Prisma.raw(column)}, 'epoch'::timestamp)`
-        : Prisma.sql`COALESCE(${Prisma.raw(column)}, 0)`;
+      if (field === 'externalId')
+        return { sql: Prisma.sql`external_id`, scans: false, indexed: false };
+      const sql =
+        this.#provider === 'postgresql'
+          ? Prisma.sql`COALESCE(${Prisma.raw(column)}, 'epoch'::timestamp)`
+          : Prisma.sql`COALESCE(${Prisma.raw(column)}, 0)`;
+      // remote_updated_at has its index (crm_source, entity, remote_updated_at); the sync time not.
+      return { sql, scans: field === 'lastSyncedAt', indexed: false };
     }
     const spec = fieldSpec(fields, field);
     if (!spec) {
@@ -275,27 +527,32 @@ export class RecordQuery {
         field,
       );
     }
-    return NUMERIC.has(spec.type)
-      ? Prisma.sql`COALESCE(${this.#number(field)}, -1e300)`
-      : Prisma.sql`COALESCE(${this.#text(field)}, '')`;
+    const indexed = spec.indexed === true;
+    return { sql: this.#fieldSql(field, spec).key, scans: !indexed, indexed };
   }
 
-  #text(field: string): Prisma.Sql {
-    return this.#provider === 'postgresql'
-      ? Prisma.sql`(data ->> ${field})`
-      : Prisma.sql`CAST(json_extract(data, ${jsonPath(field)}) AS TEXT)`;
-  }
-
-  #number(field: string): Prisma.Sql {
-    // A lenient run keeps an invalid value as it came: such a value counts as no number.
-    return this.#provider === 'postgresql'
-      ? Prisma.sql`(CASE WHEN (data ->> ${field}) ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (data ->> ${field})::float8 END)`
-      : Prisma.sql`(CASE WHEN json_type(data, ${jsonPath(field)}) IN ('integer', 'real') THEN json_extract(data, ${jsonPath(field)}) END)`;
+  #fieldSql(
+    field: string,
+    spec: FieldSpec,
+  ): { text: Prisma.Sql; number: Prisma.Sql; key: Prisma.Sql } {
+    const provider = this.#provider === 'postgresql' ? 'postgresql' : 'sqlite';
+    const sql = fieldExpressions(provider, storable('field', field), spec);
+    return { text: Prisma.raw(sql.text), number: Prisma.raw(sql.number), key: Prisma.raw(sql.key) };
   }
 }
 
-function jsonPath(field: string): string {
-  return `$."${field.replace(/"/g, '""')}"`;
+/** The client or an interactive transaction's: what the queries run on. */
+type Queryable = Pick<PrismaClient, '$queryRaw'>;
+
+/** PostgreSQL's query_canceled (57014), as the pg driver and Prisma's adapter report it. */
+function isStatementTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    const text = `${(e as { message?: unknown }).message ?? ''} ${JSON.stringify((e as { meta?: unknown }).meta ?? null)}`;
+    if (code === '57014' || /57014|statement timeout/.test(text)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 interface RawRecord {

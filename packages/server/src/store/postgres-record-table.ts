@@ -2,6 +2,8 @@ import pg from 'pg';
 import {
   groupFieldPath,
   type RecordTable,
+  recordIndexPrefix,
+  recordIndexSpecs,
   type SqlDialect,
   unknownRunError,
 } from './record-table.js';
@@ -9,7 +11,9 @@ import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
 import {
   assertWritable,
+  type FieldSchema,
   type FinishRunInput,
+  type IndexChanges,
   planUpsert,
   recordJson,
   type RecordGroups,
@@ -321,6 +325,36 @@ export class PostgresRecordTable implements RecordTable {
       ],
     );
     return result.rowCount ?? 0;
+  }
+
+  async ensureIndexes(
+    crmSource: string,
+    entity: string,
+    fields: FieldSchema,
+    primaryKey?: string,
+  ): Promise<IndexChanges> {
+    const wanted = recordIndexSpecs('postgresql', crmSource, entity, fields, primaryKey);
+    const prefix = recordIndexPrefix(crmSource, entity);
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT indexname AS name FROM pg_indexes
+       WHERE schemaname = current_schema() AND tablename = 'crm_record' AND left(indexname, $1) = $2`,
+      [prefix.length, prefix],
+    );
+    const have = new Set(rows.map((row) => row.name));
+    const keep = new Set(wanted.map((index) => index.name));
+    const created = wanted.filter((index) => !have.has(index.name));
+    const dropped = [...have].filter((name) => !keep.has(name));
+    if (created.length === 0 && dropped.length === 0) return { created: [], dropped: [] };
+    await this.#transaction(async (client) => {
+      // Two processes preparing the same entity at once: the second waits for the first.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [prefix]);
+      for (const name of dropped) await client.query(`DROP INDEX IF EXISTS "${name}"`);
+      for (const index of created) await client.query(index.sql);
+    });
+    // An expression index has its own statistics, which only ANALYZE gathers: without them
+    // the planner guesses a filter's selectivity.
+    if (created.length > 0) await this.pool.query('ANALYZE crm_record');
+    return { created: created.map((index) => index.field), dropped };
   }
 
   async close(): Promise<void> {}

@@ -6,6 +6,7 @@ import {
   type FinishRunInput,
   newRun,
   type RecordGroups,
+  type RecordIndexes,
   type GroupedDeletes,
   type LocalChangeStore,
   type RecordWrite,
@@ -72,6 +73,10 @@ export class PrismaStore implements Store {
   readonly location: string;
   readonly groupedDeletes: GroupedDeletes = {
     softDeleteMissingInGroups: (...args) => this.#softDeleteMissingInGroups(...args),
+  };
+  readonly recordIndexes: RecordIndexes = {
+    ensureIndexes: (crmSource, entity, fields, primaryKey) =>
+      this.#records.ensureIndexes(crmSource, entity, fields, primaryKey),
   };
   readonly localChanges: LocalChangeStore;
   readonly requestBudgets: DatabaseRequestBudgets;

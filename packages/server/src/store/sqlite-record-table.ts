@@ -4,6 +4,8 @@ import { SQLITE_BUSY_TIMEOUT_MS } from './postgres-pool.js';
 import {
   groupFieldPath,
   type RecordTable,
+  recordIndexPrefix,
+  recordIndexSpecs,
   type SqlDialect,
   unknownRunError,
 } from './record-table.js';
@@ -11,7 +13,9 @@ import type { ColumnCodec } from './run-row.js';
 import { runStatements, type Statement } from './run-statements.js';
 import {
   assertWritable,
+  type FieldSchema,
   type FinishRunInput,
+  type IndexChanges,
   planUpsert,
   recordJson,
   type RecordGroups,
@@ -254,6 +258,34 @@ export class SqliteRecordTable implements RecordTable {
       keep: JSON.stringify([...keep]),
     };
     return this.#whenUnlocked(() => statement.run(params).changes);
+  }
+
+  async ensureIndexes(
+    crmSource: string,
+    entity: string,
+    fields: FieldSchema,
+    primaryKey?: string,
+  ): Promise<IndexChanges> {
+    const wanted = recordIndexSpecs('sqlite', crmSource, entity, fields, primaryKey);
+    const prefix = recordIndexPrefix(crmSource, entity);
+    const existing = this.db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm_record'
+           AND substr(name, 1, length(?)) = ?`,
+      )
+      .pluck()
+      .all(prefix, prefix) as string[];
+    const have = new Set(existing);
+    const keep = new Set(wanted.map((index) => index.name));
+    const created = wanted.filter((index) => !have.has(index.name));
+    const dropped = existing.filter((name) => !keep.has(name));
+    if (created.length === 0 && dropped.length === 0) return { created: [], dropped: [] };
+    const change = this.db.transaction(() => {
+      for (const name of dropped) this.db.exec(`DROP INDEX IF EXISTS "${name}"`);
+      for (const index of created) this.db.exec(index.sql);
+    });
+    await this.#whenUnlocked(() => change.immediate());
+    return { created: created.map((index) => index.field), dropped };
   }
 
   async close(): Promise<void> {

@@ -146,7 +146,7 @@ export const RECORDS = /* GraphQL */ `
       syncStatus: $syncStatus
     ) {
       totalCount
-      columns { name type required }
+      columns { name type required indexed }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       edges {
         cursor

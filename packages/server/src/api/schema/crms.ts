@@ -21,6 +21,11 @@ export const FieldDefinitionRef = builder
         resolve: (f) => f.spec.type,
       }),
       required: t.boolean({ resolve: (f) => f.spec.required ?? false }),
+      indexed: t.boolean({
+        description:
+          'The store indexes this field: filters and sorts on it read an index. On any other field they read every record of the entity, within a time budget (error code SCAN_TIMEOUT).',
+        resolve: (f) => f.spec.indexed === true,
+      }),
       description: t.string({ nullable: true, resolve: (f) => f.spec.description ?? null }),
     }),
   });

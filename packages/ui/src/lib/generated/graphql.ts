@@ -194,7 +194,7 @@ export type RecordsQueryVariables = Exact<{
 }>;
 
 
-export type RecordsQuery = { entity: { name: string, displayName: string, primaryKey: string, recordCount: number, writable: boolean } | null, records: { totalCount: number, columns: Array<{ name: string, type: string, required: boolean }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { externalId: string, lastSyncedAt: string, deletedAt: string | null, fields: Array<{ name: string, type: string, value: unknown }>, sync: { status: RecordSyncStatus, reason: string | null } } }> } };
+export type RecordsQuery = { entity: { name: string, displayName: string, primaryKey: string, recordCount: number, writable: boolean } | null, records: { totalCount: number, columns: Array<{ name: string, type: string, required: boolean, indexed: boolean }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { externalId: string, lastSyncedAt: string, deletedAt: string | null, fields: Array<{ name: string, type: string, value: unknown }>, sync: { status: RecordSyncStatus, reason: string | null } } }> } };
 
 export type RunsQueryVariables = Exact<{
   filter?: RunFilter | null | undefined;
