@@ -45,7 +45,8 @@ const LIVE_HISTORY_COLUMNS = [
 const HISTORY_INDEXES = [
   ['crm_source', 'sync_type', 'start_time desc'],
   ['status', 'start_time desc'],
-  ['end_time desc'],
+  // The seed's end_time index, widened to cover the dashboard's window figures (issue 21).
+  ['end_time desc', 'status', 'error_kind', 'crm_source', 'start_time', 'records_processed'],
   // Partial and unique: one running, non-dry run per (crm, entity).
   ['crm_source', 'sync_type'],
 ];
