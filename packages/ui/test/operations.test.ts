@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { createServer, connect as netConnect } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  axe,
   launchBrowser,
   missingPrerequisite,
   PHONE,
@@ -24,7 +24,6 @@ if (missing && process.env.CI === 'true')
 if (missing) console.warn(`skipping the operations browser tests: ${missing}`);
 
 const WIDE = { width: 1440, height: 900 };
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 function reachable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -43,35 +42,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((r) => server.close(r));
   return port;
-}
-
-/** Serious and critical axe-core violations of the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run(
-            context: Document,
-            options: unknown,
-          ): Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-    }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
 }
 
 const mariadb = await reachable(3306);

@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import { type FakeHubspotHandle, startFakeHubspot } from '@crmsync/plugin-hubspot/fake-server';
 import { fakeZohoConfig, startFakeZoho } from '@crmsync/plugin-zoho/fake-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  axe,
   launchBrowser,
   missingPrerequisite,
   PHONE,
@@ -26,36 +26,6 @@ if (missing) console.warn(`skipping the writeback browser tests: ${missing}`);
 
 const WIDE = { width: 1440, height: 900 };
 const DEALS = 300;
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** Serious and critical axe-core violations of the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run(
-            context: Document,
-            options: unknown,
-          ): Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-    }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
-}
 
 describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSpot fakes)', () => {
   let zoho: Awaited<ReturnType<typeof startFakeZoho>>;
