@@ -2,7 +2,7 @@ import type { PerformanceMetrics, RunEvent } from '@crmsync/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApiRuntime } from '../runtime/api-runtime.js';
 import type { HealthMonitor } from './health-monitor.js';
-import { endTimes } from './monitoring-queries.js';
+import { latestRunIds } from './monitoring-queries.js';
 
 /** The status label of a run: the stored status, with a cancelled failure told apart. */
 export function runStatusLabel(status: string, errorKind: string | null | undefined): string {
@@ -100,41 +100,41 @@ export class ApiMetrics {
     // Each scrape refills these gauges from one set of queries, before the registry renders.
     this.#refresh = async () => {
       const now = new Date();
-      const [groups, successes, schedules] = await Promise.all([
-        prisma.syncHistory.groupBy({
-          by: ['crmSource', 'syncType', 'status', 'errorKind'],
-          _count: { _all: true },
-          _sum: {
-            recordsProcessed: true,
-            recordsCreated: true,
-            recordsUpdated: true,
-            recordsFailed: true,
-          },
-        }),
-        // The newest successful run of each pair by id (UUIDv7 of the start), its end read after.
-        prisma.syncHistory.groupBy({
-          by: ['crmSource', 'syncType'],
-          where: { status: 'success' },
-          _max: { id: true },
-        }),
+      // Whole-history figures from the totals the database keeps (`sync_history_totals`, one
+      // row per group): a scrape reads a few hundred rows, not every run ever stored.
+      const [groups, schedules] = await Promise.all([
+        prisma.syncHistoryTotal.findMany({ where: { runs: { gt: 0 } } }),
         prisma.syncSchedule.findMany({
           where: { enabled: true, nextRun: { lt: now } },
           select: { nextRun: true },
         }),
       ]);
+      // The newest successful run of each pair that has one, found through the pair's index.
+      const succeeded = groups
+        .filter((g) => g.status === 'success')
+        .map((g) => ({ crm: g.crmSource, entity: g.syncType }));
+      const ids = await latestRunIds(prisma, runtime.provider, succeeded, 'success');
+      const newest =
+        ids.length === 0
+          ? []
+          : await prisma.syncHistory.findMany({
+              where: { id: { in: ids } },
+              select: { crmSource: true, syncType: true, startTime: true, endTime: true },
+            });
       runs.reset();
       records.reset();
       lastSuccess.reset();
       const outcomes = new Map<string, Record<string, number>>();
       for (const g of groups) {
         const labels = { crm: g.crmSource, entity: g.syncType };
-        runs.inc({ ...labels, status: runStatusLabel(g.status, g.errorKind) }, g._count._all);
+        const status = runStatusLabel(g.status, g.errorKind === '' ? null : g.errorKind);
+        runs.inc({ ...labels, status }, Number(g.runs));
         const key = `${g.crmSource}\u0000${g.syncType}`;
         const sums = outcomes.get(key) ?? { processed: 0, created: 0, updated: 0, failed: 0 };
-        sums.processed! += g._sum.recordsProcessed ?? 0;
-        sums.created! += g._sum.recordsCreated ?? 0;
-        sums.updated! += g._sum.recordsUpdated ?? 0;
-        sums.failed! += g._sum.recordsFailed ?? 0;
+        sums.processed! += Number(g.recordsProcessed);
+        sums.created! += Number(g.recordsCreated);
+        sums.updated! += Number(g.recordsUpdated);
+        sums.failed! += Number(g.recordsFailed);
         outcomes.set(key, sums);
       }
       for (const [key, sums] of outcomes) {
@@ -142,13 +142,9 @@ export class ApiMetrics {
         for (const [outcome, value] of Object.entries(sums))
           records.set({ crm, entity, outcome }, value);
       }
-      const ends = await endTimes(
-        prisma,
-        successes.flatMap((s) => (s._max.id ? [s._max.id] : [])),
-      );
-      for (const s of successes) {
-        const end = s._max.id ? ends.get(s._max.id) : undefined;
-        if (end) lastSuccess.set({ crm: s.crmSource, entity: s.syncType }, end.getTime() / 1_000);
+      for (const run of newest) {
+        const end = run.endTime ?? run.startTime;
+        lastSuccess.set({ crm: run.crmSource, entity: run.syncType }, end.getTime() / 1_000);
       }
       const behind = schedules.map((s) => (now.getTime() - s.nextRun!.getTime()) / 1_000);
       lag.set(Math.max(0, ...behind));

@@ -67,25 +67,28 @@ export async function overview(prisma: PrismaClient, now = new Date()): Promise<
 }
 
 /**
- * The newest run id of each (crm, entity), in one round trip: one correlated lookup per pair,
- * each answered by the (crm_source, sync_type, start_time) index.
+ * The newest run id of each (crm, entity) — of a given status when one is named — in one round
+ * trip: one correlated lookup per pair, each answered by the (crm_source, sync_type,
+ * start_time) index, walked newest first.
  */
 export async function latestRunIds(
   prisma: PrismaClient,
   provider: DatabaseProvider,
   pairs: Array<{ crm: string; entity: string }>,
+  status?: string,
 ): Promise<string[]> {
   if (pairs.length === 0) return [];
   const values = Prisma.join(pairs.map((p) => Prisma.sql`(${p.crm}, ${p.entity})`));
+  const ofStatus = status === undefined ? Prisma.empty : Prisma.sql`AND h.status = ${status}`;
   const rows =
     provider === 'postgresql'
       ? await prisma.$queryRaw<Array<{ id: string | null }>>(Prisma.sql`
           SELECT (SELECT h.id FROM sync_history h WHERE h.crm_source = p.crm AND h.sync_type = p.entity
-                  ORDER BY h.start_time DESC LIMIT 1) AS id
+                  ${ofStatus} ORDER BY h.start_time DESC LIMIT 1) AS id
           FROM (VALUES ${values}) AS p(crm, entity)`)
       : await prisma.$queryRaw<Array<{ id: string | null }>>(Prisma.sql`
           SELECT (SELECT h.id FROM sync_history h WHERE h.crm_source = p.column1 AND h.sync_type = p.column2
-                  ORDER BY h.start_time DESC LIMIT 1) AS id
+                  ${ofStatus} ORDER BY h.start_time DESC LIMIT 1) AS id
           FROM (VALUES ${values}) AS p`);
   return rows.flatMap((r) => (r.id ? [r.id] : []));
 }
