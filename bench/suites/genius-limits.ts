@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type mysqlTypes from 'mysql2';
-import { type BenchLimit, runInChild } from '../lib.js';
+import { type BenchLimit, peakRssGrowth, runInChild } from '../lib.js';
 
 // What the Genius figures of plugins.bench.ts and genius-scale.bench.ts are measured against:
 // MariaDB's own read of the change-orders table, and the peak RSS of the plugin's stream.
@@ -10,7 +10,6 @@ const geniusRequire = createRequire(
   new URL('../../packages/plugin-genius/package.json', import.meta.url),
 );
 const mysql = geniusRequire('mysql2') as typeof mysqlTypes;
-const MB = 1024 * 1024;
 
 /** MariaDB's raw read rate: one plain SELECT of the whole table, rows streamed by the driver. */
 export async function rawStreamedSelect(url: string): Promise<{ rows: number; seconds: number }> {
@@ -47,19 +46,5 @@ export async function dryRunRssGrowth(
   const many = await runInChild<{ count: number }>(child, { ...args, rows: big });
   if (few.result.count !== small || many.result.count !== big)
     throw new Error('child read the wrong number of rows');
-  return {
-    growth: (many.maxRssBytes - few.maxRssBytes) / MB,
-    limits: [
-      {
-        name: `peak RSS at ${small.toLocaleString('en-US')}`,
-        value: few.maxRssBytes / MB,
-        unit: 'MB',
-      },
-      {
-        name: `peak RSS at ${big.toLocaleString('en-US')}`,
-        value: many.maxRssBytes / MB,
-        unit: 'MB',
-      },
-    ],
-  };
+  return peakRssGrowth(few, many, small, big);
 }
