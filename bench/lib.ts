@@ -113,6 +113,29 @@ export function runInChild<T>(module: string, args: unknown): Promise<ChildResul
   });
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * How much more a child's peak RSS was at `big` than at `small` (records, rows: what the
+ * figure counts), in MB, with both peaks as the figure's limits.
+ */
+export function peakRssGrowth(
+  few: ChildResult<unknown>,
+  many: ChildResult<unknown>,
+  small: number,
+  big: number,
+): { growth: number; limits: BenchLimit[] } {
+  const at = (count: number, bytes: number) => ({
+    name: `peak RSS at ${count.toLocaleString('en-US')}`,
+    value: bytes / MB,
+    unit: 'MB',
+  });
+  return {
+    growth: (many.maxRssBytes - few.maxRssBytes) / MB,
+    limits: [at(small, few.maxRssBytes), at(big, many.maxRssBytes)],
+  };
+}
+
 /** The median of `values` (the mean of the middle two when their number is even). */
 export const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -12,15 +12,11 @@ import {
 } from '../../packages/server/src/api/runtime.js';
 import { startApiServer } from '../../packages/server/src/api/server.js';
 import { openStore, Prisma, type PrismaStore } from '../../packages/server/src/store/index.js';
-import {
-  createPostgresTestDatabase,
-  createSqliteTestDatabase,
-  postgresUnavailable,
-  type TestDatabase,
-} from '../../packages/server/test/store/test-databases.js';
+import type { TestDatabase } from '../../packages/server/test/store/test-databases.js';
 import { createRequire } from 'node:module';
 import type * as GraphqlWs from 'graphql-ws';
 import type WsTypes from 'ws';
+import { forEachDatabase } from '../databases.js';
 import type { BenchContext, BenchSuite } from '../lib.js';
 
 // The clients are the server package's dependencies, not the workspace root's.
@@ -264,23 +260,9 @@ const suite: BenchSuite = {
   name: 'api',
   async run(ctx) {
     const rows = ctx.quick ? 50_000 : 1_000_000;
-    const sqlite = createSqliteTestDatabase();
-    try {
-      await benchDatabase(ctx, 'sqlite', sqlite, rows);
-    } finally {
-      await sqlite.drop();
-    }
-    const problem = await postgresUnavailable();
-    if (problem) {
-      ctx.log(`PostgreSQL skipped: ${problem}`);
-      return;
-    }
-    const postgres = await createPostgresTestDatabase();
-    try {
-      await benchDatabase(ctx, 'postgresql', postgres, rows);
-    } finally {
-      await postgres.drop();
-    }
+    await forEachDatabase(ctx, (provider, database) =>
+      benchDatabase(ctx, provider, database, rows),
+    );
   },
 };
 

@@ -9,12 +9,8 @@ import {
   ScanTimeoutError,
 } from '../../packages/server/src/records/records-query.js';
 import { openStore, type PrismaStore } from '../../packages/server/src/store/index.js';
-import {
-  createPostgresTestDatabase,
-  createSqliteTestDatabase,
-  postgresUnavailable,
-  type TestDatabase,
-} from '../../packages/server/test/store/test-databases.js';
+import type { TestDatabase } from '../../packages/server/test/store/test-databases.js';
+import { createBenchDatabase, forEachProvider } from '../databases.js';
 import type { BenchContext, BenchSuite } from '../lib.js';
 
 // The data browser at the seeds' size (issue 28): a leads-like entity of BROWSER_SCALE_ROWS
@@ -177,8 +173,7 @@ async function bytesPerRecord(
 }
 
 async function measure(provider: 'sqlite' | 'postgresql', rows: number, ctx: BenchContext) {
-  const db =
-    provider === 'sqlite' ? createSqliteTestDatabase() : await createPostgresTestDatabase();
+  const db = await createBenchDatabase(provider);
   const report = (name: string, value: number, unit: string, goal?: string, met?: boolean) =>
     ctx.report({
       suite: 'browser-scale',
@@ -312,17 +307,7 @@ const suite: BenchSuite = {
         `BROWSER_SCALE_ROWS must be an integer ≥ 1000, got ${process.env.BROWSER_SCALE_ROWS}`,
       );
     const providers = (process.env.BROWSER_SCALE_DATABASES ?? 'sqlite,postgresql').split(',');
-    for (const provider of ['sqlite', 'postgresql'] as const) {
-      if (!providers.includes(provider)) continue;
-      if (provider === 'postgresql') {
-        const why = await postgresUnavailable();
-        if (why) {
-          ctx.log(`  skipping PostgreSQL: ${why}`);
-          continue;
-        }
-      }
-      await measure(provider, rows, ctx);
-    }
+    await forEachProvider(ctx, (provider) => measure(provider, rows, ctx), providers);
   },
 };
 export default suite;

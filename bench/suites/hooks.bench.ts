@@ -13,12 +13,8 @@ import {
 import { WebhookProcessor } from '../../packages/server/src/hooks/webhook-processor.js';
 import { WebhookEventStore } from '../../packages/server/src/hooks/webhook-store.js';
 import { openStore, type PrismaStore } from '../../packages/server/src/store/index.js';
-import {
-  createPostgresTestDatabase,
-  createSqliteTestDatabase,
-  postgresUnavailable,
-  type TestDatabase,
-} from '../../packages/server/test/store/test-databases.js';
+import type { TestDatabase } from '../../packages/server/test/store/test-databases.js';
+import { forEachProvider, withBenchDatabase } from '../databases.js';
 import type { BenchContext, BenchSuite } from '../lib.js';
 
 // Webhooks end to end, as deployed: the real endpoint (HubSpot v3 signatures checked) stores
@@ -266,26 +262,15 @@ async function burst(
 const suite: BenchSuite = {
   name: 'hooks',
   async run(ctx) {
-    const backends: Array<[string, () => Promise<TestDatabase>]> = [
-      ['sqlite', async () => createSqliteTestDatabase()],
-    ];
-    const problem = await postgresUnavailable();
-    if (problem) ctx.log(`PostgreSQL skipped: ${problem}`);
-    else backends.push(['postgresql', () => createPostgresTestDatabase()]);
-    for (const [backend, create] of backends)
+    await forEachProvider(ctx, async (backend) => {
       for (const measure of [
         latency,
         burst,
         // The same burst with a max wait longer than this machine takes to deliver it.
         (c: BenchContext, b: string, d: TestDatabase) => burst(c, b, d, 60_000),
-      ]) {
-        const database = await create();
-        try {
-          await measure(ctx, backend, database);
-        } finally {
-          await database.drop();
-        }
-      }
+      ])
+        await withBenchDatabase(backend, (database) => measure(ctx, backend, database));
+    });
   },
 };
 

@@ -7,7 +7,13 @@ import {
 } from '../../packages/plugin-marketsharp/src/fake-server/index.js';
 import { entitySet } from '../../packages/plugin-marketsharp/src/schema.js';
 import { marketsharpAuthorization } from '../../packages/plugin-marketsharp/src/hmac.js';
-import { type BenchContext, type BenchSuite, describeCpu, runInChild } from '../lib.js';
+import {
+  type BenchContext,
+  type BenchSuite,
+  describeCpu,
+  peakRssGrowth,
+  runInChild,
+} from '../lib.js';
 import { createRequestMetrics, type Logger } from '../../packages/core/src/index.js';
 import five9Plugin from '../../packages/plugin-five9/src/index.js';
 import {
@@ -33,7 +39,6 @@ import {
 //   records/s beside the fake's raw page rate (the same pages fetched and thrown away
 //   unparsed), and the read's peak RSS at 100k vs 1M (goal: growth < 50 MB).
 
-const MB = 1024 * 1024;
 const msChild = fileURLToPath(
   new URL('../../packages/plugin-marketsharp/bench/read-child.ts', import.meta.url),
 );
@@ -108,24 +113,13 @@ async function marketsharp(ctx: BenchContext) {
       ],
       ratio: rate / rawRate,
     });
-    const growth = (many.maxRssBytes - few.maxRssBytes) / MB;
+    const { growth, limits } = peakRssGrowth(few, many, small, big);
     ctx.report({
       suite: 'odd',
       name: `marketsharp: peak RSS growth ${small.toLocaleString('en-US')} → ${big.toLocaleString('en-US')} activities`,
       value: growth,
       unit: 'MB',
-      limits: [
-        {
-          name: `peak RSS at ${small.toLocaleString('en-US')}`,
-          value: few.maxRssBytes / MB,
-          unit: 'MB',
-        },
-        {
-          name: `peak RSS at ${big.toLocaleString('en-US')}`,
-          value: many.maxRssBytes / MB,
-          unit: 'MB',
-        },
-      ],
+      limits,
       goal: '< 50 MB',
       met: growth < 50,
     });

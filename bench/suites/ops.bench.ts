@@ -8,18 +8,14 @@ import { createApiRuntime, noSyncs } from '../../packages/server/src/api/runtime
 import { withTimeout } from '../../packages/server/src/api/health-monitor.js';
 import { startApiServer } from '../../packages/server/src/api/server.js';
 import { openStore } from '../../packages/server/src/store/index.js';
-import {
-  createPostgresTestDatabase,
-  createSqliteTestDatabase,
-  postgresUnavailable,
-  type TestDatabase,
-} from '../../packages/server/test/store/test-databases.js';
+import type { TestDatabase } from '../../packages/server/test/store/test-databases.js';
 import {
   OVERVIEW,
   OVERVIEW_CHARTS,
   OVERVIEW_ERRORS,
   OVERVIEW_HEALTH,
 } from '../../packages/ui/src/lib/queries.js';
+import { forEachDatabase } from '../databases.js';
 import type { BenchContext, BenchSuite } from '../lib.js';
 import { benchPlugins, fillHistory } from './api.bench.js';
 
@@ -243,23 +239,9 @@ const suite: BenchSuite = {
   name: 'ops',
   async run(ctx) {
     const rows = ctx.quick ? 50_000 : 1_000_000;
-    const sqlite = createSqliteTestDatabase();
-    try {
-      await benchDatabase(ctx, 'SQLite', sqlite, rows);
-    } finally {
-      await sqlite.drop();
-    }
-    const why = await postgresUnavailable();
-    if (why) {
-      ctx.log(`PostgreSQL skipped: ${why}`);
-      return;
-    }
-    const pg = await createPostgresTestDatabase();
-    try {
-      await benchDatabase(ctx, 'PostgreSQL', pg, rows);
-    } finally {
-      await pg.drop();
-    }
+    await forEachDatabase(ctx, (provider, database) =>
+      benchDatabase(ctx, provider === 'sqlite' ? 'SQLite' : 'PostgreSQL', database, rows),
+    );
   },
 };
 export default suite;

@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type mysqlTypes from 'mysql2';
 import {
   createRequestMetrics,
   type Logger,
@@ -18,40 +15,17 @@ import { CallRailClient } from '../../packages/plugin-callrail/src/client.js';
 import { calls } from '../../packages/plugin-callrail/src/entities/calls.js';
 import { CallRailFakeServer } from '../../packages/plugin-callrail/src/fake-server/index.js';
 import { createCallRailTransport } from '../../packages/plugin-callrail/src/transport.js';
-import { type BenchContext, type BenchSuite, runInChild } from '../lib.js';
+import type { BenchContext, BenchSuite } from '../lib.js';
+import { dryRunRssGrowth, rawStreamedSelect } from './genius-limits.js';
 
 // Plugins of different shapes, each beside the limit that bounds it, measured in the same run:
 // - Genius: keyset-paged reads of a change-orders table vs MariaDB's own streamed SELECT of
 //   the same rows; peak RSS of the plugin's stream at 100k vs 1M rows (goal: < 50 MB growth).
 // - CallRail: requests/s the client sustains against the fake's hourly limit (window shrunk).
 
-const geniusRequire = createRequire(
-  new URL('../../packages/plugin-genius/package.json', import.meta.url),
-);
-const mysql = geniusRequire('mysql2') as typeof mysqlTypes;
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const TZ = 'UTC';
 const BATCH = 5_000;
-const MB = 1024 * 1024;
-
-/** MariaDB's raw read rate: one plain SELECT of the whole table, rows streamed by the driver. */
-async function rawStreamedSelect(url: string): Promise<{ rows: number; seconds: number }> {
-  const conn = mysql.createConnection({ uri: url, dateStrings: true });
-  const started = performance.now();
-  let rows = 0;
-  await new Promise<void>((resolve, reject) => {
-    conn
-      .query('SELECT * FROM job_change_order')
-      .stream()
-      .on('data', () => {
-        rows++;
-      })
-      .on('end', () => resolve())
-      .on('error', reject);
-  });
-  await new Promise<void>((resolve) => conn.end(() => resolve()));
-  return { rows, seconds: (performance.now() - started) / 1000 };
-}
 
 async function pluginRead(url: string): Promise<{ rows: number; seconds: number }> {
   const client = GeniusClient.connect({
@@ -142,32 +116,14 @@ async function genius(ctx: BenchContext): Promise<void> {
     await store.close();
 
     t = performance.now();
-    const child = fileURLToPath(
-      new URL('../../packages/plugin-genius/bench/stream-child.ts', import.meta.url),
-    );
     const args = { url: db.url, timeZone: TZ, batchSize: BATCH };
-    const few = await runInChild<{ count: number }>(child, { ...args, rows: small });
-    const many = await runInChild<{ count: number }>(child, { ...args, rows: big });
-    if (few.result.count !== small || many.result.count !== big)
-      throw new Error('child read the wrong number of rows');
-    const growth = (many.maxRssBytes - few.maxRssBytes) / MB;
+    const { growth, limits } = await dryRunRssGrowth(args, small, big);
     ctx.report({
       suite: 'plugins',
       name: `genius peak RSS growth ${small.toLocaleString('en-US')} → ${big.toLocaleString('en-US')} rows (engine --dry-run)`,
       value: growth,
       unit: 'MB',
-      limits: [
-        {
-          name: `peak RSS at ${small.toLocaleString('en-US')}`,
-          value: few.maxRssBytes / MB,
-          unit: 'MB',
-        },
-        {
-          name: `peak RSS at ${big.toLocaleString('en-US')}`,
-          value: many.maxRssBytes / MB,
-          unit: 'MB',
-        },
-      ],
+      limits,
       goal: '< 50 MB',
       met: growth < 50,
     });

@@ -3,11 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { startFakerServer } from '@crmsync/plugin-faker';
 import type { RecordWrite } from '../../packages/core/src/index.js';
 import { openStore, type PrismaStore } from '../../packages/server/src/store/index.js';
-import {
-  createPostgresTestDatabase,
-  createSqliteTestDatabase,
-  postgresUnavailable,
-} from '../../packages/server/test/store/test-databases.js';
+import { createSqliteTestDatabase } from '../../packages/server/test/store/test-databases.js';
+import { forEachDatabase } from '../databases.js';
 import { type BenchContext, type BenchSuite, describeCpu, median, runInChild } from '../lib.js';
 import { benchLiveCount } from './store-count.js';
 import { postgresRawInsert, readSynced, sqliteRawInsert } from './store-raw.js';
@@ -372,16 +369,7 @@ const suite: BenchSuite = {
     const sample = ctx.quick ? 1_000 : 5_000;
     const rounds = ctx.quick ? 1 : 3;
 
-    for (const provider of ['sqlite', 'postgresql'] as const) {
-      if (provider === 'postgresql') {
-        const problem = await postgresUnavailable();
-        if (problem) {
-          ctx.log(`PostgreSQL skipped: ${problem}`);
-          continue;
-        }
-      }
-      const database =
-        provider === 'sqlite' ? createSqliteTestDatabase() : await createPostgresTestDatabase();
+    await forEachDatabase(ctx, async (provider, database) => {
       // The engine rounds each get an empty database: a file, or a schema of the PG database.
       const engineDatabases = Array.from({ length: rounds }, () =>
         provider === 'sqlite' ? createSqliteTestDatabase() : undefined,
@@ -404,10 +392,9 @@ const suite: BenchSuite = {
           await countDatabase?.drop();
         }
       } finally {
-        await database.drop();
         for (const db of engineDatabases) await db?.drop();
       }
-    }
+    });
     await benchMemory(ctx, 20_000, ctx.quick ? 100_000 : 1_000_000);
   },
 };

@@ -1,47 +1,15 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DESKTOP,
-  launchBrowser,
-  missingPrerequisite,
-  PHONE,
-  type StartedCrmsync,
-  screenshotDir,
-  shoot,
-  startCrmsync,
-  waitUntilIdle,
-} from './harness.js';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { browserSession, browserSkipReason, PHONE, shoot, waitUntilIdle } from './harness.js';
 
-const missing = missingPrerequisite();
-if (missing && process.env.CI === 'true')
-  throw new Error(`dashboard browser tests cannot run: ${missing}`);
-if (missing) console.warn(`skipping the dashboard browser tests: ${missing}`);
+const missing = browserSkipReason('the dashboard browser tests');
 
 describe.skipIf(missing !== null)('dashboard in a real browser', () => {
-  let crmsync: StartedCrmsync;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    crmsync = await startCrmsync();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: DESKTOP });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await crmsync?.stop();
-  });
-
-  const go = async (path: string) => {
-    await page.goto(crmsync.url + path);
-    await page.waitForLoadState('networkidle');
-  };
+  const session = browserSession();
 
   it('shows the overview with its cards, CRM status and live connection', async () => {
-    await go('/');
+    const { page } = session;
+    await session.go('/');
     await expect(page.getByRole('heading', { name: 'Overview' }).isVisible()).resolves.toBe(true);
     await page.getByText('Active runs').waitFor();
     await page.getByRole('link', { name: 'Faker' }).first().waitFor();
@@ -51,9 +19,10 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
   });
 
   it('launches a sync from the dialog and follows its progress bar to 100% live', async () => {
+    const { page } = session;
     // The first start syncs the demo CRM; let it finish so this launch is not refused.
-    await waitUntilIdle(crmsync.url);
-    await go('/crm/faker');
+    await waitUntilIdle(session.crmsync.url);
+    await session.go('/crm/faker');
     await page.getByRole('button', { name: 'Sync contacts' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Batch size').fill('50');
@@ -67,13 +36,14 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
     const runId = page.url().split('/').at(-1) ?? '';
     await shoot(page, 'run-desktop');
 
-    await go('/runs');
+    await session.go('/runs');
     await page.locator(`a[href="/runs/${runId}"]`).waitFor();
     await shoot(page, 'runs-desktop');
   });
 
   it('opens the keyboard search with Ctrl+K and navigates to an entity', async () => {
-    await go('/');
+    const { page } = session;
+    await session.go('/');
     await page.keyboard.press('Control+k');
     const box = page.getByRole('combobox', { name: 'Search CRMs, entities and pages' });
     await box.waitFor();
@@ -87,7 +57,8 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
   });
 
   it('browses records with search, sort and paging, and exports the filtered set as CSV', async () => {
-    await go('/crm/faker/contacts');
+    const { page } = session;
+    await session.go('/crm/faker/contacts');
     await page.getByRole('table', { name: 'Records of contacts' }).waitFor();
     const rows = page.getByRole('table', { name: 'Records of contacts' }).locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(25);
@@ -121,7 +92,8 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
   });
 
   it('shows a flag the server rejects on its own field', async () => {
-    await go('/crm/faker?validate=server');
+    const { page } = session;
+    await session.go('/crm/faker?validate=server');
     await page.getByRole('button', { name: 'Sync all' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(/Start date/).fill('2025-13-01');
@@ -133,7 +105,8 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
   });
 
   it('creates, pauses and resumes a schedule', async () => {
-    await go('/schedules');
+    const { page } = session;
+    await session.go('/schedules');
     const form = page.getByRole('form', { name: 'New schedule' });
     await form.getByLabel('CRM').selectOption('faker');
     await form.getByLabel('Entity').selectOption('companies');
@@ -147,7 +120,8 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
   });
 
   it('renders every page at phone width', async () => {
-    const phone = await browser.newPage({ viewport: PHONE });
+    const { page } = session;
+    const phone = await session.browser.newPage({ viewport: PHONE });
     for (const [path, name] of [
       ['/', 'overview'],
       ['/crm/faker', 'crm'],
@@ -155,8 +129,7 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
       ['/runs', 'runs'],
       ['/schedules', 'schedules'],
     ] as const) {
-      await phone.goto(crmsync.url + path);
-      await phone.waitForLoadState('networkidle');
+      await session.go(path, phone);
       await phone.locator('main h1').first().waitFor();
       const overflow = await phone.evaluate(
         () => document.documentElement.scrollWidth - window.innerWidth,
@@ -165,30 +138,19 @@ describe.skipIf(missing !== null)('dashboard in a real browser', () => {
       await shoot(phone, `${name}-phone`);
     }
     await phone.close();
-    await go('/crm/faker');
+    await session.go('/crm/faker');
     await shoot(page, 'crm-desktop');
-    await go('/schedules');
+    await session.go('/schedules');
   }, 60_000);
 });
 
 describe.skipIf(missing !== null)('dashboard sign-in when an API token is set', () => {
-  let crmsync: StartedCrmsync;
-  let browser: Browser;
   const token = 'ui-test-token-9f3c2b';
-
-  beforeAll(async () => {
-    crmsync = await startCrmsync({ CRMSYNC_API_TOKEN: token });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await crmsync?.stop();
-  });
+  const session = browserSession({ env: () => ({ CRMSYNC_API_TOKEN: token }) });
 
   it('asks for the token, refuses a wrong one, and keeps the right one out of script reach', async () => {
-    const page = await browser.newPage({ viewport: DESKTOP });
-    await page.goto(`${crmsync.url}/runs`);
+    const { page } = session;
+    await page.goto(`${session.crmsync.url}/runs`);
     await page.waitForURL(/\/login\?next=/);
     await shoot(page, 'login-desktop');
     await page.getByLabel('API token').fill('wrong-token');

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const cli = join(root, 'packages/server/dist/cli/main.js');
@@ -21,6 +22,17 @@ export function missingPrerequisite(): string | null {
   if (!existsSync(CHROMIUM))
     return `no Chromium at ${CHROMIUM}; run \`bash scripts/ensure-chromium.sh\``;
   return null;
+}
+
+/**
+ * Why `tests` (e.g. "the dashboard browser tests") are skipped here, or null when they can
+ * run. Under `CI=true` a missing prerequisite throws instead: those tests must run in CI.
+ */
+export function browserSkipReason(tests: string): string | null {
+  const missing = missingPrerequisite();
+  if (missing && process.env.CI === 'true') throw new Error(`${tests} cannot run: ${missing}`);
+  if (missing) console.warn(`skipping ${tests}: ${missing}`);
+  return missing;
 }
 
 export interface StartedCrmsync {
@@ -153,4 +165,57 @@ export async function axe(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+}
+
+/** GraphQL answers are read field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type GraphqlAnswer = { data?: Record<string, any>; errors?: unknown[] };
+
+/** crmsync, Chromium and one page for the tests of a describe block (see `browserSession`). */
+export class BrowserSession {
+  crmsync!: StartedCrmsync;
+  browser!: Browser;
+  page!: Page;
+
+  /** Opens `path` of crmsync in `page` (default the session's) and waits for the network. */
+  async go(path: string, page: Page = this.page): Promise<void> {
+    await page.goto(this.crmsync.url + path);
+    await page.waitForLoadState('networkidle');
+  }
+
+  /** One GraphQL request to crmsync's API. */
+  async gql(query: string, variables: Record<string, unknown> = {}): Promise<GraphqlAnswer> {
+    const res = await fetch(`${this.crmsync.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphqlAnswer;
+  }
+}
+
+/**
+ * Registers, in the calling describe block, a beforeAll that starts `crmsync start` with the
+ * environment `env` returns (called then, so it can read fakes an earlier hook started), the
+ * browser and a page at `viewport` (default DESKTOP), and an afterAll that stops them. The
+ * session's fields are set once that beforeAll has run.
+ */
+export function browserSession(
+  options: {
+    env?: () => Record<string, string> | Promise<Record<string, string>>;
+    viewport?: { width: number; height: number };
+  } = {},
+): BrowserSession {
+  const session = new BrowserSession();
+  beforeAll(async () => {
+    await mkdir(screenshotDir, { recursive: true });
+    session.crmsync = await startCrmsync(await options.env?.());
+    session.browser = await launchBrowser();
+    session.page = await session.browser.newPage({ viewport: options.viewport ?? DESKTOP });
+  }, 120_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.crmsync?.stop();
+  });
+  return session;
 }

@@ -1,27 +1,12 @@
 import { createServer, connect as netConnect } from 'node:net';
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axe,
-  launchBrowser,
-  missingPrerequisite,
-  PHONE,
-  type StartedCrmsync,
-  screenshotDir,
-  shoot,
-  startCrmsync,
-  waitUntilIdle,
-} from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axe, browserSession, browserSkipReason, PHONE, shoot, waitUntilIdle } from './harness.js';
 
 // The operator's view of an unhealthy install (issue 21): a Genius whose password is wrong, a
 // CallRail that refuses connections, identical failures, a cancelled run, a server that stops
 // answering; axe-core on every page at 1440 and 390 px.
 
-const missing = missingPrerequisite();
-if (missing && process.env.CI === 'true')
-  throw new Error(`operations browser tests cannot run: ${missing}`);
-if (missing) console.warn(`skipping the operations browser tests: ${missing}`);
+const missing = browserSkipReason('the operations browser tests');
 
 const WIDE = { width: 1440, height: 900 };
 
@@ -49,55 +34,37 @@ if (!mariadb && process.env.CI === 'true' && !missing)
   throw new Error('CI=true and MariaDB is not reachable on 127.0.0.1:3306');
 
 describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy CRMs', () => {
-  let crmsync: StartedCrmsync;
-  let browser: Browser;
-  let page: Page;
   let cancelledRun = '';
-
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await fetch(`${crmsync.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers read field by field
-    return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
-  };
-  const go = async (p: Page, path: string) => {
-    await p.goto(crmsync.url + path);
-    await p.waitForLoadState('networkidle');
-  };
+  const session = browserSession({
+    viewport: WIDE,
+    env: async () => {
+      const refused = await closedPort();
+      return {
+        GENIUS_DATABASE_URL: `mysql://crmsync_nobody:wrong-password@127.0.0.1:${mariadb ? 3306 : refused}/genius`,
+        GENIUS_TIMEZONE: 'UTC',
+        CALLRAIL_API_KEY: 'callrail-key-unused',
+        CALLRAIL_ACCOUNT_ID: 'ACC1',
+        CALLRAIL_BASE_URL: `http://127.0.0.1:${refused}/v3`,
+      };
+    },
+  });
 
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    const refused = await closedPort();
-    crmsync = await startCrmsync({
-      GENIUS_DATABASE_URL: `mysql://crmsync_nobody:wrong-password@127.0.0.1:${mariadb ? 3306 : refused}/genius`,
-      GENIUS_TIMEZONE: 'UTC',
-      CALLRAIL_API_KEY: 'callrail-key-unused',
-      CALLRAIL_ACCOUNT_ID: 'ACC1',
-      CALLRAIL_BASE_URL: `http://127.0.0.1:${refused}/v3`,
-    });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: WIDE });
-    await waitUntilIdle(crmsync.url);
+    await waitUntilIdle(session.crmsync.url);
     // Three identical failures of Genius: its credentials are refused.
     for (let i = 0; i < 3; i++) {
-      await gql('mutation($input: StartSyncInput!) { startSync(input: $input) { __typename } }', {
-        input: { crm: 'genius', entity: 'all' },
-      });
-      await waitUntilIdle(crmsync.url);
+      await session.gql(
+        'mutation($input: StartSyncInput!) { startSync(input: $input) { __typename } }',
+        { input: { crm: 'genius', entity: 'all' } },
+      );
+      await waitUntilIdle(session.crmsync.url);
     }
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await crmsync?.stop();
-  });
-
   it('overview: health reasons, grouped failures, a CRM banner, success rate per CRM — at once', async () => {
+    const { page } = session;
     const started = Date.now();
-    await go(page, '/');
+    await session.go('/');
     await page.getByTestId('health').waitFor({ timeout: 10_000 });
     // Health comes from the background checks: no page waits on the unreachable CRM.
     expect(Date.now() - started).toBeLessThan(8_000);
@@ -134,7 +101,8 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
   }, 90_000);
 
   it('a cancelled run asks first, shows Cancelled with the bar where it stopped, and is no failure', async () => {
-    const started = await gql(
+    const { page } = session;
+    const started = await session.gql(
       'mutation($input: StartSyncInput!) { startSync(input: $input) { __typename ... on MutationStartSyncSuccess { data { runId } } } }',
       {
         input: {
@@ -147,7 +115,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
     );
     cancelledRun = started.data?.startSync.data.runId;
     expect(cancelledRun).toBeTruthy();
-    await go(page, `/runs/${cancelledRun}`);
+    await session.go(`/runs/${cancelledRun}`);
     await page
       .getByTestId('run-timing')
       .filter({ hasText: /elapsed/ })
@@ -162,7 +130,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
     expect(await bar.getAttribute('aria-valuetext')).not.toBe('100%');
     // Opened later (no live progress on this page any more), the bar is still where the run
     // stopped: the estimate is stored on the run row when it ends.
-    const stored = await gql(
+    const stored = await session.gql(
       'query($id: ID!) { run(id: $id) { recordsProcessed estimatedTotal } }',
       {
         id: cancelledRun,
@@ -183,15 +151,16 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
     await shoot(page, 'ops-run-cancelled-1440');
     expect(await axe(page), 'run page at 1440').toEqual([]);
 
-    const overview = await gql('{ overview { failedLast24h cancelledLast24h } }');
+    const overview = await session.gql('{ overview { failedLast24h cancelledLast24h } }');
     expect(overview.data?.overview.cancelledLast24h).toBe(1);
-    await go(page, '/');
+    await session.go('/');
     await page.getByTestId('health').waitFor();
     expect(await page.getByTestId('most-failing').textContent()).not.toMatch(/faker/);
   }, 90_000);
 
   it('records page: Next, Previous back to the same rows, page N of M, page size', async () => {
-    await go(page, '/crm/faker/contacts');
+    const { page } = session;
+    await session.go('/crm/faker/contacts');
     const table = page.getByRole('table', { name: 'Records of contacts' });
     const rows = table.locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(25);
@@ -215,7 +184,8 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
   }, 60_000);
 
   it('schedules: invalid cron refused with the reason, 5m accepted with its next run, duplicates refused', async () => {
-    await go(page, '/schedules');
+    const { page } = session;
+    await session.go('/schedules');
     const form = page.getByRole('form', { name: 'New schedule' });
     await form.getByLabel('CRM').selectOption('faker');
     await form.getByLabel('Entity').selectOption('deals');
@@ -268,9 +238,9 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
     ];
     const problems: string[] = [];
     for (const viewport of [WIDE, PHONE]) {
-      const fresh = await browser.newPage({ viewport });
+      const fresh = await session.browser.newPage({ viewport });
       for (const path of paths) {
-        await go(fresh, path);
+        await session.go(path, fresh);
         await fresh.locator('main h1').first().waitFor();
         // Greyed (stale) figures are meant to fade: check the page as it is when current.
         await fresh.locator('main:not(.stale)').waitFor();
@@ -287,12 +257,12 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
         }
       }
       if (viewport === PHONE) {
-        await go(fresh, '/schedules');
+        await session.go('/schedules', fresh);
         const del = fresh.getByRole('button', { name: /Delete schedule faker deals/ });
         const box = await del.boundingBox();
         expect(box && box.x + box.width <= PHONE.width).toBe(true);
         await shoot(fresh, 'ops-schedules-390');
-        await go(fresh, '/');
+        await session.go('/', fresh);
         await shoot(fresh, 'ops-overview-390');
       }
       await fresh.close();
@@ -301,7 +271,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
   }, 300_000);
 
   it('phone (390 px): every table shows each row as a card, all cells and buttons on screen', async () => {
-    const phone = await browser.newPage({ viewport: PHONE });
+    const phone = await session.browser.newPage({ viewport: PHONE });
     // Each page with its tables (by their region's name) and a row every table must show.
     const pages: Array<{ path: string; tables: string[]; shot: string }> = [
       {
@@ -319,7 +289,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
       box !== null && box.x >= -1 && box.x + box.width <= PHONE.width + 1;
     try {
       for (const { path, tables, shot } of pages) {
-        await go(phone, path);
+        await session.go(path, phone);
         await phone.locator('main h1').first().waitFor();
         for (const name of tables) {
           const region = phone.getByRole('region', { name, exact: true });
@@ -368,10 +338,11 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
   }, 240_000);
 
   it('server stops answering: a banner within 5 s, figures greyed, then recovery', async () => {
-    await go(page, '/');
+    const { page } = session;
+    await session.go('/');
     await page.getByTestId('health').waitFor();
     await page.getByTestId('last-updated').waitFor();
-    crmsync.process.kill('SIGSTOP');
+    session.crmsync.process.kill('SIGSTOP');
     try {
       const since = Date.now();
       await page.getByTestId('outage').waitFor({ timeout: 5_000 });
@@ -388,7 +359,7 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
         .not.toBe(first);
       await shoot(page, 'ops-server-down-1440');
     } finally {
-      crmsync.process.kill('SIGCONT');
+      session.crmsync.process.kill('SIGCONT');
     }
     await page.getByTestId('outage').waitFor({ state: 'detached', timeout: 15_000 });
     expect(await page.locator('main.stale').count()).toBe(0);
@@ -396,7 +367,8 @@ describe.skipIf(missing !== null)('the dashboard for operators, with unhealthy C
   }, 60_000);
 
   it('signs out', async () => {
-    await go(page, '/runs');
+    const { page } = session;
+    await session.go('/runs');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

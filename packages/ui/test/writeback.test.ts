@@ -1,28 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import { type FakeHubspotHandle, startFakeHubspot } from '@crmsync/plugin-hubspot/fake-server';
 import { fakeZohoConfig, startFakeZoho } from '@crmsync/plugin-zoho/fake-server';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axe,
-  launchBrowser,
-  missingPrerequisite,
-  PHONE,
-  type StartedCrmsync,
-  screenshotDir,
-  shoot,
-  startCrmsync,
-  waitUntilIdle,
-} from './harness.js';
+import { axe, browserSession, browserSkipReason, PHONE, shoot, waitUntilIdle } from './harness.js';
 
 // Two-way sync in the dashboard (issue 23): inline edits that reach the Zoho and HubSpot fakes,
 // typed errors, conflicts resolved both ways on the Conflicts page, a mass update of 300 deals
 // followed to 100 %, and axe-core on the new page and dialog at 1440 and 390 px.
 
-const missing = missingPrerequisite();
-if (missing && process.env.CI === 'true')
-  throw new Error(`writeback browser tests cannot run: ${missing}`);
-if (missing) console.warn(`skipping the writeback browser tests: ${missing}`);
+const missing = browserSkipReason('the writeback browser tests');
 
 const WIDE = { width: 1440, height: 900 };
 const DEALS = 300;
@@ -30,55 +15,52 @@ const DEALS = 300;
 describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSpot fakes)', () => {
   let zoho: Awaited<ReturnType<typeof startFakeZoho>>;
   let hubspot: FakeHubspotHandle;
-  let crmsync: StartedCrmsync;
-  let browser: Browser;
-  let page: Page;
   let ids: string[] = [];
 
+  beforeAll(async () => {
+    zoho = await startFakeZoho({ size: DEALS });
+    hubspot = await startFakeHubspot({ counts: { contacts: 12 }, rateLimit: null });
+  });
+  afterAll(async () => {
+    await zoho?.close();
+    await hubspot?.close();
+  });
+  // Registered after the fakes: started once they are up, stopped before they close.
+  const session = browserSession({
+    viewport: WIDE,
+    env: () => ({
+      ...fakeZohoConfig(zoho),
+      HUBSPOT_ACCESS_TOKEN: hubspot.fake.accessToken,
+      HUBSPOT_BASE_URL: hubspot.baseUrl,
+    }),
+  });
+
   const deal = (id: string) => zoho.org.module('Deals').records.get(id) as Record<string, unknown>;
+  /** The answer's data; a GraphQL error fails the test. */
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await fetch(`${crmsync.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers read field by field
-    const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    const body = await session.gql(query, variables);
     expect(body.errors).toBeUndefined();
-    // biome-ignore lint/suspicious/noExplicitAny: as above
+    // biome-ignore lint/suspicious/noExplicitAny: GraphQL answers read field by field
     return body.data as Record<string, any>;
   };
   const sync = async (crm: string, entity: string) => {
-    await waitUntilIdle(crmsync.url);
+    await waitUntilIdle(session.crmsync.url);
     const started = await gql(
       'mutation($input: StartSyncInput!) { startSync(input: $input) { __typename } }',
       { input: { crm, entity } },
     );
     expect(started.startSync.__typename).toBe('MutationStartSyncSuccess');
-    await waitUntilIdle(crmsync.url);
-  };
-  const go = async (p: Page, path: string) => {
-    await p.goto(crmsync.url + path);
-    await p.waitForLoadState('networkidle');
+    await waitUntilIdle(session.crmsync.url);
   };
   /** The data browser showing one deal, in edit mode. */
   const editDeal = async (id: string) => {
-    await go(page, `/crm/zoho/deals?search=${id}`);
+    const { page } = session;
+    await session.go(`/crm/zoho/deals?search=${id}`);
     await page.getByRole('button', { name: `Edit ${id}`, exact: true }).click();
     return page.getByTestId('edit-row');
   };
 
   beforeAll(async () => {
-    await mkdir(screenshotDir, { recursive: true });
-    zoho = await startFakeZoho({ size: DEALS });
-    hubspot = await startFakeHubspot({ counts: { contacts: 12 }, rateLimit: null });
-    crmsync = await startCrmsync({
-      ...fakeZohoConfig(zoho),
-      HUBSPOT_ACCESS_TOKEN: hubspot.fake.accessToken,
-      HUBSPOT_BASE_URL: hubspot.baseUrl,
-    });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: WIDE });
     await sync('zoho', 'deals');
     await sync('hubspot', 'contacts');
     ids = zoho.org
@@ -89,14 +71,8 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
     expect(ids).toHaveLength(DEALS);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await crmsync?.stop();
-    await zoho?.close();
-    await hubspot?.close();
-  });
-
   it('edits a picklist and a number inline, and the Zoho fake holds them', async () => {
+    const { page } = session;
     const id = ids[0] as string;
     const before = deal(id);
     const stage = before.Stage === 'Closed Won' ? 'Closed Lost' : 'Closed Won';
@@ -114,6 +90,7 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
   });
 
   it('shows the typed error of a bad value next to its field, and records without pushing', async () => {
+    const { page } = session;
     const id = ids[1] as string;
     const row = await editDeal(id);
     await row.locator('#edit-Probability').fill('12.5');
@@ -131,7 +108,7 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
     await page.locator(`tr[data-id="${id}"] [data-sync="pending"]`).waitFor();
     expect(deal(id).Stage).not.toBe(stage);
     // The sync-status filter finds it.
-    await go(page, '/crm/zoho/deals');
+    await session.go('/crm/zoho/deals');
     await page.getByLabel('Sync status').selectOption('pending');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('1 records').waitFor();
@@ -144,8 +121,9 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
   });
 
   it('edits a HubSpot contact inline', async () => {
+    const { page } = session;
     const id = '1';
-    await go(page, '/crm/hubspot/contacts');
+    await session.go('/crm/hubspot/contacts');
     await page.getByRole('button', { name: `Edit ${id}`, exact: true }).click();
     const row = page.getByTestId('edit-row');
     await row.locator('#edit-firstname').fill('Grace');
@@ -155,6 +133,7 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
   });
 
   it('resolves conflicts keep-local and keep-remote on the Conflicts page', async () => {
+    const { page } = session;
     const [a, b] = [ids[2] as string, ids[3] as string];
     // The same field changed at Zoho, then here from the stale base: held as conflicts.
     zoho.org.touch('Deals', a, { Deal_Name: 'Remote A' });
@@ -180,8 +159,8 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
     expect(await cardA.getByTestId('remote').textContent()).toBe('Remote A');
     await shoot(page, 'conflicts-desktop');
     expect(await axe(page)).toEqual([]);
-    const phone = await browser.newPage({ viewport: PHONE });
-    await go(phone, '/conflicts');
+    const phone = await session.browser.newPage({ viewport: PHONE });
+    await session.go('/conflicts', phone);
     await phone.getByTestId('conflict').first().waitFor();
     expect(await axe(phone)).toEqual([]);
     const overflow = await phone.evaluate(
@@ -199,12 +178,13 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
     expect(deal(b).Deal_Name).toBe('Remote B');
     await shoot(page, 'conflicts-resolved');
     // The stored record took Zoho's value.
-    await go(page, `/crm/zoho/deals?search=${b}`);
+    await session.go(`/crm/zoho/deals?search=${b}`);
     await page.locator(`tr[data-id="${b}"]`).getByText('Remote B').waitFor();
   }, 90_000);
 
   it('mass-updates every deal with a live progress bar to 100 %, listed in Runs', async () => {
-    await go(page, '/crm/zoho/deals');
+    const { page } = session;
+    await session.go('/crm/zoho/deals');
     await page.getByRole('button', { name: 'Mass update…' }).click();
     const dialog = page.getByTestId('mass-update');
     await dialog.getByLabel(/Every record matching the current filter \(300\)/).check();
@@ -233,13 +213,13 @@ describe.skipIf(missing !== null)('two-way sync in the dashboard (Zoho and HubSp
           e.node.syncType === 'mass-update:deals' && e.node.mode === 'mass-update',
       ),
     ).toBe(true);
-    await go(page, '/runs');
+    await session.go('/runs');
     await page.getByText('mass-update:deals').first().waitFor();
   }, 120_000);
 
   it('has no serious axe violations in the mass-update dialog at phone width', async () => {
-    const phone = await browser.newPage({ viewport: PHONE });
-    await go(phone, '/crm/zoho/deals');
+    const phone = await session.browser.newPage({ viewport: PHONE });
+    await session.go('/crm/zoho/deals', phone);
     await phone.getByRole('checkbox', { name: `Select ${ids[5]}` }).check();
     await phone.getByRole('button', { name: 'Mass update…' }).click();
     await phone.getByTestId('mass-update').locator('#mass-field').waitFor();

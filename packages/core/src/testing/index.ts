@@ -3,6 +3,7 @@ export { describePluginKit } from './plugin-kit.js';
 export type {
   BoundRule,
   EntityKitOptions,
+  PluginKitFault,
   PluginKitFixture,
   PluginKitOptions,
   PluginKitScenario,

@@ -1,5 +1,10 @@
 import type { CrmPlugin, PluginConfigValues } from '../contracts/plugin.js';
 
+/** A fault the kit asks a fixture to queue: one rate-limit answer, or `count` server errors. */
+export type PluginKitFault =
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  | { kind: 'server-error'; count: number };
+
 /**
  * What a plugin's fake server must let the plugin test kit do, for one entity. Each plugin's
  * tests build one of these around its own fake (or, for a database plugin, its seeded test
@@ -29,11 +34,7 @@ export interface PluginKitFixture {
    */
   corrupt(count: number): Promise<string[]>;
   /** Queues faults for the next requests of the entity. */
-  injectFault(
-    fault:
-      | { kind: 'rate-limit'; retryAfterSeconds: number }
-      | { kind: 'server-error'; count: number },
-  ): void;
+  injectFault(fault: PluginKitFault): void;
   /** Page sizes the fake was asked for by list/search requests of the entity, in order. */
   requestedPageSizes(): number[];
   /** Sets the remote updated time of one record (for the `--full` keeps-newer scenario). */

@@ -3,9 +3,12 @@ import {
   FakeHttpError,
   FakeRecords,
   type FakeRequest,
+  kitFault,
   ok,
+  type PluginKitFault,
   type PluginKitFixture,
   reply,
+  seededChangeTime,
 } from '@crmsync/core/testing';
 
 export type Json = Record<string, unknown> & { id: string };
@@ -232,9 +235,6 @@ export class ArrivyFake {
 
 export type ArrivyEntity = ArrivyList | 'tasks' | 'task_statuses';
 
-const spread = (now: number, n: number, size: number) =>
-  now - 90 * DAY + Math.floor(((n - 1) * 89 * DAY) / size);
-
 function listItem(fake: ArrivyFake, list: ArrivyList, at: number): Json {
   const id = fake.newId();
   const stamps = { created: arrivyIso(at), updated: arrivyIso(at) };
@@ -323,22 +323,8 @@ export async function startArrivyKitFixture(
   const fake = await ArrivyFake.start(quirks);
   const now = Date.now();
   const ids = (list: Json[]) => list.map((r) => r.id);
-  const inject =
-    (route: string) =>
-    (
-      fault:
-        | { kind: 'rate-limit'; retryAfterSeconds: number }
-        | { kind: 'server-error'; count: number },
-    ) => {
-      const match = (r: FakeRequest) => r.route === route;
-      if (fault.kind === 'server-error') fake.api.fault({ status: 503, times: fault.count, match });
-      else
-        fake.api.fault({
-          status: 429,
-          headers: { 'retry-after': String(fault.retryAfterSeconds) },
-          match,
-        });
-    };
+  const inject = (route: string) => (fault: PluginKitFault) =>
+    fake.api.fault(kitFault(fault, (r) => r.route === route));
   const base = {
     fake,
     config: {
@@ -355,7 +341,7 @@ export async function startArrivyKitFixture(
   };
   if (entity === 'tasks') {
     for (let n = 1; n <= size; n++) {
-      const at = spread(now, n, size);
+      const at = seededChangeTime(now, n, size);
       fake.addTask(at, n % 7 === 0 ? 'unscheduled' : n % 11 === 0 ? 'undated' : at);
     }
     return {
@@ -402,7 +388,7 @@ export async function startArrivyKitFixture(
     const tasks = Math.ceil(size / 2);
     let made = 0;
     for (let n = 1; n <= tasks; n++) {
-      const at = spread(now, n, tasks);
+      const at = seededChangeTime(now, n, tasks);
       const task = fake.addTask(at, at);
       for (let k = 0; k < 2 && made < size; k++, made++)
         fake.addStatus(task.id, at + k * 60_000, k === 0 ? 'ENROUTE' : 'COMPLETE');
@@ -432,7 +418,7 @@ export async function startArrivyKitFixture(
     };
   }
   const list = fake.lists[entity];
-  for (let n = 1; n <= size; n++) list.push(listItem(fake, entity, spread(now, n, size)));
+  for (let n = 1; n <= size; n++) list.push(listItem(fake, entity, seededChangeTime(now, n, size)));
   return {
     ...base,
     async mutate(count) {

@@ -2,9 +2,11 @@ import {
   FakeApi,
   FakeHttpError,
   type FakeRequest,
+  kitFault,
   ok,
   type PluginKitFixture,
   reply,
+  seededChangeTime,
 } from '@crmsync/core/testing';
 
 export type Json = Record<string, unknown>;
@@ -190,10 +192,6 @@ export class LeadConduitFake {
 
 export type LeadConduitEntity = 'events' | 'leads' | 'flows' | 'destinations';
 
-/** Dates spread over the past 90 days, oldest first. */
-const spread = (now: number, n: number, size: number) =>
-  now - 90 * DAY + Math.floor(((n - 1) * 89 * DAY) / size);
-
 /**
  * The fake as the plugin kit's fixture for one entity. `events`: `size` events, half of them
  * sources and half the recipient step sharing their lead's millisecond; `leads`: `size`
@@ -242,7 +240,7 @@ export async function startLeadConduitKitFixture(
             updated_at: new Date(at).toISOString(),
           };
     };
-    for (let n = 1; n <= size; n++) list.push(item(spread(now, n, size)));
+    for (let n = 1; n <= size; n++) list.push(item(seededChangeTime(now, n, size)));
     const ids = (items: Json[]) => items.map((i) => String(i.id));
     return {
       ...settings,
@@ -267,7 +265,7 @@ export async function startLeadConduitKitFixture(
       async remove(count) {
         return ids(list.splice(0, count));
       },
-      injectFault: (fault) => inject(fake, `/${entity}`, fault),
+      injectFault: (fault) => fake.api.fault(kitFault(fault, (r) => r.path === `/${entity}`)),
       requestedPageSizes: () => [],
     };
   }
@@ -279,14 +277,14 @@ export async function startLeadConduitKitFixture(
   };
   if (entity === 'events') {
     for (let i = 1; i <= size; i++) {
-      const at = spread(now, Math.ceil(i / 2), Math.ceil(size / 2));
+      const at = seededChangeTime(now, Math.ceil(i / 2), Math.ceil(size / 2));
       if (i % 2 === 1) add(at);
       else {
         const source = fake.events.at(-1) as LeadConduitEvent;
         fake.addEvent('recipient', source.start_timestamp, (source.vars as Json).lead as Json);
       }
     }
-  } else for (let i = 1; i <= size; i++) add(spread(now, i, size));
+  } else for (let i = 1; i <= size; i++) add(seededChangeTime(now, i, size));
   const mine = () =>
     entity === 'leads' ? fake.events.filter((e) => e.type === 'source') : fake.events;
   return {
@@ -314,24 +312,7 @@ export async function startLeadConduitKitFixture(
         if (ids.includes(e.id)) ((e.vars as Json).lead as Json).kit_custom = value;
       return 'lead_kit_custom';
     },
-    injectFault: (fault) => inject(fake, '/events', fault),
+    injectFault: (fault) => fake.api.fault(kitFault(fault, (r) => r.path === '/events')),
     requestedPageSizes: () => fake.pageSizes(),
   };
-}
-
-function inject(
-  fake: LeadConduitFake,
-  path: string,
-  fault:
-    | { kind: 'rate-limit'; retryAfterSeconds: number }
-    | { kind: 'server-error'; count: number },
-): void {
-  const match = (r: FakeRequest) => r.path === path;
-  if (fault.kind === 'server-error') fake.api.fault({ status: 503, times: fault.count, match });
-  else
-    fake.api.fault({
-      status: 429,
-      headers: { 'retry-after': String(fault.retryAfterSeconds) },
-      match,
-    });
 }

@@ -3,14 +3,15 @@ import {
   FakeHttpError,
   FakeRecords,
   type FakeRequest,
+  kitFault,
   ok,
   type PluginKitFixture,
   reply,
+  seededChangeTime,
 } from '@crmsync/core/testing';
 
 export type Json = Record<string, unknown> & { id: string };
 export const TOKEN = 'sr-test-token-0001';
-const DAY = 86_400_000;
 
 /** The switches for what the contract leaves unconfirmed; each can go the other way. */
 export interface SalesRabbitQuirks {
@@ -217,9 +218,6 @@ export class SalesRabbitFake {
 
 export type SalesRabbitEntity = 'leads' | 'users' | 'lead_status_activities';
 
-const spread = (now: number, n: number, size: number) =>
-  now - 90 * DAY + Math.floor(((n - 1) * 89 * DAY) / size);
-
 /** The fake as the plugin kit's fixture for one entity, with `size` records over 90 days. */
 export async function startSalesRabbitKitFixture(
   entity: SalesRabbitEntity,
@@ -238,7 +236,7 @@ export async function startSalesRabbitKitFixture(
       : entity === 'users'
         ? fake.addUser(n, at)
         : fake.addActivity(n, at);
-  for (let n = 1; n <= size; n++) add(n, spread(now, n, size));
+  for (let n = 1; n <= size; n++) add(n, seededChangeTime(now, n, size));
   let next = size + 1;
   const ids = (list: Json[]) => list.map((r) => r.id);
   const fixture: PluginKitFixture & { fake: SalesRabbitFake } = {
@@ -269,16 +267,7 @@ export async function startSalesRabbitKitFixture(
         );
       return ids(broken);
     },
-    injectFault(fault) {
-      const match = (r: FakeRequest) => r.path === path;
-      if (fault.kind === 'server-error') fake.api.fault({ status: 503, times: fault.count, match });
-      else
-        fake.api.fault({
-          status: 429,
-          headers: { 'retry-after': String(fault.retryAfterSeconds) },
-          match,
-        });
-    },
+    injectFault: (fault) => fake.api.fault(kitFault(fault, (r) => r.path === path)),
     requestedPageSizes: () => fake.pageSizes(path),
     close: () => fake.close(),
   };

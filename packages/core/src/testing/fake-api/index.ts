@@ -1,5 +1,6 @@
 export { credentialOf, type FakeAuth, isAuthorized } from './auth.js';
 export { FakeClock } from './clock.js';
+export { kitFault, seededChangeTime } from './kit-fixture.js';
 export { mountControl } from './control.js';
 export { type FakeFault, FaultQueue } from './faults.js';
 export {
