@@ -153,10 +153,9 @@ async function callrail(ctx: BenchContext): Promise<void> {
   const client = new CallRailClient({
     baseUrl: fake.baseUrl,
     accountId: fake.accountId,
-    windowDays: 7,
     transport: createCallRailTransport({
       apiKey: fake.apiKey,
-      baseUrl: fake.baseUrl,
+      baseUrl: `${fake.baseUrl}/a/${fake.accountId}`,
       quotas: [{ limit, windowMs }],
       metrics,
       logger: quiet,
