@@ -36,7 +36,7 @@ export interface Five9ClientOptions {
 
 /**
  * The soap package, imported when the first request is made rather than with the plugin:
- * `crmsync list` and syncs of other CRMs load this plugin without soap's ~130 modules.
+ * `crmsync list` and syncs of other CRMs load this plugin without soap's modules.
  */
 async function soapPackage(): Promise<typeof import('soap')> {
   return (await import('soap')).default;

@@ -65,7 +65,7 @@ export class MarketSharpClient {
 
   /**
    * undici, imported on the first request rather than with the plugin: `crmsync list` and
-   * syncs of other CRMs load this plugin without undici's ~110 modules.
+   * syncs of other CRMs load this plugin without undici's modules.
    */
   #undici(): Promise<Http> {
     this.#http ??= import('undici').then(({ Agent, request }) => ({
