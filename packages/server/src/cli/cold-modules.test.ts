@@ -14,7 +14,7 @@ import { spawnCli } from '../../test/cli/cli-process.js';
 const PRISMA = /@prisma[/+]client|\/generated\/prisma-(sqlite|postgresql)\//;
 // `list` loads every installed plugin to describe it; a plugin's SDK is loaded only when its
 // client is made or a request is sent, so `list` and a sync of another CRM never load these.
-const SDKS = /\/node_modules\/(soap|undici|jose|@aws-sdk\/client-athena|@faker-js\/faker)\//;
+const SDKS = /\/node_modules\/(soap|undici|saxes|jose|@aws-sdk\/client-athena|@faker-js\/faker)\//;
 
 describe('the modules a CLI command loads', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crmsync-cold-'));
