@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CrmsyncError, type ErrorKind, type Logger, type RequestMetrics } from '@crmsync/core';
-import soap from 'soap';
+import type { Client as SoapClient } from 'soap';
 import { WSDL_PATH, wsdlOptions } from './wsdl.js';
 
 /** One `crmFieldCriterion`: a field and a value with `%` wildcards. */
@@ -34,10 +34,20 @@ export interface Five9ClientOptions {
   rateLimitWaitMs?: number;
 }
 
+/**
+ * The soap package, imported when the first request is made rather than with the plugin:
+ * `crmsync list` and syncs of other CRMs load this plugin without soap's modules.
+ */
+async function soapPackage(): Promise<typeof import('soap')> {
+  return (await import('soap')).default;
+}
+
 /** The parsed WSDL (a 1 MB document with 364 operations): parsed once per process. */
-let parsed: Promise<soap.Client> | undefined;
-function template(): Promise<soap.Client> {
-  parsed ??= soap.createClientAsync(WSDL_PATH, { wsdl_options: wsdlOptions });
+let parsed: Promise<SoapClient> | undefined;
+function template(): Promise<SoapClient> {
+  parsed ??= soapPackage().then((soap) =>
+    soap.createClientAsync(WSDL_PATH, { wsdl_options: wsdlOptions }),
+  );
   parsed.catch(() => {
     parsed = undefined;
   });
@@ -70,14 +80,14 @@ const FAULT_KINDS: Record<string, ErrorKind> = {
  */
 export class Five9Client {
   readonly #o: Five9ClientOptions;
-  #client: Promise<soap.Client> | undefined;
+  #client: Promise<SoapClient> | undefined;
 
   constructor(options: Five9ClientOptions) {
     this.#o = options;
   }
 
-  async #soap(): Promise<soap.Client> {
-    this.#client ??= template().then((t) => {
+  async #soap(): Promise<SoapClient> {
+    this.#client ??= Promise.all([soapPackage(), template()]).then(([soap, t]) => {
       const client = new soap.Client(t.wsdl, this.#o.endpoint, { wsdl_options: wsdlOptions });
       client.setSecurity(new soap.BasicAuthSecurity(this.#o.username, this.#o.password));
       return client;

@@ -6,7 +6,7 @@ import {
   type RequestMetrics,
   statusError,
 } from '@crmsync/core';
-import { Agent, request } from 'undici';
+import type { Agent, request } from 'undici';
 import { marketsharpAuthorization } from './hmac.js';
 import { type ODataPage, readAtom, readJsonVerbose, type ValueReader } from './odata.js';
 
@@ -27,6 +27,12 @@ export interface MarketSharpClientOptions {
   retryWaitMs?: number;
 }
 
+/** undici and the keep-alive pool the client's requests share. */
+interface Http {
+  agent: Agent;
+  request: typeof request;
+}
+
 /** A sporadic 400/404 is retried this many times before it counts as a refused request. */
 const SPORADIC_RETRIES = 2;
 
@@ -38,7 +44,7 @@ const SPORADIC_RETRIES = 2;
 export class MarketSharpClient {
   readonly #o: MarketSharpClientOptions;
   readonly #origin: string;
-  readonly #agent = new Agent({ keepAliveTimeout: 10_000, connections: 4 });
+  #http: Promise<Http> | undefined;
 
   constructor(options: MarketSharpClientOptions) {
     this.#o = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
@@ -57,14 +63,27 @@ export class MarketSharpClient {
     return `${this.#o.baseUrl}/${set}${parts.length ? `?${parts.join('&')}` : ''}`;
   }
 
+  /**
+   * undici, imported on the first request rather than with the plugin: `crmsync list` and
+   * syncs of other CRMs load this plugin without undici's modules.
+   */
+  #undici(): Promise<Http> {
+    this.#http ??= import('undici').then(({ Agent, request }) => ({
+      agent: new Agent({ keepAliveTimeout: 10_000, connections: 4 }),
+      request,
+    }));
+    return this.#http;
+  }
+
   /** One page of an entity set (a URL from `url` or a server's next link), retried. */
   async page(url: string, reader: ValueReader, signal: AbortSignal): Promise<ODataPage> {
     const o = this.#o;
+    const http = await this.#undici();
     const retries = o.retries ?? 5;
     let sporadic = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#once(url, reader, signal);
+        return await this.#once(http, url, reader, signal);
       } catch (error) {
         if (signal.aborted) throw error;
         const e = error instanceof CrmsyncError ? error : this.#network(error, url);
@@ -89,7 +108,12 @@ export class MarketSharpClient {
     }
   }
 
-  async #once(url: string, reader: ValueReader, signal: AbortSignal): Promise<ODataPage> {
+  async #once(
+    http: Http,
+    url: string,
+    reader: ValueReader,
+    signal: AbortSignal,
+  ): Promise<ODataPage> {
     const o = this.#o;
     const timeout = AbortSignal.timeout(o.timeoutMs ?? 60_000);
     const both = AbortSignal.any([signal, timeout]);
@@ -100,9 +124,9 @@ export class MarketSharpClient {
         ? { authorization: marketsharpAuthorization(o.companyId, o.userKey, o.secretKey) }
         : {};
     if (o.metrics) o.metrics.apiCalls++;
-    const res = await request(url, {
+    const res = await http.request(url, {
       method: 'GET',
-      dispatcher: this.#agent,
+      dispatcher: http.agent,
       headers: {
         accept:
           o.format === 'atom'
@@ -168,8 +192,8 @@ export class MarketSharpClient {
     return out;
   }
 
-  close(): Promise<void> {
-    return this.#agent.close();
+  async close(): Promise<void> {
+    if (this.#http) await (await this.#http).agent.close();
   }
 }
 

@@ -1,5 +1,4 @@
 import { wallToInstant } from '@crmsync/core';
-import { SaxesParser } from 'saxes';
 import type { EdmType, EntitySetSpec } from './schema.js';
 import { parseNaive } from './timezone.js';
 
@@ -214,6 +213,9 @@ export async function readAtom(
   body: AsyncIterable<Uint8Array>,
   reader: ValueReader,
 ): Promise<ODataPage> {
+  // Imported for an Atom answer only, not with the plugin: its XML character tables are slow
+  // to load, and `crmsync list` loads every plugin.
+  const { SaxesParser } = await import('saxes');
   const parser = new SaxesParser({ xmlns: true });
   const page: ODataPage = { records: [] };
   const decoder = new TextDecoder();

@@ -1,5 +1,4 @@
 import { type AuthStrategy, CrmsyncError } from '@crmsync/core';
-import { importPKCS8, SignJWT } from 'jose';
 
 export type SalesforceFlow =
   | { kind: 'jwt'; clientId: string; username: string; privateKey: string }
@@ -56,6 +55,9 @@ export class SalesforceAuth implements AuthStrategy {
         client_secret: f.clientSecret,
         refresh_token: f.refreshToken,
       };
+    // Imported for the JWT flow only, not with the plugin: `crmsync list`, syncs of other CRMs
+    // and the other flows do without jose's modules.
+    const { importPKCS8, SignJWT } = await import('jose');
     let key: Awaited<ReturnType<typeof importPKCS8>>;
     try {
       key = await importPKCS8(f.privateKey.replace(/\\n/g, '\n'), 'RS256');

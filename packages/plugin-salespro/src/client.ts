@@ -1,12 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
+import type {
   AthenaClient,
-  GetQueryExecutionCommand,
-  type GetQueryExecutionCommandOutput,
-  GetQueryResultsCommand,
-  type GetQueryResultsCommandOutput,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
+  GetQueryExecutionCommandOutput,
+  GetQueryResultsCommandOutput,
 } from '@aws-sdk/client-athena';
 import { CrmsyncError, type ErrorKind, type Logger, type RequestMetrics } from '@crmsync/core';
 
@@ -52,18 +48,33 @@ const THROTTLED = new Set([
   'RequestLimitExceeded',
 ]);
 
+type AthenaSdk = typeof import('@aws-sdk/client-athena');
+
 /**
  * The SalesPro vault's Athena: `StartQueryExecution` → poll `GetQueryExecution` → page
  * `GetQueryResults`, through the official SDK (its own retries off: this client retries
  * throttling and server errors itself, so every attempt shows in the run's metrics).
+ *
+ * @example
+ * const athena = await SalesProAthena.connect(options);
  */
 export class SalesProAthena {
   readonly sdk: AthenaClient;
+  readonly #commands: AthenaSdk;
   readonly #o: SalesProAthenaOptions;
 
-  constructor(options: SalesProAthenaOptions) {
+  /**
+   * Imports the SDK here rather than with the plugin: `crmsync list` and syncs of other CRMs
+   * load this plugin without the AWS SDK's modules.
+   */
+  static async connect(options: SalesProAthenaOptions): Promise<SalesProAthena> {
+    return new SalesProAthena(options, await import('@aws-sdk/client-athena'));
+  }
+
+  private constructor(options: SalesProAthenaOptions, sdk: AthenaSdk) {
     this.#o = options;
-    this.sdk = new AthenaClient({
+    this.#commands = sdk;
+    this.sdk = new sdk.AthenaClient({
       region: options.region,
       ...(options.endpoint && { endpoint: options.endpoint }),
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
@@ -78,6 +89,8 @@ export class SalesProAthena {
   /** Starts `sql` and waits until Athena has run it; the execution id. */
   async run(sql: string, signal: AbortSignal): Promise<string> {
     const o = this.#o;
+    const { GetQueryExecutionCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } =
+      this.#commands;
     const started = await this.#call(
       'StartQueryExecution',
       () =>
@@ -167,6 +180,7 @@ export class SalesProAthena {
     nextToken: string | undefined,
     signal: AbortSignal,
   ): Promise<ResultPage> {
+    const { GetQueryResultsCommand } = this.#commands;
     const out: GetQueryResultsCommandOutput = await this.#call(
       'GetQueryResults',
       () =>

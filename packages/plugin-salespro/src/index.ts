@@ -69,7 +69,7 @@ export const salesproPlugin = defineCrmPlugin({
   },
   entities: salesproEntities,
   healthEntity: 'estimates',
-  createClient: ({ config, metrics, logger }): SalesProRun => {
+  createClient: async ({ config, metrics, logger }): Promise<SalesProRun> => {
     if (!/^s3:\/\/[^/]+/.test(config.SALESPRO_OUTPUT_LOCATION))
       throw new InputError(
         'SALESPRO_OUTPUT_LOCATION',
@@ -77,7 +77,7 @@ export const salesproPlugin = defineCrmPlugin({
         config.SALESPRO_OUTPUT_LOCATION,
       );
     return {
-      athena: new SalesProAthena({
+      athena: await SalesProAthena.connect({
         region: config.SALESPRO_SERVER_REGION,
         endpoint: config.SALESPRO_ATHENA_ENDPOINT,
         accessKeyId: config.SALESPRO_ACCESS_KEY_ID,

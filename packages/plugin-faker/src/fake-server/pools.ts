@@ -1,4 +1,4 @@
-import { en, Faker } from '@faker-js/faker';
+import { createRequire } from 'node:module';
 
 /**
  * Value pools drawn once from @faker-js/faker with a fixed seed. Records pick from them with
@@ -19,6 +19,11 @@ let cached: Pools | undefined;
 
 export function pools(): Pools {
   if (cached) return cached;
+  // Required when the first record is made, not on import: the plugin's entry re-exports the
+  // fake server, and `crmsync list` and syncs of other CRMs load it without faker's modules.
+  const { en, Faker } = createRequire(import.meta.url)(
+    '@faker-js/faker',
+  ) as typeof import('@faker-js/faker');
   const f = new Faker({ locale: [en] });
   f.seed(20_261_122);
   const many = <T>(n: number, make: () => T) => Array.from({ length: n }, make);
