@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, SyncEngine } from '../../packages/core/src/index.js';
+// The engine the server's processor is typed against and runs with: core's build, as it imports it.
+import { type Logger, SyncEngine } from '@crmsync/core';
 import {
   FakeHubspotServer,
   HubspotWebhookSender,

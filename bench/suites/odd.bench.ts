@@ -57,7 +57,8 @@ async function rawPages(fake: MarketSharpFake, rows: number, top: number) {
       },
     );
     if (!res.body) throw new Error('no body');
-    for await (const _ of res.body) {
+    const reader = res.body.getReader();
+    while (!(await reader.read()).done) {
       // dropped
     }
   }
@@ -209,9 +210,6 @@ async function five9(ctx: BenchContext) {
       );
     }
     const config = {
-      FIVE9_REPORT_POLL_MS: 5000,
-      FIVE9_RATE_LIMIT_WAIT_MS: 5000,
-      FIVE9_RECORD_CAP: 1000,
       FIVE9_TIMEOUT_MS: 120_000,
       ...five9Config(fake),
     };
@@ -249,8 +247,6 @@ async function salespro(ctx: BenchContext) {
         ),
       );
     const config = {
-      SALESPRO_DATABASE: 'home_genius_db',
-      SALESPRO_WORKGROUP: 'primary',
       SALESPRO_QUERY_TIMEOUT_MS: 600_000,
       ...athenaConfig(fake),
       SALESPRO_POLL_MS: 50,

@@ -39,7 +39,10 @@ export interface Five9ClientOptions {
  * `crmsync list` and syncs of other CRMs load this plugin without soap's modules.
  */
 async function soapPackage(): Promise<typeof import('soap')> {
-  return (await import('soap')).default;
+  // soap is CommonJS marked `__esModule`: Node's ESM hands its exports over as `default`,
+  // loaders that honour the mark (tsx, the bench's) as the namespace itself.
+  const loaded: typeof import('soap') & { default?: typeof import('soap') } = await import('soap');
+  return loaded.default ?? loaded;
 }
 
 /** The parsed WSDL (a 1 MB document with 364 operations): parsed once per process. */
