@@ -297,10 +297,13 @@ async function mergeCost(ctx: BenchContext, pushPerRecordUs: number) {
 
 const suite: BenchSuite = {
   name: 'twoway',
+  // `BENCH_TWOWAY=zoho` (or `hubspot`, `mass`, comma-separated) runs only those parts.
   async run(ctx) {
-    await pushRate(ctx);
-    await zohoPushRate(ctx);
-    await mergeCost(ctx, await massUpdate(ctx));
+    const parts = process.env.BENCH_TWOWAY?.split(',');
+    const runs = (part: string) => !parts || parts.includes(part);
+    if (runs('hubspot')) await pushRate(ctx);
+    if (runs('zoho')) await zohoPushRate(ctx);
+    if (runs('mass')) await mergeCost(ctx, await massUpdate(ctx));
   },
 };
 export default suite;
