@@ -32,6 +32,8 @@ interface ZohoRecordResult {
   details?: Record<string, unknown>;
 }
 
+const byApiName = (fields: readonly ZohoField[]) => new Map(fields.map((f) => [f.api_name, f]));
+
 /**
  * Checks `values` against the module's field metadata before anything is sent: unknown
  * fields, read-only ones, types, picklist values and lengths. Returns the problems, each
@@ -42,7 +44,15 @@ export function validateValues(
   fields: readonly ZohoField[],
   values: Record<string, unknown>,
 ): Array<{ field: string; message: string }> {
-  const byName = new Map(fields.map((f) => [f.api_name, f]));
+  return problemsOf(module, byApiName(fields), values);
+}
+
+/** `validateValues` with the fields by API name: a write of 100 records looks them up once. */
+function problemsOf(
+  module: string,
+  byName: ReadonlyMap<string, ZohoField>,
+  values: Record<string, unknown>,
+): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
   for (const [name, value] of Object.entries(values)) {
     if (name === 'id') continue;
@@ -95,7 +105,7 @@ export class ZohoWriter {
     options: { signal?: AbortSignal; trigger?: string[] } = {},
   ): Promise<ZohoWriteResult[]> {
     const signal = options.signal ?? new AbortController().signal;
-    const fields = await this.fields(module, signal);
+    const fields = byApiName(await this.fields(module, signal));
     const results: ZohoWriteResult[] = new Array(records.length);
     const send: Array<{ index: number; record: ZohoUpdate }> = [];
     records.forEach((record, index) => {
@@ -109,7 +119,7 @@ export class ZohoWriter {
         };
         return;
       }
-      const problem = validateValues(module, fields, record)[0];
+      const problem = problemsOf(module, fields, record)[0];
       if (problem)
         results[index] = {
           id: record.id,

@@ -26,7 +26,32 @@ function matches(c: LocalChange, q: ChangeQuery): boolean {
 /** Local changes and conflicts in process memory (MemoryStore's `localChanges`). */
 export class MemoryLocalChanges implements LocalChangeStore {
   readonly #changes = new Map<string, LocalChange>();
+  /** Every change id in id order, as a database's index keeps them: a page is a slice of it. */
+  readonly #ids: string[] = [];
   readonly #conflicts = new Map<string, Conflict>();
+
+  /** Where `id` is or would go in `#ids`, past every id at or before `id` when `past`. */
+  #position(id: string, past = false): number {
+    let low = 0;
+    let high = this.#ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const at = this.#ids[mid] as string;
+      if (at < id || (past && at === id)) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  #add(change: LocalChange): void {
+    if (!this.#changes.has(change.id)) {
+      // New ids sort last (creation order), so this is an append but for a clock step back.
+      const last = this.#ids.at(-1);
+      if (last === undefined || last < change.id) this.#ids.push(change.id);
+      else this.#ids.splice(this.#position(change.id), 0, change.id);
+    }
+    this.#changes.set(change.id, change);
+  }
 
   async recordChanges(changes: readonly NewLocalChange[]): Promise<LocalChange[]> {
     const open = new Map<string, LocalChange>();
@@ -56,7 +81,7 @@ export class MemoryLocalChanges implements LocalChangeStore {
           runId: null,
         };
       }
-      this.#changes.set(change.id, change);
+      this.#add(change);
       open.set(recordKey(change), change);
       out.push(clone(change));
     }
@@ -64,11 +89,23 @@ export class MemoryLocalChanges implements LocalChangeStore {
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<LocalChange[]> {
-    const candidates = query.ids
-      ? query.ids.flatMap((id) => this.#changes.get(id) ?? [])
-      : [...this.#changes.values()];
-    const list = candidates.filter((c) => matches(c, query)).sort((a, b) => (a.id < b.id ? -1 : 1));
-    return clone(query.limit === undefined ? list : list.slice(0, query.limit));
+    if (query.ids) {
+      const list = query.ids
+        .flatMap((id) => this.#changes.get(id) ?? [])
+        .filter((c) => matches(c, query))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      return clone(query.limit === undefined ? list : list.slice(0, query.limit));
+    }
+    // In id order from the first id past `after`, up to `limit`: a push's pages cost what
+    // they hold, not the whole table filtered and sorted again.
+    const list: LocalChange[] = [];
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const from = query.after === undefined ? 0 : this.#position(query.after, true);
+    for (let i = from; i < this.#ids.length && list.length < limit; i++) {
+      const change = this.#changes.get(this.#ids[i] as string) as LocalChange;
+      if (matches(change, query)) list.push(change);
+    }
+    return clone(list);
   }
 
   async countChanges(query: ChangeQuery = {}): Promise<number> {

@@ -278,12 +278,20 @@ export class MemoryStore implements Store {
   ): Promise<StoredRecord | null> {
     const row = this.#records.get(`${crmSource}\u0000${entity}`)?.get(externalId);
     if (!row) return null;
-    const { json, remoteUpdatedAt, remoteCreatedAt, ...rest } = row;
+    // Field by field rather than structuredClone: a push reads every record it writes back,
+    // and the row holds only strings and times.
     return {
-      ...clone(rest),
-      data: JSON.parse(json) as Record<string, unknown>,
-      remoteUpdatedAt: remoteUpdatedAt === null ? null : new Date(remoteUpdatedAt),
-      remoteCreatedAt: remoteCreatedAt === null ? null : new Date(remoteCreatedAt),
+      crmSource: row.crmSource,
+      entity: row.entity,
+      externalId: row.externalId,
+      hash: row.hash,
+      firstSyncedAt: new Date(row.firstSyncedAt),
+      lastSyncedAt: new Date(row.lastSyncedAt),
+      deletedAt: row.deletedAt === null ? null : new Date(row.deletedAt),
+      lastRunId: row.lastRunId,
+      data: JSON.parse(row.json) as Record<string, unknown>,
+      remoteUpdatedAt: row.remoteUpdatedAt === null ? null : new Date(row.remoteUpdatedAt),
+      remoteCreatedAt: row.remoteCreatedAt === null ? null : new Date(row.remoteCreatedAt),
     };
   }
 

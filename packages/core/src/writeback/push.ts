@@ -5,7 +5,7 @@ import type { EntityDefinition } from '../contracts/plugin.js';
 import type { RunTrigger } from '../contracts/run.js';
 import type { Store, StoredRecord } from '../contracts/store.js';
 import type { EntityWriter, RecordUpdate, RemoteRecord, WriteOutcome } from '../contracts/write.js';
-import { contentHash } from '../hash.js';
+import { hashContent } from '../hash.js';
 import { threeWayMerge } from './merge.js';
 
 /** What a push did, per change. */
@@ -399,10 +399,13 @@ async function applyToStore(
     const stored = byId.get(record.id);
     if (!stored) continue;
     const data = { ...stored.data, ...record.data, ...written };
+    // The text hashed is the text a store keeps: not serialized a second time.
+    const { hash, json } = hashContent(data);
     writes.push({
       externalId: record.id,
       data,
-      hash: contentHash(data),
+      hash,
+      json,
       remoteUpdatedAt: record.modifiedAt ?? stored.remoteUpdatedAt,
       remoteCreatedAt: stored.remoteCreatedAt,
     });
