@@ -100,20 +100,13 @@ async function withClient<T>(
   use: (client: unknown, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const signal = new AbortController().signal;
-  const { plugin } = installed;
-  // Core's main entry loads only when a subcommand runs, not for `crmsync --help`.
-  const { createRequestMetrics } = await import('@crmsync/core');
-  const client = await plugin.createClient({
-    config: installed.config,
-    logger: app.logger.child(`crmsync:plugin:${plugin.name}:hooks`),
-    metrics: createRequestMetrics(),
+  const { withPluginClient } = await import('../../hooks/plugin-client.js');
+  return withPluginClient(
+    installed,
+    app.logger.child(`crmsync:plugin:${installed.plugin.name}:hooks`),
     signal,
-  });
-  try {
-    return await use(client, signal);
-  } finally {
-    await plugin.closeClient?.(client);
-  }
+    (client) => use(client, signal),
+  );
 }
 
 /**
