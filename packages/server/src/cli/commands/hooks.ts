@@ -1,6 +1,6 @@
 import type { WebhookSubscription, WebhookSubscriptions } from '@crmsync/core';
 import { CrmsyncError, InputError } from '@crmsync/core/errors';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Crmsync, InstalledPlugin } from '../../app.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -141,6 +141,13 @@ function ttlOf(hours: string | undefined): number | undefined {
     throw new InputError('--ttl-hours', 'a positive number of hours', hours);
   return n * 3_600_000;
 }
+
+/** `--no-renew-hooks` of the processes that renew expiring subscriptions (`worker`, `start`). */
+export const renewHooksOption = () =>
+  new Option(
+    '--no-renew-hooks',
+    'do not renew expiring webhook subscriptions (Zoho channels) in this process (CRMSYNC_RENEW_WEBHOOKS=false)',
+  );
 
 export function registerHooks(program: Command, ctx: CliContext) {
   const hooks = program
