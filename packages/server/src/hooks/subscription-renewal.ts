@@ -70,14 +70,15 @@ export class SubscriptionRenewal {
     const outcomes: RenewalOutcome[] = [];
     for (const target of this.#o.targets) {
       if (signal.aborted) break;
-      // A database error recording one CRM's outcome does not keep the others from renewing.
-      await this.#renew(target, signal, now).then(
-        (outcome) => outcomes.push(outcome),
-        (error: unknown) =>
-          this.#log.warn(
-            `${target.plugin.name}: webhook renewal not recorded: ${redact(errorMessage(error), [target.secret])}`,
-          ),
-      );
+      try {
+        outcomes.push(await this.#renew(target, signal, now));
+      } catch (error) {
+        if (signal.aborted) break;
+        // A database error recording one CRM's outcome does not keep the others from renewing.
+        this.#log.warn(
+          `${target.plugin.name}: webhook renewal not recorded: ${redact(errorMessage(error), [target.secret])}`,
+        );
+      }
     }
     return outcomes;
   }
@@ -104,6 +105,8 @@ export class SubscriptionRenewal {
         },
       );
     } catch (error) {
+      // Stopping (or the turn's time running out) is not the CRM failing: the next turn retries.
+      if (signal.aborted) throw error;
       const message = redact(errorMessage(error), [target.secret]);
       this.#log.warn(`${crm}: webhook subscriptions not renewed: ${message}`);
       await this.#o.ledger.failed(crm, message, now);

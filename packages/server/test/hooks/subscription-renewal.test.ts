@@ -188,6 +188,24 @@ for (const database of databases)
         );
       });
 
+      it('a worker stopped mid-renewal stops at once and records no failure', async () => {
+        channel(2 * HOUR);
+        let renewing = 0;
+        zoho.api.latencyMs = (r) => {
+          if (r.method === 'POST' && r.path.endsWith('/actions/watch')) renewing++;
+          return 0;
+        };
+        zoho.api.fault({
+          stall: 'forever',
+          match: (r) => r.method === 'POST' && r.path.endsWith('/actions/watch'),
+        });
+        const w = await worker('w1');
+        await until('the renewal to reach Zoho', async () => renewing > 0);
+        await w.scheduler.stop();
+        expect(await ledger().read('zoho')).toBeNull();
+        expect(w.log).toEqual([]);
+      });
+
       it('a failed renewal is logged and shown in Crm.webhooks without the secret; the worker goes on and renews later', async () => {
         channel(2 * HOUR);
         // Zoho refuses the renewal (echoing the token it was sent), then rejects it with a 401,
