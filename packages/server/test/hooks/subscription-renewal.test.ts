@@ -288,7 +288,7 @@ for (const database of databases)
   );
 
 describe('crmsync worker and webhook renewal', () => {
-  it('renews Zoho channels in a worker process, unless --no-renew-hooks or CRMSYNC_RENEW_WEBHOOKS=false', {
+  it('renews Zoho channels in worker and start processes, unless --no-renew-hooks or CRMSYNC_RENEW_WEBHOOKS=false', {
     timeout: 120_000,
   }, async () => {
     const zoho = await startFakeZoho();
@@ -338,6 +338,19 @@ describe('crmsync worker and webhook renewal', () => {
       on.kill('SIGTERM');
       expect(await on.code, on.out() + on.err()).toBe(0);
       expect(on.out() + on.err()).not.toContain(SECRET);
+
+      // `crmsync start` renews them too, once they are due again.
+      zoho.watches[0] = { ...(zoho.watches[0] as FakeWatch), expiresAt };
+      const start = spawnCli(['--database', db.url, 'start', '--port', '0'], env);
+      started.push(start);
+      await until('start to renew', async () =>
+        start.err().includes('zoho: renewed 1 webhook subscription(s)'),
+      );
+      expect(start.out()).toContain('renewing zoho subscriptions before they expire');
+      expect(zoho.watches[0]?.expiresAt).toBeGreaterThan(expiresAt + 6 * 24 * HOUR);
+      start.kill('SIGTERM');
+      expect(await start.code, start.out() + start.err()).toBe(0);
+      expect(start.out() + start.err()).not.toContain(SECRET);
     } finally {
       for (const w of started) w.kill('SIGKILL');
       await Promise.all(started.map((w) => w.code));
