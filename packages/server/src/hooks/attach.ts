@@ -1,5 +1,12 @@
-import { createLogger, defaultWorkerId } from '@crmsync/core';
+import { createLogger, defaultWorkerId, type Logger } from '@crmsync/core';
 import type { Crmsync } from '../app.js';
+import type { RepeatingJob } from '../scheduler/repeating-job.js';
+import { WebhookRenewalLedger } from './renewal-ledger.js';
+import {
+  DEFAULT_RENEWAL_MARGIN_MS,
+  type RenewalTarget,
+  SubscriptionRenewal,
+} from './subscription-renewal.js';
 import {
   createWebhookHandler,
   type EnabledWebhook,
@@ -95,4 +102,87 @@ export function startWebhookProcessor(
   });
   processor.start();
   return processor;
+}
+
+/** The Agenda job that renews expiring webhook subscriptions (see `webhookRenewal`). */
+export const RENEW_WEBHOOKS_JOB = 'crmsync:renew-webhooks';
+
+export interface WebhookRenewalSetup {
+  /** For `startScheduler({ jobs })`; null when no CRM can be renewed here. */
+  job: RepeatingJob | null;
+  /** The CRMs it renews. */
+  crms: string[];
+  /** CRMs whose subscriptions expire but whose webhook secret is not set here (not renewed), as warnings. */
+  warnings: string[];
+}
+
+/** `CRMSYNC_RENEW_WEBHOOKS`: on unless `false` (or `0`, `no`, `off`). */
+export function renewWebhooksEnv(env: NodeJS.ProcessEnv): boolean {
+  const raw = (env.CRMSYNC_RENEW_WEBHOOKS ?? '').trim().toLowerCase();
+  if (['', 'true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new Error(
+    `CRMSYNC_RENEW_WEBHOOKS: expected true or false, got ${env.CRMSYNC_RENEW_WEBHOOKS}`,
+  );
+}
+
+/**
+ * Automatic renewal of the webhook subscriptions that expire (Zoho's channels, a week at
+ * most), for `crmsync worker` and `crmsync start`: a repeating Agenda job, run by one worker
+ * at a time, renews those of each configured CRM whose plugin can `renew` and whose webhook
+ * secret (`<CRM>_WEBHOOK_SECRET`, as `crmsync hooks renew` uses) is set; outcomes are logged
+ * and recorded for `Crm.webhooks`. Null when turned off (`enabled: false`, from
+ * `--no-renew-hooks`, or `CRMSYNC_RENEW_WEBHOOKS=false`) or no configured CRM has expiring
+ * subscriptions. `CRMSYNC_WEBHOOK_RENEW_EVERY_MS` is how often it looks (3600000, an hour),
+ * `CRMSYNC_WEBHOOK_RENEW_MARGIN_MS` how close to expiry a subscription is renewed (86400000).
+ */
+export function webhookRenewal(
+  app: Pick<Crmsync, 'plugins' | 'store' | 'secrets'>,
+  env: NodeJS.ProcessEnv,
+  options: { enabled?: boolean; logger?: Logger } = {},
+): WebhookRenewalSetup | null {
+  if (options.enabled === false || !renewWebhooksEnv(env)) return null;
+  const expiring = app.plugins.filter(
+    (p) => p.configured && p.plugin.webhooks?.subscriptions?.renew,
+  );
+  if (expiring.length === 0) return null;
+  const targets: RenewalTarget[] = [];
+  const warnings: string[] = [];
+  for (const p of expiring) {
+    const secretEnv = p.plugin.webhooks?.secretEnv as string;
+    const secret = env[secretEnv];
+    if (secret) targets.push({ plugin: p.plugin, config: p.config, secret });
+    else
+      warnings.push(`${p.plugin.name}: webhook subscriptions not renewed here: set ${secretEnv}`);
+  }
+  const everyMs = envNumber(env, 'CRMSYNC_WEBHOOK_RENEW_EVERY_MS', 3_600_000, 100);
+  const marginMs = envNumber(env, 'CRMSYNC_WEBHOOK_RENEW_MARGIN_MS', DEFAULT_RENEWAL_MARGIN_MS, 0);
+  if (marginMs < 2 * everyMs)
+    throw new Error(
+      `CRMSYNC_WEBHOOK_RENEW_MARGIN_MS (${marginMs}) must be at least twice CRMSYNC_WEBHOOK_RENEW_EVERY_MS (${everyMs}): a subscription could expire between two looks`,
+    );
+  if (targets.length === 0) return { job: null, crms: [], warnings };
+  const renewal = new SubscriptionRenewal({
+    targets,
+    ledger: new WebhookRenewalLedger(app.store.prisma),
+    marginMs,
+    logger:
+      options.logger ??
+      createLogger('crmsync:hooks:renewal', {
+        level: 'info',
+        secrets: [...app.secrets(), ...targets.map((t) => t.secret)],
+      }),
+  });
+  return {
+    job: {
+      name: RENEW_WEBHOOKS_JOB,
+      everyMs,
+      lockLifetimeMs: 10 * 60_000,
+      run: async (signal) => {
+        await renewal.run(signal);
+      },
+    },
+    crms: targets.map((t) => t.plugin.name),
+    warnings,
+  };
 }

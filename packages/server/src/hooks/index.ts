@@ -19,4 +19,19 @@ export {
   type WebhookEventStatus,
   type WebhookStoreOptions,
 } from './webhook-store.js';
-export { type AttachedWebhooks, attachWebhooks, startWebhookProcessor } from './attach.js';
+export {
+  type AttachedWebhooks,
+  attachWebhooks,
+  RENEW_WEBHOOKS_JOB,
+  renewWebhooksEnv,
+  startWebhookProcessor,
+  type WebhookRenewalSetup,
+  webhookRenewal,
+} from './attach.js';
+export { type WebhookRenewalStatus, WebhookRenewalLedger } from './renewal-ledger.js';
+export {
+  type RenewalOutcome,
+  type RenewalTarget,
+  SubscriptionRenewal,
+  type SubscriptionRenewalOptions,
+} from './subscription-renewal.js';

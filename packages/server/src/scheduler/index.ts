@@ -7,6 +7,7 @@ export {
 export { AgendaScheduleService } from './schedule-service.js';
 export { SqliteBackend, type SqliteBackendOptions } from './sqlite-backend.js';
 export { SqliteJobRepository } from './sqlite-job-repository.js';
+export { defineRepeatingJobs, type RepeatingJob } from './repeating-job.js';
 export { type Scheduler, type StartSchedulerOptions, startScheduler } from './start-scheduler.js';
 export { SYNC_JOB, type SyncJobData } from './sync-job.js';
 export { type WorkerBeat, WorkerRegistry } from './worker-registry.js';

@@ -5,6 +5,7 @@ import type { SchedulerHealth } from '../runtime/api-runtime.js';
 import type { Crmsync } from '../app.js';
 import { createAgendaBackend, parseAgendaUrl, resolveAgendaUrl } from './agenda-backend.js';
 import { CrmSlots } from './crm-slots.js';
+import { defineRepeatingJobs, type RepeatingJob } from './repeating-job.js';
 import { AgendaScheduleService } from './schedule-service.js';
 import { useScheduleLock, usePauseOnAuth, useScheduleRecord } from './sync-hooks.js';
 import { SYNC_JOB, type SyncJobData } from './sync-job.js';
@@ -41,6 +42,8 @@ export interface StartSchedulerOptions {
   stopTimeoutMs?: number;
   /** Hooks on every sync this scheduler starts (e.g. `useEventBridge` to other processes). */
   hooks?: SyncHook[];
+  /** Housekeeping run by one worker at a time besides the syncs (webhook renewal). */
+  jobs?: readonly RepeatingJob[];
 }
 
 export interface Scheduler {
@@ -178,6 +181,8 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
       .catch((e: unknown) => logger.warn(`could not announce a free slot: ${String(e)}`));
   });
 
+  const housekeeping = defineRepeatingJobs(agenda, processJobs ? (options.jobs ?? []) : [], logger);
+
   if (options.mirror ?? true) await service.mirrorAll();
 
   const timers: NodeJS.Timeout[] = [];
@@ -187,6 +192,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
     const reap = () =>
       app.engine.reapStaleRuns().catch((e: unknown) => logger.warn(`reaper: ${String(e)}`));
     timers.push(setInterval(reap, options.reapEveryMs ?? 30_000));
+    await housekeeping.schedule();
     await agenda.start();
   }
 
@@ -217,6 +223,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Sc
       stopped = true;
       for (const t of timers) clearInterval(t);
       for (const c of running) c.abort(new Error('crmsync is shutting down'));
+      housekeeping.abort(new Error('crmsync is shutting down'));
       if (processJobs) {
         await agenda.drain({ timeout: options.stopTimeoutMs ?? 30_000 });
         await workers.remove(workerId).catch(() => undefined);

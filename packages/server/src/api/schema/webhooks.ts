@@ -1,3 +1,4 @@
+import { WebhookRenewalLedger, type WebhookRenewalStatus } from '../../hooks/renewal-ledger.js';
 import { WebhookEventStore, type WebhookEventStatus } from '../../hooks/webhook-store.js';
 import type { ApiPlugin } from '../../runtime/api-runtime.js';
 import type { ApiContext } from '../request-context.js';
@@ -11,6 +12,8 @@ interface WebhookStatusParent {
   since: Date;
   endpointOn: boolean;
   verification: { count: number; lastAt: Date | null; lastReason: string | null } | null;
+  /** What the workers' automatic renewal last recorded; null when none has. */
+  renewal: WebhookRenewalStatus | null;
 }
 
 /** Midnight UTC of `now`'s day: where "today" starts. */
@@ -32,6 +35,9 @@ async function webhookStatus(p: ApiPlugin, ctx: ApiContext): Promise<WebhookStat
     events: await new WebhookEventStore(ctx.runtime.prisma).status(crm, since),
     endpointOn,
     verification: endpointOn && endpoint ? endpoint.verificationFailures(crm) : null,
+    renewal: capability.subscriptions?.renew
+      ? await new WebhookRenewalLedger(ctx.runtime.prisma).read(crm)
+      : null,
   };
 }
 
@@ -91,6 +97,32 @@ const WebhookStatusRef = builder.objectRef<WebhookStatusParent>('WebhookStatus')
       nullable: true,
       description: 'bad-signature, stale-timestamp, … (never the body).',
       resolve: (s) => s.verification?.lastReason ?? null,
+    }),
+    subscriptionsExpireAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the first of crmsync’s subscriptions at the CRM expires (Zoho channels), as the workers last saw it; null where they do not expire or no worker has looked.',
+      resolve: (s) => s.renewal?.expiresAt ?? null,
+    }),
+    subscriptionsCheckedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When a worker (`crmsync worker`, `crmsync start`) last looked for subscriptions to renew.',
+      resolve: (s) => s.renewal?.checkedAt ?? null,
+    }),
+    lastRenewalAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a worker last renewed the expiring subscriptions.',
+      resolve: (s) => s.renewal?.renewedAt ?? null,
+    }),
+    renewalError: t.string({
+      nullable: true,
+      description:
+        'Why the workers’ last renewal failed (the subscriptions lapse at `subscriptionsExpireAt` unless one succeeds); null once one does.',
+      resolve: (s) => s.renewal?.error ?? null,
     }),
     runs: t.prismaField({
       type: ['SyncHistory'],

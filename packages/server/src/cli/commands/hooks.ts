@@ -1,6 +1,6 @@
 import type { WebhookSubscription, WebhookSubscriptions } from '@crmsync/core';
 import { CrmsyncError, InputError } from '@crmsync/core/errors';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Crmsync, InstalledPlugin } from '../../app.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -100,20 +100,13 @@ async function withClient<T>(
   use: (client: unknown, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const signal = new AbortController().signal;
-  const { plugin } = installed;
-  // Core's main entry loads only when a subcommand runs, not for `crmsync --help`.
-  const { createRequestMetrics } = await import('@crmsync/core');
-  const client = await plugin.createClient({
-    config: installed.config,
-    logger: app.logger.child(`crmsync:plugin:${plugin.name}:hooks`),
-    metrics: createRequestMetrics(),
+  const { withPluginClient } = await import('../../hooks/plugin-client.js');
+  return withPluginClient(
+    installed,
+    app.logger.child(`crmsync:plugin:${installed.plugin.name}:hooks`),
     signal,
-  });
-  try {
-    return await use(client, signal);
-  } finally {
-    await plugin.closeClient?.(client);
-  }
+    (client) => use(client, signal),
+  );
 }
 
 /**
@@ -148,6 +141,13 @@ function ttlOf(hours: string | undefined): number | undefined {
     throw new InputError('--ttl-hours', 'a positive number of hours', hours);
   return n * 3_600_000;
 }
+
+/** `--no-renew-hooks` of the processes that renew expiring subscriptions (`worker`, `start`). */
+export const renewHooksOption = () =>
+  new Option(
+    '--no-renew-hooks',
+    'do not renew expiring webhook subscriptions (Zoho channels) in this process (CRMSYNC_RENEW_WEBHOOKS=false)',
+  );
 
 export function registerHooks(program: Command, ctx: CliContext) {
   const hooks = program

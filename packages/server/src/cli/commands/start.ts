@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { renewHooksOption } from './hooks.js';
 import type { CliContext } from '../context.js';
 import { type ServeFlags, serve, untilStopped } from './server.js';
 
@@ -14,12 +15,26 @@ export function registerStart(program: Command, ctx: CliContext) {
     .description('serve the API and the dashboard and run scheduled syncs, in one process')
     .option('--host <host>', 'interface to bind (CRMSYNC_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port (CRMSYNC_PORT, default 4000; 0 picks a free one)')
-    .action(async (flags: ServeFlags, command: Command) => {
+    .addOption(renewHooksOption())
+    .action(async (flags: ServeFlags & { renewHooks?: boolean }, command: Command) => {
       ctx.io.out('crmsync started\n');
-      const [{ demoPlugin, ensureDemoSchedule, startScheduler }, { startWebhookProcessor }] =
-        await Promise.all([import('../../scheduler/index.js'), import('../../hooks/index.js')]);
+      const [
+        { demoPlugin, ensureDemoSchedule, startScheduler },
+        { startWebhookProcessor, webhookRenewal },
+      ] = await Promise.all([import('../../scheduler/index.js'), import('../../hooks/index.js')]);
       const { app, stop } = await serve(ctx, command, flags, async (opened) => {
-        const scheduler = await startScheduler({ app: opened, env: ctx.env, kind: 'start' });
+        const renewal = webhookRenewal(opened, ctx.env, { enabled: flags.renewHooks !== false });
+        for (const warning of renewal?.warnings ?? []) ctx.io.err(`warning: ${warning}\n`);
+        if (renewal?.job)
+          ctx.io.out(
+            `  webhooks:    renewing ${renewal.crms.join(', ')} subscriptions before they expire\n`,
+          );
+        const scheduler = await startScheduler({
+          app: opened,
+          env: ctx.env,
+          kind: 'start',
+          ...(renewal?.job && { jobs: [renewal.job] }),
+        });
         const scheduled = await ensureDemoSchedule(opened, scheduler);
         if (scheduled)
           ctx.io.out(

@@ -2,6 +2,7 @@ import { InputError } from '@crmsync/core/errors';
 import type { Command } from 'commander';
 import type { RunEventBridge } from '../../scheduler/run-event-bridge.js';
 import { type CliContext, globalOptions } from '../context.js';
+import { renewHooksOption } from './hooks.js';
 import { untilStopped } from './server.js';
 
 interface WorkerFlags {
@@ -15,6 +16,8 @@ interface WorkerFlags {
   heartbeatMs?: string;
   reapEveryMs?: string;
   eventsUrl?: string;
+  /** `--no-renew-hooks` makes it false. */
+  renewHooks?: boolean;
 }
 
 function positive(flag: string, value: string | undefined): number | undefined {
@@ -51,6 +54,7 @@ export function registerWorker(program: Command, ctx: CliContext) {
       '--events-url <url>',
       'live run events for the API: redis://… or postgres://… (CRMSYNC_EVENTS_URL; default the database when PostgreSQL)',
     )
+    .addOption(renewHooksOption())
     .action(async (flags: WorkerFlags, command: Command) => {
       const g = globalOptions(command);
       const leaseMs = positive('--lease-ms', flags.leaseMs);
@@ -65,7 +69,7 @@ export function registerWorker(program: Command, ctx: CliContext) {
         { redact },
         { startScheduler },
         { openRunEventBridge, resolveEventsTarget, useEventBridge },
-        { startWebhookProcessor },
+        { startWebhookProcessor, webhookRenewal },
       ] = await Promise.all([
         import('../../app.js'),
         import('../../store/index.js'),
@@ -93,6 +97,8 @@ export function registerWorker(program: Command, ctx: CliContext) {
           const channel = ctx.env.CRMSYNC_EVENTS_CHANNEL;
           bridge = await openRunEventBridge(events, channel ? { channel } : {});
         }
+        const renewal = webhookRenewal(app, ctx.env, { enabled: flags.renewHooks !== false });
+        for (const warning of renewal?.warnings ?? []) ctx.io.err(`warning: ${warning}\n`);
         const scheduler = await startScheduler({
           app,
           env: ctx.env,
@@ -106,12 +112,13 @@ export function registerWorker(program: Command, ctx: CliContext) {
           ...(heartbeatMs && { heartbeatMs }),
           ...(reapEveryMs && { reapEveryMs }),
           ...(bridge && { hooks: [useEventBridge(bridge)] }),
+          ...(renewal?.job && { jobs: [renewal.job] }),
         });
         // Webhook events stored by any `crmsync server` are turned into runs here too.
         const hooks = startWebhookProcessor(app, ctx.env, { workerId: scheduler.workerId });
         const agendaUrl = flags.agendaUrl ?? ctx.env.CRMSYNC_AGENDA_URL;
         ctx.io.out(
-          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${hooks ? ' and webhook events' : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
+          `crmsync worker ${scheduler.workerId} taking jobs${agendaUrl ? ` from ${redact(agendaUrl)}` : ''}${hooks ? ' and webhook events' : ''}${renewal?.job ? `; renewing ${renewal.crms.join(', ')} webhook subscriptions` : ''}${bridge ? `; live events over ${bridge.kind}` : ''}\n`,
         );
         await stopped;
         ctx.io.out('stopping: no new jobs; cancelling running syncs…\n');
