@@ -132,8 +132,9 @@ const expiryFor = (ttlMs: number | undefined) =>
  * Zoho CRM notification channels (`/crm/v8/actions/watch`): one channel per crmsync URL
  * watching `<Module>.all` of each entity, with `ZOHO_WEBHOOK_SECRET` as its `token` (Zoho
  * echoes it in every notification). A channel expires (`channel_expiry`, at most a week):
- * `renew` subscribes crmsync's channels again with a new expiry — run `crmsync hooks renew
- * zoho` daily (cron or a crmsync schedule), well inside the week.
+ * `renew` subscribes crmsync's channels again with a new expiry — `crmsync worker` and `start`
+ * do it on their own a day before expiry (the `crmsync:renew-webhooks` job), and `crmsync hooks
+ * renew zoho` does it at once.
  */
 export const zohoSubscriptions: WebhookSubscriptions<ZohoClient> = {
   async list(client, signal) {
