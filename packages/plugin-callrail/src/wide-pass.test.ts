@@ -55,17 +55,20 @@ describe('the wide pass of CallRail deltas', () => {
   });
 
   it('brings a tag added weeks after a call on the first run of the next day, with no option given', async () => {
+    // The whole story on a clock of its own, the fake API's included (it runs in this process
+    // and dates its calls by it): yesterday's last run just before midnight UTC, then the
+    // first run of the day, then a later one. On the real clock the fake's calls would be dated
+    // up to a day after the runs that read them, depending on when the test runs.
+    const midnight = Date.UTC(2026, 11, 5);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(midnight - 10 * MINUTE);
     fixture = await startCallRailKitFixture({ size: 120 });
     const store = new MemoryStore();
     const engine = new SyncEngine({ store, progressIntervalMs: 0 });
     const sync = () =>
       engine.runEntity({ plugin: callrailPlugin, entity: 'calls', config: fixture?.config ?? {} });
-    // Yesterday's last run, just before midnight UTC.
-    const midnight = Math.floor(Date.now() / DAY) * DAY;
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(midnight - 10 * MINUTE);
     expect(await sync()).toMatchObject({ status: 'success', mode: 'full' });
-    vi.useRealTimers();
+    vi.setSystemTime(midnight + 10 * MINUTE);
 
     // A call ~89 days old gets tagged: far outside the 7-day trailing window.
     const [old] = fixture.fake.mutateCalls(1, { oldest: true });
@@ -76,6 +79,7 @@ describe('the wide pass of CallRail deltas', () => {
     );
 
     // Later the same day: only the trailing window again.
+    vi.setSystemTime(midnight + 3 * 60 * MINUTE);
     const [, again] = fixture.fake.mutateCalls(2, { oldest: true });
     const second = await sync();
     expect(second.counts.processed).toBeLessThan(first.counts.processed);
