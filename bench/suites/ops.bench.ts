@@ -7,7 +7,7 @@ import {
 import { createApiRuntime, noSyncs } from '../../packages/server/src/api/runtime.js';
 import { withTimeout } from '../../packages/server/src/api/health-monitor.js';
 import { startApiServer } from '../../packages/server/src/api/server.js';
-import { openStore } from '../../packages/server/src/store/index.js';
+import { openStore, type PrismaStore } from '../../packages/server/src/store/index.js';
 import type { TestDatabase } from '../../packages/server/test/store/test-databases.js';
 import {
   OVERVIEW,
@@ -75,11 +75,15 @@ async function benchDatabase(ctx: BenchContext, name: string, db: TestDatabase, 
   const hole = await blackhole();
   const store = await openStore({ databaseUrl: db.url });
   const plugins = [...benchPlugins(), silentCrm(hole.port)];
-  const runtime = createApiRuntime({
-    store,
-    engine: { subscribe: () => () => {}, syncs: noSyncs('the ops bench starts no sync') },
-    plugins: plugins.map((plugin) => ({ plugin, config: {}, configured: true })),
-  });
+  const runtimeOn = (on: PrismaStore) =>
+    createApiRuntime({
+      store: on,
+      engine: { subscribe: () => () => {}, syncs: noSyncs('the ops bench starts no sync') },
+      plugins: plugins.map((plugin) => ({ plugin, config: {}, configured: true })),
+    });
+  const serve = (on: PrismaStore) =>
+    startApiServer({ runtime: runtimeOn(on), host: '127.0.0.1', port: 0, env: {} });
+  const runtime = runtimeOn(store);
   const api = await startApiServer({ runtime, host: '127.0.0.1', port: 0, env: {} });
   const base = api.url.replace(/\/graphql$/, '');
   try {
@@ -89,8 +93,8 @@ async function benchDatabase(ctx: BenchContext, name: string, db: TestDatabase, 
       `${name}: ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
 
-    const post = async (query: string) => {
-      const res = await fetch(api.url, {
+    const post = async (url: string, query: string) => {
+      const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query }),
@@ -98,8 +102,10 @@ async function benchDatabase(ctx: BenchContext, name: string, db: TestDatabase, 
       const body = (await res.json()) as { errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
-    const overviewAtOnce = () =>
-      Promise.all([OVERVIEW, OVERVIEW_CHARTS, OVERVIEW_ERRORS, OVERVIEW_HEALTH].map(post));
+    const overviewAtOnce = (url = api.url) =>
+      Promise.all(
+        [OVERVIEW, OVERVIEW_CHARTS, OVERVIEW_ERRORS, OVERVIEW_HEALTH].map((q) => post(url, q)),
+      );
     const jsonEndpoints = () =>
       Promise.all(
         ['stats', 'crm-status', 'recent-syncs', 'system-health', 'performance-charts'].map(
@@ -121,30 +127,11 @@ async function benchDatabase(ctx: BenchContext, name: string, db: TestDatabase, 
     // once the warm-up is over.
     const restart = async (waitForWarmUp: boolean) => {
       const again = await openStore({ databaseUrl: db.url });
-      const server = await startApiServer({
-        runtime: createApiRuntime({
-          store: again,
-          engine: { subscribe: () => () => {}, syncs: noSyncs('the ops bench starts no sync') },
-          plugins: plugins.map((plugin) => ({ plugin, config: {}, configured: true })),
-        }),
-        host: '127.0.0.1',
-        port: 0,
-        env: {},
-      });
+      const server = await serve(again);
       try {
         if (waitForWarmUp) await server.warmedUp;
         const t = performance.now();
-        await Promise.all(
-          [OVERVIEW, OVERVIEW_CHARTS, OVERVIEW_ERRORS, OVERVIEW_HEALTH].map(async (query) => {
-            const res = await fetch(server.url, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ query }),
-            });
-            const body = (await res.json()) as { errors?: unknown };
-            if (body.errors) throw new Error(JSON.stringify(body.errors));
-          }),
-        );
+        await overviewAtOnce(server.url);
         return performance.now() - t;
       } finally {
         await server.close();

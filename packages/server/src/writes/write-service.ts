@@ -225,13 +225,8 @@ export class WriteService {
     });
   }
 
-  /**
-   * A typed value for a conflict (`crmsync resolve <id> --value …`) as the resolution's field
-   * map: `Field=value` for any of the conflict's fields, or, when exactly one field conflicts,
-   * the bare value for it. The value itself is checked against the field's type when the
-   * conflict is resolved. Bad input names `--value` and the fields it may set.
-   */
-  async typedValue(conflictId: string, values: readonly string[]): Promise<Record<string, string>> {
+  /** The conflict of an id, or an error that names the id the caller gave. */
+  async #conflict(conflictId: string): Promise<Conflict> {
     const conflict = await localChangesOf(this.#store).getConflict(conflictId);
     if (!conflict)
       throw new InputError(
@@ -239,6 +234,17 @@ export class WriteService {
         'the id of a conflict (see crmsync conflicts)',
         conflictId,
       );
+    return conflict;
+  }
+
+  /**
+   * A typed value for a conflict (`crmsync resolve <id> --value …`) as the resolution's field
+   * map: `Field=value` for any of the conflict's fields, or, when exactly one field conflicts,
+   * the bare value for it. The value itself is checked against the field's type when the
+   * conflict is resolved. Bad input names `--value` and the fields it may set.
+   */
+  async typedValue(conflictId: string, values: readonly string[]): Promise<Record<string, string>> {
+    const conflict = await this.#conflict(conflictId);
     const names = conflict.fields.map((f) => f.field);
     const out: Record<string, string> = {};
     for (const arg of values) {
@@ -270,13 +276,7 @@ export class WriteService {
     resolution: Resolution,
     call: WriteCall = {},
   ): Promise<{ conflict: Conflict; change: LocalChange; push?: PushResult }> {
-    const conflict = await localChangesOf(this.#store).getConflict(conflictId);
-    if (!conflict)
-      throw new InputError(
-        'conflict id',
-        'the id of a conflict (see crmsync conflicts)',
-        conflictId,
-      );
+    const conflict = await this.#conflict(conflictId);
     if ('keep' in resolution && resolution.keep === 'remote')
       return resolveConflict(this.#store, conflictId, resolution);
     return this.#session(conflict.crmSource, conflict.entity, call.signal, async (session) => {
