@@ -8,6 +8,7 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptions,
 } from '@crmsync/core';
+import { isHookEndpoint } from './endpoint-path.js';
 import { withPluginClient } from './plugin-client.js';
 import type { WebhookRenewalLedger } from './renewal-ledger.js';
 
@@ -38,7 +39,7 @@ export const DEFAULT_RENEWAL_MARGIN_MS = 24 * 3_600_000;
 /** crmsync's own subscriptions: those posting to a `/hooks/<crm>` endpoint. */
 function isCrmsyncs(crm: string, s: WebhookSubscription): boolean {
   try {
-    return new RegExp(`/hooks/${crm}(/|$)`).test(new URL(s.url).pathname);
+    return isHookEndpoint(crm, new URL(s.url).pathname);
   } catch {
     return false;
   }

@@ -2,6 +2,7 @@ import type { WebhookSubscription, WebhookSubscriptions } from '@crmsync/core';
 import { CrmsyncError, InputError } from '@crmsync/core/errors';
 import { type Command, Option } from 'commander';
 import type { Crmsync, InstalledPlugin } from '../../app.js';
+import { isHookEndpoint } from '../../hooks/endpoint-path.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { table } from '../output.js';
@@ -128,9 +129,8 @@ export function hookUrl(given: string | undefined, crm: string, env: CliContext[
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new InputError('--url', 'an absolute http(s) URL', raw);
-  const endpoint = `/hooks/${crm}`;
-  if (!new RegExp(`${endpoint}(/|$)`).test(url.pathname))
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}${endpoint}`;
+  if (!isHookEndpoint(crm, url.pathname))
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/hooks/${crm}`;
   return url.toString();
 }
 
