@@ -124,23 +124,15 @@ export class ApiMetrics {
       runs.reset();
       records.reset();
       lastSuccess.reset();
-      const outcomes = new Map<string, Record<string, number>>();
       for (const g of groups) {
         const labels = { crm: g.crmSource, entity: g.syncType };
         const status = runStatusLabel(g.status, g.errorKind === '' ? null : g.errorKind);
         runs.inc({ ...labels, status }, Number(g.runs));
-        const key = `${g.crmSource}\u0000${g.syncType}`;
-        const sums = outcomes.get(key) ?? { processed: 0, created: 0, updated: 0, failed: 0 };
-        sums.processed! += Number(g.recordsProcessed);
-        sums.created! += Number(g.recordsCreated);
-        sums.updated! += Number(g.recordsUpdated);
-        sums.failed! += Number(g.recordsFailed);
-        outcomes.set(key, sums);
-      }
-      for (const [key, sums] of outcomes) {
-        const [crm, entity] = key.split('\u0000') as [string, string];
-        for (const [outcome, value] of Object.entries(sums))
-          records.set({ crm, entity, outcome }, value);
+        // A pair's records are the sum over its groups (statuses and kinds).
+        records.inc({ ...labels, outcome: 'processed' }, Number(g.recordsProcessed));
+        records.inc({ ...labels, outcome: 'created' }, Number(g.recordsCreated));
+        records.inc({ ...labels, outcome: 'updated' }, Number(g.recordsUpdated));
+        records.inc({ ...labels, outcome: 'failed' }, Number(g.recordsFailed));
       }
       for (const run of newest) {
         const end = run.endTime ?? run.startTime;
